@@ -1,0 +1,13 @@
+export { cacheDir, findProjectRoot } from './paths.ts';
+export { HELM_DISTRIBUTIONS, ensureHelm, helmPath, sha256File, findSystemTools, requireSystemTools } from './tools.ts';
+export type { HelmDistribution } from './tools.ts';
+export { freePort, waitForHttp } from './net.ts';
+export { startRegistry } from './registry.ts';
+export type { RunningRegistry, StartRegistryOptions, RegistryTokenAuth } from './registry.ts';
+export { isolatedHelm } from './helm.ts';
+export type { IsolatedHelm } from './helm.ts';
+export { skopeoRawManifest, skopeoListTags, skopeoDigest } from './skopeo.ts';
+export type { SkopeoOptions } from './skopeo.ts';
+export { GitRepo } from './git.ts';
+export { chartFiles, writeChart, exampleChartsDir } from './charts.ts';
+export type { ChartSpec } from './charts.ts';
