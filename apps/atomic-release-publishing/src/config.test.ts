@@ -1,0 +1,57 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+async function repoWith(config?: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'cfg-'));
+  if (config !== undefined) await writeFile(join(dir, '.chart-release.yaml'), config);
+  return dir;
+}
+
+describe('configuration', () => {
+  it('defaults the registry to ghcr.io of the lower-cased repository owner', async () => {
+    const config = loadConfig({ cwd: await repoWith(), env: { GITHUB_REPOSITORY: 'Acme/Charts', GITHUB_REPOSITORY_OWNER: 'Acme' } });
+    expect(config.registry).toBe('oci://ghcr.io/acme/charts');
+    expect(config.chartDirs).toEqual(['charts']);
+    expect(config.release.tagTemplate).toBe('{name}-v{version}');
+    expect(config.signing.issuer).toBe('https://token.actions.githubusercontent.com');
+    expect(config.github.apiUrl).toBe('https://api.github.com');
+  });
+
+  it('reads .chart-release.yaml and lets env and flags override it', async () => {
+    const cwd = await repoWith('registry: oci://registry.example.com/team\nchartDirs: [charts, addons]\nconcurrency: 2\nsigning:\n  mode: key\n');
+    const config = loadConfig({
+      cwd,
+      env: { GITHUB_API_URL: 'https://ghe.example.com/api/v3/', GITHUB_WORKFLOW_REF: 'acme/charts/.github/workflows/release.yaml@refs/heads/release' },
+      flags: { concurrency: 6 },
+    });
+    expect(config.registry).toBe('oci://registry.example.com/team');
+    expect(config.chartDirs).toEqual(['charts', 'addons']);
+    expect(config.concurrency).toBe(6);
+    expect(config.signing.mode).toBe('key');
+    expect(config.github.apiUrl).toBe('https://ghe.example.com/api/v3');
+    expect(config.signing.identity).toBe('https://github.com/acme/charts/.github/workflows/release.yaml@refs/heads/release');
+  });
+
+  it('names the file and every unknown or invalid field', async () => {
+    const cwd = await repoWith('registry: ghcr.io/no-scheme\nconcurency: 2\n');
+    expect(() => loadConfig({ cwd, env: {} })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        file: '.chart-release.yaml',
+        message: expect.stringMatching(/additional properties 'concurency'.*\/registry must match pattern/s),
+      }),
+    );
+  });
+
+  it('points at the line of a YAML syntax error', async () => {
+    const cwd = await repoWith('registry: oci://x/y\nchartDirs: [charts\n');
+    expect(() => loadConfig({ cwd, env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', line: expect.any(Number) }));
+  });
+
+  it('asks for a registry when none can be derived', async () => {
+    expect(() => loadConfig({ cwd: '/nonexistent-dir-for-test', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', hint: expect.stringContaining('--registry') }));
+  });
+});

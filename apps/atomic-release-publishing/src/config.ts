@@ -1,0 +1,180 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ReleaseError } from '@chart-release/core';
+import { loadSchema } from './schemas.ts';
+
+export type SigningMode = 'auto' | 'cosign' | 'sigstore' | 'key' | 'none';
+export type AssetKind = 'package' | 'signature' | 'bundle' | 'lineage' | 'changelog' | 'readme' | 'license';
+
+/** Everything a run is configured by, after defaults, `.chart-release.yaml`, environment and flags. */
+export interface ReleaseConfig {
+  cwd: string;
+  configFile?: string;
+  chartDirs: string[];
+  ignore: string[];
+  targetBranch: string;
+  registry: string;
+  plainHttp: boolean;
+  caFile?: string;
+  insecureSkipTlsVerify: boolean;
+  pushMode: 'helm' | 'native';
+  concurrency: number;
+  keepDrafts: boolean;
+  workDir: string;
+  helm: string;
+  signing: {
+    mode: SigningMode;
+    fulcioUrl?: string;
+    rekorUrl?: string;
+    tsaUrl?: string;
+    trustedRoot?: string;
+    keyPath?: string;
+    identity?: string;
+    identityRegexp?: string;
+    issuer: string;
+  };
+  release: {
+    tagTemplate: string;
+    makeLatest: 'auto' | 'true' | 'false' | 'legacy';
+    requiredAssets: AssetKind[];
+    notesTemplate?: string;
+  };
+  lineage: { allowedAuthors: string[]; onMissingPr: 'fail' | 'warn' };
+  github: { repository?: string; apiUrl: string; serverUrl: string; token?: string; runUrl?: string; sha?: string };
+}
+
+/** Options given on the command line; each overrides the config file and the environment. */
+export interface ConfigFlags {
+  config?: string;
+  chartDirs?: string[];
+  registry?: string;
+  plainHttp?: boolean;
+  caFile?: string;
+  insecureSkipTlsVerify?: boolean;
+  pushMode?: 'helm' | 'native';
+  concurrency?: number;
+  keepDrafts?: boolean;
+  workDir?: string;
+  helm?: string;
+  signingMode?: SigningMode;
+  fulcioUrl?: string;
+  rekorUrl?: string;
+  trustedRoot?: string;
+  repository?: string;
+  apiUrl?: string;
+}
+
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+const CONFIG_NAMES = ['.chart-release.yaml', '.chart-release.yml'];
+
+/** Loads `.chart-release.yaml` (if any), validates it against its JSON Schema and merges env and flags over it. */
+export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: NodeJS.ProcessEnv }): ReleaseConfig {
+  const env = options.env ?? process.env;
+  const flags = options.flags ?? {};
+  const cwd = resolve(options.cwd);
+  const configFile = flags.config ? resolve(cwd, flags.config) : CONFIG_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
+  const file = configFile ? readConfigFile(configFile, cwd) : {};
+
+  const repository = flags.repository ?? file.github?.repository ?? env.GITHUB_REPOSITORY;
+  const owner = env.GITHUB_REPOSITORY_OWNER ?? repository?.split('/')[0];
+  const registry = flags.registry ?? env.CHART_RELEASE_REGISTRY ?? file.registry ?? (owner ? `oci://ghcr.io/${owner.toLowerCase()}/charts` : undefined);
+  if (!registry) {
+    throw new ReleaseError('CONFIG_INVALID', 'no registry configured.', {
+      file: configFile ? relative(cwd, configFile) : '.chart-release.yaml',
+      hint: 'set `registry: oci://host/namespace` in .chart-release.yaml, pass --registry, or run in Actions (GITHUB_REPOSITORY_OWNER gives oci://ghcr.io/<owner>/charts).',
+    });
+  }
+  const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const runUrl = repository && env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  const workflowIdentity = env.GITHUB_WORKFLOW_REF ? `${serverUrl}/${env.GITHUB_WORKFLOW_REF}` : undefined;
+  const workDir = resolve(cwd, flags.workDir ?? file.workDir ?? '.chart-release');
+
+  return {
+    cwd,
+    configFile,
+    chartDirs: flags.chartDirs?.length ? flags.chartDirs : (file.chartDirs ?? ['charts']),
+    ignore: file.ignore ?? [],
+    targetBranch: file.targetBranch ?? 'main',
+    registry: registry.replace(/\/+$/, ''),
+    plainHttp: flags.plainHttp ?? file.plainHttp ?? false,
+    caFile: flags.caFile ?? file.caFile,
+    insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? file.insecureSkipTlsVerify ?? false,
+    pushMode: flags.pushMode ?? file.pushMode ?? 'helm',
+    concurrency: flags.concurrency ?? file.concurrency ?? 4,
+    keepDrafts: flags.keepDrafts ?? file.keepDrafts ?? false,
+    workDir,
+    helm: flags.helm ?? env.HELM_BINARY ?? file.helm ?? 'helm',
+    signing: {
+      mode: flags.signingMode ?? (env.CHART_RELEASE_SIGNING as SigningMode | undefined) ?? file.signing?.mode ?? 'auto',
+      fulcioUrl: flags.fulcioUrl ?? env.SIGSTORE_FULCIO_URL ?? file.signing?.fulcioUrl,
+      rekorUrl: flags.rekorUrl ?? env.SIGSTORE_REKOR_URL ?? file.signing?.rekorUrl,
+      tsaUrl: file.signing?.tsaUrl,
+      trustedRoot: absolutize(cwd, flags.trustedRoot ?? env.SIGSTORE_TRUSTED_ROOT ?? file.signing?.trustedRoot),
+      keyPath: absolutize(cwd, file.signing?.keyPath),
+      identity: file.signing?.identity ?? workflowIdentity,
+      identityRegexp: file.signing?.identityRegexp,
+      issuer: file.signing?.issuer ?? GITHUB_ACTIONS_ISSUER,
+    },
+    release: {
+      tagTemplate: file.release?.tagTemplate ?? '{name}-v{version}',
+      makeLatest: file.release?.makeLatest ?? 'auto',
+      requiredAssets: file.release?.requiredAssets ?? ['package', 'signature', 'lineage', 'changelog', 'readme', 'license'],
+      notesTemplate: absolutize(cwd, file.release?.notesTemplate),
+    },
+    lineage: {
+      allowedAuthors: file.lineage?.allowedAuthors ?? ['github-actions[bot]'],
+      onMissingPr: file.lineage?.onMissingPr ?? 'warn',
+    },
+    github: {
+      repository,
+      apiUrl: (flags.apiUrl ?? env.GITHUB_API_URL ?? file.github?.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+      serverUrl,
+      token: env.GITHUB_TOKEN ?? env.GH_TOKEN,
+      runUrl,
+      sha: env.GITHUB_SHA,
+    },
+  };
+}
+
+type FileConfig = Partial<Omit<ReleaseConfig, 'signing' | 'release' | 'lineage' | 'github'>> & {
+  signing?: Partial<ReleaseConfig['signing']>;
+  release?: Partial<ReleaseConfig['release']>;
+  lineage?: Partial<ReleaseConfig['lineage']>;
+  github?: { repository?: string; apiUrl?: string };
+};
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+const validateConfig = ajv.compile(loadSchema('chart-release-config.v1.schema.json'));
+
+function readConfigFile(path: string, cwd: string): FileConfig {
+  const file = relative(cwd, path) || path;
+  if (!existsSync(path)) {
+    throw new ReleaseError('CONFIG_INVALID', `config file ${file} does not exist.`, { file, hint: 'check the --config path.' });
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path, 'utf8')) ?? {};
+  } catch (error) {
+    const line = error instanceof YAMLParseError ? error.linePos?.[0]?.line : undefined;
+    throw new ReleaseError('CONFIG_INVALID', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      file,
+      line,
+      hint: 'fix the YAML syntax.',
+    });
+  }
+  if (!validateConfig(data)) {
+    const problems = (validateConfig.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`);
+    throw new ReleaseError('CONFIG_INVALID', `${file} does not match the configuration schema: ${problems.join('; ')}.`, {
+      file,
+      hint: 'see schemas/chart-release-config.v1.schema.json for every option.',
+    });
+  }
+  return data as FileConfig;
+}
+
+function absolutize(cwd: string, path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}

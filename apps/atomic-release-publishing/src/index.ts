@@ -1,0 +1,17 @@
+export { loadConfig, GITHUB_ACTIONS_ISSUER } from './config.ts';
+export type { ReleaseConfig, ConfigFlags, SigningMode, AssetKind } from './config.ts';
+export { buildReleasePlan, formatPlan, renderTagTemplate } from './plan.ts';
+export type { ReleasePlan, PlannedChart, DetectedChart } from './plan.ts';
+export { runPublish } from './publish.ts';
+export type { PublishSteps, PublishOptions, DetectResult, PackagedChart, PushedChart, SignedChart, DraftedRelease, ChartArtifacts } from './publish.ts';
+export { Journal } from './journal.ts';
+export type { JournalData, JournalChart } from './journal.ts';
+export { readManifest, writeManifest, verifyManifest, manifestSchemaProblems } from './manifest.ts';
+export type { ReleaseManifest, ManifestArtifact, ManifestPromotion, ManifestVerifier, ArtifactCheck } from './manifest.ts';
+export { renderStepSummary, renderTable } from './report.ts';
+export type { PublishReport, ChartReport } from './report.ts';
+export { createProgress } from './progress.ts';
+export type { Progress, ChartStage } from './progress.ts';
+export { applyTagPolicy, checkDigest, checkTagCharacters, classifyTag, auditTag, parseAuditTag, DEFAULT_CHANNELS } from './tag-policy.ts';
+export type { TagKind, TagPolicyDecision } from './tag-policy.ts';
+export { runBounded } from './concurrency.ts';

@@ -1,0 +1,141 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReleaseError } from '@chart-release/core';
+import { loadConfig } from './config.ts';
+import type { DetectedChart } from './plan.ts';
+import { runPublish, type DraftedRelease, type PublishSteps } from './publish.ts';
+import { manifestSchemaProblems } from './manifest.ts';
+
+const SHA = 'a'.repeat(40);
+const chart = (name: string, version: string): DetectedChart => ({
+  name,
+  version,
+  path: `charts/${name}`,
+  status: 'modified',
+  changedFiles: [`charts/${name}/values.yaml`],
+  triggeredBy: [],
+  type: 'application',
+  release: true,
+});
+const digestOf = (name: string) => `sha256:${Buffer.from(name).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+
+/** In-memory steps recording what was written, with a switch to fail one chart at one step. */
+function fakeSteps(charts: DetectedChart[], failAt?: { chart: string; step: 'push' | 'sign' | 'release' }) {
+  const written: string[] = [];
+  const deleted: string[] = [];
+  const published: string[] = [];
+  let nextId = 1;
+  const fail = (name: string, step: string) => {
+    if (failAt?.chart === name && failAt.step === step) throw new ReleaseError('REGISTRY_UNAVAILABLE', `${step} failed`, { hint: 'retry later' });
+  };
+  const steps: PublishSteps = {
+    detect: async () => ({ base: 'b'.repeat(40), head: SHA, baseSource: 'flag', charts, errors: [] }),
+    package: async (c) => ({ file: `/tmp/${c.packageFile}`, sha256: 'c'.repeat(64) }),
+    preflight: async () => ({ errors: [], warnings: [] }),
+    push: async (c) => {
+      fail(c.name, 'push');
+      written.push(`push ${c.name}`);
+      return { ref: `${c.ociRepository}:${c.ociTag}`, digest: digestOf(c.name), status: 'pushed' };
+    },
+    sign: async (c) => {
+      fail(c.name, 'sign');
+      written.push(`sign ${c.name}`);
+      return { mode: 'sigstore', referrerDigest: digestOf(`sig-${c.name}`), bundlePath: `/tmp/${c.packageFile}.sigstore.json` };
+    },
+    lineage: async (c) => ({ file: `/tmp/${c.name}-attestation-lineage.json`, sha256: 'd'.repeat(64) }),
+    draftRelease: async (c) => {
+      fail(c.name, 'release');
+      written.push(`draft ${c.name}`);
+      return { chart: c.name, id: nextId++, tag: c.gitTag, url: `https://github.com/acme/charts/releases/tag/${c.gitTag}`, draft: true, created: true };
+    },
+    publishReleases: async (drafts: DraftedRelease[]) => {
+      published.push(...drafts.map((d) => d.tag));
+    },
+    deleteDrafts: async (drafts: DraftedRelease[]) => {
+      deleted.push(...drafts.map((d) => d.tag));
+    },
+  };
+  return { steps, written, deleted, published };
+}
+
+async function config(extra: Record<string, unknown> = {}) {
+  const workDir = await mkdtemp(join(tmpdir(), 'run-'));
+  return { ...loadConfig({ cwd: workDir, env: {}, flags: { registry: 'oci://127.0.0.1:5000/charts', workDir, concurrency: 1, repository: 'acme/charts' } }), ...extra };
+}
+
+describe('a publish run', () => {
+  it('publishes every chart together and writes a valid release manifest', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('web-app', '0.3.0'), chart('api-service', '1.4.0')]);
+    const report = await runPublish(cfg, fake.steps);
+    expect(report.ok).toBe(true);
+    expect(report.charts.map((c) => [c.name, c.status])).toEqual([
+      ['api-service', 'published'],
+      ['web-app', 'published'],
+    ]);
+    expect(fake.published).toEqual(['api-service-v1.4.0', 'web-app-v0.3.0']);
+    const manifest = JSON.parse(await readFile(report.manifest!, 'utf8'));
+    expect(manifestSchemaProblems(manifest)).toEqual([]);
+    expect(manifest.artifacts[1]).toMatchObject({ name: 'web-app', uri: `oci://127.0.0.1:5000/charts/web-app@${digestOf('web-app')}`, tag: '0.3.0' });
+  });
+
+  it('leaves no published release when one chart fails, and says how a re-run resumes', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('api-service', '1.4.0'), chart('web-app', '0.3.0'), chart('zeta', '1.0.0')], { chart: 'web-app', step: 'sign' });
+    const report = await runPublish(cfg, fake.steps);
+    expect(report.ok).toBe(false);
+    expect(fake.published).toEqual([]);
+    expect(fake.deleted).toEqual(['api-service-v1.4.0']);
+    expect(fake.written).not.toContain('push zeta');
+    expect(report.charts.find((c) => c.name === 'web-app')).toMatchObject({ status: 'failed', error: { code: 'REGISTRY_UNAVAILABLE', chart: 'web-app' } });
+    expect(report.charts.find((c) => c.name === 'zeta')?.status).toBe('skipped');
+    expect(report.resume).toMatch(/No release was published.*api-service@sha256/);
+    const journal = JSON.parse(await readFile(join(cfg.workDir, 'journal.json'), 'utf8'));
+    expect(journal.phase).toBe('failed');
+    expect(journal.charts['web-app'].failed).toMatchObject({ step: 'sign', code: 'REGISTRY_UNAVAILABLE' });
+  });
+
+  it('keeps the drafts with keepDrafts', async () => {
+    const cfg = await config({ keepDrafts: true });
+    const fake = fakeSteps([chart('api-service', '1.4.0'), chart('web-app', '0.3.0')], { chart: 'web-app', step: 'release' });
+    const report = await runPublish(cfg, fake.steps);
+    expect(fake.deleted).toEqual([]);
+    expect(report.resume).toMatch(/Drafts kept: api-service-v1\.4\.0/);
+  });
+
+  it('reports every preflight problem at once and writes nothing', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('web-app', '0.3.0'), chart('api-service', '1.4.0')]);
+    fake.steps.preflight = async () => ({
+      errors: [
+        new ReleaseError('IMMUTABLE_TAG', 'web-app 0.3.0 exists with other content.', { chart: 'web-app' }),
+        new ReleaseError('ASSET_MISSING', 'LICENSE is missing.', { chart: 'api-service', file: 'charts/api-service/LICENSE' }),
+      ],
+      warnings: [],
+    });
+    const report = await runPublish(cfg, fake.steps);
+    expect(report.ok).toBe(false);
+    expect(report.errors.map((e) => e.code)).toEqual(['IMMUTABLE_TAG', 'ASSET_MISSING']);
+    expect(fake.written).toEqual([]);
+    expect(report.resume).toMatch(/Nothing was written/);
+  });
+
+  it('stops at the plan and preflight with dryRun', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('web-app', '0.3.0')]);
+    const report = await runPublish(cfg, fake.steps, { dryRun: true });
+    expect(report).toMatchObject({ ok: true, dryRun: true, charts: [{ name: 'web-app', status: 'planned' }] });
+    expect(fake.written).toEqual([]);
+  });
+
+  it('reports deleted charts without releasing them', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([{ ...chart('old', '1.0.0'), status: 'deleted', release: false }]);
+    const report = await runPublish(cfg, fake.steps);
+    expect(report.ok).toBe(true);
+    expect(report.charts).toEqual([expect.objectContaining({ name: 'old', status: 'not-released', why: 'deleted' })]);
+    expect(fake.written).toEqual([]);
+  });
+});

@@ -1,0 +1,302 @@
+import { join } from 'node:path';
+import { AggregateReleaseError, isReleaseError, ReleaseError, silentLogger, type Logger, type ReleaseErrorJSON } from '@chart-release/core';
+import { runBounded } from './concurrency.ts';
+import type { ReleaseConfig } from './config.ts';
+import { Journal } from './journal.ts';
+import { writeManifest, type ReleaseManifest } from './manifest.ts';
+import { buildReleasePlan, formatPlan, type DetectedChart, type PlannedChart, type ReleasePlan } from './plan.ts';
+import { createProgress, type Progress } from './progress.ts';
+import type { ChartReport, PublishReport } from './report.ts';
+
+export interface DetectResult {
+  base: string;
+  head: string;
+  baseSource?: string;
+  charts: DetectedChart[];
+  errors: ReleaseErrorJSON[];
+}
+export interface PackagedChart {
+  file: string;
+  sha256: string;
+}
+export interface PushedChart {
+  ref: string;
+  digest: string;
+  status: 'pushed' | 'exists';
+}
+export interface SignedChart {
+  mode: 'cosign' | 'sigstore' | 'key' | 'none';
+  referrerDigest?: string;
+  signaturePath?: string;
+  bundlePath?: string;
+}
+export interface DraftedRelease {
+  chart: string;
+  id: number;
+  tag: string;
+  url: string;
+  draft: boolean;
+  /** Created by this attempt (deleted on failure) rather than found. */
+  created: boolean;
+}
+export interface ChartArtifacts {
+  pkg: PackagedChart;
+  pushed: PushedChart;
+  signed: SignedChart;
+  lineage: { file: string; sha256: string };
+}
+
+/** The outside-world steps of a publish run; each is idempotent (a re-run finds what an earlier attempt did). */
+export interface PublishSteps {
+  detect(): Promise<DetectResult>;
+  package(chart: PlannedChart, log: Logger): Promise<PackagedChart>;
+  /** Read-only checks of everything the run will write; returns every problem, writes nothing. */
+  preflight(plan: ReleasePlan, packages: Map<string, PackagedChart>): Promise<{ errors: ReleaseError[]; warnings: string[] }>;
+  push(chart: PlannedChart, pkg: PackagedChart, log: Logger): Promise<PushedChart>;
+  sign(chart: PlannedChart, pkg: PackagedChart, pushed: PushedChart, log: Logger): Promise<SignedChart>;
+  lineage(chart: PlannedChart, pushed: PushedChart, log: Logger): Promise<{ file: string; sha256: string }>;
+  draftRelease(chart: PlannedChart, artifacts: ChartArtifacts, log: Logger): Promise<DraftedRelease>;
+  publishReleases(drafts: DraftedRelease[]): Promise<void>;
+  deleteDrafts(drafts: DraftedRelease[]): Promise<void>;
+}
+
+export interface PublishOptions {
+  dryRun?: boolean;
+  logger?: Logger;
+  progress?: Progress;
+  now?: () => Date;
+}
+
+class Stopped extends Error {}
+
+/**
+ * Publishes every changed chart, all or nothing: plan -> package -> preflight -> per chart (bounded concurrency)
+ * push, sign, lineage, draft release -> publish every draft together -> release manifest. A failure stops new
+ * writes, deletes this run's drafts (unless keepDrafts) and reports how a re-run resumes.
+ */
+export async function runPublish(config: ReleaseConfig, steps: PublishSteps, options: PublishOptions = {}): Promise<PublishReport> {
+  const log = options.logger ?? silentLogger;
+  const now = options.now ?? (() => new Date());
+  const detected = await steps.detect();
+  const plan = buildReleasePlan(detected, config);
+  log.info(formatPlan(plan).trimEnd());
+  const report: PublishReport = {
+    ok: false,
+    dryRun: options.dryRun ?? false,
+    repository: plan.repository,
+    registry: plan.registry,
+    base: plan.base,
+    head: plan.head,
+    baseSource: plan.baseSource,
+    charts: [
+      ...plan.charts.map((c): ChartReport => ({ name: c.name, version: c.version, path: c.path, status: 'planned', why: c.triggeredBy.length ? `dependency ${c.triggeredBy.join(', ')} changed` : undefined })),
+      ...plan.notReleased.map((n): ChartReport => ({ name: n.name, version: '', path: n.path, status: 'not-released', why: n.why })),
+    ],
+    errors: [...detected.errors],
+    warnings: [],
+  };
+  const chartReport = (name: string) => report.charts.find((c) => c.name === name)!;
+  if (report.errors.length && !plan.charts.length) return report;
+  if (!plan.charts.length) {
+    report.ok = true;
+    return report;
+  }
+
+  const progress = options.progress ?? createProgress({ charts: plan.charts.map((c) => c.name), quiet: true });
+  const journal = options.dryRun ? undefined : await Journal.open(config.workDir, plan.head, now());
+  const chartLog = (name: string): Logger => ({
+    debug: (m) => log.debug(`[${name}] ${m}`),
+    info: (m) => progress.log(name, m),
+    warn: (m, where) => {
+      report.warnings.push(`${name}: ${m}`);
+      log.warn(`${name}: ${m}`, where);
+    },
+    error: (m, where) => log.error(`${name}: ${m}`, where),
+    group: (_t, fn) => fn(),
+  });
+
+  // 1. package locally (no remote write) so preflight can compare content with what is already published
+  const packages = new Map<string, PackagedChart>();
+  const packaged = await runBounded(plan.charts, config.concurrency, async (chart) => {
+    progress.stage(chart.name, 'packaging');
+    const pkg = await steps.package(chart, chartLog(chart.name));
+    packages.set(chart.name, pkg);
+    await journal?.record(chart.name, chart.version, 'packaged', pkg);
+    progress.stage(chart.name, 'packaged', `sha256:${pkg.sha256.slice(0, 12)}`);
+  });
+  const packageErrors = packaged.flatMap((r) => (r.status === 'rejected' ? [asReleaseError(r.reason)] : []));
+
+  // 2. preflight: every problem at once, before anything is written anywhere
+  const preflight = packageErrors.length ? { errors: [], warnings: [] } : await steps.preflight(plan, packages);
+  report.warnings.push(...preflight.warnings);
+  const problems = [...packageErrors, ...preflight.errors];
+  report.errors.push(...problems.map((e) => e.toJSON()));
+  if (report.errors.length) {
+    await journal?.setPhase('failed');
+    progress.close();
+    report.resume = 'Nothing was written. Fix the problems above and push again (or re-run the job).';
+    return report;
+  }
+  if (options.dryRun) {
+    report.ok = true;
+    progress.close();
+    return report;
+  }
+
+  // 3. per chart: push, sign, lineage, draft release; the first failure stops new writes
+  const drafts: DraftedRelease[] = [];
+  const results = new Map<string, ChartArtifacts>();
+  let failed = false;
+  const guard = () => {
+    if (failed) throw new Stopped('stopped: another chart failed');
+  };
+  const outcomes = await runBounded(plan.charts, config.concurrency, async (chart) => {
+    const r = chartReport(chart.name);
+    const clog = chartLog(chart.name);
+    try {
+      const pkg = packages.get(chart.name)!;
+      guard();
+      progress.stage(chart.name, 'pushing');
+      const pushed = await steps.push(chart, pkg, clog);
+      Object.assign(r, { ref: pushed.ref, digest: pushed.digest, push: pushed.status });
+      await journal!.record(chart.name, chart.version, 'pushed', pushed);
+      progress.stage(chart.name, 'pushed', pushed.digest);
+      guard();
+      progress.stage(chart.name, 'signing');
+      const signed = await steps.sign(chart, pkg, pushed, clog);
+      r.signature = { mode: signed.mode, referrer: signed.referrerDigest };
+      await journal!.record(chart.name, chart.version, 'signed', signed);
+      progress.stage(chart.name, 'signed', signed.mode);
+      guard();
+      const lineage = await steps.lineage(chart, pushed, clog);
+      r.lineage = lineage.file;
+      await journal!.record(chart.name, chart.version, 'lineage', lineage);
+      guard();
+      progress.stage(chart.name, 'releasing');
+      const artifacts = { pkg, pushed, signed, lineage };
+      const draft = await steps.draftRelease(chart, artifacts, clog);
+      drafts.push(draft);
+      results.set(chart.name, artifacts);
+      r.release = { tag: draft.tag, url: draft.url, draft: draft.draft };
+      r.status = draft.draft ? 'drafted' : 'published';
+      await journal!.record(chart.name, chart.version, 'release', { id: draft.id, tag: draft.tag, url: draft.url, draft: draft.draft });
+      progress.stage(chart.name, r.status);
+    } catch (error) {
+      if (error instanceof Stopped) {
+        r.status = 'skipped';
+        r.why = 'another chart failed';
+        progress.stage(chart.name, 'skipped');
+        return;
+      }
+      failed = true;
+      const e = asReleaseError(error, chart.name);
+      r.status = 'failed';
+      r.error = e.toJSON();
+      report.errors.push(e.toJSON());
+      await journal!.record(chart.name, chart.version, 'failed', { step: progressStep(r), code: e.code, message: e.message });
+      progress.stage(chart.name, 'failed', e.message);
+      throw error;
+    } finally {
+      progress.finish(chart.name);
+    }
+  });
+  for (const [i, o] of outcomes.entries()) {
+    if (o.status === 'skipped') Object.assign(chartReport(plan.charts[i]!.name), { status: 'skipped', why: 'another chart failed' });
+  }
+
+  if (failed) {
+    const ours = drafts.filter((d) => d.draft);
+    if (!config.keepDrafts && ours.length) {
+      await steps.deleteDrafts(ours);
+      for (const d of ours) Object.assign(chartReport(d.chart), { status: 'skipped', release: undefined, why: 'draft deleted after another chart failed' });
+    }
+    await journal!.setPhase('failed');
+    progress.close();
+    const pushed = report.charts.filter((c) => c.digest).map((c) => `${c.name}@${c.digest}`);
+    report.resume =
+      `No release was published.${pushed.length ? ` Already in the registry (kept, immutable; a re-run reuses them): ${pushed.join(', ')}.` : ''}` +
+      `${config.keepDrafts && ours.length ? ` Drafts kept: ${ours.map((d) => d.tag).join(', ')}.` : ''} Fix the problem and re-run the job: finished steps are not repeated.`;
+    return report;
+  }
+
+  // 4. publish every draft together, then the manifest
+  const toPublish = drafts.filter((d) => d.draft);
+  await steps.publishReleases(toPublish);
+  for (const d of toPublish) {
+    const r = chartReport(d.chart);
+    r.status = 'published';
+    r.release = { tag: d.tag, url: d.url, draft: false };
+    const entry = plan.charts.find((c) => c.name === d.chart)!;
+    await journal!.record(entry.name, entry.version, 'release', { id: d.id, tag: d.tag, url: d.url, draft: false });
+  }
+  await journal!.setPhase('published');
+  const manifestPath = join(config.workDir, 'release-manifest.json');
+  await writeManifest(manifestPath, buildManifest(config, plan, results, drafts, journal!, now()));
+  report.manifest = manifestPath;
+  report.ok = true;
+  progress.close();
+  return report;
+}
+
+function progressStep(r: ChartReport): string {
+  if (!r.digest) return 'push';
+  if (!r.signature) return 'sign';
+  if (!r.lineage) return 'lineage';
+  return 'release';
+}
+
+/** Errors that escape a step: ReleaseErrors pass through (with the chart filled in); others become STEP_FAILED. */
+function asReleaseError(error: unknown, chart?: string): ReleaseError {
+  if (error instanceof AggregateReleaseError) return error;
+  if (isReleaseError(error)) {
+    return error.chart || !chart ? error : new ReleaseError(error.code, error.message, { chart, file: error.file, hint: error.hint, details: error.details, cause: error });
+  }
+  return new ReleaseError('STEP_FAILED', (error as Error)?.message ?? String(error), { chart, cause: error, hint: 're-run the job; finished steps are not repeated.' });
+}
+
+function buildManifest(
+  config: ReleaseConfig,
+  plan: ReleasePlan,
+  results: Map<string, ChartArtifacts>,
+  drafts: DraftedRelease[],
+  journal: Journal,
+  completedAt: Date,
+): ReleaseManifest {
+  return {
+    schemaVersion: 1,
+    kind: 'chart-release/release-manifest',
+    repository: plan.repository,
+    gitSha: plan.head,
+    base: plan.base,
+    runUrl: config.github.runUrl,
+    createdAt: journal.data.startedAt,
+    completedAt: completedAt.toISOString(),
+    registry: plan.registry,
+    signing: {
+      mode: config.signing.mode === 'auto' ? (results.values().next().value?.signed.mode ?? 'sigstore') : config.signing.mode,
+      identity: config.signing.identity,
+      identityRegexp: config.signing.identityRegexp,
+      issuer: config.signing.issuer,
+    },
+    artifacts: plan.charts.map((chart) => {
+      const a = results.get(chart.name)!;
+      const draft = drafts.find((d) => d.chart === chart.name);
+      return {
+        name: chart.name,
+        version: chart.version,
+        type: 'helm-chart' as const,
+        digest: a.pushed.digest,
+        uri: `${chart.ociRepository}@${a.pushed.digest}`,
+        tag: chart.ociTag,
+        package: { file: chart.packageFile, sha256: a.pkg.sha256 },
+        signature:
+          a.signed.mode === 'none'
+            ? null
+            : { referrer: a.signed.referrerDigest, bundle: a.signed.bundlePath?.split('/').pop(), signature: a.signed.signaturePath?.split('/').pop() },
+        lineage: { file: a.lineage.file.split('/').pop()!, sha256: a.lineage.sha256 },
+        release: draft ? { tag: draft.tag, url: draft.url, id: draft.id } : null,
+      };
+    }),
+    promotions: [],
+  };
+}
