@@ -15,3 +15,5 @@ export type { Progress, ChartStage } from './progress.ts';
 export { applyTagPolicy, checkDigest, checkTagCharacters, classifyTag, auditTag, parseAuditTag, DEFAULT_CHANNELS } from './tag-policy.ts';
 export type { TagKind, TagPolicyDecision } from './tag-policy.ts';
 export { runBounded } from './concurrency.ts';
+export { promote, rollback, preflightPromotion, channelHistory } from './promote.ts';
+export type { PromoteRequest, PromotionResult, PromotionRegistry, PromotionServices, ChannelPosition } from './promote.ts';
