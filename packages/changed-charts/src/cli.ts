@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import { createLogger, formatErrorLine, parseCli, ReleaseError, runCli } from '@chart-release/core';
+import { detectChangedCharts, DEFAULT_TAG_TEMPLATE, DEFAULT_TARGET_BRANCH } from './detect.ts';
+import { formatChangedChartsTable, writeActionsOutputs } from './output.ts';
+
+const HELP = `changed-charts: which Helm charts a git range changed, and why
+
+Usage: changed-charts [--base <rev>] [--head <rev>] [options]
+
+Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
+charts that depend on them (file:// or by name), checks that each chart to release has a higher version than
+at base, and prints a table (or JSON). Exits 1 when a problem must be fixed before releasing.
+
+Options:
+  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
+                         a force push, the merge-base with --target-branch, else the last release tag)
+  --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
+  --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
+  --ignore <glob>        changed files matching this glob do not count, repeatable (e.g. '**/*.md')
+  --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
+  --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
+  --cwd <dir>            a folder inside the repository (default: the current folder)
+  --json                 print {"base","head","baseSource","charts":[...],"errors":[...]} on stdout
+  -h, --help             show this help
+
+In GitHub Actions it also writes the step outputs 'charts' (JSON list of chart names to release),
+'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).
+
+Error codes: VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND,
+NOT_A_GIT_REPOSITORY, EVENT_INVALID, GIT_FAILED, USAGE.
+`;
+
+const OPTIONS = {
+  base: { type: 'string' },
+  head: { type: 'string' },
+  'chart-dir': { type: 'string', multiple: true },
+  ignore: { type: 'string', multiple: true },
+  'target-branch': { type: 'string' },
+  'tag-template': { type: 'string' },
+  cwd: { type: 'string' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCli(argv, OPTIONS, 'changed-charts');
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length) throw new ReleaseError('USAGE', `unexpected argument '${positionals[0]}'.`, { hint: "use --base and --head for revisions; run 'changed-charts --help'." });
+  const log = createLogger();
+  const result = await detectChangedCharts({
+    cwd: values.cwd ?? process.cwd(),
+    base: values.base,
+    head: values.head,
+    chartDirs: values['chart-dir'],
+    ignore: values.ignore,
+    targetBranch: values['target-branch'],
+    tagTemplate: values['tag-template'],
+    logger: log,
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatChangedChartsTable(result));
+  if (result.errors.length) {
+    for (const e of result.errors) log.error(formatErrorLine(new ReleaseError(e.code, e.message, e)), { file: e.file, line: e.line, title: e.chart ?? e.code });
+    return 1;
+  }
+  writeActionsOutputs(result);
+  return 0;
+}
+
+await runCli('changed-charts', main);

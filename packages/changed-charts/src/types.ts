@@ -1,0 +1,56 @@
+import type { Logger, ReleaseErrorJSON } from '@chart-release/core';
+import type { BaseSource } from './range.ts';
+
+/** One chart the compared range touched, or that depends on one it touched. */
+export interface ChartChange {
+  /** `name` from Chart.yaml (at head; at base for a deleted chart). */
+  name: string;
+  /** Repository-relative folder holding Chart.yaml. */
+  path: string;
+  /** `version` at head (at base for a deleted chart). */
+  version: string;
+  /** `version` at base, when the chart existed there under the same name. */
+  previousVersion?: string;
+  status: 'added' | 'modified' | 'deleted' | 'renamed';
+  /** For a renamed chart: its folder at base. */
+  previousPath?: string;
+  /** Repository-relative paths of the chart's changed files (ignored files left out); empty for a pure dependent. */
+  changedFiles: string[];
+  /** Names of charts of this result it depends on (by `file://` or by name), which make it change too. */
+  triggeredBy: string[];
+  type: 'application' | 'library';
+  /** Whether to publish it: false for deleted charts and for pure moves of an unchanged chart. */
+  release: boolean;
+}
+
+/** What `detectChangedCharts` found, in the shape `--json` prints. */
+export interface ChangedChartsResult {
+  /** The compared commits (base is the empty tree when baseSource is `root`). */
+  base: string;
+  head: string;
+  baseSource: BaseSource;
+  charts: ChartChange[];
+  /** Every problem found (VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, ...); a release needs none. */
+  errors: ReleaseErrorJSON[];
+}
+
+export interface DetectOptions {
+  /** A folder inside the git repository. */
+  cwd: string;
+  /** Compare from this revision (default: the push event's `before`, with fallbacks; see `resolveRange`). */
+  base?: string;
+  /** Compare to this revision (default: the push event's `after`, else HEAD). */
+  head?: string;
+  /** Folders holding charts, repository-relative (default `['charts']`); charts may be nested below them. */
+  chartDirs?: string[];
+  /** Glob patterns of files whose changes do not count (`**\/*.md`); a pattern without `/` matches a base name. */
+  ignore?: string[];
+  /** Branch whose merge-base is the fallback base (default `main`). */
+  targetBranch?: string;
+  /** Release tag template, for the last-tags fallback (default `{name}-v{version}`). */
+  tagTemplate?: string;
+  /** Environment to read GITHUB_EVENT_PATH from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Where to say which base was chosen and why (default: silent). */
+  logger?: Logger;
+}
