@@ -1,0 +1,155 @@
+import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GitHubHttpError, badCredentials, notFound, requiresAuthentication } from './github-errors.ts';
+import { SECONDARY_RATE_LIMIT_MESSAGE, type FaultInjector } from './faults.ts';
+import type { GitHubApiDescription, SchemaProblem } from './openapi.ts';
+import { PrimaryRateLimit } from './rate-limit.ts';
+import type { RenderContext } from './render-repo.ts';
+import { invalidRequest } from './request-problems.ts';
+import type { RouteHandler, RouteResponse } from './routes-context.ts';
+
+/** One API request as the emulator saw it (GET /_emulator/requests). */
+export interface RecordedRequest {
+  id: number;
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  operationId?: string;
+  status: number;
+  /** The account the token acts as; absent for anonymous requests. */
+  actor?: string;
+  /** The JSON request body, or `{bytes: N}` for uploads. */
+  body?: unknown;
+  /** `server-error`, `secondary-rate-limit`, `rate-limit`, `schema` when the emulator itself decided the status. */
+  fault?: string;
+}
+
+/** A response that does not match GitHub's OpenAPI description (a bug in the emulator, or a corrupted state). */
+export interface SchemaViolation {
+  requestId: number;
+  operationId: string;
+  method: string;
+  path: string;
+  status: number;
+  problems: SchemaProblem[];
+}
+
+export interface ApiSettings {
+  description: GitHubApiDescription;
+  routes: Record<string, RouteHandler>;
+  tokens: ReadonlySet<string>;
+  login: string;
+  strict: boolean;
+  anonymousReads: boolean;
+  latencyMs: number;
+  faults: FaultInjector;
+  rateLimit: PrimaryRateLimit | undefined;
+}
+
+export interface ApiOutcome extends RouteResponse {
+  record: RecordedRequest;
+  violation?: SchemaViolation;
+  /** A successful request that changed the state (persist it). */
+  mutated: boolean;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** Serves one API request: match, authenticate, limit, inject faults, validate, route, validate the response. */
+export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext, req: IncomingMessage, raw: Buffer, id: number): Promise<ApiOutcome> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', ctx.baseUrl);
+  const record: RecordedRequest = { id, time: new Date().toISOString(), method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+  const headers: Record<string, string> = {};
+  const finish = (response: RouteResponse, extra: Partial<ApiOutcome> = {}): ApiOutcome => {
+    record.status = response.status;
+    return { ...response, headers: { ...headers, ...response.headers }, record, mutated: false, ...extra };
+  };
+  const fail = (error: GitHubHttpError, fault?: string) => {
+    if (fault) record.fault = fault;
+    return finish({ status: error.status, body: error.body, headers: error.headers });
+  };
+
+  const delay = settings.latencyMs + settings.faults.latencyMs;
+  if (delay > 0) await sleep(delay);
+
+  const matched = settings.description.match(method, url.pathname);
+  if (matched) record.operationId = matched.operationId;
+
+  // authentication: a wrong token is always 401; no token is fine for reads of public data
+  const token = /^(?:token|bearer)\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+  if (req.headers.authorization !== undefined && (!token || !settings.tokens.has(token))) return fail(badCredentials());
+  const actor = token ? settings.login : undefined;
+  if (actor) record.actor = actor;
+
+  if (settings.rateLimit) {
+    const status = settings.rateLimit.take(token ?? `anonymous:${req.socket.remoteAddress ?? ''}`);
+    Object.assign(headers, PrimaryRateLimit.headers(status));
+    if (status.exceeded) {
+      return fail(new GitHubHttpError(403, `API rate limit exceeded for ${actor ? `user ID 1` : req.socket.remoteAddress}.`, { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }), 'rate-limit');
+    }
+  }
+  if (!matched) return fail(notFound());
+  if (!actor && (!READ_METHODS.has(method) || !settings.anonymousReads)) return fail(requiresAuthentication());
+
+  const fault = settings.faults.decide(matched.operationId, method, matched.template);
+  if (fault?.kind === 'secondary-rate-limit') {
+    return fail(new GitHubHttpError(fault.status, SECONDARY_RATE_LIMIT_MESSAGE, { headers: { 'retry-after': String(fault.retryAfter) }, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' }), fault.kind);
+  }
+  if (fault?.kind === 'server-error') return fail(new GitHubHttpError(fault.status, fault.status === 502 ? 'Server Error' : 'Service Unavailable'), fault.kind);
+
+  const upload = matched.operationId === 'repos/upload-release-asset';
+  let body: Record<string, unknown> | undefined;
+  if (upload) record.body = { bytes: raw.length };
+  else if (raw.length > 0) {
+    try {
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return fail(new GitHubHttpError(400, 'Problems parsing JSON'));
+    }
+    record.body = body;
+  }
+
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    query[key] = all.length > 1 ? all : all[0]!;
+  }
+  const requestProblems = settings.description.validateRequest(matched.operation, {
+    method,
+    path: matched.path,
+    headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+    query,
+    body: upload ? undefined : body,
+  });
+  if (requestProblems.length) return fail(invalidRequest(requestProblems, body, url.searchParams), 'schema');
+
+  const route = settings.routes[matched.operationId];
+  if (!route) {
+    return fail(new GitHubHttpError(501, `github-emulator does not implement ${matched.operationId} (${method} ${matched.template})`));
+  }
+  let response: RouteResponse;
+  try {
+    response = route(ctx, { operationId: matched.operationId, params: matched.params, method, url, headers: req.headers, body, raw, actor });
+  } catch (error) {
+    if (error instanceof GitHubHttpError) return fail(error);
+    throw error;
+  }
+
+  if (response.bytes === undefined) {
+    const problems = settings.description.validateResponse(matched.operationId, response.status, response.body ?? null);
+    if (problems.length) {
+      const violation: SchemaViolation = { requestId: id, operationId: matched.operationId, method, path: url.pathname, status: response.status, problems };
+      if (settings.strict) {
+        record.fault = 'invalid-response';
+        return finish(
+          { status: 500, body: { message: `github-emulator: the ${matched.operationId} response does not match GitHub's OpenAPI description`, errors: problems, documentation_url: 'https://github.com/github/rest-api-description', status: '500' } },
+          { violation, mutated: !READ_METHODS.has(method) },
+        );
+      }
+      return finish(response, { violation, mutated: !READ_METHODS.has(method) && response.status < 400 });
+    }
+  }
+  return finish(response, { mutated: !READ_METHODS.has(method) && response.status < 400 });
+}

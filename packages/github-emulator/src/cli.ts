@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { createLogger, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
+import { startGitHubEmulator } from './emulator.ts';
+import type { EmulatorSeed } from './seed.ts';
+
+const HELP = `github-emulator: a GitHub REST API emulator checked against GitHub's OpenAPI description
+
+Usage:
+  github-emulator [--port N] [--token T] [--state file.json] [--seed fixtures.json] [--strict | --no-strict] [--json]
+
+Serves the API at the root of http://127.0.0.1:PORT (use it as GITHUB_API_URL / Octokit's baseUrl) until
+interrupted. Every request and response is validated against @octokit/openapi's api.github.com description.
+
+Options:
+  --port N           port on 127.0.0.1 (default: a free one)
+  --token T          accepted token (repeatable; default: a random ghp_ token, printed)
+  --login L          the account tokens act as (default: github-actions[bot])
+  --state FILE       load the state from FILE if it exists; save it there after every change
+  --seed FILE        JSON fixtures (EmulatorSeed: repos, commits, pulls, releases, attestations) applied at start
+  --strict           answer 500 when a response does not match the schema (default)
+  --no-strict        send such responses anyway (they are still logged)
+  --latency MS       delay every API response
+  --json             print {url, token} as JSON on stdout
+  -h, --help         this help
+
+Control endpoints: GET /_emulator/requests, GET /_emulator/state, POST /_emulator/seed,
+POST /_emulator/faults, POST /_emulator/reset.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseCli(
+    argv,
+    {
+      port: { type: 'string' },
+      token: { type: 'string', multiple: true },
+      login: { type: 'string' },
+      state: { type: 'string' },
+      seed: { type: 'string' },
+      strict: { type: 'boolean' },
+      'no-strict': { type: 'boolean' },
+      latency: { type: 'string' },
+    },
+    'github-emulator',
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ReleaseError('USAGE', `--port must be a port number, got '${values.port}'`, { hint: 'pass --port 0 for any free port' });
+  }
+  for (const token of values.token ?? []) registerSecret(token);
+  const emulator = await startGitHubEmulator({
+    port,
+    token: values.token?.length ? values.token : undefined,
+    login: values.login,
+    statePath: values.state,
+    seed: values.seed ? readSeed(values.seed) : undefined,
+    strict: values['no-strict'] ? false : true,
+    latencyMs: values.latency ? Number(values.latency) : undefined,
+    logger: createLogger({ actions: false }),
+  });
+  const generated = !values.token?.length;
+  if (values.json) process.stdout.write(`${JSON.stringify({ url: emulator.url, ...(generated ? { token: emulator.token } : {}) })}\n`);
+  else {
+    process.stdout.write(`github-emulator listening at ${emulator.url}\n`);
+    // a generated token is printed so the user can use it; it is a throwaway for this process
+    if (generated) process.stdout.write(`token: ${emulator.token}\n`);
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await emulator.stop();
+  return 0;
+}
+
+function readSeed(file: string): EmulatorSeed {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as EmulatorSeed;
+  } catch (error) {
+    throw new ReleaseError('EMULATOR_SEED_UNREADABLE', `cannot read the seed fixtures: ${(error as Error).message}`, {
+      file,
+      hint: 'pass a JSON file shaped like EmulatorSeed ({"repos": [{"owner": "o", "name": "r"}]})',
+    });
+  }
+}
+
+await runCli('github-emulator', main);

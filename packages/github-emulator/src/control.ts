@@ -1,0 +1,90 @@
+import type { IncomingMessage } from 'node:http';
+import type { GitHubEmulator } from './emulator.ts';
+import type { FaultOptions } from './faults.ts';
+import type { RenderContext } from './render-repo.ts';
+import { assetBytes } from './routes-assets.ts';
+import type { RouteResponse } from './routes-context.ts';
+import type { EmulatorSeed } from './seed.ts';
+import { findRepo } from './state.ts';
+
+/**
+ * The emulator's own endpoints under /_emulator/ (no token needed; the emulator listens on 127.0.0.1 only):
+ * the request log, the state, seeding, faults, reset, and the storage URLs asset downloads redirect to.
+ */
+export function handleControlRequest(emulator: GitHubEmulator, ctx: RenderContext, req: IncomingMessage, raw: Buffer): RouteResponse {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', ctx.baseUrl);
+  const parts = url.pathname.split('/').slice(2).map(decodeURIComponent);
+  const route = `${method} ${parts[0] ?? ''}`;
+  const json = () => (raw.length ? JSON.parse(raw.toString('utf8')) : {}) as unknown;
+  try {
+    switch (route) {
+      case 'GET health':
+        return { status: 200, body: { ok: true } };
+      case 'GET requests':
+        return { status: 200, body: emulator.requests };
+      case 'DELETE requests':
+        emulator.requests.length = 0;
+        return { status: 204 };
+      case 'GET schema-violations':
+        return { status: 200, body: emulator.schemaViolations };
+      case 'GET state':
+        return { status: 200, body: emulator.state };
+      case 'POST seed':
+        emulator.seed(json() as EmulatorSeed);
+        return { status: 200, body: { ok: true } };
+      case 'POST faults':
+        emulator.setFaults(json() as FaultOptions);
+        return { status: 200, body: { ok: true } };
+      case 'POST reset':
+        emulator.reset();
+        return { status: 200, body: { ok: true } };
+      case 'GET assets':
+        return assetDownload(ctx, Number(parts[1]));
+      case 'GET download':
+        return browserDownload(ctx, parts.slice(1));
+      case 'GET attestations':
+        return attestationBundle(ctx, Number(parts[1]));
+      case 'GET avatars':
+        return { status: 200, bytes: Buffer.from(''), headers: { 'content-type': 'image/png' } };
+      default:
+        return { status: 404, body: { message: `unknown emulator endpoint ${method} ${url.pathname}` } };
+    }
+  } catch (error) {
+    return { status: 400, body: { message: (error as Error).message } };
+  }
+}
+
+function bytesOf(asset: { data: string; name: string }): RouteResponse {
+  return {
+    status: 200,
+    bytes: Buffer.from(asset.data, 'base64'),
+    headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename=${asset.name}` },
+  };
+}
+
+/** Where `GET /repos/{o}/{r}/releases/assets/{id}` with `Accept: application/octet-stream` redirects to. */
+function assetDownload(ctx: RenderContext, id: number): RouteResponse {
+  const asset = assetBytes(ctx, id);
+  if (!asset) return { status: 404, body: { message: 'Not Found' } };
+  asset.download_count++;
+  return bytesOf(asset);
+}
+
+/** `browser_download_url`: /_emulator/download/{owner}/{repo}/{tag}/{name}. */
+function browserDownload(ctx: RenderContext, [owner, name, tag, file]: string[]): RouteResponse {
+  const repo = findRepo(ctx.state, owner ?? '', name ?? '');
+  const release = repo?.releases.find((r) => (r.draft ? `untagged-${r.id}` : r.tag_name) === tag);
+  const asset = release?.assets.find((a) => a.name === file);
+  if (!asset) return { status: 404, body: { message: 'Not Found' } };
+  asset.download_count++;
+  return bytesOf(asset);
+}
+
+function attestationBundle(ctx: RenderContext, id: number): RouteResponse {
+  for (const repo of ctx.state.repos) {
+    const attestation = repo.attestations.find((a) => a.id === id);
+    if (attestation) return { status: 200, body: attestation.bundle };
+  }
+  return { status: 404, body: { message: 'Not Found' } };
+}

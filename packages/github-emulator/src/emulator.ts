@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { registerSecret, silentLogger, type Logger } from '@chart-release/core';
+import { handleApiRequest, type RecordedRequest, type SchemaViolation } from './api-handler.ts';
+import { handleControlRequest } from './control.ts';
+import { FaultInjector, type FaultOptions } from './faults.ts';
+import { githubApiDescription } from './openapi.ts';
+import { loadState, saveState } from './persistence.ts';
+import { PrimaryRateLimit, type RateLimitOptions } from './rate-limit.ts';
+import type { RenderContext } from './render-repo.ts';
+import { assetRoutes } from './routes-assets.ts';
+import { attestationRoutes } from './routes-attestations.ts';
+import { gitRoutes } from './routes-git.ts';
+import { pullRoutes } from './routes-pulls.ts';
+import { releaseRoutes } from './routes-releases.ts';
+import { applySeed, type EmulatorSeed } from './seed.ts';
+import { emptyState, type EmulatorState } from './state.ts';
+
+export interface StartGitHubEmulatorOptions {
+  /** 0 (any free port) by default; the emulator listens on 127.0.0.1 only. */
+  port?: number;
+  /** Accepted tokens (`Authorization: token X` or `Bearer X`); a random `ghp_…` token by default. */
+  token?: string | string[];
+  /** The account every token acts as (release author, uploader); `github-actions[bot]` by default. */
+  login?: string;
+  /** A response that fails the schema becomes a 500 naming the problems (true by default); always recorded. */
+  strict?: boolean;
+  seed?: EmulatorSeed;
+  /** Load the state from this JSON file if it exists, and save it there after every change. */
+  statePath?: string;
+  faults?: FaultOptions;
+  /** Added to every API response. */
+  latencyMs?: number;
+  /** Primary rate limit (`x-ratelimit-*`); on with GitHub's 5000 per hour by default, `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  /** Serve GET requests without a token for public repositories, as GitHub does (true by default). */
+  anonymousReads?: boolean;
+  logger?: Logger;
+}
+
+/** A running emulator. `url` is the API root (like https://api.github.com), for Octokit's `baseUrl`. */
+export interface GitHubEmulator {
+  url: string;
+  /** The first accepted token. */
+  token: string;
+  /** The live state; tests may read and change it directly. */
+  readonly state: EmulatorState;
+  readonly requests: RecordedRequest[];
+  readonly schemaViolations: SchemaViolation[];
+  setFaults(faults: FaultOptions): void;
+  seed(seed: EmulatorSeed): void;
+  /** Back to the startup seed; forgets requests and violations. */
+  reset(): void;
+  /** Writes the state file now (it is also written after every change). */
+  save(): void;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_LOGIN = 'github-actions[bot]';
+
+/** Starts a GitHub REST emulator on 127.0.0.1 that checks every request and response against GitHub's OpenAPI description. */
+export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
+  const description = githubApiDescription();
+  const tokens = [options.token ?? `ghp_${randomBytes(18).toString('hex')}`].flat();
+  for (const token of tokens) registerSecret(token);
+  const login = options.login ?? DEFAULT_LOGIN;
+  const logger = options.logger ?? silentLogger;
+  const state = emptyState();
+  const requests: RecordedRequest[] = [];
+  const schemaViolations: SchemaViolation[] = [];
+  const faults = new FaultInjector(options.faults);
+  const startupSeed = options.seed ?? {};
+
+  const persisted = options.statePath ? loadState<RecordedRequest>(options.statePath) : undefined;
+  if (persisted) {
+    Object.assign(state, persisted.state);
+    requests.push(...persisted.requests);
+  } else applySeed(state, startupSeed, login);
+
+  const settings = {
+    description,
+    routes: { ...gitRoutes, ...releaseRoutes, ...assetRoutes, ...pullRoutes, ...attestationRoutes },
+    tokens: new Set(tokens),
+    login,
+    strict: options.strict ?? true,
+    anonymousReads: options.anonymousReads ?? true,
+    latencyMs: options.latencyMs ?? 0,
+    faults,
+    rateLimit: options.rateLimit === false ? undefined : new PrimaryRateLimit(options.rateLimit),
+  };
+  const ctx: RenderContext = { state, baseUrl: '' };
+  const save = () => {
+    if (options.statePath) saveState(options.statePath, state, requests);
+  };
+  let nextRequestId = (requests.at(-1)?.id ?? 0) + 1;
+
+  const emulator: GitHubEmulator = {
+    url: '',
+    token: tokens[0]!,
+    state,
+    requests,
+    schemaViolations,
+    setFaults: (f) => faults.set(f),
+    seed(seed) {
+      applySeed(state, seed, login);
+      save();
+    },
+    reset() {
+      for (const key of Object.keys(state)) delete (state as unknown as Record<string, unknown>)[key];
+      Object.assign(state, emptyState());
+      applySeed(state, startupSeed, login);
+      requests.length = 0;
+      schemaViolations.length = 0;
+      faults.set({});
+      save();
+    },
+    save,
+    stop: async () => {
+      save();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const raw = await readBody(req);
+    const path = new URL(req.url ?? '/', ctx.baseUrl).pathname;
+    if (path === '/_emulator' || path.startsWith('/_emulator/')) {
+      const response = handleControlRequest(emulator, ctx, req, raw);
+      return send(res, response.status, response.body, response.bytes, response.headers);
+    }
+    const outcome = await handleApiRequest(settings, ctx, req, raw, nextRequestId++);
+    requests.push(outcome.record);
+    if (outcome.violation) {
+      schemaViolations.push(outcome.violation);
+      logger.warn(`${outcome.record.method} ${outcome.record.path}: response does not match the OpenAPI description: ${outcome.violation.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    }
+    logger.info(`${outcome.record.method} ${outcome.record.path} -> ${outcome.status}${outcome.record.operationId ? ` (${outcome.record.operationId})` : ''}${outcome.record.fault ? ` [${outcome.record.fault}]` : ''}`);
+    if (outcome.mutated) save();
+    send(res, outcome.status, outcome.body, outcome.bytes, outcome.headers);
+  };
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      logger.error(`internal error serving ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) send(res, 500, { message: `github-emulator internal error: ${(error as Error).message}`, documentation_url: 'https://docs.github.com/rest' });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  emulator.url = `http://127.0.0.1:${port}`;
+  ctx.baseUrl = emulator.url;
+  return emulator;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, bytes?: Buffer, headers: Record<string, string> = {}): void {
+  const payload = bytes ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
+  res.writeHead(status, {
+    'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+    'x-github-api-version-selected': '2022-11-28',
+    'x-github-media-type': 'github.v3; format=json',
+    ...(bytes === undefined && payload ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+    ...headers,
+    ...(payload ? { 'content-length': String(payload.length) } : {}),
+  });
+  res.end(payload);
+}
