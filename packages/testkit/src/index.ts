@@ -11,3 +11,6 @@ export type { SkopeoOptions } from './skopeo.ts';
 export { GitRepo } from './git.ts';
 export { chartFiles, writeChart, exampleChartsDir } from './charts.ts';
 export type { ChartSpec } from './charts.ts';
+export { startSigstoreStack } from './sigstore-stack.ts';
+export type { SigstoreStack } from './sigstore-stack.ts';
+export type { TestOidcIssuer, MintTokenOptions } from './oidc-issuer.ts';
