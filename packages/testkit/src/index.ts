@@ -14,3 +14,7 @@ export type { ChartSpec } from './charts.ts';
 export { startSigstoreStack } from './sigstore-stack.ts';
 export type { SigstoreStack } from './sigstore-stack.ts';
 export type { TestOidcIssuer, MintTokenOptions } from './oidc-issuer.ts';
+export { startFaultProxy, seededRandom } from './fault-proxy.ts';
+export type { FaultKind, FaultSettings, FaultProxyOptions, FaultProxyStats, RunningFaultProxy } from './fault-proxy.ts';
+export { startTokenServer } from './token-server.ts';
+export type { TokenServerOptions, RunningTokenServer } from './token-server.ts';

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AggregateReleaseError, createLogger, isReleaseError, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
+import { resolveCredentials } from './credentials.ts';
+import { packageChart } from './helm-cli.ts';
+import { planPush, pushChart, type PushPlan, type PushResult } from './push.ts';
+import { parseOciReference } from './reference.ts';
+import { RegistryClient } from './registry.ts';
+
+const HELP = `chart-push: push helm charts to an OCI registry, once, verified, never overwriting a released version
+
+Usage:
+  chart-push <chart.tgz|chart-dir>... --registry oci://host/namespace [options]
+
+A chart folder is packaged first (helm dependency build for file:// dependencies, then helm package).
+Before anything is written every chart is checked: a version already in the registry with the same content
+is reported as "exists"; with different content the run fails (IMMUTABLE_TAG) and nothing is pushed.
+
+Options:
+  --registry <oci://host/ns>    where charts go (required); each chart lands in <ns>/<chart name>:<version>
+  --plain-http                  talk HTTP instead of HTTPS
+  --ca-file <file>              CA bundle for the registry's TLS certificate
+  --insecure-skip-tls-verify    do not verify the registry's TLS certificate
+  --username <user>             registry user; the password is read from stdin (--password-stdin)
+  --password-stdin              read the registry password or token from stdin
+  --native                      upload blobs and manifest directly (helm's layout) instead of running helm push
+  --helm <path>                 the helm binary (default: helm on PATH)
+  --dry-run                     check and print what would be pushed; write nothing
+  --json                        print results as JSON on stdout
+  -h, --help                    this help
+
+Credentials, first found: --username/--password-stdin; CHART_RELEASE_REGISTRY_USERNAME/_PASSWORD;
+GITHUB_TOKEN (ghcr.io); ~/.docker/config.json; helm's registry config (helm registry login).
+
+Exit codes: 0 all charts pushed or already there; 1 a problem with the input, credentials or registry;
+2 usage; 70 internal error.
+`;
+
+const OPTIONS = {
+  registry: { type: 'string' },
+  'plain-http': { type: 'boolean', default: false },
+  'ca-file': { type: 'string' },
+  'insecure-skip-tls-verify': { type: 'boolean', default: false },
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean', default: false },
+  native: { type: 'boolean', default: false },
+  helm: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCli(argv, OPTIONS, 'chart-push');
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!values.registry) throw new ReleaseError('USAGE', '--registry is required.', { hint: 'pass --registry oci://host/namespace' });
+  if (positionals.length === 0) throw new ReleaseError('USAGE', 'no chart given.', { hint: 'pass one or more chart folders or .tgz files' });
+  const target = parseOciReference(values.registry);
+  const logger = createLogger();
+  let password: string | undefined;
+  if (values['password-stdin']) {
+    password = (await readStdin()).replace(/\r?\n$/, '');
+    registerSecret(password);
+  }
+  const { credentials, source } = resolveCredentials({ registry: target.registry, flags: values.username || password ? { username: values.username, password } : undefined, env: process.env });
+  logger.debug(`credentials for ${target.registry}: ${source}`);
+  const client = new RegistryClient({ registry: target.registry, plainHttp: values['plain-http'], caFile: values['ca-file'], insecureSkipTlsVerify: values['insecure-skip-tls-verify'], credentials, logger });
+  const helm = { binary: values.helm, flags: { plainHttp: values['plain-http'], caFile: values['ca-file'], insecureSkipTlsVerify: values['insecure-skip-tls-verify'] }, credentials };
+
+  const work = await mkdtemp(join(tmpdir(), 'chart-push-'));
+  try {
+    const archives: string[] = [];
+    for (const input of positionals) {
+      const info = await stat(input).catch(() => undefined);
+      if (!info) throw new ReleaseError('USAGE', `${input} does not exist.`, { file: input, hint: 'pass chart folders or .tgz files' });
+      archives.push(info.isDirectory() ? (await packageChart({ chartDir: input, destination: work, helm, logger })).tgz : input);
+    }
+    // preflight: every chart checked, every problem reported together, before anything is written
+    const plans: PushPlan[] = [];
+    const problems: ReleaseError[] = [];
+    for (const tgz of archives) {
+      try {
+        plans.push(await planPush({ tgz, registry: values.registry, client }));
+      } catch (error) {
+        if (!isReleaseError(error)) throw error;
+        problems.push(error);
+      }
+    }
+    if (problems.length === 1) throw problems[0]!;
+    if (problems.length > 1) throw new AggregateReleaseError(problems, `${problems.length} charts cannot be pushed`);
+    if (values['dry-run']) {
+      print(values.json, plans.map((p) => ({ chart: p.chart, version: p.version, ref: p.ref, digest: p.existingDigest ?? null, layerDigest: p.layerDigest, status: p.action === 'exists' ? 'exists' : 'would-push' })), true);
+      return 0;
+    }
+    const results: PushResult[] = [];
+    for (const plan of plans) {
+      results.push(await pushChart({ tgz: plan.tgz, registry: values.registry, client, mode: values.native ? 'native' : 'helm', helm, logger }));
+    }
+    print(values.json, results, false);
+    return 0;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function print(json: boolean, rows: { chart: string; version: string; ref: string; digest: string | null; layerDigest: string; status: string }[], dryRun: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ok: true, dryRun, charts: rows }, null, 2)}\n`);
+    return;
+  }
+  const table = [['CHART', 'VERSION', 'STATUS', 'REF', 'DIGEST'], ...rows.map((r) => [r.chart, r.version, r.status, r.ref, r.digest ?? '-'])];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+await runCli('chart-push', main);

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { registerSecret, ReleaseError } from '@chart-release/core';
+import type { RegistryCredentials } from './auth.ts';
+
+export interface ResolveCredentialsInput {
+  /** `host[:port]` of the registry. */
+  registry: string;
+  /** From the command line; win over everything else. */
+  flags?: { username?: string; password?: string };
+  /** The environment (`process.env` in the CLIs). */
+  env?: Record<string, string | undefined>;
+  /** Docker's config (default `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`). */
+  dockerConfigPath?: string;
+  /** Helm's registry config (default `$HELM_REGISTRY_CONFIG`, else `~/.config/helm/registry/config.json`). */
+  helmRegistryConfigPath?: string;
+}
+
+export interface ResolvedCredentials {
+  credentials?: RegistryCredentials;
+  /** Where they came from (never the secret): `flags`, `env:GITHUB_TOKEN`, `env:CHART_RELEASE_REGISTRY_*`, a config file path, or `anonymous`. */
+  source: string;
+}
+
+/**
+ * Finds registry credentials: flags, then the environment (`CHART_RELEASE_REGISTRY_USERNAME`/`_PASSWORD`, or
+ * `GITHUB_TOKEN` for ghcr.io), then docker's and helm's registry config files; anonymous otherwise. Every secret
+ * found is registered for redaction before it is returned.
+ */
+export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCredentials {
+  const env = input.env ?? {};
+  const { flags = {} } = input;
+  if (flags.username !== undefined || flags.password !== undefined) {
+    if (!flags.username || !flags.password) {
+      throw new ReleaseError('USAGE', 'registry credentials need both a username and a password.', { hint: 'pass --username together with --password-stdin' });
+    }
+    return found({ username: flags.username, password: flags.password }, 'flags');
+  }
+  const user = env.CHART_RELEASE_REGISTRY_USERNAME;
+  const password = env.CHART_RELEASE_REGISTRY_PASSWORD;
+  if (user && password) return found({ username: user, password }, 'env:CHART_RELEASE_REGISTRY_*');
+  if (env.GITHUB_TOKEN && normalizeHost(input.registry) === 'ghcr.io') {
+    // ghcr.io takes a GITHUB_TOKEN as the password of the Basic credentials its token endpoint asks for
+    return found({ username: env.GITHUB_ACTOR || 'x-access-token', password: env.GITHUB_TOKEN }, 'env:GITHUB_TOKEN');
+  }
+  const dockerConfig = input.dockerConfigPath ?? join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
+  const helmConfig =
+    input.helmRegistryConfigPath ?? env.HELM_REGISTRY_CONFIG ?? join(env.HELM_CONFIG_HOME || join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'helm'), 'registry', 'config.json');
+  for (const path of [dockerConfig, helmConfig]) {
+    const credentials = fromConfigFile(path, input.registry);
+    if (credentials) return found(credentials, path);
+  }
+  return { source: 'anonymous' };
+}
+
+/** The credentials for `registry` in a docker-style `config.json` (`auths.<host>.auth` or `username`/`password`). */
+export function fromConfigFile(path: string, registry: string): RegistryCredentials | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }> };
+  try {
+    config = JSON.parse(text) as typeof config;
+  } catch (error) {
+    throw new ReleaseError('INVALID_CONFIG', `${path} is not valid JSON: ${(error as Error).message}.`, { file: path, hint: 'fix or remove the file, or pass credentials with --username/--password-stdin' });
+  }
+  const wanted = normalizeHost(registry);
+  for (const [key, entry] of Object.entries(config.auths ?? {})) {
+    if (normalizeHost(key) !== wanted) continue;
+    if (entry.registrytoken) return { token: register(entry.registrytoken) };
+    if (entry.username && entry.password) return { username: entry.username, password: register(entry.password) };
+    if (entry.auth) {
+      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0) return { username: decoded.slice(0, colon), password: register(decoded.slice(colon + 1)) };
+    }
+  }
+  return undefined;
+}
+
+// config keys come as `host`, `https://host`, `https://host/v1/`; Docker Hub has several aliases
+function normalizeHost(key: string): string {
+  const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return ['index.docker.io', 'registry-1.docker.io', 'docker.io'].includes(host) ? 'docker.io' : host;
+}
+
+function register(secret: string): string {
+  registerSecret(secret);
+  return secret;
+}
+
+function found(credentials: RegistryCredentials, source: string): ResolvedCredentials {
+  if ('password' in credentials) registerSecret(credentials.password);
+  else registerSecret(credentials.token);
+  return { credentials, source };
+}
