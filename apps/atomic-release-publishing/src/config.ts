@@ -66,6 +66,7 @@ export interface ConfigFlags {
   apiUrl?: string;
 }
 
+export const SIGNING_MODES: readonly SigningMode[] = ['auto', 'cosign', 'sigstore', 'key', 'none'];
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 const CONFIG_NAMES = ['.chart-release.yaml', '.chart-release.yml'];
 
@@ -86,6 +87,16 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
       hint: 'set `registry: oci://host/namespace` in .chart-release.yaml, pass --registry, or run in Actions (GITHUB_REPOSITORY_OWNER gives oci://ghcr.io/<owner>/charts).',
     });
   }
+  const signingMode = flags.signingMode ?? (env.CHART_RELEASE_SIGNING as SigningMode | undefined) ?? file.signing?.mode ?? 'auto';
+  if (!SIGNING_MODES.includes(signingMode)) {
+    throw new ReleaseError('CONFIG_INVALID', `signing mode '${signingMode}' is not one of ${SIGNING_MODES.join(', ')}.`, {
+      hint: 'pass --signing (or CHART_RELEASE_SIGNING) with one of those; `none` publishes unsigned charts and says so in the notes.',
+    });
+  }
+  const concurrency = flags.concurrency ?? file.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+    throw new ReleaseError('CONFIG_INVALID', `concurrency '${String(flags.concurrency)}' must be a whole number from 1 to 32.`, { hint: 'pass --concurrency N.' });
+  }
   const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runUrl = repository && env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
   const workflowIdentity = env.GITHUB_WORKFLOW_REF ? `${serverUrl}/${env.GITHUB_WORKFLOW_REF}` : undefined;
@@ -102,12 +113,12 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
     caFile: flags.caFile ?? file.caFile,
     insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? file.insecureSkipTlsVerify ?? false,
     pushMode: flags.pushMode ?? file.pushMode ?? 'helm',
-    concurrency: flags.concurrency ?? file.concurrency ?? 4,
+    concurrency,
     keepDrafts: flags.keepDrafts ?? file.keepDrafts ?? false,
     workDir,
     helm: flags.helm ?? env.HELM_BINARY ?? file.helm ?? 'helm',
     signing: {
-      mode: flags.signingMode ?? (env.CHART_RELEASE_SIGNING as SigningMode | undefined) ?? file.signing?.mode ?? 'auto',
+      mode: signingMode,
       fulcioUrl: flags.fulcioUrl ?? env.SIGSTORE_FULCIO_URL ?? file.signing?.fulcioUrl,
       rekorUrl: flags.rekorUrl ?? env.SIGSTORE_REKOR_URL ?? file.signing?.rekorUrl,
       tsaUrl: file.signing?.tsaUrl,

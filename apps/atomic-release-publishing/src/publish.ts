@@ -63,7 +63,8 @@ export interface PublishSteps {
 export interface PublishOptions {
   dryRun?: boolean;
   logger?: Logger;
-  progress?: Progress;
+  /** Progress display, or a factory given the planned chart names. */
+  progress?: Progress | ((charts: string[]) => Progress);
   now?: () => Date;
 }
 
@@ -102,7 +103,8 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     return report;
   }
 
-  const progress = options.progress ?? createProgress({ charts: plan.charts.map((c) => c.name), quiet: true });
+  const names = plan.charts.map((c) => c.name);
+  const progress = typeof options.progress === 'function' ? options.progress(names) : (options.progress ?? createProgress({ charts: names, quiet: true }));
   const journal = options.dryRun ? undefined : await Journal.open(config.workDir, plan.head, now());
   const chartLog = (name: string): Logger => ({
     debug: (m) => log.debug(`[${name}] ${m}`),

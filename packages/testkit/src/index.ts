@@ -18,3 +18,5 @@ export { startFaultProxy, seededRandom } from './fault-proxy.ts';
 export type { FaultKind, FaultSettings, FaultProxyOptions, FaultProxyStats, RunningFaultProxy } from './fault-proxy.ts';
 export { startTokenServer } from './token-server.ts';
 export type { TokenServerOptions, RunningTokenServer } from './token-server.ts';
+export { startReleaseSandbox } from './release-sandbox.ts';
+export type { ReleaseSandbox, ReleaseSandboxOptions } from './release-sandbox.ts';

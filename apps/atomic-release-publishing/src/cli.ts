@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { runCli } from '@chart-release/core';
+import { manifestCommand, verifyCommand } from './commands/manifest.ts';
+import { promoteCommand, rollbackCommand } from './commands/promote.ts';
+import { publishCommand } from './commands/publish.ts';
+
+const HELP = `chart-release: release every changed Helm chart of a repository, all or nothing
+
+Usage: chart-release <command> [options]   (chart-release <command> --help for its options)
+
+Commands:
+  publish     detect changed charts, package, push (OCI), sign by digest, attach lineage, draft one GitHub
+              release per chart, then publish them together; nothing is published unless every chart got through
+  plan        what publish would do, with every preflight problem (publish --dry-run)
+  verify      check a release manifest against the registry and the signatures
+  manifest    generate | verify a release manifest
+  promote     move a tag (stable, latest, vX.Y.Z) to a published, signed digest
+  rollback    move a channel back to its previous (or a named) digest
+
+Every command takes --json (machine-readable output on stdout) and --help; commands that write take --dry-run.
+Exit codes: 0 done, 1 a problem to fix (the message says which and how), 2 a usage error, 70 an internal error.
+`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  publish: (argv) => publishCommand(argv, { dryRun: false }),
+  plan: (argv) => publishCommand(argv, { dryRun: true }),
+  verify: verifyCommand,
+  manifest: manifestCommand,
+  promote: promoteCommand,
+  rollback: rollbackCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    const { readFileSync } = await import('node:fs');
+    process.stdout.write(`${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`chart-release: unknown command '${command}'\n\n${HELP}`);
+    return 2;
+  }
+  return run(rest);
+}
+
+await runCli('chart-release', main);

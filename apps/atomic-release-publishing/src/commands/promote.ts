@@ -1,0 +1,163 @@
+import { readFile } from 'node:fs/promises';
+import { appendStepSummary, createLogger, parseCli, ReleaseError, setOutput } from '@chart-release/core';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
+import { loadConfig, type ReleaseConfig } from '../config.ts';
+import { readManifest, writeManifest } from '../manifest.ts';
+import { promote, rollback, type PromotionResult, type PromotionServices } from '../promote.ts';
+import { githubContext, registryContext } from '../wiring/clients.ts';
+import { recordPromotionInRelease } from '../wiring/promotion-audit.ts';
+import { helmSanityCheck, promotionRegistry, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
+
+const POLICY_OPTIONS = {
+  identity: { type: 'string' },
+  'identity-regexp': { type: 'string' },
+  issuer: { type: 'string' },
+  'public-key': { type: 'string' },
+  manifest: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+} as const;
+
+const POLICY_HELP = `Signature policy (the source digest must be signed by it before anything moves):
+  --identity <san>          certificate identity (default: signing.identity, else this repository's workflows)
+  --identity-regexp <re>    certificate identity as a regular expression
+  --issuer <url>            OIDC issuer (default GitHub Actions)
+  --public-key <pem file>   verify a key-signed chart instead
+Audit:
+  --manifest <file>         release manifest to add the promotion to (and, for promote, the charts to promote)
+  --dry-run                 run every check, move nothing
+  --json                    the result as JSON`;
+
+const PROMOTE_HELP = `Usage: chart-release promote --chart <name> (--version <v> | --digest sha256:<64 hex>) --to <tag> [options]
+       chart-release promote --manifest release-manifest.json --to <channel> [options]
+
+Moves a tag to a published digest: preflight (digest and tag format, tag policy, version tags immutable, the
+source exists), the signature verified, a server-side re-tag by digest (no pull and push), read back, helm show
+chart / helm template of the result, an audit tag <channel>-promoted-YYYYMMDD-HHMMSS and a record in the
+GitHub release notes and the manifest. Tags: vX.Y.Z[-pre] (immutable) or a channel (stable, latest, dev,
+staging, prod); anything else only with --allow-non-semver (recorded).
+
+Options:
+  --chart <name>            chart to promote
+  --version <v>             the published version to promote (resolved to its digest)
+  --digest sha256:<hex>     the digest to promote
+  --to <tag>                target tag
+  --allow-non-semver        allow a tag that is neither a version nor a channel
+${POLICY_HELP}
+${CONNECTION_HELP}
+`;
+
+const ROLLBACK_HELP = `Usage: chart-release rollback --chart <name> --channel <tag> [--to <version|digest>] [options]
+
+Moves a channel back: to --to when given, else to the most recent earlier digest in the channel's audit history
+(its audit tags in the registry). The target's signature is verified first; an audit tag
+<channel>-rollback-YYYYMMDD-HHMMSS and a record are written.
+
+Options:
+  --chart <name>            chart
+  --channel <tag>           channel to roll back (stable, latest, ...)
+  --to <version|digest>     target (default: the previous digest of the channel)
+${POLICY_HELP}
+${CONNECTION_HELP}
+`;
+
+/** `chart-release promote`. */
+export async function promoteCommand(argv: string[]): Promise<number> {
+  const { values } = parseCli(
+    argv,
+    { ...CONNECTION_OPTIONS, ...POLICY_OPTIONS, chart: { type: 'string' }, version: { type: 'string' }, digest: { type: 'string' }, to: { type: 'string' }, 'allow-non-semver': { type: 'boolean', default: false } },
+    'chart-release promote',
+  );
+  if (values.help) {
+    process.stdout.write(PROMOTE_HELP);
+    return 0;
+  }
+  if (!values.to) throw new ReleaseError('USAGE', 'missing --to <tag>.', { hint: "run 'chart-release promote --help'" });
+  const manifest = values.manifest ? await readManifest(values.manifest) : undefined;
+  const config = loadConfig({ cwd: values.cwd ?? process.cwd(), env: process.env, flags: { ...connectionFlags(values), registry: values.registry ?? manifest?.registry } });
+  const targets = manifest && !values.chart ? manifest.artifacts.map((a) => ({ chart: a.name, digest: a.digest, version: undefined })) : [{ chart: required(values.chart, '--chart'), version: values.version, digest: values.digest }];
+  const services = await promotionServices(config, values);
+  const results: PromotionResult[] = [];
+  for (const target of targets) {
+    results.push(
+      await promote(
+        {
+          chart: target.chart,
+          repository: services.repositoryOf(target.chart),
+          ociRepository: `${config.registry}/${target.chart}`,
+          version: target.version,
+          digest: target.digest,
+          to: values.to,
+          allowNonSemver: values['allow-non-semver'],
+          dryRun: values['dry-run'],
+        },
+        services,
+      ),
+    );
+  }
+  await finish(results, values, manifest);
+  return 0;
+}
+
+/** `chart-release rollback`. */
+export async function rollbackCommand(argv: string[]): Promise<number> {
+  const { values } = parseCli(argv, { ...CONNECTION_OPTIONS, ...POLICY_OPTIONS, chart: { type: 'string' }, channel: { type: 'string' }, to: { type: 'string' } }, 'chart-release rollback');
+  if (values.help) {
+    process.stdout.write(ROLLBACK_HELP);
+    return 0;
+  }
+  const chart = required(values.chart, '--chart');
+  const channel = required(values.channel, '--channel');
+  const manifest = values.manifest ? await readManifest(values.manifest) : undefined;
+  const config = loadConfig({ cwd: values.cwd ?? process.cwd(), env: process.env, flags: { ...connectionFlags(values), registry: values.registry ?? manifest?.registry } });
+  const services = await promotionServices(config, values);
+  const result = await rollback(
+    { chart, channel, target: values.to, repository: services.repositoryOf(chart), ociRepository: `${config.registry}/${chart}`, dryRun: values['dry-run'] },
+    services,
+  );
+  await finish([result], values, manifest);
+  return 0;
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (!value) throw new ReleaseError('USAGE', `missing ${flag}.`, { hint: 'see --help for the options.' });
+  return value;
+}
+
+async function promotionServices(config: ReleaseConfig, values: Record<string, unknown>): Promise<PromotionServices & { repositoryOf(chart: string): string }> {
+  const logger = createLogger();
+  const registry = registryContext(config, process.env, logger);
+  const publicKeyPem = typeof values['public-key'] === 'string' ? await readFile(values['public-key'], 'utf8') : undefined;
+  const policy = verificationPolicy(config, {
+    identity: values.identity as string | undefined,
+    identityRegexp: values['identity-regexp'] as string | undefined,
+    issuer: values.issuer as string | undefined,
+    publicKeyPem,
+  });
+  const gh = config.github.repository && config.github.token ? githubContext(config, logger) : undefined;
+  if (!gh) logger.warn('no GitHub repository or token: the promotion is recorded in the registry and the manifest only');
+  return {
+    registry: promotionRegistry(registry.client),
+    repositoryOf: registry.repositoryOf,
+    verifySignature: async (repository, digest) => {
+      const r = await verifyDigestSignature(registry.client, config, repository, digest, policy);
+      logger.info(`signature verified: ${r.certificateIdentity ?? r.keyHint ?? 'key'}`);
+      return { identity: r.certificateIdentity };
+    },
+    sanityCheck: (repository, digest) => helmSanityCheck(registry.client, config, repository, digest),
+    audit: gh ? (record) => recordPromotionInRelease(gh, config.release.tagTemplate, record, logger) : undefined,
+    logger,
+    actor: process.env.GITHUB_ACTOR ?? process.env.USER,
+    runUrl: config.github.runUrl,
+  };
+}
+
+async function finish(results: PromotionResult[], values: Record<string, unknown>, manifest: Awaited<ReturnType<typeof readManifest>> | undefined): Promise<void> {
+  if (manifest && values.manifest && !values['dry-run']) {
+    manifest.promotions.push(...results.flatMap((r) => (r.record ? [r.record] : [])));
+    await writeManifest(values.manifest as string, manifest);
+  }
+  const rows = results.map((r) => `${r.chart}: ${r.tag} -> ${r.digest} ${r.status}${r.previousDigest && r.status === 'moved' ? ` (was ${r.previousDigest})` : ''}${r.auditTag ? ` audit tag ${r.auditTag}` : ''}\n  ${r.install}`);
+  appendStepSummary(`## Promotion\n\n${results.map((r) => `- **${r.chart}** \`${r.tag}\` → \`${r.digest}\` (${r.version ?? '?'}) ${r.status}${r.auditUrl ? ` — [record](${r.auditUrl})` : ''}`).join('\n')}\n`);
+  setOutput('promoted', JSON.stringify(results.map((r) => ({ chart: r.chart, tag: r.tag, digest: r.digest, version: r.version, status: r.status }))));
+  process.stdout.write(values.json ? `${JSON.stringify({ ok: true, results }, null, 2)}\n` : `${rows.join('\n')}\n`);
+}

@@ -1,0 +1,87 @@
+import { annotation, appendStepSummary, createLogger, inActions, parseCli, registerSecret, setOutput } from '@chart-release/core';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
+import { loadConfig } from '../config.ts';
+import { createProgress } from '../progress.ts';
+import { runPublish } from '../publish.ts';
+import { renderStepSummary, renderTable, type PublishReport } from '../report.ts';
+import { createPublishSteps } from '../wiring/publish-steps.ts';
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  base: { type: 'string' },
+  head: { type: 'string' },
+  'chart-dir': { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  'push-mode': { type: 'string' },
+  'keep-drafts': { type: 'boolean' },
+  'dry-run': { type: 'boolean', default: false },
+} as const;
+
+const help = (dryRun: boolean) => `Usage: chart-release ${dryRun ? 'plan' : 'publish'} [options]
+
+${dryRun ? 'Prints what publish would do and runs its preflight (registry and GitHub auth, version bumps, immutable\ntags and releases, required assets, helm lint), writing nothing.' : 'Publishes every chart changed between --base and --head, all or nothing: package -> preflight -> push ->\nsign -> lineage -> draft releases -> publish every draft together -> release manifest. A failure leaves no\npublished release (drafts of the run are deleted unless --keep-drafts); re-running finishes the job without\nduplicating anything.'}
+
+Options:
+  --base <rev>          compare from (default: the push event's before, with fallbacks for new branches and
+                        force pushes)
+  --head <rev>          compare to (default: the push event's after, else HEAD)
+  --chart-dir <dir>     folder holding charts (repeatable; default charts)
+  --concurrency <n>     charts processed at once (default 4)
+  --push-mode <mode>    helm (helm push) or native (built-in OCI client, same layout)
+  --keep-drafts         on failure keep this run's draft releases
+  --dry-run             plan and preflight only${dryRun ? ' (always on for plan)' : ''}
+  --json                print the report as JSON on stdout
+${CONNECTION_HELP}
+
+In GitHub Actions it also writes the step summary, ::error annotations on the files at fault, and the outputs
+released (JSON) and manifest (path).
+`;
+
+/** `chart-release publish` and `chart-release plan`. */
+export async function publishCommand(argv: string[], options: { dryRun: boolean }): Promise<number> {
+  const { values } = parseCli(argv, OPTIONS, `chart-release ${options.dryRun ? 'plan' : 'publish'}`);
+  if (values.help) {
+    process.stdout.write(help(options.dryRun));
+    return 0;
+  }
+  const env = process.env;
+  const config = loadConfig({
+    cwd: values.cwd ?? process.cwd(),
+    env,
+    flags: {
+      ...connectionFlags(values),
+      chartDirs: values['chart-dir'],
+      concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
+      pushMode: values['push-mode'] as 'helm' | 'native' | undefined,
+      keepDrafts: values['keep-drafts'],
+    },
+  });
+  registerSecret(config.github.token);
+  const dryRun = options.dryRun || values['dry-run'];
+  const logger = createLogger();
+  const steps = await createPublishSteps(config, { base: values.base, head: values.head, env, logger, dryRun });
+  const report = await runPublish(config, steps, {
+    dryRun,
+    logger,
+    progress: (charts) => createProgress({ charts, quiet: values.json && !inActions() }),
+  });
+  emitOutputs(report, env);
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
+  return report.ok ? 0 : 1;
+}
+
+/** Step summary, annotations on the files at fault, and `released`/`manifest` outputs (Actions only). */
+function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
+  appendStepSummary(renderStepSummary(report), env);
+  if (inActions(env)) {
+    for (const e of report.errors) {
+      process.stdout.write(`${annotation('error', `[${e.code}] ${e.message}${e.hint ? ` Fix: ${e.hint}` : ''}`, { file: e.file, line: e.line, title: e.chart ?? e.code })}\n`);
+    }
+    for (const w of report.warnings) process.stdout.write(`${annotation('warning', w)}\n`);
+  }
+  const released = report.charts
+    .filter((c) => c.status === 'published' || (report.dryRun && c.status === 'planned'))
+    .map((c) => ({ name: c.name, version: c.version, digest: c.digest, ref: c.ref, release: c.release?.url }));
+  setOutput('released', JSON.stringify(released), env);
+  if (report.manifest) setOutput('manifest', report.manifest, env);
+}

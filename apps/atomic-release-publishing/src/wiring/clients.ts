@@ -1,0 +1,60 @@
+import { registerSecret, ReleaseError, type Logger } from '@chart-release/core';
+import { createGitHubClient, parseRepository, type GitHubClient, type RepositoryRef } from '@chart-release/github-release';
+import { parseOciReference, RegistryClient, resolveCredentials } from '@chart-release/oci';
+import type { ReleaseConfig } from '../config.ts';
+
+/** The registry named by the config: its host, the namespace below it, and a client with resolved credentials. */
+export interface RegistryContext {
+  host: string;
+  /** Namespace below the host, e.g. `acme/charts`. */
+  namespace: string;
+  client: RegistryClient;
+  credentialsSource: string;
+  /** Repository of a chart below the host, e.g. `acme/charts/web-app`. */
+  repositoryOf(chart: string): string;
+}
+
+/** Builds the registry client for `config.registry`, with credentials from the environment or config files. */
+export function registryContext(config: ReleaseConfig, env: NodeJS.ProcessEnv, logger: Logger): RegistryContext {
+  const ref = parseOciReference(config.registry);
+  const { credentials, source } = resolveCredentials({ registry: ref.registry, env });
+  const client = new RegistryClient({
+    registry: ref.registry,
+    plainHttp: config.plainHttp,
+    caFile: config.caFile,
+    insecureSkipTlsVerify: config.insecureSkipTlsVerify,
+    credentials,
+    logger,
+  });
+  return {
+    host: ref.registry,
+    namespace: ref.repository,
+    client,
+    credentialsSource: source,
+    repositoryOf: (chart) => `${ref.repository}/${chart}`,
+  };
+}
+
+/** The GitHub client and repository of the config; a ReleaseError says what is missing. */
+export function githubContext(config: ReleaseConfig, logger: Logger): { octokit: GitHubClient; repo: RepositoryRef } {
+  if (!config.github.repository) {
+    throw new ReleaseError('CONFIG_INVALID', 'no GitHub repository configured.', {
+      hint: 'pass --repo owner/name, set GITHUB_REPOSITORY, or `github.repository` in .chart-release.yaml.',
+    });
+  }
+  if (!config.github.token) {
+    throw new ReleaseError('GITHUB_AUTH_FAILED', 'no GitHub token: GITHUB_TOKEN is not set.', {
+      hint: 'in Actions pass `token: ${{ github.token }}` (contents: write); locally export GITHUB_TOKEN.',
+    });
+  }
+  registerSecret(config.github.token);
+  // GitHub asks integrations to pace writes (1 s apart); a GitHub Enterprise Server admin may allow faster.
+  const interval = Number(process.env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS);
+  const octokit = createGitHubClient({
+    token: config.github.token,
+    baseUrl: config.github.apiUrl,
+    logger,
+    ...(Number.isFinite(interval) && interval >= 0 ? { throttle: { writeIntervalMs: interval } } : {}),
+  });
+  return { octokit, repo: parseRepository(config.github.repository) };
+}

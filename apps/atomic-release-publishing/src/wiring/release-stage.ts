@@ -1,0 +1,207 @@
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { ReleaseError, type Logger } from '@chart-release/core';
+import { readChartYaml } from '@chart-release/changed-charts';
+import {
+  decideRelease,
+  defaultMakeLatest,
+  extractChangelogSection,
+  planReleaseAssets,
+  releaseTitle,
+  renderReleaseNotes,
+  ReleasePublisher,
+  type AssembledRelease,
+  type GitHubClient,
+  type LineageSummary,
+  type MakeLatest,
+  type ReleaseIndex,
+  type RepositoryRef,
+} from '@chart-release/github-release';
+import type { ReleaseConfig } from '../config.ts';
+import type { ChartArtifacts, DraftedRelease, PackagedChart } from '../publish.ts';
+import type { PlannedChart, ReleasePlan } from '../plan.ts';
+
+/** Source files of a chart's release, found in its folder. */
+function sourceFiles(chart: PlannedChart) {
+  return {
+    changelog: join(chart.dir, 'CHANGELOG.md'),
+    readme: join(chart.dir, 'README.md'),
+    license: join(chart.dir, 'LICENSE'),
+  };
+}
+
+/** The GitHub release part of a run: preflight on the one listing of releases, drafts, publish, clean-up. */
+export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: GitHubClient; repo: RepositoryRef }, logger: Logger) {
+  let publisher: ReleasePublisher | undefined;
+  let index: ReleaseIndex | undefined;
+  const assembled = new Map<string, AssembledRelease>();
+  const pub = () => (publisher ??= new ReleasePublisher({ octokit: gh().octokit, logger }));
+  const listing = async () => (index ??= await pub().listExistingReleases(gh().repo));
+  const required = config.release.requiredAssets.filter((k) => config.signing.mode !== 'none' || (k !== 'signature' && k !== 'bundle'));
+  let makeLatest: MakeLatest | undefined;
+
+  return {
+    /** Token can write releases; no published release for a planned tag holds another package; source assets exist. */
+    async preflight(plan: ReleasePlan, packages: Map<string, PackagedChart>, errors: ReleaseError[], warnings: string[]) {
+      const { octokit, repo } = gh();
+      try {
+        const { data } = await octokit.rest.repos.get({ owner: repo.owner, repo: repo.repo });
+        if (data.permissions && !data.permissions.push) {
+          errors.push(new ReleaseError('GITHUB_AUTH_FAILED', `the token cannot write to ${repo.owner}/${repo.repo}.`, { hint: 'give the job `permissions: contents: write`.' }));
+        }
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        errors.push(
+          status === 401
+            ? new ReleaseError('GITHUB_AUTH_FAILED', `GitHub rejected the token (401 Bad credentials) at ${config.github.apiUrl}.`, {
+                hint: 'check GITHUB_TOKEN (and GITHUB_API_URL on GitHub Enterprise Server).',
+              })
+            : new ReleaseError('GITHUB_UNAVAILABLE', `cannot read repository ${repo.owner}/${repo.repo}: ${(error as Error).message}`, {
+                hint: status === 404 ? 'check --repo / GITHUB_REPOSITORY and that the token can see the repository.' : 're-run the job.',
+              }),
+        );
+        return;
+      }
+      const existing = await listing();
+      for (const chart of plan.charts) {
+        const files = sourceFiles(chart);
+        const assets = await planReleaseAssets({
+          chart: chart.name,
+          files: { package: packages.get(chart.name)!.file, ...files },
+          required: ['package', ...required.filter((k) => k in files)],
+        });
+        errors.push(...assets.errors.map((e) => withRepoPath(e, chart)));
+        warnings.push(...assets.warnings.map((w) => `${chart.name}: ${w.message}`));
+        const pkg = assets.assets.find((a) => a.kind === 'package')!;
+        try {
+          decideRelease(chart.name, existing.get(chart.gitTag), { tag: chart.gitTag, name: releaseTitle(chart), body: '', prerelease: chart.prerelease, targetCommitish: plan.head }, pkg);
+        } catch (error) {
+          errors.push(error as ReleaseError);
+        }
+      }
+      makeLatest = config.release.makeLatest === 'auto' ? defaultMakeLatest(await countCharts(config)) : config.release.makeLatest;
+    },
+
+    /** Creates (or reuses) the chart's draft release with every asset. */
+    async draft(chart: PlannedChart, artifacts: ChartArtifacts, head: string, log: Logger): Promise<DraftedRelease> {
+      const files = sourceFiles(chart);
+      const plan = await planReleaseAssets({
+        chart: chart.name,
+        files: {
+          package: artifacts.pkg.file,
+          ...(artifacts.signed.signaturePath ? { signature: artifacts.signed.signaturePath } : {}),
+          ...(artifacts.signed.bundlePath ? { bundle: artifacts.signed.bundlePath } : {}),
+          lineage: artifacts.lineage.file,
+          ...files,
+        },
+        required: ['package', 'lineage', ...required],
+      });
+      if (plan.errors.length) throw plan.errors[0]!;
+      for (const w of plan.warnings) log.warn(w.message, { file: w.file });
+      const metadata = await readChartYaml(chart.dir);
+      const changelog = existsSync(files.changelog) ? extractChangelogSection(await readFile(files.changelog, 'utf8'), chart.version) : undefined;
+      const notes = renderReleaseNotes({
+        chart: { name: chart.name, version: chart.version, appVersion: metadata.appVersion, description: metadata.description },
+        registry: config.registry,
+        digest: artifacts.pushed.digest,
+        repository: `${gh().repo.owner}/${gh().repo.repo}`,
+        changelog,
+        commits: changelog ? undefined : await commitsSince(config, chart, head),
+        lineage: await lineageSummary(artifacts.lineage.file),
+        signing: {
+          mode: artifacts.signed.mode === 'none' ? 'none' : artifacts.signed.mode === 'key' ? 'key' : 'keyless',
+          certificateIdentity: config.signing.identity,
+          certificateIdentityRegexp: config.signing.identityRegexp,
+          certificateOidcIssuer: config.signing.issuer,
+        },
+        packageAsset: chart.packageFile,
+        bundleAsset: artifacts.signed.bundlePath ? `${chart.packageFile}.sigstore.json` : undefined,
+        serverUrl: config.github.serverUrl,
+        template: config.release.notesTemplate ? await readFile(config.release.notesTemplate, 'utf8') : undefined,
+        templateFile: config.release.notesTemplate,
+      });
+      const result = await pub().assembleRelease({
+        existing: await listing(),
+        chart: chart.name,
+        version: chart.version,
+        tag: chart.gitTag,
+        targetCommitish: head,
+        notes,
+        assets: plan.assets,
+        prerelease: chart.prerelease,
+        makeLatest,
+      });
+      assembled.set(chart.name, result);
+      log.info(`release ${result.tag}: ${result.status}${result.htmlUrl ? ` ${result.htmlUrl}` : ''}`);
+      return { chart: chart.name, id: result.releaseId!, tag: result.tag, url: result.htmlUrl ?? '', draft: result.draft, created: result.status === 'created' };
+    },
+
+    async publish(drafts: DraftedRelease[]): Promise<void> {
+      const list = drafts.map((d) => assembled.get(d.chart)!).filter(Boolean);
+      const published = await pub().publishReleases(list, { makeLatest });
+      for (const p of published) {
+        const d = drafts.find((x) => x.chart === p.chart);
+        if (d) d.url = p.htmlUrl;
+      }
+    },
+
+    async deleteDrafts(drafts: DraftedRelease[]): Promise<void> {
+      await pub().deleteDrafts(drafts.map((d) => assembled.get(d.chart)!).filter(Boolean));
+    },
+  };
+}
+
+function withRepoPath(error: ReleaseError, chart: PlannedChart): ReleaseError {
+  if (!error.file?.startsWith(chart.dir)) return error;
+  const file = join(chart.path, error.file.slice(chart.dir.length + 1));
+  return new ReleaseError(error.code, error.message.replace(error.file, file), { chart: error.chart, file, hint: error.hint });
+}
+
+/** Commit subjects that touched the chart since its previous release tag (the notes' fallback without CHANGELOG). */
+async function commitsSince(config: ReleaseConfig, chart: PlannedChart, head: string) {
+  const previous = chart.previousVersion ? config.release.tagTemplate.replaceAll('{name}', chart.name).replaceAll('{version}', chart.previousVersion) : undefined;
+  const hasTag = previous && (await execa('git', ['rev-parse', '-q', '--verify', `refs/tags/${previous}`], { cwd: config.cwd, reject: false })).exitCode === 0;
+  const range = hasTag ? `${previous}..${head}` : head;
+  const r = await execa('git', ['log', '--format=%H%x09%s', '-n', '50', range, '--', chart.path], { cwd: config.cwd, reject: false });
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [sha, subject] = line.split('\t');
+      return { sha: sha!, subject: subject ?? '' };
+    });
+}
+
+async function lineageSummary(file: string): Promise<LineageSummary | null> {
+  const lineage = JSON.parse(await readFile(file, 'utf8')) as {
+    pullRequest?: { number: number; url: string; title?: string; approvedBy?: { login: string }[] } | null;
+    attestations?: { stage: string; predicateType?: string; url?: string }[];
+    warnings?: string[];
+  };
+  return {
+    pullRequest: lineage.pullRequest
+      ? { number: lineage.pullRequest.number, url: lineage.pullRequest.url, title: lineage.pullRequest.title, approvedBy: lineage.pullRequest.approvedBy?.map((a) => a.login) }
+      : undefined,
+    attestations: lineage.attestations?.map((a) => ({ stage: a.stage, predicateType: a.predicateType, url: a.url })),
+    asset: file.split('/').pop(),
+    note: lineage.pullRequest ? undefined : 'released without a pull request (direct push)',
+  };
+}
+
+/** Number of charts in the repository's chart folders (make_latest defaults to false when there are several). */
+async function countCharts(config: ReleaseConfig): Promise<number> {
+  let count = 0;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > 4) return;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    if (entries.some((e) => e.isFile() && e.name === 'Chart.yaml')) {
+      count++;
+      return;
+    }
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) await walk(join(dir, e.name), depth + 1);
+  };
+  for (const d of config.chartDirs) await walk(join(config.cwd, d), 0);
+  return count;
+}
