@@ -138,7 +138,7 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   }
 
   if (response.bytes === undefined) {
-    const problems = settings.description.validateResponse(matched.operationId, response.status, response.body ?? null);
+    const problems = settings.description.validateResponse(matched.operation, response.status, response.body ?? null);
     if (problems.length) {
       const violation: SchemaViolation = { requestId: id, operationId: matched.operationId, method, path: url.pathname, status: response.status, problems };
       if (settings.strict) {

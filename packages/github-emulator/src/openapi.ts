@@ -30,9 +30,7 @@ export interface MatchedOperation {
 export interface GitHubApiDescription {
   match(method: string, path: string): MatchedOperation | undefined;
   validateRequest(operation: Operation, request: { method: string; path: string; headers: Record<string, string>; query: Record<string, string | string[]>; body?: unknown }): SchemaProblem[];
-  validateResponse(operationId: string, status: number, body: unknown): SchemaProblem[];
-  /** The operation's OpenAPI object (for the status codes it documents). */
-  operation(operationId: string): Operation | undefined;
+  validateResponse(operation: Operation, status: number, body: unknown): SchemaProblem[];
 }
 
 /** The part of an Ajv error the emulator reports (Ajv 8, inside openapi-backend). */
@@ -70,14 +68,12 @@ function build(): GitHubApiDescription {
     },
   });
   api.init();
+  const router = compileRoutes(api.router.getOperations());
   return {
     match(method, path) {
       for (const candidate of segmentJoins(path)) {
-        const operation = api.matchOperation({ method, path: candidate, headers: {} });
-        if (!operation?.operationId) continue;
-        const raw = api.router.parseRequest({ method, path: candidate, headers: {} }, operation).params as Record<string, string>;
-        const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, safeDecode(String(v))]));
-        return { operationId: operation.operationId, template: operation.path, path: candidate, params, operation };
+        const found = router.match(method, candidate);
+        if (found) return { ...found, path: candidate };
       }
       return undefined;
     },
@@ -85,11 +81,52 @@ function build(): GitHubApiDescription {
       const result = api.validateRequest(request as OpenApiRequest, operation);
       return problems(result.errors as ErrorObject[] | null | undefined);
     },
-    validateResponse(operationId, status, body) {
-      const result = api.validateResponse(body, operationId, status);
+    validateResponse(operation, status, body) {
+      // pass the operation itself: looking it up by id makes openapi-backend flatten all 1000+ operations
+      const result = api.validateResponse(body, operation, status);
       return problems(result.errors as ErrorObject[] | null | undefined);
     },
-    operation: (operationId) => api.getOperation(operationId),
+  };
+}
+
+interface CompiledRoute {
+  pattern: RegExp;
+  names: string[];
+  /** Literal characters in the template: the more, the more specific (`releases/latest` over `releases/{id}`). */
+  specificity: number;
+  operation: Operation;
+}
+
+/** Path templates compiled once (openapi-backend's own matcher builds every regular expression per request). */
+function compileRoutes(operations: Operation[]) {
+  const byMethod = new Map<string, CompiledRoute[]>();
+  for (const operation of operations) {
+    if (!operation.operationId) continue;
+    const names: string[] = [];
+    const source = operation.path
+      .split(/(\{[^}]+\})/)
+      .map((part) => {
+        const param = /^\{([^}]+)\}$/.exec(part);
+        if (!param) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(param[1]!);
+        return '([^/]+)';
+      })
+      .join('');
+    const route = { pattern: new RegExp(`^${source}/?$`), names, specificity: operation.path.replace(/\{[^}]+\}/g, '').length, operation };
+    const method = operation.method.toUpperCase();
+    byMethod.set(method, [...(byMethod.get(method) ?? []), route]);
+  }
+  for (const routes of byMethod.values()) routes.sort((a, b) => b.specificity - a.specificity);
+  return {
+    match(method: string, path: string): Omit<MatchedOperation, 'path'> | undefined {
+      for (const route of byMethod.get(method.toUpperCase()) ?? []) {
+        const found = route.pattern.exec(path);
+        if (!found) continue;
+        const params = Object.fromEntries(route.names.map((name, i) => [name, safeDecode(found[i + 1]!)]));
+        return { operationId: route.operation.operationId!, template: route.operation.path, params, operation: route.operation };
+      }
+      return undefined;
+    },
   };
 }
 
