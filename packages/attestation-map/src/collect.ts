@@ -3,7 +3,7 @@ import type { Octokit } from '@octokit/rest';
 import { enrichFromAttestationsApi } from './attestations-api.ts';
 import { extractAttestationMap, type ExtractedAttestationMap } from './extract.ts';
 import { buildLineage } from './lineage.ts';
-import { findMergedPullRequest, listApprovals, noPullRequestError } from './pull-request.ts';
+import { listApprovals, locatePullRequest, noPullRequestError } from './pull-request.ts';
 import type { Approval, GitHubAttestationLookup, Lineage, MergedPullRequest, OnMissing, ReleasedChart } from './types.ts';
 
 export interface CollectLineageOptions {
@@ -41,7 +41,8 @@ export async function collectLineage(octokit: Octokit, options: CollectLineageOp
   const { owner, repo, sha, charts } = options;
   const logger = options.logger ?? silentLogger;
   const warnings: string[] = [];
-  const pr = await findMergedPullRequest(octokit, { owner, repo, sha, baseBranch: options.baseBranch, logger });
+  const { pullRequest: pr, ambiguity } = await locatePullRequest(octokit, { owner, repo, sha, baseBranch: options.baseBranch, logger });
+  if (ambiguity) warnings.push(ambiguity);
   if (!pr) {
     if ((options.onMissingPr ?? 'fail') === 'fail') throw noPullRequestError(owner, repo, sha);
     warnings.push(`commit ${sha} was not brought by a merged pull request; the lineage has no pull request, reviewers or attestations`);

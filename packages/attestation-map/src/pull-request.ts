@@ -48,9 +48,16 @@ export function choosePullRequest<T extends PullRequestCandidate>(candidates: T[
 
 /**
  * The merged pull request whose merge commit or head is `sha`, or undefined for a direct push.
- * Reads every page of `GET /repos/{owner}/{repo}/commits/{sha}/pulls`.
+ * Reads every page of `GET /repos/{owner}/{repo}/commits/{sha}/pulls`; when several match, logs which it chose.
  */
 export async function findMergedPullRequest(octokit: Octokit, options: FindPullRequestOptions): Promise<MergedPullRequest | undefined> {
+  const { pullRequest, ambiguity } = await locatePullRequest(octokit, options);
+  if (ambiguity) (options.logger ?? silentLogger).warn(ambiguity);
+  return pullRequest;
+}
+
+/** The chosen pull request and, when several matched, a sentence naming the others (for warnings). */
+export async function locatePullRequest(octokit: Octokit, options: FindPullRequestOptions): Promise<{ pullRequest?: MergedPullRequest; ambiguity?: string }> {
   const { owner, repo, sha, baseBranch } = options;
   const logger = options.logger ?? silentLogger;
   let candidates: PullRequestCandidate[];
@@ -62,12 +69,9 @@ export async function findMergedPullRequest(octokit: Octokit, options: FindPullR
   const { chosen, others } = choosePullRequest(candidates, sha, baseBranch);
   if (!chosen) {
     logger.debug(`no merged pull request has ${sha} as merge commit or head (${candidates.length} associated)`);
-    return undefined;
+    return {};
   }
-  if (others.length) {
-    logger.warn(`${others.length + 1} merged pull requests match ${sha.slice(0, 12)}; using #${chosen.number} (others: ${others.map((p) => `#${p.number}`).join(', ')})`);
-  }
-  return {
+  const pullRequest: MergedPullRequest = {
     number: chosen.number,
     url: chosen.html_url,
     title: chosen.title,
@@ -78,6 +82,10 @@ export async function findMergedPullRequest(octokit: Octokit, options: FindPullR
     mergedAt: chosen.merged_at!,
     body: chosen.body,
   };
+  const ambiguity = others.length
+    ? `${others.length + 1} merged pull requests match commit ${sha}; the lineage uses #${chosen.number} (${chosen.merge_commit_sha?.toLowerCase() === sha.toLowerCase() ? 'its merge commit' : 'its head'}), not ${others.map((p) => `#${p.number}`).join(', ')}`
+    : undefined;
+  return { pullRequest, ...(ambiguity ? { ambiguity } : {}) };
 }
 
 /** The error for a release commit that no merged pull request brought (`onMissingPr: 'fail'`). */

@@ -209,6 +209,11 @@ describe('lineage of a release commit', () => {
     expect((await findMergedPullRequest(octokit, { owner: 'acme', repo: 'many-prs', sha: shaOf('shared') }))?.number).toBe(2);
     expect((await findMergedPullRequest(octokit, { owner: 'acme', repo: 'many-prs', sha: shaOf('twice') }))?.number).toBe(5);
     expect((await findMergedPullRequest(octokit, { owner: 'acme', repo: 'many-prs', sha: shaOf('twice'), baseBranch: 'release' }))?.number).toBe(6);
+    const charts = [{ name: 'web-app', version: '1.2.3', tag: 'web-app-v1.2.3' }];
+    const { lineages, warnings } = await collectLineage(octokit, { owner: 'acme', repo: 'many-prs', sha: shaOf('shared'), charts, allowedAuthors: [BOT.login], enrich: false });
+    expect(lineages['web-app']!.pullRequest?.number).toBe(2);
+    expect(warnings[0]).toBe(`2 merged pull requests match commit ${shaOf('shared')}; the lineage uses #2 (its merge commit), not #1`);
+    expect(lineages['web-app']!.warnings).toContain(warnings[0]);
   });
 
   it('fails a direct push by default, naming the commit and the fix', async () => {
