@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { createLogger, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
+import { parseOciReference, RegistryClient, resolveCredentials } from '@chart-release/oci';
+import { createSigner, resolveSigningMode } from './signer.ts';
+import { verifyBlob, verifyByDigest } from './verify.ts';
+import type { SigningConfig, SigningMode, VerificationPolicy } from './types.ts';
+
+const HELP = `chart-sign: sign Helm charts by OCI digest and as .tgz files, and verify them (Sigstore bundles, as cosign v3)
+
+Usage:
+  chart-sign sign <host>/<repository>@sha256:<hex> [signing options]
+  chart-sign sign-blob <chart.tgz>... [signing options]      writes <file>.sig and <file>.sigstore.json
+  chart-sign verify <host>/<repository>@sha256:<hex> <policy> [--trusted-root <file>]
+  chart-sign verify-blob <chart.tgz> [--bundle <file>] <policy> [--trusted-root <file>]
+
+A digest signature is a bundle holding a DSSE in-toto statement (https://sigstore.dev/cosign/sign/v1) pushed as an
+OCI referrer of the chart manifest; registries without the referrers API get the sha256-<hex> index tag.
+'cosign verify' of cosign v3 accepts it.
+
+Signing options:
+  --mode <mode>                 auto | cosign | sigstore | key (env CHART_RELEASE_SIGNING; default auto:
+                                cosign when on PATH, else sigstore-js)
+  --fulcio-url <url>            Fulcio (default https://fulcio.sigstore.dev)
+  --rekor-url <url>             Rekor (default https://rekor.sigstore.dev)
+  --tsa-url <url>               an RFC 3161 timestamp authority (optional)
+  --key <file>                  key mode: PEM ECDSA P-256 private key (or CHART_RELEASE_SIGNING_KEY;
+                                password in CHART_RELEASE_SIGNING_KEY_PASSWORD)
+  --no-tlog                     key mode: do not record the signature in Rekor
+  --cosign <path>               the cosign binary for mode cosign
+  Keyless signing takes its OIDC token from SIGSTORE_ID_TOKEN or the GitHub Actions OIDC endpoint
+  (permissions: id-token: write).
+
+Policy (verify, verify-blob):
+  --certificate-identity <id>          exact signer identity, e.g.
+                                       https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/release
+  --certificate-identity-regexp <re>   or a pattern (unanchored, as cosign)
+  --certificate-oidc-issuer <url>      e.g. https://token.actions.githubusercontent.com
+  --public-key <file>                  or: the PEM public key of a key-signed chart
+  --trusted-root <file>                trusted_root.json of a private Sigstore (default: public Sigstore via TUF)
+
+Registry options:
+  --plain-http                  talk HTTP instead of HTTPS
+  --username <user>             with --password-stdin; else CHART_RELEASE_REGISTRY_USERNAME/_PASSWORD,
+  --password-stdin              GITHUB_TOKEN (ghcr.io), docker or helm registry config
+
+  --dry-run                     print what would be signed; sign nothing
+  --json                        results as JSON on stdout
+  -h, --help                    this help
+
+Error codes: SIGNING_FAILED, SIGNATURE_NOT_FOUND, SIGNATURE_INVALID, UNTRUSTED_SIGNER, USAGE.
+Exit codes: 0 done; 1 a signing or verification failure; 2 usage; 70 internal error.
+`;
+
+const OPTIONS = {
+  mode: { type: 'string' },
+  'fulcio-url': { type: 'string' },
+  'rekor-url': { type: 'string' },
+  'tsa-url': { type: 'string' },
+  'trusted-root': { type: 'string' },
+  key: { type: 'string' },
+  'no-tlog': { type: 'boolean', default: false },
+  cosign: { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'public-key': { type: 'string' },
+  bundle: { type: 'string' },
+  'plain-http': { type: 'boolean', default: false },
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseCli<typeof OPTIONS>>['values'];
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCli(argv, OPTIONS, 'chart-sign');
+  const [command, ...targets] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 2;
+  }
+  if (targets.length === 0) throw new ReleaseError('USAGE', `'${command}' needs a target.`, { hint: "run 'chart-sign --help'" });
+  const logger = createLogger();
+  const results: Record<string, unknown>[] = [];
+  switch (command) {
+    case 'sign': {
+      const config = signingConfig(values);
+      for (const target of targets) {
+        const { client, repository, digest } = await registryTarget(values, target);
+        const mode = resolveSigningMode(config);
+        if (values['dry-run']) {
+          results.push({ ref: `${client.registry}/${repository}@${digest}`, mode, status: 'would-sign' });
+          continue;
+        }
+        logger.info(`signing ${client.registry}/${repository}@${digest} (${mode})`);
+        const signed = await createSigner(config).signByDigest({ registryClient: client, repository, digest });
+        results.push({ ref: `${client.registry}/${repository}@${digest}`, mode, status: 'signed', referrer: signed.referrerRef, identity: signed.certificateIdentity ?? null, issuer: signed.issuer ?? null, rekorLogIndex: signed.rekorLogIndex ?? null });
+      }
+      break;
+    }
+    case 'sign-blob': {
+      const config = signingConfig(values);
+      for (const file of targets) {
+        const mode = resolveSigningMode(config);
+        if (values['dry-run']) {
+          results.push({ file, mode, status: 'would-sign', signature: `${file}.sig`, bundle: `${file}.sigstore.json` });
+          continue;
+        }
+        logger.info(`signing ${file} (${mode})`);
+        const signed = await createSigner(config).signBlob(file);
+        results.push({ file, mode, status: 'signed', signature: signed.signaturePath, bundle: signed.bundlePath, identity: signed.certificateIdentity ?? null, rekorLogIndex: signed.rekorLogIndex ?? null });
+      }
+      break;
+    }
+    case 'verify': {
+      const policy = await verificationPolicy(values);
+      for (const target of targets) {
+        const { client, repository, digest } = await registryTarget(values, target);
+        const verified = await verifyByDigest({ registryClient: client, repository, digest, policy, trustedRootPath: values['trusted-root'] });
+        results.push({ ref: `${client.registry}/${repository}@${digest}`, status: 'verified', ...verified });
+      }
+      break;
+    }
+    case 'verify-blob': {
+      const policy = await verificationPolicy(values);
+      if (values.bundle && targets.length > 1) throw new ReleaseError('USAGE', '--bundle names the bundle of one file; verify one file at a time with it.');
+      for (const file of targets) {
+        const verified = await verifyBlob({ path: file, bundlePath: values.bundle, policy, trustedRootPath: values['trusted-root'] });
+        results.push({ file, status: 'verified', ...verified });
+      }
+      break;
+    }
+    default:
+      throw new ReleaseError('USAGE', `unknown command '${command}'.`, { hint: 'use sign, sign-blob, verify or verify-blob' });
+  }
+  print(values.json, results, values['dry-run']);
+  return 0;
+}
+
+function signingConfig(values: Values): SigningConfig {
+  const mode = (values.mode ?? process.env.CHART_RELEASE_SIGNING ?? 'auto') as SigningMode;
+  if (mode === 'none') throw new ReleaseError('USAGE', "mode 'none' signs nothing; there is nothing for chart-sign to do.");
+  return {
+    mode,
+    fulcioUrl: values['fulcio-url'],
+    rekorUrl: values['rekor-url'],
+    tsaUrl: values['tsa-url'],
+    trustedRootPath: values['trusted-root'],
+    keyPath: values.key,
+    tlogUpload: values['no-tlog'] ? false : undefined,
+    cosignBinary: values.cosign,
+  };
+}
+
+async function verificationPolicy(values: Values): Promise<VerificationPolicy> {
+  if (values['public-key']) {
+    const publicKeyPem = await readFile(values['public-key'], 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new ReleaseError('USAGE', `cannot read --public-key ${values['public-key']}: ${error.code ?? error.message}`, { file: values['public-key'] });
+    });
+    return { publicKeyPem };
+  }
+  const issuer = values['certificate-oidc-issuer'];
+  if (!issuer || (!values['certificate-identity'] && !values['certificate-identity-regexp'])) {
+    throw new ReleaseError('USAGE', 'verification needs --certificate-identity (or --certificate-identity-regexp) and --certificate-oidc-issuer, or --public-key.', {
+      hint: "run 'chart-sign --help' for an example identity",
+    });
+  }
+  return values['certificate-identity'] ? { certificateIdentity: values['certificate-identity'], issuer } : { certificateIdentityRegexp: values['certificate-identity-regexp']!, issuer };
+}
+
+async function registryTarget(values: Values, target: string): Promise<{ client: RegistryClient; repository: string; digest: string }> {
+  const ref = parseOciReference(target);
+  if (!ref.digest) {
+    throw new ReleaseError('USAGE', `${target} names no digest; charts are signed and verified by digest, never by tag.`, {
+      hint: `append @sha256:<hex> (the digest 'chart-push' printed), e.g. ${ref.registry}/${ref.repository}@sha256:...`,
+    });
+  }
+  const password = values['password-stdin'] ? await stdinPassword() : undefined;
+  const { credentials } = resolveCredentials({ registry: ref.registry, flags: values.username || password ? { username: values.username, password } : undefined, env: process.env });
+  return { client: new RegistryClient({ registry: ref.registry, plainHttp: values['plain-http'], credentials }), repository: ref.repository, digest: ref.digest };
+}
+
+let stdinRead: Promise<string> | undefined;
+
+// stdin can be read once; every target shares the password
+function stdinPassword(): Promise<string> {
+  stdinRead ??= (async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    registerSecret(password);
+    return password;
+  })();
+  return stdinRead;
+}
+
+function print(json: boolean, rows: Record<string, unknown>[], dryRun: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ok: true, dryRun, results: rows }, null, 2)}\n`);
+    return;
+  }
+  for (const row of rows) {
+    const subject = String(row.ref ?? row.file);
+    const who = row.certificateIdentity ?? row.identity ?? row.keyHint;
+    process.stdout.write(`${String(row.status).padEnd(11)} ${subject}${who ? `  by ${String(who)}` : ''}${row.referrer ? `  -> ${String(row.referrer)}` : ''}\n`);
+  }
+}
+
+await runCli('chart-sign', main);
