@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GitHubEmulator } from '@chart-release/github-emulator';
+import { chartFiles, OWNER, RELEASE_SHA, REPO, startEmulator } from './fixtures.ts';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const DIGEST = `sha256:${'e'.repeat(64)}`;
+
+let emulator: GitHubEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+async function chartDir() {
+  const files = await chartFiles('web-app', '1.2.0');
+  const dir = join(files.dir, 'charts', 'web-app');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: web-app\nversion: 1.2.0\nappVersion: "1.27"\ndescription: A web app.\n');
+  await writeFile(join(dir, 'CHANGELOG.md'), '# Changelog\n\n## [1.2.0] - 2026-01-12\n\n- Ingress.\n');
+  await writeFile(join(dir, 'LICENSE'), 'Apache-2.0\n');
+  return { files, dir };
+}
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return run(process.execPath, ['--conditions=@chart-release/source', CLI, ...args], {
+    env: { PATH: process.env.PATH, GITHUB_API_URL: emulator.url, GITHUB_TOKEN: emulator.token, GITHUB_SHA: RELEASE_SHA, ...env },
+  });
+}
+
+describe('chart-github-release', () => {
+  it('assembles a draft, then publishes it on a second run with --publish, uploading nothing twice', async () => {
+    const { files, dir } = await chartDir();
+    const args = ['--repo', `${OWNER}/${REPO}`, '--chart-dir', dir, '--package', files.package, '--signature', files.signature, '--digest', DIGEST, '--registry', 'oci://ghcr.io/acme/charts', '--json'];
+
+    const dry = JSON.parse((await cli([...args, '--dry-run'])).stdout);
+    expect(dry.release.status).toBe('created');
+    expect(dry.notes).toContain('helm install web-app oci://ghcr.io/acme/charts/web-app --version 1.2.0');
+    expect(emulator.state.repos.find((r) => r.name === REPO)!.releases).toHaveLength(0);
+
+    const first = JSON.parse((await cli(args)).stdout);
+    expect(first.release).toMatchObject({ status: 'created', draft: true, tag: 'web-app-v1.2.0' });
+    expect(first.release.assets.map((a: { name: string }) => a.name)).toEqual(['web-app-1.2.0.tgz', 'web-app-1.2.0.tgz.sig', 'CHANGELOG.md', 'LICENSE']);
+
+    const second = JSON.parse((await cli([...args, '--publish'])).stdout);
+    expect(second.release.status).toBe('unchanged');
+    expect(second.published).toMatchObject([{ tag: 'web-app-v1.2.0', published: true }]);
+    expect(second.requests).toBe(2);
+  });
+
+  it('fails with every missing required asset named, and no token in the output', async () => {
+    const { files, dir } = await chartDir();
+    const error = await cli(['--repo', `${OWNER}/${REPO}`, '--chart-dir', dir, '--package', join(dir, 'nope.tgz'), '--digest', DIGEST, '--registry', 'ghcr.io/acme/charts', '--require', 'package,signature,lineage']).catch(
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
+    expect(error).toMatchObject({ code: 1 });
+    const stderr = (error as { stderr: string }).stderr;
+    expect(stderr).toContain(`[ASSET_MISSING] web-app ${join(dir, 'nope.tgz')}`);
+    expect(stderr).toContain('no signature file was given');
+    expect(stderr).toContain('no lineage file was given');
+    expect(stderr).not.toContain(emulator.token);
+    expect(files.package).toBeTruthy();
+  });
+});
