@@ -89,6 +89,13 @@ async function main(argv: string[]): Promise<number> {
         problems.push(error);
       }
     }
+    // push permission, per repository still to be written (opens and cancels an upload session)
+    for (const repository of new Set(plans.filter((p) => p.action === 'push').map((p) => p.repository))) {
+      await client.checkAuth(repository, ['pull', 'push']).catch((error: unknown) => {
+        if (!isReleaseError(error)) throw error;
+        problems.push(error);
+      });
+    }
     if (problems.length === 1) throw problems[0]!;
     if (problems.length > 1) throw new AggregateReleaseError(problems, `${problems.length} charts cannot be pushed`);
     if (values['dry-run']) {
