@@ -1,0 +1,141 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Octokit } from '@octokit/rest';
+import { createSigner } from '@chart-release/cosign';
+import { RegistryClient } from '@chart-release/oci';
+import { skopeoDigest, skopeoListTags, startReleaseSandbox, type ReleaseSandbox } from '@chart-release/testkit';
+import { chartRelease } from './run-cli.ts';
+
+describe('promotion, rollback and release manifests on a real registry', () => {
+  let sandbox: ReleaseSandbox;
+  let manifestPath: string;
+  let digest030: string;
+  let digest040: string;
+  let unsigned: string;
+  const run = (args: string[]) => chartRelease(args, { cwd: sandbox.repo.dir, env: sandbox.env });
+  const ref = (tag: string) => `${sandbox.registryHost}/acme/charts/web-app:${tag}`;
+
+  beforeAll(async () => {
+    sandbox = await startReleaseSandbox({ charts: ['web-app'] });
+    const first = await run(['publish', '--json']);
+    expect(first.exitCode, first.all).toBe(0);
+    digest030 = JSON.parse(first.stdout).charts[0].digest;
+    manifestPath = join(sandbox.repo.dir, '.chart-release', 'release-manifest.json');
+    // a second release, 0.4.0, through the same pipeline
+    await sandbox.push('web-app 0.4.0', async (repo) => {
+      await repo.write('charts/web-app/Chart.yaml', (await repo.read('charts/web-app/Chart.yaml')).replace('version: 0.3.0', 'version: 0.4.0'));
+    });
+    const second = await run(['publish', '--json']);
+    expect(second.exitCode, second.all).toBe(0);
+    digest040 = JSON.parse(second.stdout).charts[0].digest;
+    // an unsigned 0.9.0, pushed by hand around the pipeline
+    const dir = join(sandbox.repo.dir, 'charts/web-app');
+    await writeFile(join(dir, 'Chart.yaml'), (await readFile(join(dir, 'Chart.yaml'), 'utf8')).replace('version: 0.4.0', 'version: 0.9.0'));
+    await sandbox.helm.run(['package', dir, '--destination', join(sandbox.repo.dir, '.hand')]);
+    await sandbox.helm.run(['push', join(sandbox.repo.dir, '.hand', 'web-app-0.9.0.tgz'), `oci://${sandbox.registryHost}/acme/charts`, '--plain-http']);
+    unsigned = await skopeoDigest(ref('0.9.0'));
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  it('promotes a version to stable by digest, server-side, with an audit tag and a GitHub record', async () => {
+    const result = await run(['promote', '--chart', 'web-app', '--version', '0.3.0', '--to', 'stable', '--manifest', manifestPath, '--json']);
+    expect(result.exitCode, result.all).toBe(0);
+    const [promoted] = JSON.parse(result.stdout).results;
+    expect(promoted).toMatchObject({ status: 'moved', digest: digest030, version: '0.3.0', tag: 'stable' });
+    expect(await skopeoDigest(ref('stable'))).toBe(digest030);
+    expect(promoted.install).toContain('--version 0.3.0');
+    expect(await skopeoListTags(`${sandbox.registryHost}/acme/charts/web-app`)).toContain(promoted.auditTag);
+    const octokit = new Octokit({ baseUrl: sandbox.github.url, auth: sandbox.github.token });
+    const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner: 'acme', repo: 'charts', tag: 'web-app-v0.3.0' });
+    expect(release.body).toContain('### Promotion history');
+    expect(release.body).toContain(`| \`stable\` | 0.3.0 | \`${digest030}\` |`);
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    expect(manifest.promotions).toEqual([expect.objectContaining({ kind: 'promote', channel: 'stable', digest: digest030, by: 'maintainer' })]);
+  });
+
+  it('creates a version tag once and refuses to move it to another digest', async () => {
+    const first = await run(['promote', '--chart', 'web-app', '--digest', digest040, '--to', 'v0.4.0', '--json']);
+    expect(first.exitCode, first.all).toBe(0);
+    expect(await skopeoDigest(ref('v0.4.0'))).toBe(digest040);
+    const again = await run(['promote', '--chart', 'web-app', '--digest', digest040, '--to', 'v0.4.0', '--json']);
+    expect(JSON.parse(again.stdout).results[0].status).toBe('unchanged');
+    const other = await run(['promote', '--chart', 'web-app', '--digest', digest030, '--to', 'v0.4.0']);
+    expect(other.exitCode).toBe(1);
+    expect(other.stderr).toContain('[IMMUTABLE_TAG]');
+    expect(other.stderr).toContain('version tags never move');
+    expect(await skopeoDigest(ref('v0.4.0'))).toBe(digest040);
+  });
+
+  it('refuses an unsigned digest and one signed by another identity before anything moves', async () => {
+    const noSignature = await run(['promote', '--chart', 'web-app', '--digest', unsigned, '--to', 'stable']);
+    expect(noSignature.exitCode).toBe(1);
+    expect(noSignature.stderr).toMatch(/\[SIGNATURE_NOT_FOUND\]/);
+    // someone else's workflow signs 0.9.0
+    const stranger = createSigner({
+      mode: 'sigstore',
+      fulcioUrl: sandbox.sigstore!.fulcioUrl,
+      rekorUrl: sandbox.sigstore!.rekorUrl,
+      identityToken: sandbox.sigstore!.oidc.mintToken({ sub: 'https://github.com/mallory/charts/.github/workflows/x.yaml@refs/heads/main' }),
+    });
+    const client = new RegistryClient({ registry: sandbox.registryHost, plainHttp: true });
+    await stranger.signByDigest({ registryClient: client, repository: 'acme/charts/web-app', digest: unsigned });
+    const wrongSigner = await run(['promote', '--chart', 'web-app', '--digest', unsigned, '--to', 'stable']);
+    expect(wrongSigner.exitCode).toBe(1);
+    expect(wrongSigner.stderr).toMatch(/\[UNTRUSTED_SIGNER\]/);
+    expect(await skopeoDigest(ref('stable'))).toBe(digest030);
+  });
+
+  it('states each preflight rule it enforces', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--digest', digest040.slice(7), '--to', 'stable'], /INVALID_DIGEST.*lacks the 'sha256:' prefix/],
+      [['--digest', `${digest040}00`, '--to', 'stable'], /INVALID_DIGEST.*66 hex characters/],
+      [['--version', '0.4.0', '--to', 'nightly'], /TAG_POLICY.*--allow-non-semver/],
+      [['--version', '0.4.0', '--to', 'bad tag!'], /INVALID_TAG/],
+      [['--version', '7.7.7', '--to', 'stable'], /SOURCE_NOT_FOUND/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(['promote', '--chart', 'web-app', ...args]);
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+    const allowed = await run(['promote', '--chart', 'web-app', '--version', '0.4.0', '--to', 'nightly', '--allow-non-semver', '--json']);
+    expect(allowed.exitCode, allowed.all).toBe(0);
+  });
+
+  it('rolls back with and without a target, leaving an audit trail', async () => {
+    expect((await run(['promote', '--chart', 'web-app', '--version', '0.4.0', '--to', 'stable'])).exitCode).toBe(0);
+    expect(await skopeoDigest(ref('stable'))).toBe(digest040);
+    await new Promise((r) => setTimeout(r, 1100)); // audit tags have one-second resolution
+    const back = await run(['rollback', '--chart', 'web-app', '--channel', 'stable', '--json']);
+    expect(back.exitCode, back.all).toBe(0);
+    const result = JSON.parse(back.stdout).results[0];
+    expect(result).toMatchObject({ digest: digest030, previousDigest: digest040, status: 'moved' });
+    expect(result.auditTag).toMatch(/^stable-rollback-\d{8}-\d{6}$/);
+    expect(await skopeoDigest(ref('stable'))).toBe(digest030);
+    await new Promise((r) => setTimeout(r, 1100));
+    const named = await run(['rollback', '--chart', 'web-app', '--channel', 'stable', '--to', '0.4.0', '--json']);
+    expect(named.exitCode, named.all).toBe(0);
+    expect(await skopeoDigest(ref('stable'))).toBe(digest040);
+    const tags = await skopeoListTags(`${sandbox.registryHost}/acme/charts/web-app`);
+    expect(tags.filter((t) => t.startsWith('stable-rollback-'))).toHaveLength(2);
+  });
+
+  it('verifies the release manifest, and fails a tampered one', async () => {
+    const ok = await run(['verify', manifestPath, '--json']);
+    expect(ok.exitCode, ok.all).toBe(0);
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    manifest.artifacts[0].package.sha256 = 'f'.repeat(64);
+    const tampered = join(sandbox.repo.dir, 'tampered-manifest.json');
+    await writeFile(tampered, JSON.stringify(manifest));
+    const bad = await run(['verify', tampered, '--json']);
+    expect(bad.exitCode).toBe(1);
+    const checks = JSON.parse(bad.stdout).artifacts[0].checks;
+    expect(checks.find((c: { check: string }) => c.check === 'package')).toMatchObject({ ok: false });
+    const regenerated = await run(['manifest', 'generate', '--out', join(sandbox.repo.dir, 'regenerated.json'), '--json']);
+    expect(regenerated.exitCode, regenerated.all).toBe(0);
+    expect((await run(['manifest', 'verify', join(sandbox.repo.dir, 'regenerated.json')])).exitCode).toBe(0);
+  });
+});
