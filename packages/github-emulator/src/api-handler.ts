@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GitHubHttpError, badCredentials, notFound, requiresAuthentication } from './github-errors.ts';
 import { SECONDARY_RATE_LIMIT_MESSAGE, type FaultInjector } from './faults.ts';
 import type { GitHubApiDescription, SchemaProblem } from './openapi.ts';
-import { PrimaryRateLimit } from './rate-limit.ts';
+import { PrimaryRateLimit, type RateLimitStatus } from './rate-limit.ts';
 import type { RenderContext } from './render-repo.ts';
 import { invalidRequest } from './request-problems.ts';
 import type { RouteHandler, RouteResponse } from './routes-context.ts';
@@ -83,8 +83,11 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   const actor = token ? settings.login : undefined;
   if (actor) record.actor = actor;
 
+  let rateLimit: RateLimitStatus | undefined;
   if (settings.rateLimit) {
-    const status = settings.rateLimit.take(token ?? `anonymous:${req.socket.remoteAddress ?? ''}`);
+    const key = token ?? `anonymous:${req.socket.remoteAddress ?? ''}`;
+    const status = matched?.operationId === 'rate-limit/get' ? settings.rateLimit.peek(key) : settings.rateLimit.take(key);
+    rateLimit = status;
     Object.assign(headers, PrimaryRateLimit.headers(status));
     if (status.exceeded) {
       return fail(new GitHubHttpError(403, `API rate limit exceeded for ${actor ? `user ID 1` : req.socket.remoteAddress}.`, { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }), 'rate-limit');
@@ -131,7 +134,7 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   }
   let response: RouteResponse;
   try {
-    response = route(ctx, { operationId: matched.operationId, params: matched.params, method, url, headers: req.headers, body, raw, actor });
+    response = route(ctx, { operationId: matched.operationId, params: matched.params, method, url, headers: req.headers, body, raw, actor, rateLimit });
   } catch (error) {
     if (error instanceof GitHubHttpError) return fail(error);
     throw error;

@@ -13,6 +13,7 @@ import { assetRoutes } from './routes-assets.ts';
 import { attestationRoutes } from './routes-attestations.ts';
 import { gitRoutes } from './routes-git.ts';
 import { pullRoutes } from './routes-pulls.ts';
+import { rateLimitRoutes } from './routes-rate-limit.ts';
 import { releaseRoutes } from './routes-releases.ts';
 import { applySeed, type EmulatorSeed } from './seed.ts';
 import { emptyState, type EmulatorState } from './state.ts';
@@ -80,7 +81,7 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
 
   const settings = {
     description,
-    routes: { ...gitRoutes, ...releaseRoutes, ...assetRoutes, ...pullRoutes, ...attestationRoutes },
+    routes: { ...gitRoutes, ...releaseRoutes, ...assetRoutes, ...pullRoutes, ...attestationRoutes, ...rateLimitRoutes },
     tokens: new Set(tokens),
     login,
     strict: options.strict ?? true,

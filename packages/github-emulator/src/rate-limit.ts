@@ -31,13 +31,22 @@ export class PrimaryRateLimit {
 
   /** Counts one request against `key` (a token, or the client address for anonymous requests). */
   take(key: string, now = Date.now()): RateLimitStatus {
+    return this.count(key, now, 1);
+  }
+
+  /** The status without counting (GET /rate_limit does not count against the limit). */
+  peek(key: string, now = Date.now()): RateLimitStatus {
+    return this.count(key, now, 0);
+  }
+
+  private count(key: string, now: number, cost: number): RateLimitStatus {
     let window = this.windows.get(key);
     if (!window || window.reset * 1000 <= now) {
       window = { used: 0, reset: Math.ceil(now / 1000) + this.windowSeconds };
       this.windows.set(key, window);
     }
-    const exceeded = window.used >= this.limit;
-    if (!exceeded) window.used++;
+    const exceeded = cost > 0 && window.used >= this.limit;
+    if (!exceeded) window.used += cost;
     return { limit: this.limit, used: window.used, remaining: this.limit - window.used, reset: window.reset, exceeded };
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { notFound } from './github-errors.ts';
 import { paginate } from './pagination.ts';
+import type { RateLimitStatus } from './rate-limit.ts';
 import type { RenderContext } from './render-repo.ts';
 import { findRepo, type RepoRecord } from './state.ts';
 
@@ -17,6 +18,8 @@ export interface RouteRequest {
   raw: Buffer;
   /** The authenticated account; undefined for anonymous requests. Every token has push access. */
   actor: string | undefined;
+  /** The caller's primary rate limit, when limits are on. */
+  rateLimit?: RateLimitStatus;
 }
 
 export interface RouteResponse {

@@ -132,6 +132,10 @@ describe('rate limits', () => {
     const error = await octokit.repos.get(repo).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 403, response: { headers: { 'x-ratelimit-remaining': '0' } } });
     expect((error as { response: { data: { message: string } } }).response.data.message).toMatch(/^API rate limit exceeded/);
+    // GET /rate_limit reports the same budget and does not count against it
+    const { data: limits } = await octokit.rateLimit.get();
+    expect(limits.resources.core).toMatchObject({ limit: 2, remaining: 0, used: 2 });
+    expect(limits.rate).toEqual(limits.resources.core);
   });
 
   it('the throttling plugin waits for the primary rate limit to reset and retries', async () => {

@@ -96,16 +96,21 @@ describe('pull requests, reviews and comments', () => {
     await expect(octokit.pulls.get({ ...repo, pull_number: 99 })).rejects.toMatchObject({ status: 404 });
   });
 
-  it('pages through more than 100 comments with Link headers, and edits and deletes a comment', async () => {
+  it('pages through more than 100 comments with Link headers, and creates, edits and deletes a comment', async () => {
     const octokit = octokitFor(emulator);
-    for (let i = 0; i < 120; i++) await octokit.issues.createComment({ ...repo, issue_number: 7, body: `comment ${i}` });
-    const firstPage = await octokit.issues.listComments({ ...repo, issue_number: 7, per_page: 100 });
+    const comments = Array.from({ length: 119 }, (_, i) => ({ body: `comment ${i}`, user: { login: i % 2 ? 'alice' : 'github-actions[bot]' } }));
+    emulator.seed({ repos: [{ owner: OWNER, name: REPO, pulls: [{ number: 8, title: 'Busy', head: { sha: 'c'.repeat(40), ref: 'busy' }, base: { ref: 'main' }, comments }] }] });
+    const { data: created, status } = await octokit.issues.createComment({ ...repo, issue_number: 8, body: 'last word' });
+    expect(status).toBe(201);
+    expect(created.user).toMatchObject({ login: 'github-actions[bot]', type: 'Bot' });
+
+    const firstPage = await octokit.issues.listComments({ ...repo, issue_number: 8, per_page: 100 });
     expect(firstPage.data).toHaveLength(100);
     expect(firstPage.headers.link).toMatch(/page=2>; rel="next"/);
-    const all = await octokit.paginate(octokit.issues.listComments, { ...repo, issue_number: 7, per_page: 100 });
-    expect(all).toHaveLength(121);
-    expect(all.at(-1)!.body).toBe('comment 119');
-    const { data: edited } = await octokit.issues.updateComment({ ...repo, comment_id: all.at(-1)!.id, body: 'edited' });
+    const all = await octokit.paginate(octokit.issues.listComments, { ...repo, issue_number: 8, per_page: 100 });
+    expect(all).toHaveLength(120);
+    expect(all.at(-1)!.body).toBe('last word');
+    const { data: edited } = await octokit.issues.updateComment({ ...repo, comment_id: created.id, body: 'edited' });
     expect(edited.body).toBe('edited');
     expect((await octokit.issues.deleteComment({ ...repo, comment_id: edited.id })).status).toBe(204);
     await expect(octokit.issues.getComment({ ...repo, comment_id: edited.id })).rejects.toMatchObject({ status: 404 });
@@ -136,5 +141,15 @@ describe('artifact attestations', () => {
     expect(all.data.attestations).toHaveLength(2);
     const release = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', { ...repo, subject_digest: `sha256:${digest}`, predicate_type: 'release' });
     expect(release.data.attestations).toHaveLength(1);
+  });
+
+  it('lists an owner\'s attestations across its repositories, for organisations and users', async () => {
+    const digest = 'f'.repeat(64);
+    emulator.seed({ repos: [{ owner: OWNER, name: 'library', attestations: [{ bundle: statement(digest) }] }] });
+    const octokit = octokitFor(emulator);
+    const forOrg = await octokit.request('GET /orgs/{org}/attestations/{subject_digest}', { org: OWNER, subject_digest: `sha256:${digest}` });
+    expect(forOrg.data.attestations?.map((a) => a.repository_id)).toEqual([emulator.state.repos.find((r) => r.name === 'library')!.id]);
+    const forUser = await octokit.request('GET /users/{username}/attestations/{subject_digest}', { username: OWNER, subject_digest: `sha256:${digest}` });
+    expect(forUser.data.attestations).toHaveLength(1);
   });
 });

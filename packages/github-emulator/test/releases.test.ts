@@ -143,4 +143,14 @@ describe('release assets', () => {
     const response = await fetch(asset.browser_download_url);
     expect(await response.text()).toBe('# Notes');
   });
+
+  it('stores a JSON asset as bytes, whatever its content type', async () => {
+    const octokit = octokitFor(emulator);
+    const { data: release } = await octokit.repos.createRelease({ ...repo, tag_name: 'json-v1.0.0', draft: true });
+    const lineage = JSON.stringify({ chart: 'app', pullRequest: 7 });
+    const { data: asset } = await octokit.repos.uploadReleaseAsset({ ...uploadParams(release), name: 'app-attestation-lineage.json', data: lineage, headers: { 'content-type': 'application/json' } });
+    expect(asset).toMatchObject({ content_type: 'application/json', size: Buffer.byteLength(lineage) });
+    const download = await octokit.repos.getReleaseAsset({ ...repo, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
+    expect(Buffer.from(download.data as unknown as ArrayBuffer).toString()).toBe(lineage);
+  });
 });

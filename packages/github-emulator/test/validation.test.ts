@@ -1,3 +1,4 @@
+import { memoryLogger } from '@chart-release/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator, type GitHubEmulator } from '../src/index.ts';
 import { chartRepoSeed, octokitFor, OWNER, REPO } from './fixtures.ts';
@@ -126,6 +127,23 @@ describe('strict response validation', () => {
       expect(data.draft).toBe('no');
       expect(emulator.schemaViolations).toHaveLength(1);
       expect(emulator.schemaViolations[0]!.problems[0]).toMatchObject({ path: '/draft' });
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
+
+describe('logs', () => {
+  it('log every request with its operation and status, and never a token', async () => {
+    const logger = memoryLogger();
+    const token = 'ghp_logtesttoken000000000000000000000000';
+    const emulator = await startGitHubEmulator({ token, logger, seed: chartRepoSeed() });
+    try {
+      await octokitFor(emulator).repos.createRelease({ ...repo, tag_name: 'app-v1.0.0' });
+      await octokitFor(emulator, { auth: 'ghp_wrongtoken000000000000000000000000' }).repos.get(repo).catch(() => undefined);
+      expect(logger.lines).toContain(`POST /repos/${OWNER}/${REPO}/releases -> 201 (repos/create-release)`);
+      expect(logger.lines.join('\n')).not.toContain(token);
+      expect(JSON.stringify(emulator.requests)).not.toContain(token);
     } finally {
       await emulator.stop();
     }
