@@ -183,7 +183,8 @@ export class RegistryClient {
       const body = (await res.json()) as { tags?: string[] | null };
       tags.push(...(body.tags ?? []));
       const next = parseNextLink(res.headers.get('link'));
-      path = next ? this.#absolute(next) : undefined;
+      // a registry that links a page to itself would loop forever
+      path = next && this.#absolute(next) !== this.#absolute(path) ? this.#absolute(next) : undefined;
     }
     return [...new Set(tags)];
   }

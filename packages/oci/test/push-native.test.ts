@@ -123,3 +123,26 @@ describe('native push, re-tag, tags and referrers against distribution', () => {
     expect(await client.listTags('cli/fresh')).toEqual([]);
   });
 });
+
+describe('deleting on a registry that allows it', () => {
+  let registry: RunningRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry({ allowDelete: true });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it('deletes a manifest by digest, and reports tag deletes distribution 2.8 does not support', async () => {
+    const client = new RegistryClient({ registry: registry.host, plainHttp: true });
+    const config = await client.uploadBlob('scratch/thing', Buffer.from('{}'));
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { ...config, mediaType: 'application/vnd.oci.empty.v1+json' }, layers: [] }));
+    const digest = await client.putManifest('scratch/thing', 'v1', manifest);
+    expect(await skopeoDigest(`${registry.host}/scratch/thing:v1`)).toBe(digest);
+
+    await expect(client.deleteTag('scratch/thing', 'v1')).rejects.toMatchObject({ code: 'DELETE_NOT_ALLOWED' });
+    await client.deleteManifest('scratch/thing', digest);
+    expect(await client.checkManifest('scratch/thing', 'v1')).toBeUndefined();
+    await expect(client.deleteManifest('scratch/thing', digest)).rejects.toMatchObject({ code: 'MANIFEST_NOT_FOUND' });
+  });
+});
