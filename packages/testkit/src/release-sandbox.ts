@@ -29,6 +29,8 @@ export interface ReleaseSandboxOptions {
   attestationMap?: boolean;
   /** Signing mode for the generated .chart-release.yaml (default sigstore, with the local stack). */
   signing?: 'sigstore' | 'none';
+  /** Keep the GitHub emulator's state in this JSON file (to inspect it afterwards). */
+  githubStatePath?: string;
 }
 
 /** A chart repository with a push to `release`, and every real component the release job talks to. */
@@ -108,7 +110,7 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
       for (const chart of charts) await r.copyIn(join(source, chart), `charts/${chart}`);
     });
 
-    const github = await startGitHubEmulator({ faults: options.githubFaults, rateLimit: false });
+    const github = await startGitHubEmulator({ faults: options.githubFaults, rateLimit: false, statePath: options.githubStatePath });
     stops.push(() => github.stop());
     const log = await repo.git('log', '--format=%H%x09%P%x09%s', '--reverse', 'release');
     const commits = log.split('\n').map((line) => {

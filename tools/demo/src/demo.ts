@@ -1,51 +1,88 @@
 #!/usr/bin/env node
-// The demo: a throwaway chart repository, a local OCI registry, and the charts of this repository
-// packaged and pushed to it with the real helm, then read back.
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { exampleChartsDir, isolatedHelm, skopeoDigest, startRegistry } from '@chart-release/testkit';
+// `npm run demo`: the release job against local components. A throwaway chart repository is made from this
+// repository's charts/ with a push to `release`; a docker-registry, the GitHub emulator and a Sigstore stack
+// start on 127.0.0.1; `chart-release publish` runs as it would in Actions, then runs again to show that a re-run
+// changes nothing, and the release manifest is verified. What it made is kept in .demo/ to look at.
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { skopeoListTags, startReleaseSandbox } from '@chart-release/testkit';
 
-const HELP = `npm run demo: package and push this repository's example charts to a local registry.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const out = join(root, '.demo');
+const cli = join(root, 'apps/atomic-release-publishing/src/cli.ts');
 
-Options:
-  --keep   keep the registry running until Ctrl-C
-  -h, --help
+const HELP = `npm run demo [-- --keep]
+
+Runs the release job (chart-release publish) against a local registry, GitHub emulator and Sigstore stack on a
+throwaway chart repository made from charts/, twice (the second run changes nothing), then verifies the release
+manifest. Results are kept in .demo/ (release manifest, lineage files, step summary, GitHub emulator state).
+
+  --keep   keep the local components running until Ctrl-C, to look around with helm, skopeo or curl
 `;
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(HELP);
-    return;
+    return 0;
   }
-  const registry = await startRegistry();
-  const helm = await isolatedHelm(4);
-  const out = await mkdtemp(join(tmpdir(), 'demo-packages-'));
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const say = (text: string) => process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\n`);
+
+  say('starting a docker-registry, the GitHub emulator and a Sigstore stack on 127.0.0.1');
+  const sandbox = await startReleaseSandbox({ githubStatePath: join(out, 'github-state.json') });
   try {
-    console.log(`registry: ${registry.url}`);
-    const charts = (await readdir(exampleChartsDir())).sort();
-    for (const chart of charts) {
-      const dir = join(exampleChartsDir(), chart);
-      await helm.run(['dependency', 'build', dir]);
-      await helm.run(['package', dir, '--destination', out]);
+    const env = { ...sandbox.env, GITHUB_STEP_SUMMARY: join(out, 'step-summary.md'), GITHUB_OUTPUT: join(out, 'outputs.txt') };
+    await writeFile(env.GITHUB_STEP_SUMMARY, '');
+    const run = (args: string[]) =>
+      execa(process.execPath, ['--conditions=@chart-release/source', cli, ...args], { cwd: sandbox.repo.dir, env, stdio: 'inherit', reject: false });
+    console.log(`  registry        ${sandbox.registryUrl}`);
+    console.log(`  GitHub API      ${sandbox.github.url} (repository ${sandbox.owner}/${sandbox.name})`);
+    console.log(`  Sigstore        fulcio ${sandbox.sigstore!.fulcioUrl}, rekor ${sandbox.sigstore!.rekorUrl}`);
+    console.log(`  chart repo      ${sandbox.repo.dir} (push to release ${sandbox.base.slice(0, 7)}..${sandbox.head.slice(0, 7)})`);
+
+    say('chart-release publish');
+    const first = await run(['publish']);
+    if (first.exitCode !== 0) return first.exitCode ?? 1;
+
+    say('chart-release publish again: everything is already there, nothing is written');
+    const before = sandbox.github.requests.filter((r) => r.method !== 'GET').length;
+    const second = await run(['publish']);
+    if (second.exitCode !== 0) return second.exitCode ?? 1;
+    const writes = sandbox.github.requests.filter((r) => r.method !== 'GET').length - before;
+    console.log(`  GitHub writes during the re-run: ${writes}`);
+
+    say('chart-release verify .chart-release/release-manifest.json');
+    const verified = await run(['verify', '.chart-release/release-manifest.json']);
+    if (verified.exitCode !== 0) return verified.exitCode ?? 1;
+
+    await cp(join(sandbox.repo.dir, '.chart-release'), join(out, 'chart-release'), { recursive: true });
+    sandbox.github.save();
+    say('where to look');
+    for (const chart of ['api-service', 'common-lib', 'web-app']) {
+      console.log(`  ${chart.padEnd(12)} tags: ${(await skopeoListTags(`${sandbox.registryHost}/${sandbox.owner}/${sandbox.name}/${chart}`)).join(', ')}`);
     }
-    for (const tgz of (await readdir(out)).filter((f) => f.endsWith('.tgz')).sort()) {
-      await helm.run(['push', join(out, tgz), `oci://${registry.host}/charts`, '--plain-http']);
-      const [, name, version] = /^(.*)-(\d+\.\d+\.\d+.*)\.tgz$/.exec(tgz)!;
-      const digest = await skopeoDigest(`${registry.host}/charts/${name}:${version}`);
-      console.log(`pushed oci://${registry.host}/charts/${name}:${version} ${digest}`);
-    }
+    console.log(`  releases         curl -s ${sandbox.github.url}/repos/${sandbox.owner}/${sandbox.name}/releases`);
+    console.log(`  manifest         .demo/chart-release/release-manifest.json`);
+    console.log(`  lineage          .demo/chart-release/lineage/`);
+    console.log(`  step summary     .demo/step-summary.md`);
+    console.log(`  GitHub state     .demo/github-state.json`);
     if (process.argv.includes('--keep')) {
-      console.log('registry is running; Ctrl-C to stop');
-      await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+      console.log('\nComponents keep running; Ctrl-C to stop.');
+      await new Promise<void>((done) => process.once('SIGINT', done));
     }
+    return 0;
   } finally {
-    await helm.dispose();
-    await registry.stop();
+    await sandbox.stop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`demo failed: ${(error as Error).message}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`demo failed: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);
