@@ -4,6 +4,7 @@ import {
   ensureUser,
   findRepo,
   nextId,
+  resolveCommitish,
   timestamp,
   type EmulatorState,
   type GitPerson,
@@ -243,8 +244,7 @@ function seedRelease(state: EmulatorState, repo: RepoRecord, seed: ReleaseSeed, 
   };
   repo.releases.push(release);
   if (!draft && !repo.refs.some((r) => r.ref === `refs/tags/${seed.tag_name}`)) {
-    const sha = repo.refs.find((r) => r.ref === `refs/heads/${target}`)?.sha ?? target;
-    setRef(repo, `refs/tags/${seed.tag_name}`, sha);
+    setRef(repo, `refs/tags/${seed.tag_name}`, resolveCommitish(repo, target) ?? repo.commits.at(-1)!.sha);
   }
   if (seed.make_latest && !draft && !release.prerelease) repo.latest_release_id = release.id;
 }
