@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { createLogger, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
-import { parseOciReference, RegistryClient, resolveCredentials } from '@chart-release/oci';
+import { parseOciReference, RegistryClient, resolveCredentials, type RegistryCredentials } from '@chart-release/oci';
 import { createSigner, resolveSigningMode } from './signer.ts';
 import { verifyBlob, verifyByDigest } from './verify.ts';
 import type { SigningConfig, SigningMode, VerificationPolicy } from './types.ts';
@@ -88,14 +88,16 @@ async function main(argv: string[]): Promise<number> {
     case 'sign': {
       const config = signingConfig(values);
       for (const target of targets) {
-        const { client, repository, digest } = await registryTarget(values, target);
+        const { client, repository, digest, credentials } = await registryTarget(values, target);
         const mode = resolveSigningMode(config);
         if (values['dry-run']) {
           results.push({ ref: `${client.registry}/${repository}@${digest}`, mode, status: 'would-sign' });
           continue;
         }
         logger.info(`signing ${client.registry}/${repository}@${digest} (${mode})`);
-        const signed = await createSigner(config).signByDigest({ registryClient: client, repository, digest });
+        // cosign gets the same registry credentials through a temporary docker config
+        const registryCredentials = credentials && 'username' in credentials ? credentials : undefined;
+        const signed = await createSigner({ ...config, registryCredentials }).signByDigest({ registryClient: client, repository, digest });
         results.push({ ref: `${client.registry}/${repository}@${digest}`, mode, status: 'signed', referrer: signed.referrerRef, identity: signed.certificateIdentity ?? null, issuer: signed.issuer ?? null, rekorLogIndex: signed.rekorLogIndex ?? null });
       }
       break;
@@ -170,7 +172,7 @@ async function verificationPolicy(values: Values): Promise<VerificationPolicy> {
   return values['certificate-identity'] ? { certificateIdentity: values['certificate-identity'], issuer } : { certificateIdentityRegexp: values['certificate-identity-regexp']!, issuer };
 }
 
-async function registryTarget(values: Values, target: string): Promise<{ client: RegistryClient; repository: string; digest: string }> {
+async function registryTarget(values: Values, target: string): Promise<{ client: RegistryClient; repository: string; digest: string; credentials?: RegistryCredentials }> {
   const ref = parseOciReference(target);
   if (!ref.digest) {
     throw new ReleaseError('USAGE', `${target} names no digest; charts are signed and verified by digest, never by tag.`, {
@@ -179,7 +181,7 @@ async function registryTarget(values: Values, target: string): Promise<{ client:
   }
   const password = values['password-stdin'] ? await stdinPassword() : undefined;
   const { credentials } = resolveCredentials({ registry: ref.registry, flags: values.username || password ? { username: values.username, password } : undefined, env: process.env });
-  return { client: new RegistryClient({ registry: ref.registry, plainHttp: values['plain-http'], credentials }), repository: ref.repository, digest: ref.digest };
+  return { client: new RegistryClient({ registry: ref.registry, plainHttp: values['plain-http'], credentials }), repository: ref.repository, digest: ref.digest, credentials };
 }
 
 let stdinRead: Promise<string> | undefined;

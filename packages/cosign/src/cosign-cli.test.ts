@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyVerifyFailure, cosignErrorLine, cosignSignArgs, cosignSignBlobArgs, cosignVerifyArgs, cosignVerifyBlobArgs, parseSignBlobOutput } from './cosign-cli.ts';
+import { classifyVerifyFailure, cosignErrorLine, dockerConfigFor, cosignSignArgs, cosignSignBlobArgs, cosignVerifyArgs, cosignVerifyBlobArgs, parseSignBlobOutput } from './cosign-cli.ts';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const REF = `ghcr.io/acme/charts/nginx@${DIGEST}`;
@@ -99,6 +99,12 @@ describe('cosign argv', () => {
 
   it('requires an issuer with an identity', () => {
     expect(() => cosignVerifyArgs({ reference: REF, certificateIdentity: 'x' })).toThrow(/issuer/);
+  });
+});
+
+describe('cosign registry credentials', () => {
+  it('go into a docker config for the registry, base64 user:password', () => {
+    expect(JSON.parse(dockerConfigFor('ghcr.io', { username: 'bot', password: 'pw' }))).toEqual({ auths: { 'ghcr.io': { auth: Buffer.from('bot:pw').toString('base64') } } });
   });
 });
 

@@ -73,7 +73,7 @@ export function cosignSignArgs(options: CosignSignOptions): string[] {
   ];
 }
 
-/** argv for `cosign sign-blob` writing a bundle v0.3; the base64 signature comes on stdout. */
+/** argv for `cosign sign-blob` writing a bundle v0.3 (cosign v3 prints no signature then: it is in the bundle). */
 export function cosignSignBlobArgs(options: CosignSignBlobOptions): string[] {
   return ['sign-blob', '--yes', '--new-bundle-format', ...serviceArgs(options), '--bundle', options.bundlePath, options.file];
 }
@@ -121,7 +121,13 @@ function assertDigestReference(reference: string): void {
   if (!/@sha256:[a-f0-9]{64}$/.test(reference)) throw new Error(`cosign must be given a digest reference, got ${reference}`);
 }
 
-/** The base64 signature `cosign sign-blob` prints: the last non-empty stdout line. */
+/** A docker `config.json` that gives cosign `credentials` for `registry` (cosign reads DOCKER_CONFIG). */
+export function dockerConfigFor(registry: string, credentials: { username: string; password: string }): string {
+  const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+  return `${JSON.stringify({ auths: { [registry]: { auth } } }, null, 2)}\n`;
+}
+
+/** The base64 signature `cosign sign-blob` prints without a bundle (cosign 2): the last non-empty stdout line. */
 export function parseSignBlobOutput(stdout: string): string {
   const line = stdout.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(line)) throw new Error(`cosign sign-blob printed no base64 signature (stdout: ${line.slice(0, 80) || 'empty'})`);

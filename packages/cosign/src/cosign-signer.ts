@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReleaseError } from '@chart-release/core';
+import { registerSecret, ReleaseError } from '@chart-release/core';
 import { bundleFacts } from './bundle-facts.ts';
 import {
   classifyVerifyFailure,
@@ -10,6 +10,7 @@ import {
   cosignSignBlobArgs,
   cosignVerifyArgs,
   cosignVerifyBlobArgs,
+  dockerConfigFor,
   parseSignBlobOutput,
   runCosign,
   type CosignServiceOptions,
@@ -60,7 +61,14 @@ export function createCosignSigner(config: SigningConfig): Signer {
         return await withTemp(async (dir) => {
           const bundlePath = join(dir, 'bundle.json');
           const args = cosignSignArgs({ ...services, reference, bundlePath, allowHttpRegistry: isLocalRegistry(registryClient.registry) });
-          const run = await runCosign(binary, args, await secretsEnv());
+          const env = await secretsEnv();
+          if (config.registryCredentials) {
+            registerSecret(config.registryCredentials.password);
+            await mkdir(join(dir, 'docker'), { mode: 0o700 });
+            await writeFile(join(dir, 'docker', 'config.json'), dockerConfigFor(registryClient.registry, config.registryCredentials), { mode: 0o600 });
+            env.DOCKER_CONFIG = join(dir, 'docker');
+          }
+          const run = await runCosign(binary, args, env);
           if (run.exitCode !== 0) throw new ReleaseError('SIGNING_FAILED', `cosign sign ${reference} failed: ${cosignErrorLine(run.stderr)}`, { chart: config.chart });
           const bundle = JSON.parse(await readFile(bundlePath, 'utf8')) as Record<string, unknown>;
           // cosign does not print the referrer it pushed: find it by the signature it carries
@@ -80,8 +88,9 @@ export function createCosignSigner(config: SigningConfig): Signer {
         const signaturePath = `${path}.sig`;
         const run = await runCosign(binary, cosignSignBlobArgs({ ...services, file: path, bundlePath }), await secretsEnv());
         if (run.exitCode !== 0) throw new ReleaseError('SIGNING_FAILED', `cosign sign-blob ${path} failed: ${cosignErrorLine(run.stderr)}`, { chart: config.chart });
-        await writeFile(signaturePath, parseSignBlobOutput(run.stdout));
-        const { signature: _signature, ...facts } = bundleFacts(JSON.parse(await readFile(bundlePath, 'utf8')) as Record<string, unknown>);
+        const { signature, ...facts } = bundleFacts(JSON.parse(await readFile(bundlePath, 'utf8')) as Record<string, unknown>);
+        // cosign v3 writes only the bundle in the bundle format; older releases also print the base64 signature
+        await writeFile(signaturePath, signature ?? parseSignBlobOutput(run.stdout));
         return { signaturePath, bundlePath, ...facts };
       } catch (error) {
         throw signingFailed(error, path, config.chart);

@@ -30,6 +30,7 @@ export {
   cosignVerifyBlobArgs,
   parseSignBlobOutput,
   classifyVerifyFailure,
+  dockerConfigFor,
   findCosign,
 } from './cosign-cli.ts';
 export type { CosignSignOptions, CosignSignBlobOptions, CosignVerifyOptions, CosignVerifyBlobOptions } from './cosign-cli.ts';

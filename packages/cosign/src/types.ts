@@ -24,6 +24,11 @@ export interface SigningConfig {
   tlogUpload?: boolean;
   /** The cosign binary for the cosign backend (`cosign` on PATH by default). */
   cosignBinary?: string;
+  /**
+   * Registry credentials for the cosign backend, handed to cosign in a temporary docker config (never on its command
+   * line); without them cosign uses its own docker credential lookup.
+   */
+  registryCredentials?: { username: string; password: string };
   /** Chart name, for error messages. */
   chart?: string;
 }
