@@ -28,12 +28,13 @@ describe('a registry with Bearer token auth (distribution auth.token)', () => {
     const result = await pushChart({ tgz, registry: `oci://${registry.host}/charts`, client, mode: 'native' });
 
     expect(result.status).toBe('pushed');
+    expect(await client.ping()).toEqual({ apiVersion: 'registry/2.0' });
     expect(tokens.stats.scopes).toContain('repository:charts/web-app:pull');
     expect(tokens.stats.scopes).toContain('repository:charts/web-app:pull,push');
-    // a pull token for the preflight, a pull+push token for the upload; reads after it reuse the pull+push token
-    expect(tokens.stats.issued - issuedBefore).toBe(2);
+    // a pull token for the preflight, a pull+push token for the upload (reads after it reuse it), one for /v2/
+    expect(tokens.stats.issued - issuedBefore).toBe(3);
     expect(await client.listTags('charts/web-app')).toEqual(['0.3.0']);
-    expect(tokens.stats.issued - issuedBefore).toBe(2);
+    expect(tokens.stats.issued - issuedBefore).toBe(3);
   });
 
   it('pushes through helm v4 and reads anonymously with a pull-only token', async () => {
