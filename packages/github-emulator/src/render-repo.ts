@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { findUser, type EmulatorState, type RepoRecord } from './state.ts';
+import { ensureUser, type EmulatorState, type RepoRecord } from './state.ts';
 
 /** What every renderer needs: the state and where the emulator is served (API at the root, like api.github.com). */
 export interface RenderContext {
@@ -19,7 +18,7 @@ export function htmlUrl(ctx: RenderContext, path: string): string {
 
 /** `simple-user` for an account known to the state. */
 export function renderUser(ctx: RenderContext, login: string) {
-  const user = findUser(ctx.state, login);
+  const user = ensureUser(ctx.state, login);
   const url = `${ctx.baseUrl}/users/${encodeURIComponent(user.login)}`;
   return {
     login: user.login,
@@ -153,7 +152,3 @@ export function renderFullRepository(ctx: RenderContext, repo: RepoRecord) {
   return { ...renderRepository(ctx, repo), network_count: 0, subscribers_count: 0 };
 }
 
-/** A deterministic fake object id for things the emulator does not store (trees). */
-export function fakeSha(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}

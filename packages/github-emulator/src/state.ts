@@ -188,10 +188,6 @@ export function ensureUser(state: EmulatorState, login: string, type?: UserType)
   return user;
 }
 
-export function findUser(state: EmulatorState, login: string): UserRecord {
-  return ensureUser(state, login);
-}
-
 /** The commit sha a branch, tag, full ref or sha names, following annotated tags. */
 export function resolveCommitish(repo: RepoRecord, commitish: string): string | undefined {
   const candidates = commitish.startsWith('refs/') ? [commitish] : [`refs/heads/${commitish}`, `refs/tags/${commitish}`];

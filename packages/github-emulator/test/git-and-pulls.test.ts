@@ -91,6 +91,8 @@ describe('pull requests, reviews and comments', () => {
     expect(reviews.map((r) => [r.user?.login, r.state])).toEqual([['bob', 'APPROVED']]);
     const { data: comments } = await octokit.issues.listComments({ ...repo, issue_number: 7 });
     expect(comments.map((c) => [c.user?.login, c.user?.type, c.body])).toEqual([['github-actions[bot]', 'Bot', 'Looks good']]);
+    const { data: commits } = await octokit.pulls.listCommits({ ...repo, pull_number: 7 });
+    expect(commits.map((c) => [c.sha, c.author?.login])).toEqual([[HEAD_SHA, 'alice']]);
     expect((await octokit.pulls.list(repo)).data).toEqual([]);
     expect((await octokit.pulls.list({ ...repo, state: 'closed' })).data.map((p) => p.number)).toEqual([7]);
     await expect(octokit.pulls.get({ ...repo, pull_number: 99 })).rejects.toMatchObject({ status: 404 });

@@ -118,6 +118,7 @@ describe('release assets', () => {
 
     const { data: listed } = await octokit.repos.listReleaseAssets({ ...repo, release_id: release.id });
     expect(listed.map((a) => a.name)).toEqual(['assets-1.0.0.tgz']);
+    expect(listed[0]!.uploader?.login).toBe('github-actions[bot]');
 
     const download = await octokit.repos.getReleaseAsset({ ...repo, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
     expect(Buffer.from(download.data as unknown as ArrayBuffer)).toEqual(bytes);
@@ -130,6 +131,8 @@ describe('release assets', () => {
 
     const json = await octokit.repos.getReleaseAsset({ ...repo, asset_id: asset.id });
     expect(json.data.download_count).toBe(1);
+    const { data: renamed } = await octokit.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name: 'assets-1.0.0-chart.tgz', label: 'Chart archive' });
+    expect(renamed).toMatchObject({ name: 'assets-1.0.0-chart.tgz', label: 'Chart archive' });
 
     expect((await octokit.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id })).status).toBe(204);
     expect((await octokit.repos.listReleaseAssets({ ...repo, release_id: release.id })).data).toEqual([]);
