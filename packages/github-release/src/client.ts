@@ -22,7 +22,10 @@ export interface GitHubClientOptions {
     maxRetries?: number;
     /** Longest `retry-after` worth waiting for, in seconds (default 900); a longer one fails at once. */
     maxRetryAfterSeconds?: number;
-    /** Pause between writes (POST/PATCH/PUT/DELETE), as GitHub asks of integrations (default 1000 ms). */
+    /**
+     * Pause between writes (POST/PATCH/PUT/DELETE), as GitHub asks of integrations: default 1000 ms, or
+     * `$CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS` (for GitHub Enterprise Server admins who allow more, and emulators).
+     */
     writeIntervalMs?: number;
   };
   /** How long a "second" of retry-after and backoff lasts; 1000 except in tests. */
@@ -42,7 +45,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   const maxRetries = options.throttle?.maxRetries ?? 3;
   const maxWait = options.throttle?.maxRetryAfterSeconds ?? 900;
   const unit = options.retryUnitMs ?? 1000;
-  const writeInterval = options.throttle?.writeIntervalMs;
+  const fromEnv = Number(env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS);
+  const writeInterval = options.throttle?.writeIntervalMs ?? (env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS && Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : undefined);
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
     const what = `${request.method} ${request.url}`;
     if (retryCount >= maxRetries || retryAfter > maxWait) {

@@ -15,7 +15,7 @@ export { contentTypeFor } from './content-type.ts';
 export { decideRelease, decideAssets } from './release-state.ts';
 export type { AssetAction, DesiredRelease, ExistingAsset, ExistingRelease, ReleaseDecision } from './release-state.ts';
 export { ReleaseIndex } from './release-index.ts';
-export { ReleasePublisher, defaultMakeLatest, describeWriteError } from './publisher.ts';
+export { ReleasePublisher, defaultMakeLatest, describeGitHubError } from './publisher.ts';
 export type { AssembleReleaseInput, AssembledRelease, AssetOutcome, MakeLatest, PublishedRelease } from './publisher.ts';
 export { parseRepository, formatRepository } from './repository.ts';
 export type { RepositoryRef } from './repository.ts';

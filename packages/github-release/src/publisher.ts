@@ -1,4 +1,4 @@
-import { AggregateReleaseError, ReleaseError, silentLogger, type Logger } from '@chart-release/core';
+import { AggregateReleaseError, isReleaseError, ReleaseError, silentLogger, type Logger } from '@chart-release/core';
 import type { PlannedAsset } from './assets.ts';
 import { deleteAsset, downloadDigest, listAssets, uploadAsset } from './asset-transfer.ts';
 import type { GitHubClient } from './client.ts';
@@ -87,13 +87,23 @@ export class ReleasePublisher {
   /** Lists every release of `repository` (drafts included, 100 per page); call once per run. */
   async listExistingReleases(repository: string | RepositoryRef): Promise<ReleaseIndex> {
     const repo = typeof repository === 'string' ? parseRepository(repository) : repository;
-    const releases = await this.octokit.paginate(this.octokit.rest.repos.listReleases, { ...repo, per_page: 100 });
+    const releases = await this.octokit.paginate(this.octokit.rest.repos.listReleases, { ...repo, per_page: 100 }).catch((error: unknown) => {
+      throw describeGitHubError(error, undefined, `listing the releases of ${formatRepository(repo)}`);
+    });
     this.logger.debug(`${formatRepository(repo)} has ${releases.length} releases`);
     return new ReleaseIndex(repo, releases.map(toExistingRelease));
   }
 
   /** Makes the chart's draft release hold exactly `assets` and these notes; see the README for every case. */
   async assembleRelease(input: AssembleReleaseInput): Promise<AssembledRelease> {
+    try {
+      return await this.#assemble(input);
+    } catch (error) {
+      throw describeGitHubError(error, input.chart, `assembling the release ${input.tag}`);
+    }
+  }
+
+  async #assemble(input: AssembleReleaseInput): Promise<AssembledRelease> {
     const { existing, chart, tag } = input;
     const repo = existing.repository;
     const pkg = input.assets.find((a) => a.kind === 'package');
@@ -165,11 +175,12 @@ export class ReleasePublisher {
         published.push({ chart: draft.chart, tag: draft.tag, releaseId: data.id, htmlUrl: data.html_url, published: true });
         this.logger.info(`${draft.tag}: published ${data.html_url}`);
       } catch (error) {
+        const cause = describeGitHubError(error, draft.chart, `publishing the draft release ${draft.tag}`);
         failures.push(
-          new ReleaseError('PUBLISH_FAILED', `publishing draft ${draft.tag} failed: ${(error as Error).message}`, {
+          new ReleaseError('PUBLISH_FAILED', cause.message, {
             chart: draft.chart,
             cause: error,
-            hint: 're-run: drafts already published are left as they are and the rest are published.',
+            hint: cause.code === 'GITHUB_AUTH' ? cause.hint : 're-run: drafts already published are left as they are and the rest are published.',
           }),
         );
       }
@@ -186,7 +197,7 @@ export class ReleasePublisher {
       try {
         await this.octokit.rest.repos.deleteRelease({ ...draft.repository, release_id: draft.releaseId });
       } catch (error) {
-        if ((error as { status?: number }).status !== 404) throw error;
+        if ((error as { status?: number }).status !== 404) throw describeGitHubError(error, draft.chart, `deleting the draft release ${draft.tag}`);
       }
       deleted.push(draft.tag);
       this.logger.info(`${draft.tag}: draft deleted`);
@@ -211,7 +222,7 @@ export class ReleasePublisher {
       return toExistingRelease((await create(0)).data);
     } catch (error) {
       const status = (error as { status?: number }).status;
-      if (status !== undefined && status < 500) throw describeWriteError(error, chart, `creating the draft release ${desired.tag}`);
+      if (status !== undefined && status < 500) throw describeGitHubError(error, chart, `creating the draft release ${desired.tag}`);
       this.logger.warn(`${desired.tag}: creating the draft failed (${(error as Error).message}); checking whether it was created before retrying`);
       const { data } = await this.octokit.rest.repos.listReleases({ ...repo, per_page: 100 });
       const found = data.find((r) => r.draft && r.tag_name === desired.tag);
@@ -243,9 +254,9 @@ export class ReleasePublisher {
       uploaded = await uploadAsset(this.octokit, release.uploadUrl, asset);
     } catch (error) {
       // a retried upload whose first attempt landed: look at what is there now
-      if ((error as { status?: number }).status !== 422) throw describeWriteError(error, chart, `uploading ${asset.name} to ${release.tag}`);
+      if ((error as { status?: number }).status !== 422) throw describeGitHubError(error, chart, `uploading ${asset.name} to ${release.tag}`);
       const current = (await listAssets(this.octokit, repo, release.id)).find((a) => a.name === asset.name);
-      if (!current) throw describeWriteError(error, chart, `uploading ${asset.name} to ${release.tag}`);
+      if (!current) throw describeGitHubError(error, chart, `uploading ${asset.name} to ${release.tag}`);
       const [again] = decideAssets([current], [asset]);
       if (again!.action === 'keep') return current;
       await deleteAsset(this.octokit, repo, current.id);
@@ -275,15 +286,23 @@ function outcome(action: AssetAction): AssetOutcome {
   }
 }
 
-/** A failed write as a ReleaseError that says what to do: permissions for 401/403/404, the server's message otherwise. */
-export function describeWriteError(error: unknown, chart: string, doing: string): ReleaseError {
+/**
+ * A failed GitHub request as a ReleaseError that says what to do: the token for 401, permissions for 403/404, a
+ * re-run otherwise. ReleaseErrors pass through unchanged.
+ */
+export function describeGitHubError(error: unknown, chart: string | undefined, doing: string): ReleaseError {
+  if (isReleaseError(error)) return error;
   const status = (error as { status?: number }).status;
   const message = (error as Error).message;
   const hint =
     status === 401
-      ? 'the GitHub token is missing or invalid; set GITHUB_TOKEN.'
+      ? 'the GitHub token is missing, expired or invalid; set GITHUB_TOKEN (and GITHUB_API_URL on GitHub Enterprise Server).'
       : status === 403 || status === 404
-        ? "the token cannot write releases of this repository; give the workflow 'contents: write' permission."
+        ? "the token cannot see or write this repository's releases; give the workflow 'contents: write' permission and check the repository name."
         : 're-run: what was already done is kept and the rest is completed.';
-  return new ReleaseError(status === 401 || status === 403 ? 'GITHUB_AUTH' : 'GITHUB_WRITE_FAILED', `${doing} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, { chart, hint, cause: error });
+  return new ReleaseError(status === 401 || status === 403 ? 'GITHUB_AUTH' : 'GITHUB_REQUEST_FAILED', `${doing} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, {
+    chart,
+    hint,
+    cause: error,
+  });
 }

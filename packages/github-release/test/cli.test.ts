@@ -31,7 +31,7 @@ async function chartDir() {
 
 function cli(args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, ['--conditions=@chart-release/source', CLI, ...args], {
-    env: { PATH: process.env.PATH, GITHUB_API_URL: emulator.url, GITHUB_TOKEN: emulator.token, GITHUB_SHA: RELEASE_SHA, ...env },
+    env: { PATH: process.env.PATH, GITHUB_API_URL: emulator.url, GITHUB_TOKEN: emulator.token, GITHUB_SHA: RELEASE_SHA, CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS: '0', ...env },
   });
 }
 
@@ -53,6 +53,19 @@ describe('chart-github-release', () => {
     expect(second.release.status).toBe('unchanged');
     expect(second.published).toMatchObject([{ tag: 'web-app-v1.2.0', published: true }]);
     expect(second.requests).toBe(2);
+  });
+
+  it('says the token was refused, without printing it', async () => {
+    const { files, dir } = await chartDir();
+    const wrong = 'ghp_' + 'Q'.repeat(36);
+    const error = await cli(['--repo', `${OWNER}/${REPO}`, '--chart-dir', dir, '--package', files.package, '--digest', DIGEST, '--registry', 'ghcr.io/acme/charts'], { GITHUB_TOKEN: wrong }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(error).toMatchObject({ code: 1 });
+    const stderr = (error as { stderr: string }).stderr;
+    expect(stderr).toContain('[GITHUB_AUTH]');
+    expect(stderr).toContain('HTTP 401');
+    expect(stderr).not.toContain(wrong);
   });
 
   it('fails with every missing required asset named, and no token in the output', async () => {

@@ -147,6 +147,37 @@ describe('assembling a chart release on GitHub', () => {
     expect(emulator.requests.slice(from).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
+  it('compares a published package by downloading it when GitHub reports no digest', async () => {
+    const { publisher } = publisherFor(emulator);
+    const files = await chartFiles('web-app', '1.2.0');
+    await publisher.publishReleases([await publisher.assembleRelease(await input(publisher, 'web-app', '1.2.0', files))]);
+    // an older GitHub Enterprise Server: assets without a digest (the download redirects, as GitHub's does)
+    for (const asset of emulator.state.repos.find((r) => r.name === REPO)!.releases[0]!.assets) (asset as { digest: string | null }).digest = null;
+    const from = emulator.requests.length;
+    expect(await publisher.assembleRelease(await input(publisher, 'web-app', '1.2.0', files))).toMatchObject({ status: 'exists' });
+    expect(requestsSince(emulator, from)).toEqual(['GET repos/list-releases 200', 'GET repos/get-release-asset 302']);
+    const pkgBytes = await readFile(files.package);
+    await writeFile(files.package, Buffer.concat([pkgBytes.subarray(1), Buffer.from('x')]));
+    await expect(publisher.assembleRelease(await input(publisher, 'web-app', '1.2.0', files))).rejects.toMatchObject({ code: 'RELEASE_IMMUTABLE' });
+  });
+
+  it('keeps an asset whose upload landed although the client saw it fail', async () => {
+    const { publisher, octokit } = publisherFor(emulator);
+    const files = await chartFiles('web-app', '1.2.0');
+    const first = await publisher.assembleRelease({ ...(await input(publisher, 'web-app', '1.2.0', files)), assets: await plannedAssets('web-app', { package: files.package }) });
+    // the run's listing was taken before the package landed on the draft a second time round
+    const request = await input(publisher, 'web-app', '1.2.0', files);
+    await octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: (await octokit.rest.repos.listReleaseAssets({ ...repo, release_id: first.releaseId! })).data[0]!.id });
+    const stale = await publisher.listExistingReleases(`${OWNER}/${REPO}`);
+    await octokit.request({ method: 'POST', url: (await octokit.rest.repos.getRelease({ ...repo, release_id: first.releaseId! })).data.upload_url, name: 'web-app-1.2.0.tgz', data: await readFile(files.package), headers: { 'content-type': 'application/gzip' } });
+    const from = emulator.requests.length;
+    const result = await publisher.assembleRelease({ ...request, existing: stale });
+    expect(result.assets.find((a) => a.name === 'web-app-1.2.0.tgz')?.action).toBe('uploaded');
+    expect(requestsSince(emulator, from).slice(0, 2)).toEqual(['POST repos/upload-release-asset 422', 'GET repos/list-release-assets 200']);
+    const { data } = await octokit.rest.repos.listReleaseAssets({ ...repo, release_id: first.releaseId! });
+    expect(data.map((a) => a.name).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'web-app-1.2.0.tgz', 'web-app-1.2.0.tgz.sig', 'web-app-1.2.0.tgz.sigstore.json', 'web-app-attestation-lineage.json']);
+  });
+
   it('reports a missing required asset before anything is written', async () => {
     const files = await chartFiles('web-app', '1.2.0');
     const from = emulator.requests.length;
