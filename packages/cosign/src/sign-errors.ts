@@ -7,7 +7,7 @@ export function signingFailed(error: unknown, what: string, chart?: string): Rel
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
     const message = current instanceof Error ? current.message : String(current);
-    if (message && !reasons.includes(message)) reasons.push(message);
+    if (message && !reasons.some((r) => r.includes(message))) reasons.push(message);
     current = current instanceof Error ? current.cause : undefined;
   }
   return new ReleaseError('SIGNING_FAILED', `signing ${what} failed: ${reasons.join(': ') || 'unknown error'}`, {
