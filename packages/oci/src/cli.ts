@@ -72,15 +72,27 @@ async function main(argv: string[]): Promise<number> {
 
   const work = await mkdtemp(join(tmpdir(), 'chart-push-'));
   try {
+    // preflight: every chart packaged and checked, every problem reported together, before anything is written
     const archives: string[] = [];
-    for (const input of positionals) {
-      const info = await stat(input).catch(() => undefined);
-      if (!info) throw new ReleaseError('USAGE', `${input} does not exist.`, { file: input, hint: 'pass chart folders or .tgz files' });
-      archives.push(info.isDirectory() ? (await packageChart({ chartDir: input, destination: work, helm, logger })).tgz : input);
-    }
-    // preflight: every chart checked, every problem reported together, before anything is written
     const plans: PushPlan[] = [];
     const problems: ReleaseError[] = [];
+    for (const input of positionals) {
+      const info = await stat(input).catch(() => undefined);
+      if (!info) {
+        problems.push(new ReleaseError('USAGE', `${input} does not exist.`, { file: input, hint: 'pass chart folders or .tgz files' }));
+        continue;
+      }
+      if (!info.isDirectory()) {
+        archives.push(input);
+        continue;
+      }
+      try {
+        archives.push((await packageChart({ chartDir: input, destination: join(work, String(archives.length)), helm, logger })).tgz);
+      } catch (error) {
+        if (!isReleaseError(error)) throw error;
+        problems.push(error);
+      }
+    }
     for (const tgz of archives) {
       try {
         plans.push(await planPush({ tgz, registry: values.registry, client }));

@@ -113,13 +113,13 @@ describe('native push, re-tag, tags and referrers against distribution', () => {
     const fresh = await generatedChart(ws.dir, { name: 'fresh', version: '0.0.1' });
     await appendFile(join(ws.charts, 'common-lib', 'templates', '_names.tpl'), '\n{{/* changed */}}\n');
     await appendFile(join(ws.charts, 'api-service', 'values.yaml'), '\nchanged: true\n');
-    const r = await execa('node', ['--conditions=@chart-release/source', cli, fresh, join(ws.charts, 'common-lib'), join(ws.charts, 'api-service'), '--registry', `oci://${registry.host}/cli`, '--plain-http', '--native', '--helm', helm4.binary, '--json'], { env: helm4.env, reject: false });
+    const r = await execa('node', ['--conditions=@chart-release/source', cli, fresh, join(ws.charts, 'common-lib'), join(ws.dir, 'missing-chart'), join(ws.charts, 'api-service'), '--registry', `oci://${registry.host}/cli`, '--plain-http', '--native', '--helm', helm4.binary, '--json'], { env: helm4.env, reject: false });
 
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; errors: { code: string; chart: string }[] } };
     expect(report.ok).toBe(false);
-    expect(report.error.errors.map((e) => [e.code, e.chart])).toEqual([['IMMUTABLE_TAG', 'common-lib'], ['IMMUTABLE_TAG', 'api-service']]);
-    expect(r.stderr).toContain('2 charts cannot be pushed');
+    expect(report.error.errors.map((e) => [e.code, e.chart ?? null])).toEqual([['USAGE', null], ['IMMUTABLE_TAG', 'common-lib'], ['IMMUTABLE_TAG', 'api-service']]);
+    expect(r.stderr).toContain('3 charts cannot be pushed');
     expect(await client.listTags('cli/fresh')).toEqual([]);
   });
 });
