@@ -39,6 +39,8 @@ export interface ApiSettings {
   description: GitHubApiDescription;
   routes: Record<string, RouteHandler>;
   tokens: ReadonlySet<string>;
+  /** Tokens that may read but not write (a workflow token without `contents: write`). */
+  readOnlyTokens: ReadonlySet<string>;
   login: string;
   strict: boolean;
   anonymousReads: boolean;
@@ -79,8 +81,10 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
 
   // authentication: a wrong token is always 401; no token is fine for reads of public data
   const token = /^(?:token|bearer)\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-  if (req.headers.authorization !== undefined && (!token || !settings.tokens.has(token))) return fail(badCredentials());
+  const known = token !== undefined && (settings.tokens.has(token) || settings.readOnlyTokens.has(token));
+  if (req.headers.authorization !== undefined && !known) return fail(badCredentials());
   const actor = token ? settings.login : undefined;
+  const canPush = token !== undefined && settings.tokens.has(token);
   if (actor) record.actor = actor;
 
   let rateLimit: RateLimitStatus | undefined;
@@ -95,6 +99,8 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   }
   if (!matched) return fail(notFound());
   if (!actor && (!READ_METHODS.has(method) || !settings.anonymousReads)) return fail(requiresAuthentication());
+  // what GitHub answers a GITHUB_TOKEN whose permissions do not cover the write
+  if (actor && !canPush && !READ_METHODS.has(method)) return fail(new GitHubHttpError(403, 'Resource not accessible by integration'));
 
   const fault = settings.faults.decide(matched.operationId, method, matched.template);
   if (fault?.kind === 'secondary-rate-limit') {
@@ -134,7 +140,7 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   }
   let response: RouteResponse;
   try {
-    response = route(ctx, { operationId: matched.operationId, params: matched.params, method, url, headers: req.headers, body, raw, actor, rateLimit });
+    response = route(ctx, { operationId: matched.operationId, params: matched.params, method, url, headers: req.headers, body, raw, actor, canPush, rateLimit });
   } catch (error) {
     if (error instanceof GitHubHttpError) return fail(error);
     throw error;

@@ -13,16 +13,17 @@ Serves the API at the root of http://127.0.0.1:PORT (use it as GITHUB_API_URL / 
 interrupted. Every request and response is validated against @octokit/openapi's api.github.com description.
 
 Options:
-  --port N           port on 127.0.0.1 (default: a free one)
-  --token T          accepted token (repeatable; default: a random ghp_ token, printed)
-  --login L          the account tokens act as (default: github-actions[bot])
-  --state FILE       load the state from FILE if it exists; save it there after every change
-  --seed FILE        JSON fixtures (EmulatorSeed: repos, commits, pulls, releases, attestations) applied at start
-  --strict           answer 500 when a response does not match the schema (default)
-  --no-strict        send such responses anyway (they are still logged)
-  --latency MS       delay every API response
-  --json             print {url, token} as JSON on stdout
-  -h, --help         this help
+  --port N             port on 127.0.0.1 (default: a free one)
+  --token T            accepted token (repeatable; default: a random ghp_ token, printed)
+  --read-only-token T  accepted token without push access (repeatable)
+  --login L            the account tokens act as (default: github-actions[bot])
+  --state FILE         load the state from FILE if it exists; save it there after every change
+  --seed FILE          JSON fixtures (EmulatorSeed: repos, commits, pulls, releases, attestations) applied at start
+  --strict             answer 500 when a response does not match the schema (default)
+  --no-strict          send such responses anyway (they are still logged)
+  --latency MS         delay every API response
+  --json               print {url, token} as JSON on stdout
+  -h, --help           this help
 
 Control endpoints: GET /_emulator/requests, GET /_emulator/state, POST /_emulator/seed,
 POST /_emulator/faults, POST /_emulator/reset.
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     {
       port: { type: 'string' },
       token: { type: 'string', multiple: true },
+      'read-only-token': { type: 'string', multiple: true },
       login: { type: 'string' },
       state: { type: 'string' },
       seed: { type: 'string' },
@@ -51,10 +53,11 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ReleaseError('USAGE', `--port must be a port number, got '${values.port}'`, { hint: 'pass --port 0 for any free port' });
   }
-  for (const token of values.token ?? []) registerSecret(token);
+  for (const token of [...(values.token ?? []), ...(values['read-only-token'] ?? [])]) registerSecret(token);
   const emulator = await startGitHubEmulator({
     port,
     token: values.token?.length ? values.token : undefined,
+    readOnlyTokens: values['read-only-token'],
     login: values.login,
     statePath: values.state,
     seed: values.seed ? readSeed(values.seed) : undefined,

@@ -23,6 +23,8 @@ export interface StartGitHubEmulatorOptions {
   port?: number;
   /** Accepted tokens (`Authorization: token X` or `Bearer X`); a random `ghp_…` token by default. */
   token?: string | string[];
+  /** Tokens that may read (public and private repositories) but not write or see drafts: 403 on writes. */
+  readOnlyTokens?: string[];
   /** The account every token acts as (release author, uploader); `github-actions[bot]` by default. */
   login?: string;
   /** A response that fails the schema becomes a 500 naming the problems (true by default); always recorded. */
@@ -64,7 +66,7 @@ const DEFAULT_LOGIN = 'github-actions[bot]';
 export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
   const description = githubApiDescription();
   const tokens = [options.token ?? `ghp_${randomBytes(18).toString('hex')}`].flat();
-  for (const token of tokens) registerSecret(token);
+  for (const token of [...tokens, ...(options.readOnlyTokens ?? [])]) registerSecret(token);
   const login = options.login ?? DEFAULT_LOGIN;
   const logger = options.logger ?? silentLogger;
   const state = emptyState();
@@ -83,6 +85,7 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     description,
     routes: { ...gitRoutes, ...releaseRoutes, ...assetRoutes, ...pullRoutes, ...attestationRoutes, ...rateLimitRoutes },
     tokens: new Set(tokens),
+    readOnlyTokens: new Set(options.readOnlyTokens ?? []),
     login,
     strict: options.strict ?? true,
     anonymousReads: options.anonymousReads ?? true,

@@ -9,7 +9,7 @@ function releaseOf(ctx: RenderContext, req: RouteRequest): { repo: RepoRecord; r
   const repo = repoOf(ctx, req);
   const id = numberParam(req, 'release_id');
   const release = repo.releases.find((r) => r.id === id);
-  if (!release || (release.draft && !req.actor)) throw notFound();
+  if (!release || (release.draft && !req.canPush)) throw notFound();
   return { repo, release };
 }
 
@@ -18,7 +18,7 @@ function assetOf(ctx: RenderContext, req: RouteRequest): { repo: RepoRecord; rel
   const id = numberParam(req, 'asset_id');
   for (const release of repo.releases) {
     const asset = release.assets.find((a) => a.id === id);
-    if (asset && (!release.draft || req.actor)) return { repo, release, asset };
+    if (asset && (!release.draft || req.canPush)) return { repo, release, asset };
   }
   throw notFound();
 }

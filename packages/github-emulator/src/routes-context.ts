@@ -16,8 +16,10 @@ export interface RouteRequest {
   /** The parsed JSON body (undefined when there is none). */
   body: Record<string, unknown> | undefined;
   raw: Buffer;
-  /** The authenticated account; undefined for anonymous requests. Every token has push access. */
+  /** The authenticated account; undefined for anonymous requests. */
   actor: string | undefined;
+  /** The token has push access (sees drafts, may write); read-only tokens do not. */
+  canPush: boolean;
   /** The caller's primary rate limit, when limits are on. */
   rateLimit?: RateLimitStatus;
 }

@@ -5,9 +5,9 @@ import { created, listed, noContent, numberParam, ok, repoOf, stringField, type 
 import { setRef } from './seed.ts';
 import { ensureUser, nextId, resolveCommitish, timestamp, type ReleaseRecord, type RepoRecord } from './state.ts';
 
-/** Drafts are visible only to users with push access (every authenticated token here). */
+/** Drafts are visible only to users with push access. */
 function visible(release: ReleaseRecord, req: RouteRequest): boolean {
-  return !release.draft || req.actor !== undefined;
+  return !release.draft || req.canPush;
 }
 
 function releaseOf(ctx: RenderContext, req: RouteRequest): { repo: RepoRecord; release: ReleaseRecord } {

@@ -87,6 +87,20 @@ describe('authentication', () => {
     expect((await octokitFor(emulator).repos.get({ owner: OWNER, repo: 'secret' })).data.private).toBe(true);
   });
 
+  it('gives a read-only token reads but no drafts, and 403 Resource not accessible by integration on writes', async () => {
+    const readOnly = 'ghs_readonlytoken0000000000000000000000';
+    const github = await startGitHubEmulator({ readOnlyTokens: [readOnly], seed: { repos: [{ owner: OWNER, name: REPO, releases: [{ tag_name: 'app-v1.0.0' }, { tag_name: 'app-v1.1.0', draft: true }] }] } });
+    try {
+      const reader = octokitFor(github, { auth: readOnly });
+      expect((await reader.repos.listReleases(repo)).data.map((r) => r.tag_name)).toEqual(['app-v1.0.0']);
+      expect((await octokitFor(github).repos.listReleases(repo)).data).toHaveLength(2);
+      const error = await reader.repos.createRelease({ ...repo, tag_name: 'app-v2.0.0' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 403, response: { data: { message: 'Resource not accessible by integration' } } });
+    } finally {
+      await github.stop();
+    }
+  });
+
   it('requires a token for reads too when anonymous reads are off', async () => {
     const closed = await startGitHubEmulator({ anonymousReads: false, seed: chartRepoSeed() });
     try {
