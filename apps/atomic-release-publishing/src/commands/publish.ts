@@ -37,8 +37,8 @@ In GitHub Actions it also writes the step summary, ::error annotations on the fi
 released (JSON) and manifest (path).
 `;
 
-/** `chart-release publish` and `chart-release plan`. */
-export async function publishCommand(argv: string[], options: { dryRun: boolean }): Promise<number> {
+/** `chart-release publish` and `chart-release plan`; `onReport` receives the report (the Action's outputs use it). */
+export async function publishCommand(argv: string[], options: { dryRun: boolean; onReport?: (report: PublishReport) => void }): Promise<number> {
   const { values } = parseCli(argv, OPTIONS, `chart-release ${options.dryRun ? 'plan' : 'publish'}`);
   if (values.help) {
     process.stdout.write(help(options.dryRun));
@@ -66,6 +66,7 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean 
     progress: (charts) => createProgress({ charts, quiet: values.json && !inActions() }),
   });
   emitOutputs(report, env);
+  options.onReport?.(report);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
   return report.ok ? 0 : 1;
 }

@@ -48,13 +48,7 @@ export function githubContext(config: ReleaseConfig, logger: Logger): { octokit:
     });
   }
   registerSecret(config.github.token);
-  // GitHub asks integrations to pace writes (1 s apart); a GitHub Enterprise Server admin may allow faster.
-  const interval = Number(process.env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS);
-  const octokit = createGitHubClient({
-    token: config.github.token,
-    baseUrl: config.github.apiUrl,
-    logger,
-    ...(Number.isFinite(interval) && interval >= 0 ? { throttle: { writeIntervalMs: interval } } : {}),
-  });
+  // write pacing: GitHub's 1 s between writes, or $CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS (read by the client)
+  const octokit = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, logger });
   return { octokit, repo: parseRepository(config.github.repository) };
 }

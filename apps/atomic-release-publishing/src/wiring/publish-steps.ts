@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { ReleaseError, type Logger } from '@chart-release/core';
 import { detectChangedCharts } from '@chart-release/changed-charts';
 import { packageChart, planPush, pushChart } from '@chart-release/oci';
+import { runBounded } from '../concurrency.ts';
 import type { ReleaseConfig } from '../config.ts';
 import type { ChartArtifacts, DraftedRelease, PackagedChart, PublishSteps, PushedChart, SignedChart } from '../publish.ts';
 import type { PlannedChart, ReleasePlan } from '../plan.ts';
@@ -72,29 +73,33 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
           errors.push(asError(error));
         }
       };
-      // registry: credentials can push, and no version tag holds other content
-      let registryReachable = true;
-      await collect(async () => {
-        try {
-          await registry.client.checkAuth(registry.repositoryOf(plan.charts[0]!.name), ['pull', 'push']);
-        } catch (error) {
-          registryReachable = false;
-          throw error;
-        }
-      });
-      if (registryReachable) {
-        for (const chart of plan.charts) {
-          await collect(() => planPush({ tgz: packages.get(chart.name)!.file, registry: config.registry, client: registry.client }));
-        }
-      }
-      for (const chart of plan.charts) await collect(() => helmLint(config.helm, helm.env, chart));
-      // GitHub: token and repository, releases that cannot change, source assets present
-      await collect(async () => {
-        gh();
-        await release.preflight(plan, packages, errors, warnings);
-        await lineage.preflight(plan, errors, warnings);
-      });
-      await collect(() => signing.preflight(plan));
+      // registry: credentials can push, and no version tag holds other content; charts lint; GitHub: token,
+      // repository, releases that cannot change, source assets, the pull request's attestation map; signing ready.
+      // Independent checks run side by side; each chart's checks run with the run's concurrency.
+      const registryChecks = async () => {
+        let reachable = true;
+        await collect(async () => {
+          try {
+            await registry.client.checkAuth(registry.repositoryOf(plan.charts[0]!.name), ['pull', 'push']);
+          } catch (error) {
+            reachable = false;
+            throw error;
+          }
+        });
+        if (!reachable) return;
+        await runBounded(plan.charts, config.concurrency, (chart) =>
+          collect(() => planPush({ tgz: packages.get(chart.name)!.file, registry: config.registry, client: registry.client })),
+        );
+      };
+      const lintChecks = () => runBounded(plan.charts, Math.max(2, config.concurrency), (chart) => collect(() => helmLint(config.helm, helm.env, chart)));
+      const githubChecks = () =>
+        collect(async () => {
+          gh();
+          await Promise.all([release.preflight(plan, packages, errors, warnings), collect(() => lineage.preflight(plan, errors, warnings))]);
+        });
+      await Promise.all([registryChecks(), lintChecks(), githubChecks(), collect(() => signing.preflight(plan))]);
+      // checks ran side by side: report in a stable order
+      errors.sort((a, b) => (a.chart ?? '').localeCompare(b.chart ?? '') || a.code.localeCompare(b.code));
       return { errors, warnings };
     },
 
