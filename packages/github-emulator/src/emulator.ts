@@ -30,7 +30,7 @@ export interface StartGitHubEmulatorOptions {
   /** A response that fails the schema becomes a 500 naming the problems (true by default); always recorded. */
   strict?: boolean;
   seed?: EmulatorSeed;
-  /** Load the state from this JSON file if it exists, and save it there after every change. */
+  /** Load the state from this JSON file if it exists (the seed is then not applied), and save it there after every change. */
   statePath?: string;
   faults?: FaultOptions;
   /** Added to every API response. */
@@ -57,6 +57,7 @@ export interface GitHubEmulator {
   reset(): void;
   /** Writes the state file now (it is also written after every change). */
   save(): void;
+  /** Saves the state and closes the server; calling it again does nothing. */
   stop(): Promise<void>;
 }
 
@@ -121,9 +122,11 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     },
     save,
     stop: async () => {
+      if (!server.listening) return;
       save();
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await closed;
     },
   };
 

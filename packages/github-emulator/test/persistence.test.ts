@@ -17,6 +17,7 @@ describe('persistence', () => {
     const { data: release } = await octokit.repos.createRelease({ ...repo, tag_name: 'app-v1.0.0', draft: true });
     await octokit.repos.uploadReleaseAsset({ ...uploadParams(release), name: 'app-1.0.0.tgz', data: 'chart bytes', headers: { 'content-type': 'application/gzip' } });
     await first.stop();
+    await first.stop(); // a second stop is harmless
 
     const saved = JSON.parse(readFileSync(statePath, 'utf8')) as { format: string; state: EmulatorState; requests: RecordedRequest[] };
     expect(saved.format).toBe('github-emulator-state');
