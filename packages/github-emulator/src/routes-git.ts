@@ -4,6 +4,7 @@ import { renderCommit, renderRef, renderTagObject } from './render-git.ts';
 import { renderFullRepository } from './render-repo.ts';
 import { renderPullSimple } from './render-pulls.ts';
 import { created, listed, noContent, ok, repoOf, stringField, type RouteHandler, type RouteRequest } from './routes-context.ts';
+import { isValidRefName } from './ref-names.ts';
 import { resolveCommitish, timestamp, type RepoRecord } from './state.ts';
 
 /** `heads/main`, `tags/v1` or `refs/tags/v1` as the fully qualified ref. */
@@ -75,6 +76,7 @@ const createRef: RouteHandler = (ctx, req) => {
   const ref = stringField(req.body, 'ref')!;
   const sha = stringField(req.body, 'sha')!;
   if (!ref.startsWith('refs/') || ref.split('/').length < 3) throw unprocessable(`Reference name must start with 'refs/' and have at least two slashes.`);
+  if (!isValidRefName(ref)) throw unprocessable(`${ref} is not a valid ref name.`);
   if (repo.refs.some((r) => r.ref === ref)) throw unprocessable('Reference already exists');
   if (!objectExists(repo, sha)) throw unprocessable('Object does not exist');
   const record = { ref, sha };

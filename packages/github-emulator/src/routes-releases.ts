@@ -2,6 +2,7 @@ import { notFound, validationFailed } from './github-errors.ts';
 import { renderRelease } from './render-release.ts';
 import type { RenderContext } from './render-repo.ts';
 import { created, listed, noContent, numberParam, ok, repoOf, stringField, type RouteHandler, type RouteRequest } from './routes-context.ts';
+import { isValidRefName } from './ref-names.ts';
 import { setRef } from './seed.ts';
 import { ensureUser, nextId, resolveCommitish, timestamp, type ReleaseRecord, type RepoRecord } from './state.ts';
 
@@ -75,6 +76,7 @@ const create: RouteHandler = (ctx, req) => {
   const now = timestamp();
   const tagName = stringField(body, 'tag_name')!;
   if (!tagName.trim()) throw validationFailed('Release', 'missing_field', 'tag_name');
+  if (!isValidRefName(tagName)) throw validationFailed('Release', 'invalid', 'tag_name');
   const release: ReleaseRecord = {
     id: nextId(ctx.state),
     tag_name: tagName,
@@ -112,6 +114,7 @@ const update: RouteHandler = (ctx, req) => {
   }
   if (typeof body.prerelease === 'boolean') release.prerelease = body.prerelease;
   if (typeof body.draft === 'boolean') release.draft = body.draft;
+  if (!isValidRefName(release.tag_name)) throw validationFailed('Release', 'invalid', 'tag_name');
   const justPublished = current.draft && !release.draft;
   if (!release.draft && (justPublished || release.tag_name !== current.tag_name)) publish(repo, release);
   if (release.draft) release.published_at = null;

@@ -37,6 +37,11 @@ describe('releases', () => {
     expect(error).toMatchObject({ status: 422, response: { data: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] } } });
   });
 
+  it('refuses a tag name git would refuse with invalid on tag_name', async () => {
+    const error = await octokitFor(emulator).repos.createRelease({ ...repo, tag_name: 'my chart-v1.0.0' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 422, response: { data: { errors: [{ resource: 'Release', code: 'invalid', field: 'tag_name' }] } } });
+  });
+
   it('keeps drafts out of anonymous reads and out of by-tag lookups, and publishes them on update', async () => {
     const octokit = octokitFor(emulator);
     const anonymous = octokitFor(emulator, { auth: null });
