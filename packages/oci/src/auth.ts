@@ -46,7 +46,6 @@ export class RegistryAuth {
   readonly #credentials?: RegistryCredentials;
   readonly #tokens = new Map<string, CachedToken>();
   #scheme?: 'basic' | 'bearer';
-  #challenge?: AuthChallenge;
 
   constructor(registry: string, credentials?: RegistryCredentials) {
     this.#registry = registry;
@@ -74,19 +73,18 @@ export class RegistryAuth {
   async answer(response: Response, repository: string | undefined, actions: readonly string[], fetchFn: AuthFetch, sent?: string): Promise<string> {
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
     const creds = this.#credentials;
-    if (!challenge || !creds || 'token' in creds) {
-      if (challenge?.scheme === 'bearer' && !(creds && 'token' in creds)) return this.#fetchToken(challenge, repository, actions, fetchFn);
-      throw this.failed(repository, 401);
+    if (!challenge) throw this.failed(repository, 401, 'no Basic or Bearer challenge to answer');
+    // a ready-made token that the registry refuses cannot be exchanged for anything better
+    if (creds && 'token' in creds) throw this.failed(repository, 401);
+    if (challenge.scheme === 'bearer') {
+      this.#tokens.delete(repository ?? '');
+      return this.#fetchToken(challenge, repository, actions, fetchFn);
     }
-    this.#scheme = challenge.scheme;
-    this.#challenge = challenge;
-    if (challenge.scheme === 'basic') {
-      const header = basicHeader(creds);
-      if (sent === header) throw this.failed(repository, 401);
-      return header;
-    }
-    this.#tokens.delete(repository ?? '');
-    return this.#fetchToken(challenge, repository, actions, fetchFn);
+    if (!creds) throw this.failed(repository, 401);
+    this.#scheme = 'basic';
+    const header = basicHeader(creds);
+    if (sent === header) throw this.failed(repository, 401);
+    return header;
   }
 
   /** The error for refused credentials: names the registry, repository and user, never a secret. */
@@ -109,7 +107,6 @@ export class RegistryAuth {
   async #fetchToken(challenge: AuthChallenge, repository: string | undefined, actions: readonly string[], fetchFn: AuthFetch): Promise<string> {
     if (!challenge.realm) throw this.failed(repository, 401, 'the Bearer challenge names no token realm');
     this.#scheme = 'bearer';
-    this.#challenge = challenge;
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     const wanted = new Set(actions);
@@ -133,11 +130,6 @@ export class RegistryAuth {
     const lifetime = Math.max(10, body.expires_in ?? 60);
     this.#tokens.set(repository ?? '', { token, actions: wanted, expiresAt: Date.now() + (lifetime - 5) * 1000 });
     return `Bearer ${token}`;
-  }
-
-  /** The last challenge seen (for `ping`). */
-  get challenge(): AuthChallenge | undefined {
-    return this.#challenge;
   }
 }
 

@@ -53,6 +53,19 @@ describe('pushing through a registry that fails 30% of requests', () => {
     expect(again.map((r) => [r.status, r.digest])).toEqual(results.map((r) => ['exists', r.digest]));
   });
 
+  it('gives up on a registry that keeps failing, after the bounded number of attempts', async () => {
+    proxy.setFaults({ rate: 1, kinds: ['503'], maxConsecutive: Number.POSITIVE_INFINITY });
+    try {
+      const client = new RegistryClient({ registry: proxy.host, plainHttp: true, retry: { ...FAST_RETRY, retries: 3 } });
+      const before = proxy.stats.requests;
+      const error = await client.checkManifest('charts/alpha', '2.0.1').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'REGISTRY_UNAVAILABLE', details: { attempts: 4, cause: 'HTTP 503' } });
+      expect(proxy.stats.requests - before).toBe(4);
+    } finally {
+      proxy.setFaults(undefined);
+    }
+  });
+
   it('helm push is retried on the transient failures helm reports', async () => {
     // helm push makes a dozen requests and starts over on a failure it does not retry itself (helm v4 retries 5xx,
     // not resets): reset every other manifest upload, so the first helm push fails for sure and a later one lands
