@@ -23,7 +23,7 @@ function memoryRegistry(options: { referrersApi: boolean; onIndexPut?: (registry
     async getManifest(_repo: string, ref: string) {
       const digest = tags.get(ref) ?? ref;
       const m = manifests.get(digest);
-      if (!m) throw new Error(`404 ${ref}`);
+      if (!m) throw Object.assign(new Error(`404 ${ref}`), { code: 'MANIFEST_NOT_FOUND' });
       return { bytes: m.bytes, digest, mediaType: m.mediaType, manifest: JSON.parse(m.bytes.toString()) as OciManifest };
     },
     async putManifest(_repo: string, ref: string, bytes: Buffer, mediaType = 'application/vnd.oci.image.manifest.v1+json') {
@@ -113,5 +113,16 @@ describe('attaching a bundle', () => {
     const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX_MEDIA_TYPE, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: elsewhere.referrerDigest, size: 1, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }] }));
     await registry.putManifest('charts/nginx', digest.replace(':', '-'), index, OCI_INDEX_MEDIA_TYPE);
     expect(await findBundles(registry, 'charts/nginx', digest)).toEqual([]);
+  });
+
+  it('skips a stale index entry whose manifest is gone and still finds the others', async () => {
+    const registry = memoryRegistry({ referrersApi: false });
+    const digest = await withChart(registry);
+    const attached = await attachBundle(registry, 'charts/nginx', digest, '{"a":1}', 'p');
+    const tag = digest.replace(':', '-');
+    const { manifest } = await registry.getManifest('charts/nginx', tag);
+    const stale = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'7'.repeat(64)}`, size: 9, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' };
+    await registry.putManifest('charts/nginx', tag, Buffer.from(JSON.stringify({ ...manifest, manifests: [stale, ...manifest.manifests!] })), OCI_INDEX_MEDIA_TYPE);
+    expect((await findBundles(registry, 'charts/nginx', digest)).map((f) => f.referrerDigest)).toEqual([attached.referrerDigest]);
   });
 });

@@ -147,7 +147,15 @@ export async function findBundles(registry: SignatureRegistry, repository: strin
   const found: FoundBundle[] = [];
   for (const descriptor of manifests) {
     if (descriptor.artifactType !== BUNDLE_V03_MEDIA_TYPE) continue;
-    const { manifest } = await registry.getManifest(repository, descriptor.digest);
+    // a fallback index can list a manifest deleted since; one stale entry must not hide the others
+    const manifest = await registry.getManifest(repository, descriptor.digest).then(
+      (m) => m.manifest,
+      (error: unknown) => {
+        if ((error as { code?: string }).code === 'MANIFEST_NOT_FOUND') return undefined;
+        throw error;
+      },
+    );
+    if (!manifest) continue;
     // a fallback index is a plain tag anyone with push rights can edit: trust only manifests that name this subject
     if (manifest.subject?.digest !== digest) continue;
     const layer = manifest.layers?.find((l) => l.mediaType === BUNDLE_V03_MEDIA_TYPE);
