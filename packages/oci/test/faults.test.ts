@@ -45,7 +45,7 @@ describe('pushing through a registry that fails 30% of requests', () => {
     const retries = logger.lines.filter((l) => l.includes('retrying in'));
     expect(retries.some((l) => l.includes('HTTP 503'))).toBe(true);
     expect(retries.some((l) => l.includes('HTTP 429'))).toBe(true);
-    expect(retries.some((l) => /ECONNRESET|UND_ERR_SOCKET|EPIPE/.test(l))).toBe(true);
+    expect(retries.some((l) => /ECONNRESET|UND_ERR_SOCKET|UND_ERR_CLOSED|EPIPE|ECONNABORTED/.test(l))).toBe(true);
 
     // and a re-run through the same faults changes nothing
     const again = [];
