@@ -201,6 +201,20 @@ describe('assembling a chart release on GitHub', () => {
     expect(data[0]!.assets).toHaveLength(7);
   });
 
+  it('re-sends the whole file when an upload is retried after a server error', async () => {
+    const { publisher, octokit } = publisherFor(emulator);
+    const files = await chartFiles('web-app', '1.2.0');
+    const request = await input(publisher, 'web-app', '1.2.0', files);
+    emulator.setFaults({ failNext: 2, routes: ['repos/upload-release-asset'] });
+    const result = await publisher.assembleRelease(request);
+    expect(emulator.requests.filter((r) => r.fault === 'server-error')).toHaveLength(2);
+    const { data } = await octokit.rest.repos.listReleaseAssets({ ...repo, release_id: result.releaseId! });
+    expect(data).toHaveLength(7);
+    for (const planned of request.assets) {
+      expect(data.find((a) => a.name === planned.name)).toMatchObject({ size: planned.size, digest: planned.sha256 });
+    }
+  });
+
   it('does not duplicate a draft when GitHub created it but the response was a server error', async () => {
     const { publisher, octokit } = publisherFor(emulator);
     const request = await input(publisher, 'web-app', '1.2.0', await chartFiles('web-app', '1.2.0'));
