@@ -130,6 +130,17 @@ describe('a publish run', () => {
     expect(fake.written).toEqual([]);
   });
 
+  it('drafts without publishing in the first phase of a two-phase release', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('web-app', '0.3.0')]);
+    const report = await runPublish(cfg, fake.steps, { phase: 'publish' });
+    expect(report.ok).toBe(true);
+    expect(report.charts[0]).toMatchObject({ status: 'drafted', release: { draft: true } });
+    expect(fake.published).toEqual([]);
+    const manifest = JSON.parse(await readFile(report.manifest!, 'utf8'));
+    expect(manifest.artifacts[0].release).toMatchObject({ tag: 'web-app-v0.3.0', id: 1 });
+  });
+
   it('reports deleted charts without releasing them', async () => {
     const cfg = await config();
     const fake = fakeSteps([{ ...chart('old', '1.0.0'), status: 'deleted', release: false }]);

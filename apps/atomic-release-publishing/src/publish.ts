@@ -62,6 +62,11 @@ export interface PublishSteps {
 
 export interface PublishOptions {
   dryRun?: boolean;
+  /**
+   * `all` (default): publish the drafts at the end. `publish`: the first phase of a two-phase release — push, sign
+   * and draft, then stop; `chart-release promote --publish-drafts` publishes them once someone has checked them.
+   */
+  phase?: 'all' | 'publish';
   logger?: Logger;
   /** Progress display, or a factory given the planned chart names. */
   progress?: Progress | ((charts: string[]) => Progress);
@@ -221,9 +226,9 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     return report;
   }
 
-  // 4. publish every draft together, then the manifest
-  const toPublish = drafts.filter((d) => d.draft);
-  await steps.publishReleases(toPublish);
+  // 4. publish every draft together (unless this is the first of two phases), then the manifest
+  const toPublish = options.phase === 'publish' ? [] : drafts.filter((d) => d.draft);
+  if (toPublish.length) await steps.publishReleases(toPublish);
   for (const d of toPublish) {
     const r = chartReport(d.chart);
     r.status = 'published';
@@ -231,7 +236,7 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     const entry = plan.charts.find((c) => c.name === d.chart)!;
     await journal!.record(entry.name, entry.version, 'release', { id: d.id, tag: d.tag, url: d.url, draft: false });
   }
-  await journal!.setPhase('published');
+  await journal!.setPhase(options.phase === 'publish' && drafts.some((d) => d.draft) ? 'running' : 'published');
   const manifestPath = join(config.workDir, 'release-manifest.json');
   await writeManifest(manifestPath, buildManifest(config, plan, results, drafts, journal!, now()));
   report.manifest = manifestPath;

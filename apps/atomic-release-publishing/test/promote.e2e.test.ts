@@ -123,6 +123,24 @@ describe('promotion, rollback and release manifests on a real registry', () => {
     expect(tags.filter((t) => t.startsWith('stable-rollback-'))).toHaveLength(2);
   });
 
+  it('publishes the drafts of a two-phase release only when promoted', async () => {
+    await sandbox.push('web-app 0.5.0', async (repo) => {
+      await repo.write('charts/web-app/Chart.yaml', (await repo.read('charts/web-app/Chart.yaml')).replace(/^version: .*$/m, 'version: 0.5.0'));
+    });
+    const drafted = await run(['publish', '--phase', 'publish', '--json', '--work-dir', '.phase']);
+    expect(drafted.exitCode, drafted.all).toBe(0);
+    expect(JSON.parse(drafted.stdout).charts[0]).toMatchObject({ name: 'web-app', status: 'drafted' });
+    const octokit = new Octokit({ baseUrl: sandbox.github.url, auth: sandbox.github.token });
+    const draft = (await octokit.rest.repos.listReleases({ owner: 'acme', repo: 'charts' })).data.find((r) => r.name === 'web-app: v0.5.0');
+    expect(draft?.draft).toBe(true);
+    const phaseManifest = join(sandbox.repo.dir, '.phase', 'release-manifest.json');
+    const promoted = await run(['promote', '--publish-drafts', '--manifest', phaseManifest, '--to', 'latest', '--json']);
+    expect(promoted.exitCode, promoted.all).toBe(0);
+    const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner: 'acme', repo: 'charts', tag: 'web-app-v0.5.0' });
+    expect(release.draft).toBe(false);
+    expect(await skopeoDigest(ref('latest'))).toBe(await skopeoDigest(ref('0.5.0')));
+  });
+
   it('verifies the release manifest, and fails a tampered one', async () => {
     const ok = await run(['verify', manifestPath, '--json']);
     expect(ok.exitCode, ok.all).toBe(0);

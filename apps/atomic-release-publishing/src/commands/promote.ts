@@ -42,6 +42,8 @@ Options:
   --digest sha256:<hex>     the digest to promote
   --to <tag>                target tag
   --allow-non-semver        allow a tag that is neither a version nor a channel
+  --publish-drafts          second phase of 'publish --phase publish': publish the manifest's draft releases
+                            (after every artifact's signature is verified), then promote them (--to latest)
 ${POLICY_HELP}
 ${CONNECTION_HELP}
 `;
@@ -64,7 +66,16 @@ ${CONNECTION_HELP}
 export async function promoteCommand(argv: string[]): Promise<number> {
   const { values } = parseCli(
     argv,
-    { ...CONNECTION_OPTIONS, ...POLICY_OPTIONS, chart: { type: 'string' }, version: { type: 'string' }, digest: { type: 'string' }, to: { type: 'string' }, 'allow-non-semver': { type: 'boolean', default: false } },
+    {
+      ...CONNECTION_OPTIONS,
+      ...POLICY_OPTIONS,
+      chart: { type: 'string' },
+      version: { type: 'string' },
+      digest: { type: 'string' },
+      to: { type: 'string' },
+      'allow-non-semver': { type: 'boolean', default: false },
+      'publish-drafts': { type: 'boolean', default: false },
+    },
     'chart-release promote',
   );
   if (values.help) {
@@ -76,6 +87,12 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   const config = loadConfig({ cwd: values.cwd ?? process.cwd(), env: process.env, flags: { ...connectionFlags(values), registry: values.registry ?? manifest?.registry } });
   const targets = manifest && !values.chart ? manifest.artifacts.map((a) => ({ chart: a.name, digest: a.digest, version: undefined })) : [{ chart: required(values.chart, '--chart'), version: values.version, digest: values.digest }];
   const services = await promotionServices(config, values);
+  if (values['publish-drafts']) {
+    if (!manifest) throw new ReleaseError('USAGE', '--publish-drafts needs --manifest <release-manifest.json>.', { hint: 'pass the manifest the publish phase wrote.' });
+    // nothing is published unless every artifact is signed by the expected identity
+    for (const a of manifest.artifacts) await services.verifySignature(services.repositoryOf(a.name), a.digest);
+    if (!values['dry-run']) await publishManifestDrafts(config, manifest);
+  }
   const results: PromotionResult[] = [];
   for (const target of targets) {
     results.push(
@@ -116,6 +133,24 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
   );
   await finish([result], values, manifest);
   return 0;
+}
+
+/** Publishes the draft releases a `publish --phase publish` run recorded in its manifest. */
+async function publishManifestDrafts(config: ReleaseConfig, manifest: Awaited<ReturnType<typeof readManifest>>): Promise<void> {
+  const gh = githubContext(config, createLogger());
+  for (const artifact of manifest.artifacts) {
+    if (!artifact.release?.id) continue;
+    const { data } = await gh.octokit.rest.repos.getRelease({ owner: gh.repo.owner, repo: gh.repo.repo, release_id: artifact.release.id });
+    if (!data.draft) continue;
+    const { data: published } = await gh.octokit.rest.repos.updateRelease({
+      owner: gh.repo.owner,
+      repo: gh.repo.repo,
+      release_id: artifact.release.id,
+      draft: false,
+      make_latest: manifest.artifacts.length > 1 ? 'false' : 'true',
+    });
+    artifact.release.url = published.html_url;
+  }
 }
 
 function required(value: string | undefined, flag: string): string {

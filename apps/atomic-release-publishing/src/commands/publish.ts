@@ -1,4 +1,4 @@
-import { annotation, appendStepSummary, createLogger, inActions, parseCli, registerSecret, setOutput } from '@chart-release/core';
+import { annotation, appendStepSummary, createLogger, inActions, parseCli, registerSecret, ReleaseError, setOutput } from '@chart-release/core';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig } from '../config.ts';
 import { createProgress } from '../progress.ts';
@@ -15,6 +15,7 @@ const OPTIONS = {
   'push-mode': { type: 'string' },
   'keep-drafts': { type: 'boolean' },
   'dry-run': { type: 'boolean', default: false },
+  phase: { type: 'string' },
 } as const;
 
 const help = (dryRun: boolean) => `Usage: chart-release ${dryRun ? 'plan' : 'publish'} [options]
@@ -30,6 +31,8 @@ Options:
   --push-mode <mode>    helm (helm push) or native (built-in OCI client, same layout)
   --keep-drafts         on failure keep this run's draft releases
   --dry-run             plan and preflight only${dryRun ? ' (always on for plan)' : ''}
+  --phase publish       two-phase release: push, sign and draft the releases, publish nothing; then
+                        'chart-release promote --publish-drafts --manifest <file>' publishes them and moves latest
   --json                print the report as JSON on stdout
 ${CONNECTION_HELP}
 
@@ -58,10 +61,14 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
   });
   registerSecret(config.github.token);
   const dryRun = options.dryRun || values['dry-run'];
+  if (values.phase !== undefined && values.phase !== 'publish' && values.phase !== 'all') {
+    throw new ReleaseError('USAGE', `--phase must be 'publish' or 'all', not '${values.phase}'.`, { hint: "'publish' drafts without publishing; 'all' (default) publishes." });
+  }
   const logger = createLogger();
   const steps = await createPublishSteps(config, { base: values.base, head: values.head, env, logger, dryRun });
   const report = await runPublish(config, steps, {
     dryRun,
+    phase: values.phase as 'all' | 'publish' | undefined,
     logger,
     progress: (charts) => createProgress({ charts, quiet: values.json && !inActions() }),
   });
@@ -81,7 +88,7 @@ function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
     for (const w of report.warnings) process.stdout.write(`${annotation('warning', w)}\n`);
   }
   const released = report.charts
-    .filter((c) => c.status === 'published' || (report.dryRun && c.status === 'planned'))
+    .filter((c) => c.status === 'published' || c.status === 'drafted' || (report.dryRun && c.status === 'planned'))
     .map((c) => ({ name: c.name, version: c.version, digest: c.digest, ref: c.ref, release: c.release?.url }));
   setOutput('released', JSON.stringify(released), env);
   if (report.manifest) setOutput('manifest', report.manifest, env);
