@@ -7,6 +7,7 @@ import { PrimaryRateLimit, type RateLimitStatus } from './rate-limit.ts';
 import type { RenderContext } from './render-repo.ts';
 import { invalidRequest } from './request-problems.ts';
 import type { RouteHandler, RouteResponse } from './routes-context.ts';
+import { ensureUser } from './state.ts';
 
 /** One API request as the emulator saw it (GET /_emulator/requests). */
 export interface RecordedRequest {
@@ -94,7 +95,7 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
     rateLimit = status;
     Object.assign(headers, PrimaryRateLimit.headers(status));
     if (status.exceeded) {
-      return fail(new GitHubHttpError(403, `API rate limit exceeded for ${actor ? `user ID 1` : req.socket.remoteAddress}.`, { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }), 'rate-limit');
+      return fail(new GitHubHttpError(403, `API rate limit exceeded for ${actor ? `user ID ${ensureUser(ctx.state, actor).id}` : req.socket.remoteAddress}.`, { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }), 'rate-limit');
     }
   }
   if (!matched) return fail(notFound());
