@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyVerifyFailure, cosignErrorLine, dockerConfigFor, cosignSignArgs, cosignSignBlobArgs, cosignVerifyArgs, cosignVerifyBlobArgs, parseSignBlobOutput } from './cosign-cli.ts';
+import { classifyVerifyFailure, cosignErrorLine, dockerConfigFor, parseVerifyOutput, cosignSignArgs, cosignSignBlobArgs, cosignVerifyArgs, cosignVerifyBlobArgs, parseSignBlobOutput } from './cosign-cli.ts';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const REF = `ghcr.io/acme/charts/nginx@${DIGEST}`;
@@ -116,6 +116,16 @@ describe('cosign output', () => {
   it('rejects output without a signature', () => {
     expect(() => parseSignBlobOutput('')).toThrow(/no base64 signature/);
     expect(() => parseSignBlobOutput('Error: signing failed\n')).toThrow(/no base64 signature/);
+  });
+
+  it('reads the verified signatures from cosign verify --output json', () => {
+    const stdout = `[{"critical":{"identity":{"docker-reference":"ghcr.io/acme/charts/nginx"},"image":{"docker-manifest-digest":"${DIGEST}"},"type":"https://sigstore.dev/cosign/sign/v1"},"optional":{}}]\n`;
+    expect(parseVerifyOutput(`Verification for ${REF} --\nThe following checks were performed...\n${stdout}`)).toEqual([
+      { digest: DIGEST, type: 'https://sigstore.dev/cosign/sign/v1', dockerReference: 'ghcr.io/acme/charts/nginx' },
+    ]);
+    const legacy = `[{"critical":{"identity":{"docker-reference":"x"},"image":{"docker-manifest-digest":"${DIGEST}"},"type":"cosign container image signature"},"optional":{"Subject":"https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release","Issuer":"https://token.actions.githubusercontent.com"}}]`;
+    expect(parseVerifyOutput(legacy)[0]).toMatchObject({ identity: 'https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release', issuer: 'https://token.actions.githubusercontent.com' });
+    expect(() => parseVerifyOutput('no json here')).toThrow(/no JSON result/);
   });
 
   it('classifies verification failures', () => {

@@ -134,6 +134,40 @@ export function parseSignBlobOutput(stdout: string): string {
   return line;
 }
 
+/** One verified signature as `cosign verify --output json` prints it (cosign's SimpleContainerImage). */
+export interface CosignVerifiedSignature {
+  /** `critical.image.docker-manifest-digest`. */
+  digest: string;
+  /** `critical.type`: the predicate type for bundle-format signatures. */
+  type?: string;
+  dockerReference?: string;
+  /** `optional.Subject` / `optional.Issuer`, present when cosign had the certificate at hand. */
+  identity?: string;
+  issuer?: string;
+}
+
+/** Parses the JSON array `cosign verify --output json` prints on stdout (progress lines before it are skipped). */
+export function parseVerifyOutput(stdout: string): CosignVerifiedSignature[] {
+  const line = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('[')).pop();
+  if (!line) throw new Error('cosign verify printed no JSON result');
+  const entries = JSON.parse(line) as {
+    critical?: { identity?: { 'docker-reference'?: string }; image?: { 'docker-manifest-digest'?: string }; type?: string };
+    optional?: Record<string, unknown> | null;
+  }[];
+  return entries.map((e) => {
+    const digest = e.critical?.image?.['docker-manifest-digest'];
+    if (!digest) throw new Error('cosign verify printed a signature without docker-manifest-digest');
+    const optional = e.optional ?? {};
+    return {
+      digest,
+      ...(e.critical?.type ? { type: e.critical.type } : {}),
+      ...(e.critical?.identity?.['docker-reference'] ? { dockerReference: e.critical.identity['docker-reference'] } : {}),
+      ...(typeof optional.Subject === 'string' && optional.Subject ? { identity: optional.Subject } : {}),
+      ...(typeof optional.Issuer === 'string' && optional.Issuer ? { issuer: optional.Issuer } : {}),
+    };
+  });
+}
+
 /** Which ReleaseError code a failed `cosign verify`/`verify-blob` means, from its error text. */
 export function classifyVerifyFailure(stderr: string): 'SIGNATURE_NOT_FOUND' | 'UNTRUSTED_SIGNER' | 'SIGNATURE_INVALID' {
   const text = stderr.toLowerCase();

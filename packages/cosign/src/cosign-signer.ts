@@ -12,7 +12,9 @@ import {
   cosignVerifyBlobArgs,
   dockerConfigFor,
   parseSignBlobOutput,
+  parseVerifyOutput,
   runCosign,
+  type CosignVerifiedSignature,
   type CosignServiceOptions,
   type CosignVerifyBlobOptions,
   type CosignVerifyOptions,
@@ -103,12 +105,16 @@ export function createCosignSigner(config: SigningConfig): Signer {
 export async function verifyWithCosign(
   binary: string,
   options: ({ kind: 'digest' } & CosignVerifyOptions) | ({ kind: 'blob' } & CosignVerifyBlobOptions),
-): Promise<{ stdout: string }> {
+): Promise<{ signatures: CosignVerifiedSignature[] }> {
   const args = options.kind === 'digest' ? cosignVerifyArgs(options) : cosignVerifyBlobArgs(options);
   const run = await runCosign(binary, args);
-  if (run.exitCode !== 0) {
-    const subject = options.kind === 'digest' ? options.reference : options.file;
-    throw new ReleaseError(classifyVerifyFailure(run.stderr), `cosign ${args[0]} ${subject}: ${cosignErrorLine(run.stderr)}`);
+  const subject = options.kind === 'digest' ? options.reference : options.file;
+  if (run.exitCode !== 0) throw new ReleaseError(classifyVerifyFailure(run.stderr), `cosign ${args[0]} ${subject}: ${cosignErrorLine(run.stderr)}`);
+  if (options.kind === 'blob') return { signatures: [] };
+  const signatures = parseVerifyOutput(run.stdout);
+  const digest = options.reference.slice(options.reference.lastIndexOf('@') + 1);
+  if (!signatures.some((s) => s.digest === digest)) {
+    throw new ReleaseError('SIGNATURE_INVALID', `cosign verify ${subject} succeeded, but none of the signatures it reports covers ${digest}.`);
   }
-  return { stdout: run.stdout };
+  return { signatures };
 }

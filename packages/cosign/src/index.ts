@@ -31,9 +31,10 @@ export {
   parseSignBlobOutput,
   classifyVerifyFailure,
   dockerConfigFor,
+  parseVerifyOutput,
   findCosign,
 } from './cosign-cli.ts';
-export type { CosignSignOptions, CosignSignBlobOptions, CosignVerifyOptions, CosignVerifyBlobOptions } from './cosign-cli.ts';
+export type { CosignSignOptions, CosignSignBlobOptions, CosignVerifyOptions, CosignVerifyBlobOptions, CosignVerifiedSignature } from './cosign-cli.ts';
 export { verifyWithCosign } from './cosign-signer.ts';
 export { resolveIdentityToken } from './identity-token.ts';
 export { loadSigningKey, publicKeyHint } from './signing-key.ts';

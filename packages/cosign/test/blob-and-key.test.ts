@@ -113,7 +113,8 @@ describe('cosign CLI backend', () => {
     expect(signed.certificateIdentity).toBe(RELEASE_WORKFLOW);
     // what cosign attached verifies with sigstore-js, and what it signed verifies with cosign
     expect((await verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: policy(), trustedRootPath: world.stack.trustedRootPath })).verified).toBe(true);
-    await verifyWithCosign('cosign', { kind: 'digest', reference: `${world.registry.host}/${chart.repository}@${chart.digest}`, ...policy(), trustedRootPath: world.stack.trustedRootPath, allowHttpRegistry: true });
+    const byCosign = await verifyWithCosign('cosign', { kind: 'digest', reference: `${world.registry.host}/${chart.repository}@${chart.digest}`, ...policy(), trustedRootPath: world.stack.trustedRootPath, allowHttpRegistry: true });
+    expect(byCosign.signatures).toContainEqual(expect.objectContaining({ digest: chart.digest, type: 'https://sigstore.dev/cosign/sign/v1' }));
     await expect(
       verifyWithCosign('cosign', { kind: 'digest', reference: `${world.registry.host}/${chart.repository}@${chart.digest}`, certificateIdentity: 'https://example.com/other', issuer: world.stack.oidc.issuer, trustedRootPath: world.stack.trustedRootPath, allowHttpRegistry: true }),
     ).rejects.toMatchObject({ code: 'UNTRUSTED_SIGNER' });
