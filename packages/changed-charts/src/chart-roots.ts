@@ -1,14 +1,15 @@
 import { posix } from 'node:path';
-import type { GitReader } from './git.ts';
+import type { ObjectReader } from './object-reader.ts';
+import { lookupPaths } from './tree-walk.ts';
 import type { FileChange } from './name-status.ts';
 
 /** A chart folder a diff touched, before its Chart.yaml is read. */
 export interface TouchedChart {
   /** Repository-relative folder holding Chart.yaml. */
   path: string;
-  /** Chart.yaml exists there at head / at base. */
-  atHead: boolean;
-  atBase: boolean;
+  /** The text of its Chart.yaml at head / at base, when it exists there. */
+  headYaml?: string;
+  baseYaml?: string;
   /** Changed files attributed to this chart (head-side paths; base-side for deletions). */
   changedFiles: Set<string>;
   /** False when every change is a pure move (rename at 100% similarity): the packaged content is the same. */
@@ -40,50 +41,67 @@ export function candidateRoots(file: string, chartDirs: string[]): string[] {
 }
 
 /**
- * Finds, for each path, its chart: the OUTERMOST candidate folder with a Chart.yaml at that revision, so a vendored
- * subchart (`charts/app/charts/sub/`) counts as part of its parent. One `cat-file --batch-check` for all questions.
+ * The Chart.yaml blobs of `dirs` at `rev`: folder -> blob id, for the folders that hold one. Folders below a chart
+ * are not looked into: only the outermost chart of a path matters.
  */
-export async function locateCharts(git: GitReader, questions: { rev: string; file: string }[], chartDirs: string[]): Promise<(string | undefined)[]> {
-  const specs = new Map<string, number>();
-  const candidates = questions.map(({ rev, file }) =>
-    candidateRoots(file, chartDirs).map((dir) => {
-      const spec = `${rev}:${dir}/Chart.yaml`;
-      if (!specs.has(spec)) specs.set(spec, specs.size);
-      return spec;
-    }),
-  );
-  const answers = await git.exists([...specs.keys()]);
-  return candidates.map((list) => {
-    const found = list.find((spec) => answers[specs.get(spec)!]);
-    return found ? found.slice(found.indexOf(':') + 1, -'/Chart.yaml'.length) : undefined;
-  });
+async function chartYamlBlobs(objects: ObjectReader, rev: string, dirs: Iterable<string>): Promise<Map<string, string>> {
+  const paths = [...dirs].map((dir) => `${dir}/Chart.yaml`);
+  const found = await lookupPaths(objects, rev, paths, { stopAt: 'Chart.yaml' });
+  const out = new Map<string, string>();
+  for (const [path, entry] of found) if (entry.type === 'blob') out.set(path.slice(0, -'/Chart.yaml'.length), entry.sha);
+  return out;
+}
+
+/** The texts of many blobs, each distinct blob read once. */
+async function readTexts(objects: ObjectReader, shas: Iterable<string>): Promise<Map<string, string>> {
+  const unique = [...new Set(shas)];
+  const blobs = await objects.contents(unique);
+  return new Map(unique.map((sha, i) => [sha, blobs[i]?.data?.toString('utf8') ?? '']));
 }
 
 /**
- * Groups the diff's file changes by the chart they belong to (at head for new paths, at base for old ones) and tells
- * whether each chart's Chart.yaml exists at base and at head.
+ * Finds, for each path, its chart: the OUTERMOST candidate folder with a Chart.yaml at `rev`, so a vendored subchart
+ * (`charts/app/charts/sub/`) counts as part of its parent; with the text of each chart's Chart.yaml.
  */
-export async function groupByChart(git: GitReader, changes: FileChange[], base: string, head: string, chartDirs: string[]): Promise<TouchedChart[]> {
-  const questions: { rev: string; file: string }[] = [];
-  for (const c of changes) {
-    if (c.status === 'D') questions.push({ rev: base, file: c.path });
-    else questions.push({ rev: head, file: c.path });
-    if (c.previousPath) questions.push({ rev: base, file: c.previousPath });
-  }
-  const roots = await locateCharts(git, questions, chartDirs);
+export async function locateCharts(
+  objects: ObjectReader,
+  rev: string,
+  files: string[],
+  chartDirs: string[],
+): Promise<{ roots: (string | undefined)[]; chartYamls: Map<string, string> }> {
+  const candidates = files.map((file) => candidateRoots(file, chartDirs));
+  // a Chart.yaml right below a chart dir has no folder above it to be part of: no lookup needed
+  const deep = candidates.filter((list) => list.length > 1);
+  const charts = deep.length ? await chartYamlBlobs(objects, rev, new Set(deep.flat())) : new Map<string, string>();
+  const roots = candidates.map((list, i) => (list.length > 1 ? list.find((dir) => charts.has(dir)) : files[i] === `${list[0]}/Chart.yaml` ? list[0] : undefined));
+  const chartYamls = await readChartYamls(objects, rev, [...new Set(roots.filter((r): r is string => r !== undefined))]);
+  return { roots, chartYamls };
+}
 
-  const charts = new Map<string, TouchedChart>();
+/**
+ * Groups the diff's file changes by the chart they belong to (at head for new paths, at base for old ones), with the
+ * chart's Chart.yaml text at head and at base. Each folder on the way is read once per revision.
+ */
+export async function groupByChart(objects: ObjectReader, changes: FileChange[], base: string, head: string, chartDirs: string[]): Promise<TouchedChart[]> {
+  const dirs = new Set<string>();
+  for (const c of changes) for (const file of [c.path, c.previousPath]) if (file) for (const dir of candidateRoots(file, chartDirs)) dirs.add(dir);
+  const [atHead, atBase] = await Promise.all([chartYamlBlobs(objects, head, dirs), chartYamlBlobs(objects, base, dirs)]);
+  const rootAt = (side: Map<string, string>, file: string) => candidateRoots(file, chartDirs).find((dir) => side.has(dir));
+
+  const charts = new Map<string, TouchedChart & { headSha?: string; baseSha?: string }>();
   const touch = (path: string, file: string, change: FileChange) => {
     let chart = charts.get(path);
-    if (!chart) charts.set(path, (chart = { path, atHead: false, atBase: false, changedFiles: new Set(), contentChanged: false }));
+    if (!chart) {
+      chart = { path, headSha: atHead.get(path), baseSha: atBase.get(path), changedFiles: new Set(), contentChanged: false };
+      charts.set(path, chart);
+    }
     chart.changedFiles.add(file);
     if (!(change.status === 'R' && change.similarity === 100)) chart.contentChanged = true;
     return chart;
   };
-  let q = 0;
   for (const c of changes) {
-    const root = roots[q++];
-    const previousRoot = c.previousPath ? roots[q++] : undefined;
+    const root = rootAt(c.status === 'D' ? atBase : atHead, c.path);
+    const previousRoot = c.previousPath ? rootAt(atBase, c.previousPath) : undefined;
     if (root) {
       const chart = touch(root, c.path, c);
       if (c.status === 'R' && previousRoot && previousRoot !== root && c.previousPath === `${previousRoot}/Chart.yaml` && c.path === `${root}/Chart.yaml`) {
@@ -94,12 +112,25 @@ export async function groupByChart(git: GitReader, changes: FileChange[], base: 
     if (previousRoot && previousRoot !== root && c.status === 'R') touch(previousRoot, c.path, c);
   }
 
-  // where does each touched chart's Chart.yaml exist?
   const list = [...charts.values()];
-  const exists = await git.exists(list.flatMap((c) => [`${head}:${c.path}/Chart.yaml`, `${base}:${c.path}/Chart.yaml`]));
-  list.forEach((c, i) => {
-    c.atHead = exists[2 * i]!;
-    c.atBase = exists[2 * i + 1]!;
+  const texts = await readTexts(
+    objects,
+    list.flatMap((c) => [c.headSha, c.baseSha].filter((sha): sha is string => sha !== undefined)),
+  );
+  return list.map(({ headSha, baseSha, ...chart }) => ({
+    ...chart,
+    ...(headSha ? { headYaml: texts.get(headSha) } : {}),
+    ...(baseSha ? { baseYaml: texts.get(baseSha) } : {}),
+  }));
+}
+
+/** The Chart.yaml texts of `dirs` at `rev` (folders without one are left out), in one round trip. */
+export async function readChartYamls(objects: ObjectReader, rev: string, dirs: string[]): Promise<Map<string, string>> {
+  const blobs = await objects.contents(dirs.map((dir) => `${rev}:${dir}/Chart.yaml`));
+  const out = new Map<string, string>();
+  dirs.forEach((dir, i) => {
+    const blob = blobs[i];
+    if (blob?.type === 'blob' && blob.data) out.set(dir, blob.data.toString('utf8'));
   });
-  return list.filter((c) => c.atHead || c.atBase);
+  return out;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ReleaseError } from '@chart-release/core';
 import { valid as validSemver } from 'semver';
 import { isMap, isScalar, parseDocument, YAMLError } from 'yaml';
+import { readPlainYaml } from './yaml-fast-path.ts';
 
 /** One entry of a chart's `dependencies` (https://helm.sh/docs/topics/charts/#the-chartyaml-file). */
 export interface ChartDependency {
@@ -43,22 +44,43 @@ const CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * mapping, a missing or wrong-typed field) or `VERSION_INVALID` (a version that is not strict SemVer 2).
  */
 export function parseChartYaml(content: string, file: string): ChartMetadata {
-  const fail = (message: string, hint: string, line?: number, code = 'CHART_YAML_INVALID') =>
-    new ReleaseError(code, message, { file, line, hint });
+  const plain = readPlainYaml(content);
+  if (plain) {
+    try {
+      return toMetadata(plain, file, () => undefined);
+    } catch {
+      // parse again below, with the full parser, to name the line
+    }
+  }
   const doc = parseDocument(content, { prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const offset = yamlError instanceof YAMLError ? yamlError.pos[0] : undefined;
     const line = offset === undefined ? undefined : content.slice(0, offset).split('\n').length;
-    throw fail(`is not valid YAML: ${yamlError.message.split('\n')[0]}`, 'fix the YAML syntax (indentation, quotes, duplicate keys).', line);
+    throw new ReleaseError('CHART_YAML_INVALID', `is not valid YAML: ${yamlError.message.split('\n')[0]}`, {
+      file,
+      line,
+      hint: 'fix the YAML syntax (indentation, quotes, duplicate keys).',
+    });
   }
-  if (!isMap(doc.contents)) throw fail('must be a YAML mapping of fields (apiVersion, name, version, ...).', 'see https://helm.sh/docs/topics/charts/#the-chartyaml-file.');
+  if (!isMap(doc.contents)) {
+    throw new ReleaseError('CHART_YAML_INVALID', 'must be a YAML mapping of fields (apiVersion, name, version, ...).', {
+      file,
+      hint: 'see https://helm.sh/docs/topics/charts/#the-chartyaml-file.',
+    });
+  }
+  const contents = doc.contents;
   const lineOf = (key: string): number | undefined => {
-    const node = doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
-    const offset = node && isScalar(node.key) ? node.key.range?.[0] : undefined;
+    const pair = contents.items.find((p) => isScalar(p.key) && p.key.value === key);
+    const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
     return offset === undefined ? undefined : content.slice(0, offset).split('\n').length;
   };
-  const raw = doc.toJS() as Record<string, unknown>;
+  return toMetadata(doc.toJS() as Record<string, unknown>, file, lineOf);
+}
+
+/** Checks and types the fields of a parsed Chart.yaml; `lineOf` tells where a top-level key is, when known. */
+function toMetadata(raw: Record<string, unknown>, file: string, lineOf: (key: string) => number | undefined): ChartMetadata {
+  const fail = (message: string, hint: string, line?: number) => new ReleaseError('CHART_YAML_INVALID', message, { file, line, hint });
 
   const str = (key: string, required: boolean): string | undefined => {
     const value = raw[key];

@@ -1,7 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { isReleaseError, silentLogger, type ReleaseError } from '@chart-release/core';
 import { parseChartYaml, type ChartMetadata } from './chart-yaml.ts';
-import { groupByChart, normalizeChartDirs, type TouchedChart } from './chart-roots.ts';
-import { findDependents } from './dependents.ts';
+import { groupByChart, normalizeChartDirs, readChartYamls, type TouchedChart } from './chart-roots.ts';
+import { findDependents, indexDependencies } from './dependents.ts';
 import { GitReader } from './git.ts';
 import { createIgnoreMatcher } from './ignore.ts';
 import { parseNameStatus } from './name-status.ts';
@@ -19,9 +20,23 @@ export const DEFAULT_TAG_TEMPLATE = '{name}-v{version}';
  * Chart.yaml files of touched charts and of candidate dependents, never the whole repository.
  */
 export async function detectChangedCharts(options: DetectOptions): Promise<ChangedChartsResult> {
+  const git = new GitReader(options.cwd);
+  try {
+    return await detect(git, options);
+  } finally {
+    await git.close();
+  }
+}
+
+async function detect(git: GitReader, options: DetectOptions): Promise<ChangedChartsResult> {
   const log = options.logger ?? silentLogger;
-  const git = await GitReader.open(options.cwd);
+  const started = performance.now();
+  const phase = (what: string) => log.debug(`${what} (${Math.round(performance.now() - started)} ms)`);
   const chartDirs = normalizeChartDirs(options.chartDirs?.length ? options.chartDirs : DEFAULT_CHART_DIRS);
+  const diff = (base: string, head: string) => git.diffNameStatus(base, head, chartDirs.includes('.') ? [] : chartDirs);
+  // with both revisions given, the diff runs while they are being resolved
+  const early = options.base && options.head ? diff(options.base, options.head) : undefined;
+  early?.catch(() => {}); // a bad revision is reported by resolveRange below
   const range = await resolveRange(git, {
     base: options.base,
     head: options.head,
@@ -33,56 +48,56 @@ export async function detectChangedCharts(options: DetectOptions): Promise<Chang
   for (const note of range.notes) log.info(note);
   log.info(`comparing ${base.slice(0, 12)}..${head.slice(0, 12)} (base from ${range.baseSource}) in ${chartDirs.join(', ')}`);
 
+  // which Chart.yaml files declare dependencies: one git grep, run while the diff is read
+  const index = indexDependencies(git, head, chartDirs);
+  index.catch(() => {});
   const ignored = createIgnoreMatcher(options.ignore ?? []);
-  const changes = parseNameStatus(await git.diffNameStatus(base, head, chartDirs.includes('.') ? [] : chartDirs)).filter((c) => !ignored(c.path));
-  const touched = await groupByChart(git, changes, base, head, chartDirs);
+  const changes = parseNameStatus(await (early ?? diff(base, head))).filter((c) => !ignored(c.path));
+  phase(`diff: ${changes.length} changed files count`);
+  const touched = await groupByChart(git.objects, changes, base, head, chartDirs);
+  phase(`${touched.length} chart folders touched`);
 
-  // one cat-file process reads every Chart.yaml needed: head side and base side of each touched chart
-  const specs = touched.flatMap((t) => [t.atHead ? `${head}:${t.path}/Chart.yaml` : '', t.atBase ? `${base}:${t.path}/Chart.yaml` : '']);
-  const blobs = await git.readBlobs(specs.filter(Boolean));
   const errors: ReleaseError[] = [];
-  let b = 0;
-  const parsed = touched.map((t, i) => {
-    const read = (spec: string, report: boolean): ChartMetadata | undefined => {
-      if (!spec) return undefined;
-      const text = blobs[b++] ?? '';
-      try {
-        return parseChartYaml(text, `${t.path}/Chart.yaml`);
-      } catch (error) {
-        if (!isReleaseError(error)) throw error;
-        // a broken Chart.yaml at base is history; only the head side has to be right
-        if (report) errors.push(error);
-        return undefined;
-      }
-    };
-    return { touched: t, head: read(specs[2 * i]!, true), base: read(specs[2 * i + 1]!, false) };
-  });
-
+  const read = (text: string | undefined, path: string, report: boolean): ChartMetadata | undefined => {
+    if (text === undefined) return undefined;
+    try {
+      return parseChartYaml(text, `${path}/Chart.yaml`);
+    } catch (error) {
+      if (!isReleaseError(error)) throw error;
+      // a broken Chart.yaml at base is history; only the head side has to be right
+      if (report) errors.push(error);
+      return undefined;
+    }
+  };
+  const parsed = touched.map((t) => ({ touched: t, head: read(t.headYaml, t.path, true), base: read(t.baseYaml, t.path, false) }));
   const charts = pairRenames(parsed);
+  phase('Chart.yaml files read');
 
   // dependents of every chart that still exists at head
   const live = charts.filter((c) => c.status !== 'deleted').map((c) => ({ path: c.path, metadata: c.headMetadata! }));
-  const found = await findDependents(git, head, chartDirs, live);
+  const found = await findDependents(git, head, chartDirs, live, await index);
   errors.push(...found.errors);
+  phase(`${found.dependents.size} dependents found`);
   const byPath = new Map(charts.map((c) => [c.path, c]));
   const newDependents = [...found.dependents.values()].filter((d) => !byPath.has(d.path));
-  const dependentBase = await git.readBlobs(newDependents.map((d) => `${base}:${d.path}/Chart.yaml`));
-  newDependents.forEach((d, i) => {
-    let previous: ChartMetadata | undefined;
-    try {
-      previous = dependentBase[i] === undefined ? undefined : parseChartYaml(dependentBase[i]!, `${d.path}/Chart.yaml`);
-    } catch {
-      previous = undefined;
-    }
-    const change = toChange(d.metadata, d.path, previous, dependentBase[i] === undefined ? 'added' : 'modified', true);
-    charts.push({ ...change, headMetadata: d.metadata });
-  });
+  const dependentBase = await readChartYamls(
+    git.objects,
+    base,
+    newDependents.map((d) => d.path),
+  );
+  for (const d of newDependents) {
+    const text = dependentBase.get(d.path);
+    const previous = read(text, d.path, false);
+    const chart: Working = { ...toChange(d.metadata, d.path, previous, text === undefined ? 'added' : 'modified', true), headMetadata: d.metadata };
+    charts.push(chart);
+    byPath.set(d.path, chart);
+  }
   for (const d of found.dependents.values()) {
-    const chart = charts.find((c) => c.path === d.path);
-    if (chart) chart.triggeredBy = [...new Set([...chart.triggeredBy, ...d.dependsOn])].sort();
+    const chart = byPath.get(d.path)!;
+    chart.triggeredBy = [...new Set([...chart.triggeredBy, ...d.dependsOn])].sort();
   }
 
-  const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => x.path.localeCompare(y.path));
+  const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   errors.push(...checkVersionBumps(result));
   return { base, head, baseSource: range.baseSource, charts: result, errors: errors.map((e) => e.toJSON()) };
 }
@@ -110,8 +125,8 @@ function toChange(metadata: ChartMetadata, path: string, previous: ChartMetadata
  * chart with the same `name`, become one `renamed` chart; a pure move of unchanged files is not released again.
  */
 function pairRenames(parsed: Parsed[]): Working[] {
-  const deleted = parsed.filter((p) => p.touched.atBase && !p.touched.atHead && p.base);
-  const added = parsed.filter((p) => p.touched.atHead && !p.touched.atBase && p.head);
+  const deleted = parsed.filter((p) => p.touched.baseYaml !== undefined && p.touched.headYaml === undefined && p.base);
+  const added = parsed.filter((p) => p.touched.headYaml !== undefined && p.touched.baseYaml === undefined && p.head);
   const pairs = new Map<Parsed, Parsed>();
   const taken = new Set<Parsed>();
   for (const a of added) {
@@ -136,10 +151,10 @@ function pairRenames(parsed: Parsed[]): Working[] {
       change.changedFiles = [...new Set([...files, ...from.touched.changedFiles])].sort();
       out.push({ ...change, headMetadata: p.head });
     } else if (p.head) {
-      const change = toChange(p.head, p.touched.path, p.base, p.touched.atBase ? 'modified' : 'added', true);
+      const change = toChange(p.head, p.touched.path, p.base, p.touched.baseYaml !== undefined ? 'modified' : 'added', true);
       change.changedFiles = files.sort();
       out.push({ ...change, headMetadata: p.head });
-    } else if (p.base && !p.touched.atHead) {
+    } else if (p.base && p.touched.headYaml === undefined) {
       const change = toChange(p.base, p.touched.path, undefined, 'deleted', false);
       change.changedFiles = files.sort();
       out.push(change);

@@ -1,18 +1,23 @@
 import { ReleaseError } from '@chart-release/core';
 import { execa } from 'execa';
+import { ObjectReader } from './object-reader.ts';
 
-/** The few git plumbing commands change detection needs, run with the git CLI in one repository. */
+/**
+ * The few git commands change detection needs, run with the git CLI from `cwd` (any folder of the repository:
+ * pathspecs use `:(top)` and output is repository-relative). Object lookups share one `cat-file` process.
+ */
 export class GitReader {
   readonly cwd: string;
+  readonly objects: ObjectReader;
 
   constructor(cwd: string) {
     this.cwd = cwd;
+    this.objects = new ObjectReader(cwd);
   }
 
-  /** A reader rooted at the top of the repository holding `cwd`, so every path is repository-relative. */
-  static async open(cwd: string): Promise<GitReader> {
-    const top = (await new GitReader(cwd).run(['rev-parse', '--show-toplevel'])).stdout.trim();
-    return new GitReader(top);
+  /** Stops the shared `cat-file` process. */
+  close(): Promise<void> {
+    return this.objects.close();
   }
 
   /** Runs git and returns stdout; `allowed` lists exit codes that are answers rather than failures. */
@@ -38,10 +43,21 @@ export class GitReader {
     return { stdout: String(r.stdout), exitCode };
   }
 
+  /** The commit shas of several revisions in one round trip (undefined for the ones not in this repository). */
+  async commitShas(revs: (string | undefined)[]): Promise<(string | undefined)[]> {
+    const asked = revs.filter((rev): rev is string => !!rev && !/\s/.test(rev));
+    const found = await this.objects.info(asked.map((rev) => `${rev}^{commit}`));
+    return revs.map((rev) => {
+      const i = rev === undefined ? -1 : asked.indexOf(rev);
+      return i >= 0 && found[i]?.type === 'commit' ? found[i]!.sha : undefined;
+    });
+  }
+
   /** The commit sha `rev` names, or undefined when it does not exist here (e.g. not fetched in a shallow clone). */
   async commitSha(rev: string): Promise<string | undefined> {
-    const r = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { allowed: [1, 128] });
-    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+    if (!rev || /\s/.test(rev)) return undefined;
+    const [found] = await this.objects.info([`${rev}^{commit}`]);
+    return found?.type === 'commit' ? found.sha : undefined;
   }
 
   /** Whether `ancestor` is reachable from `descendant` (`git merge-base --is-ancestor`). */
@@ -69,69 +85,34 @@ export class GitReader {
 
   /** `git diff --name-status -M -z base head -- paths`, raw. Merge commits need nothing special: it compares trees. */
   async diffNameStatus(base: string, head: string, paths: string[]): Promise<string> {
-    return (await this.run(['diff', '--name-status', '-M', '-z', '--no-ext-diff', '--no-textconv', base, head, '--', ...paths])).stdout;
+    const pathspecs = paths.map((p) => `:(top,literal)${p}`);
+    return (await this.run(['diff', '--name-status', '-M', '-z', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--', ...pathspecs])).stdout;
   }
 
   /**
-   * Reads many blobs in one `git cat-file --batch` process. `specs` are `<rev>:<path>`; the answer keeps their order,
-   * with undefined for paths that do not exist at that revision.
+   * The indented `name:` and `repository:` lines (dependency entries, and maintainers) of the files matching
+   * `pathspecs` at `rev`, as path -> values, from one `git grep`: enough to tell which Chart.yaml files may depend
+   * on a chart without reading them all.
    */
-  async readBlobs(specs: string[]): Promise<(string | undefined)[]> {
-    if (specs.length === 0) return [];
-    for (const spec of specs) if (/[\n\r]/.test(spec)) throw new Error(`object name with a line break: ${JSON.stringify(spec)}`);
-    const r = await execa('git', ['cat-file', '--batch'], {
-      cwd: this.cwd,
-      input: specs.join('\n') + '\n',
-      encoding: 'buffer',
-      reject: false,
-      maxBuffer: 1024 * 1024 * 1024,
-      env: { LC_ALL: 'C' },
-    });
-    if (r.exitCode !== 0) throw new ReleaseError('GIT_FAILED', `git cat-file --batch failed: ${Buffer.from(r.stderr).toString().trim()}`);
-    const out = Buffer.from(r.stdout);
-    const answers: (string | undefined)[] = [];
-    let pos = 0;
-    for (let i = 0; i < specs.length; i++) {
-      const eol = out.indexOf(10, pos);
-      const header = out.subarray(pos, eol).toString();
-      pos = eol + 1;
-      // "<sha> <type> <size>" or "<spec> missing" / "<spec> ambiguous"
-      const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-      if (!m) {
-        answers.push(undefined);
-        continue;
-      }
-      const size = Number(m[2]);
-      answers.push(m[1] === 'blob' ? out.subarray(pos, pos + size).toString('utf8') : undefined);
-      pos += size + 1;
+  async indentedNameLines(rev: string, pathspecs: string[]): Promise<Map<string, string[]>> {
+    const pattern = '^[[:space:]]+(-[[:space:]]+)?(name|repository):';
+    const r = await this.run(['grep', '-z', '--full-name', '--no-color', '-I', '-E', '-e', pattern, rev, '--', ...pathspecs], { allowed: [1] });
+    // each line is "<rev>:<path>" NUL "<matching line>"
+    const out = new Map<string, string[]>();
+    for (const line of r.stdout.split('\n')) {
+      const nul = line.indexOf('\0');
+      if (nul === -1) continue;
+      const path = line.slice(rev.length + 1, nul);
+      const value = line
+        .slice(nul + 1)
+        .replace(/^[\s-]*(name|repository):\s*/, '')
+        .replace(/\s+#.*$/, '')
+        .replace(/^["']|["']$/g, '')
+        .trim();
+      const list = out.get(path);
+      if (list) list.push(value);
+      else out.set(path, [value]);
     }
-    return answers;
-  }
-
-  /**
-   * Which `<rev>:<path>` objects exist (one `git cat-file --batch-check` process); `--batch-check` reads no content,
-   * so asking about many paths costs almost nothing.
-   */
-  async exists(specs: string[]): Promise<boolean[]> {
-    if (specs.length === 0) return [];
-    const r = await this.run(['cat-file', '--batch-check=%(objecttype)'], { input: specs.join('\n') + '\n' });
-    return r.stdout
-      .split('\n')
-      .slice(0, specs.length)
-      .map((line) => line === 'blob');
-  }
-
-  /** Files at `rev` under `paths` whose text contains any of `words` (`git grep -l -F`); paths are repository-relative. */
-  async filesContaining(rev: string, words: string[], pathspecs: string[]): Promise<string[]> {
-    if (words.length === 0) return [];
-    const args = ['grep', '-l', '-z', '-F', '--no-color'];
-    for (const w of words) args.push('-e', w);
-    args.push(rev, '--', ...pathspecs);
-    const r = await this.run(args, { allowed: [1] });
-    // output is "<rev>:<path>\0"
-    return r.stdout
-      .split('\0')
-      .filter(Boolean)
-      .map((entry) => entry.slice(rev.length + 1));
+    return out;
   }
 }

@@ -60,13 +60,13 @@ export async function resolveRange(git: GitReader, options: RangeOptions): Promi
   const event = options.base && options.head ? {} : readEventRange(options.env);
 
   const headRev = options.head ?? event.after ?? 'HEAD';
-  const head = await git.commitSha(headRev);
+  const [head, flagBase] = await git.commitShas([headRev, options.base]);
   if (!head) {
     throw new ReleaseError('REVISION_NOT_FOUND', `head revision '${headRev}' is not a commit in this repository.`, { hint: SHALLOW_HINT });
   }
 
   if (options.base) {
-    const base = await git.commitSha(options.base);
+    const base = flagBase;
     if (!base) throw new ReleaseError('REVISION_NOT_FOUND', `base revision '${options.base}' is not a commit in this repository.`, { hint: SHALLOW_HINT });
     return { base, head, baseSource: 'flag', notes };
   }
