@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ensureHelm, findSystemTools } from './tools.ts';
 import { startRegistry } from './registry.ts';
+import { startSigstoreStack } from './sigstore-stack.ts';
 
 const HELP = `chart-release-testkit: real components for testing chart release automation
 
@@ -9,6 +10,8 @@ Usage:
   chart-release-testkit install-tools [--json]   install helm v4 and v3 (pinned, verified) into the cache
   chart-release-testkit registry [--port N] [--user U --password P]
                                                  run a docker-registry on 127.0.0.1 until interrupted
+  chart-release-testkit sigstore [--sub IDENTITY]  run a local Sigstore (OIDC issuer, Fulcio, Rekor) until interrupted;
+                                                 prints the URLs, the trusted root and an identity token for IDENTITY
 Options:
   --json     machine-readable output
   -h, --help this help
@@ -24,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       user: { type: 'string' },
       password: { type: 'string' },
+      sub: { type: 'string' },
     },
   });
   const command = positionals[0];
@@ -51,6 +55,25 @@ async function main(argv: string[]): Promise<number> {
       process.once('SIGTERM', resolve);
     });
     await registry.stop();
+    return 0;
+  }
+  if (command === 'sigstore') {
+    const stack = await startSigstoreStack();
+    const sub = values.sub ?? 'https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release';
+    const info = {
+      fulcioUrl: stack.fulcioUrl,
+      rekorUrl: stack.rekorUrl,
+      issuer: stack.oidc.issuer,
+      trustedRootPath: stack.trustedRootPath,
+      identity: sub,
+      identityToken: stack.oidc.mintToken({ sub, ttlSeconds: 3600 }),
+    };
+    process.stdout.write(values.json ? `${JSON.stringify(info)}\n` : `${Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await stack.stop();
     return 0;
   }
   process.stderr.write(`unknown command '${command}'\n\n${HELP}`);
