@@ -48,7 +48,7 @@ Registry options:
   --json                        results as JSON on stdout
   -h, --help                    this help
 
-Error codes: SIGNING_FAILED, SIGNATURE_NOT_FOUND, SIGNATURE_INVALID, UNTRUSTED_SIGNER, USAGE.
+Error codes: SIGNING_FAILED, SIGNATURE_NOT_FOUND, SIGNATURE_INVALID, UNTRUSTED_SIGNER, TRUSTED_ROOT_UNAVAILABLE, USAGE.
 Exit codes: 0 done; 1 a signing or verification failure; 2 usage; 70 internal error.
 `;
 

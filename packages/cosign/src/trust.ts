@@ -13,7 +13,7 @@ export async function loadTrustedRoot(trustedRootPath?: string): Promise<Trusted
     try {
       return await getTrustedRoot();
     } catch (error) {
-      throw new ReleaseError('SIGNATURE_INVALID', `cannot fetch the public Sigstore trusted root through TUF: ${(error as Error).message}`, {
+      throw new ReleaseError('TRUSTED_ROOT_UNAVAILABLE', `cannot fetch the public Sigstore trusted root through TUF: ${(error as Error).message}`, {
         hint: 'check network access to the Sigstore TUF repository, or pass --trusted-root <trusted_root.json>',
       });
     }
@@ -22,12 +22,12 @@ export async function loadTrustedRoot(trustedRootPath?: string): Promise<Trusted
   try {
     text = await readFile(trustedRootPath, 'utf8');
   } catch (error) {
-    throw new ReleaseError('SIGNATURE_INVALID', `cannot read the trusted root ${trustedRootPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: trustedRootPath });
+    throw new ReleaseError('TRUSTED_ROOT_UNAVAILABLE', `cannot read the trusted root ${trustedRootPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: trustedRootPath });
   }
   try {
     return TrustedRoot.fromJSON(JSON.parse(text));
   } catch (error) {
-    throw new ReleaseError('SIGNATURE_INVALID', `${trustedRootPath} is not a Sigstore trusted root: ${(error as Error).message}`, {
+    throw new ReleaseError('TRUSTED_ROOT_UNAVAILABLE', `${trustedRootPath} is not a Sigstore trusted root: ${(error as Error).message}`, {
       file: trustedRootPath,
       hint: `use a ${TRUSTED_ROOT_MEDIA_TYPE} document (cosign trusted-root create, or the instance's TUF repository)`,
     });
