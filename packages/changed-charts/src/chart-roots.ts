@@ -80,19 +80,66 @@ export async function locateCharts(
 
 /**
  * Groups the diff's file changes by the chart they belong to (at head for new paths, at base for old ones), with the
- * chart's Chart.yaml text at head and at base. Each folder on the way is read once per revision.
+ * chart's Chart.yaml text at head and at base. `allChanges` is the whole diff, ignored files included: a Chart.yaml
+ * it lists comes with its blob ids, and one it does not list is the same at base and head, so only folders whose
+ * Chart.yaml the diff does not mention are looked up (at head), and a usual release, which bumps each chart's
+ * version, needs no lookup at all.
  */
-export async function groupByChart(objects: ObjectReader, changes: FileChange[], base: string, head: string, chartDirs: string[]): Promise<TouchedChart[]> {
-  const dirs = new Set<string>();
-  for (const c of changes) for (const file of [c.path, c.previousPath]) if (file) for (const dir of candidateRoots(file, chartDirs)) dirs.add(dir);
-  const [atHead, atBase] = await Promise.all([chartYamlBlobs(objects, head, dirs), chartYamlBlobs(objects, base, dirs)]);
-  const rootAt = (side: Map<string, string>, file: string) => candidateRoots(file, chartDirs).find((dir) => side.has(dir));
+export async function groupByChart(
+  objects: ObjectReader,
+  changes: FileChange[],
+  base: string,
+  head: string,
+  chartDirs: string[],
+  allChanges: FileChange[] = changes,
+): Promise<TouchedChart[]> {
+  // folder -> Chart.yaml blob id on each side; null = known not to exist there
+  const atHead = new Map<string, string | null>();
+  const atBase = new Map<string, string | null>();
+  const folderOf = (path: string) => (path.endsWith('/Chart.yaml') ? path.slice(0, -'/Chart.yaml'.length) : undefined);
+  for (const c of allChanges) {
+    const dir = folderOf(c.path);
+    if (dir !== undefined) {
+      atHead.set(dir, c.headSha ?? null);
+      if (!c.previousPath) atBase.set(dir, c.baseSha ?? null);
+      else if (c.status === 'R') atBase.set(dir, null);
+    }
+    const previous = c.previousPath ? folderOf(c.previousPath) : undefined;
+    if (previous !== undefined) {
+      atBase.set(previous, c.baseSha ?? null);
+      if (c.status === 'R') atHead.set(previous, null);
+    }
+  }
+  // a path's chart is its outermost candidate folder with a Chart.yaml: look up the folders the diff cannot answer
+  const sides = (c: FileChange): [Map<string, string | null>, string][] => [
+    [c.status === 'D' ? atBase : atHead, c.path],
+    ...(c.previousPath ? [[atBase, c.previousPath] as [Map<string, string | null>, string]] : []),
+  ];
+  const unknown = new Set<string>();
+  for (const c of changes) {
+    for (const [side, file] of sides(c)) {
+      for (const dir of candidateRoots(file, chartDirs)) {
+        const sha = side.get(dir);
+        if (sha) break;
+        if (sha === undefined) unknown.add(dir);
+      }
+    }
+  }
+  if (unknown.size) {
+    const found = await chartYamlBlobs(objects, head, unknown);
+    for (const dir of unknown) {
+      const sha = found.get(dir) ?? null;
+      if (!atHead.has(dir)) atHead.set(dir, sha);
+      if (!atBase.has(dir)) atBase.set(dir, sha);
+    }
+  }
+  const rootAt = (side: Map<string, string | null>, file: string) => candidateRoots(file, chartDirs).find((dir) => side.get(dir));
 
   const charts = new Map<string, TouchedChart & { headSha?: string; baseSha?: string }>();
   const touch = (path: string, file: string, change: FileChange) => {
     let chart = charts.get(path);
     if (!chart) {
-      chart = { path, headSha: atHead.get(path), baseSha: atBase.get(path), changedFiles: new Set(), contentChanged: false };
+      chart = { path, headSha: atHead.get(path) ?? undefined, baseSha: atBase.get(path) ?? undefined, changedFiles: new Set(), contentChanged: false };
       charts.set(path, chart);
     }
     chart.changedFiles.add(file);

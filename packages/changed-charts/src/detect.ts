@@ -5,7 +5,7 @@ import { groupByChart, normalizeChartDirs, readChartYamls, type TouchedChart } f
 import { findDependents, indexDependencies } from './dependents.ts';
 import { GitReader } from './git.ts';
 import { createIgnoreMatcher } from './ignore.ts';
-import { parseNameStatus } from './name-status.ts';
+import { parseRawDiff } from './name-status.ts';
 import { resolveRange } from './range.ts';
 import type { ChangedChartsResult, ChartChange, DetectOptions } from './types.ts';
 import { checkVersionBumps } from './version-gate.ts';
@@ -33,10 +33,13 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   const started = performance.now();
   const phase = (what: string) => log.debug(`${what} (${Math.round(performance.now() - started)} ms)`);
   const chartDirs = normalizeChartDirs(options.chartDirs?.length ? options.chartDirs : DEFAULT_CHART_DIRS);
-  const diff = (base: string, head: string) => git.diffNameStatus(base, head, chartDirs.includes('.') ? [] : chartDirs);
+  const diff = (base: string, head: string) => git.diffRaw(base, head, chartDirs.includes('.') ? [] : chartDirs);
   // with both revisions given, the diff runs while they are being resolved
   const early = options.base && options.head ? diff(options.base, options.head) : undefined;
-  early?.catch(() => {}); // a bad revision is reported by resolveRange below
+  const earlyIndex = options.base && options.head ? indexDependencies(git, options.head, chartDirs) : undefined;
+  // a bad revision is reported by resolveRange below
+  early?.catch(() => {});
+  earlyIndex?.catch(() => {});
   const range = await resolveRange(git, {
     base: options.base,
     head: options.head,
@@ -49,12 +52,13 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   log.info(`comparing ${base.slice(0, 12)}..${head.slice(0, 12)} (base from ${range.baseSource}) in ${chartDirs.join(', ')}`);
 
   // which Chart.yaml files declare dependencies: one git grep, run while the diff is read
-  const index = indexDependencies(git, head, chartDirs);
-  index.catch(() => {});
+  const index = earlyIndex ?? indexDependencies(git, head, chartDirs);
+  index.catch(() => {}); // awaited below; failures surface there
   const ignored = createIgnoreMatcher(options.ignore ?? []);
-  const changes = parseNameStatus(await (early ?? diff(base, head))).filter((c) => !ignored(c.path));
+  const allChanges = parseRawDiff(await (early ?? diff(base, head)));
+  const changes = allChanges.filter((c) => !ignored(c.path));
   phase(`diff: ${changes.length} changed files count`);
-  const touched = await groupByChart(git.objects, changes, base, head, chartDirs);
+  const touched = await groupByChart(git.objects, changes, base, head, chartDirs, allChanges);
   phase(`${touched.length} chart folders touched`);
 
   const errors: ReleaseError[] = [];

@@ -83,19 +83,23 @@ export class GitReader {
     return (await this.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
   }
 
-  /** `git diff --name-status -M -z base head -- paths`, raw. Merge commits need nothing special: it compares trees. */
-  async diffNameStatus(base: string, head: string, paths: string[]): Promise<string> {
+  /**
+   * `git diff --raw -M -z base head -- paths`: what `--name-status -M` says, plus the blob ids of both sides. Merge
+   * commits need nothing special: it compares the two trees.
+   */
+  async diffRaw(base: string, head: string, paths: string[]): Promise<string> {
     const pathspecs = paths.map((p) => `:(top,literal)${p}`);
-    return (await this.run(['diff', '--name-status', '-M', '-z', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--', ...pathspecs])).stdout;
+    return (await this.run(['diff', '--raw', '--no-abbrev', '-M', '-z', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--', ...pathspecs])).stdout;
   }
 
   /**
-   * The indented `name:` and `repository:` lines (dependency entries, and maintainers) of the files matching
+   * The list-item and indented `name:` and `repository:` lines (dependency entries, and maintainers) of the files matching
    * `pathspecs` at `rev`, as path -> values, from one `git grep`: enough to tell which Chart.yaml files may depend
    * on a chart without reading them all.
    */
   async indentedNameLines(rev: string, pathspecs: string[]): Promise<Map<string, string[]>> {
-    const pattern = '^[[:space:]]+(-[[:space:]]+)?(name|repository):';
+    // `  - name:`, `- name:` (a list at column 0) and `    repository:`, never the chart's own top-level `name:`
+    const pattern = '^([[:space:]]*-[[:space:]]+|[[:space:]]+)(name|repository):';
     const r = await this.run(['grep', '-z', '--full-name', '--no-color', '-I', '-E', '-e', pattern, rev, '--', ...pathspecs], { allowed: [1] });
     // each line is "<rev>:<path>" NUL "<matching line>"
     const out = new Map<string, string[]>();

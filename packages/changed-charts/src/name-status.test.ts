@@ -17,3 +17,18 @@ describe('parseNameStatus', () => {
     expect(parseNameStatus('')).toEqual([]);
   });
 });
+
+describe('parseRawDiff', () => {
+  it('reads statuses, paths and the blob ids of both sides', async () => {
+    const { parseRawDiff } = await import('./name-status.ts');
+    const a = 'a'.repeat(40);
+    const b = 'b'.repeat(40);
+    const z = '0'.repeat(40);
+    const out = [`:100644 100644 ${a} ${b} M`, 'charts/x/Chart.yaml', `:000000 100644 ${z} ${b} A`, 'charts/y/Chart.yaml', `:100644 100644 ${a} ${a} R100`, 'charts/p/Chart.yaml', 'charts/q/Chart.yaml', ''].join('\0');
+    expect(parseRawDiff(out)).toEqual([
+      { status: 'M', path: 'charts/x/Chart.yaml', baseSha: a, headSha: b },
+      { status: 'A', path: 'charts/y/Chart.yaml', baseSha: undefined, headSha: b },
+      { status: 'R', path: 'charts/q/Chart.yaml', previousPath: 'charts/p/Chart.yaml', similarity: 100, baseSha: a, headSha: a },
+    ]);
+  });
+});

@@ -8,6 +8,9 @@ export interface FileChange {
   previousPath?: string;
   /** For R and C: the similarity index, 0-100 (100 = the content did not change). */
   similarity?: number;
+  /** From `--raw` output: the blob ids at base and at head (undefined on the side where the file does not exist). */
+  baseSha?: string;
+  headSha?: string;
 }
 
 /** Parses the NUL-separated output of `git diff --name-status -z` (with `-M`, renames carry two paths). */
@@ -28,6 +31,34 @@ export function parseNameStatus(output: string): FileChange[] {
     } else {
       // U (unmerged) and X (unknown) cannot appear between two commits; keep the path as a modification
       changes.push({ status: 'M', path: fields[i++]! });
+    }
+  }
+  return changes;
+}
+
+/**
+ * Parses `git diff --raw -z --no-abbrev` output: `:<mode> <mode> <sha> <sha> <status>\0<path>\0[<path>\0]`
+ * (https://git-scm.com/docs/git-diff#_raw_output_format). Same entries as `--name-status`, plus the blob ids.
+ */
+export function parseRawDiff(output: string): FileChange[] {
+  const fields = output.split('\0');
+  const changes: FileChange[] = [];
+  let i = 0;
+  const blob = (sha: string | undefined) => (sha && !/^0+$/.test(sha) ? sha : undefined);
+  while (i < fields.length) {
+    const meta = fields[i++];
+    if (!meta) continue;
+    const [, , oldSha, newSha, code = 'M'] = meta.split(' ');
+    const letter = code[0];
+    const baseSha = blob(oldSha);
+    const headSha = blob(newSha);
+    if (letter === 'R' || letter === 'C') {
+      const previousPath = fields[i++]!;
+      const path = fields[i++]!;
+      changes.push({ status: letter, path, previousPath, similarity: Number(code.slice(1)) || 0, baseSha, headSha });
+    } else {
+      const status = letter === 'A' || letter === 'D' || letter === 'T' ? letter : 'M';
+      changes.push({ status, path: fields[i++]!, baseSha, headSha });
     }
   }
   return changes;

@@ -158,6 +158,21 @@ describe('detectChangedCharts on a real repository', () => {
     expect(result.errors).toEqual([expect.objectContaining({ code: 'VERSION_NOT_BUMPED', chart: 'umbrella', file: 'charts/umbrella/Chart.yaml' })]);
   });
 
+  it('finds a dependent whose dependency list is written at column 0, in a nested chart folder', async () => {
+    const { repo } = await setup();
+    await repo.write(
+      'charts/team/portal/Chart.yaml',
+      'apiVersion: v2\nname: portal\nversion: 0.1.0\ndependencies:\n- name: lib\n  version: 1.x.x\n  repository: "file://../../lib"\n',
+    );
+    const base = await repo.commit('portal');
+    await repo.write('charts/lib/templates/_helpers.tpl', '{{- define "lib.z" -}}z{{- end -}}\n');
+    await setVersion(repo, 'charts/lib', '1.0.1');
+    const head = await repo.commit('lib 1.0.1');
+    const result = await detectChangedCharts({ cwd: repo.dir, base, head, env: {} });
+    expect(byName(result).portal).toMatchObject({ path: 'charts/team/portal', triggeredBy: ['lib'], changedFiles: [] });
+    expect(byName(result).api).toMatchObject({ triggeredBy: ['lib'] });
+  });
+
   it('lists every chart whose version was not bumped, at once', async () => {
     const { repo, first } = await setup();
     await repo.write('charts/web/values.yaml', 'replicaCount: 4\n');
@@ -196,6 +211,13 @@ describe('detectChangedCharts on a real repository', () => {
     const head = await repo.commit('web');
     const result = await detectChangedCharts({ cwd: `${repo.dir}/charts/api`, base: first, head, env: {} });
     expect(result.charts.map((c) => c.path)).toEqual(['charts/web']);
+  });
+
+  it('fails with NOT_A_GIT_REPOSITORY outside a repository', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/not-a-repo-`);
+    await expect(detectChangedCharts({ cwd: dir, base: 'HEAD~1', head: 'HEAD', env: {} })).rejects.toMatchObject({ code: 'NOT_A_GIT_REPOSITORY' });
   });
 
   it('fails with REVISION_NOT_FOUND for an unknown base, pointing at shallow clones', async () => {
