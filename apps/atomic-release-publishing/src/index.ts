@@ -17,3 +17,5 @@ export type { TagKind, TagPolicyDecision } from './tag-policy.ts';
 export { runBounded } from './concurrency.ts';
 export { promote, rollback, preflightPromotion, channelHistory } from './promote.ts';
 export type { PromoteRequest, PromotionResult, PromotionRegistry, PromotionServices, ChannelPosition } from './promote.ts';
+export { createPublishSteps } from './wiring/publish-steps.ts';
+export type { StepContext } from './wiring/publish-steps.ts';
