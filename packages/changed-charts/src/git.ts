@@ -100,7 +100,8 @@ export class GitReader {
   async indentedNameLines(rev: string, pathspecs: string[]): Promise<Map<string, string[]>> {
     // `  - name:`, `- name:` (a list at column 0) and `    repository:`, never the chart's own top-level `name:`
     const pattern = '^([[:space:]]*-[[:space:]]+|[[:space:]]+)(name|repository):';
-    const r = await this.run(['grep', '-z', '--full-name', '--no-color', '-I', '-E', '-e', pattern, rev, '--', ...pathspecs], { allowed: [1] });
+    // one thread: it runs beside the diff, which matters more
+    const r = await this.run(['grep', '--threads=1', '-z', '--full-name', '--no-color', '-I', '-E', '-e', pattern, rev, '--', ...pathspecs], { allowed: [1] });
     // each line is "<rev>:<path>" NUL "<matching line>"
     const out = new Map<string, string[]>();
     for (const line of r.stdout.split('\n')) {
