@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { createLogger, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
+import { createGitHubClient } from '@chart-release/github-release';
 import { collectLineage } from './collect.ts';
 import { extractAttestationMap } from './extract.ts';
-import { createCliOctokit } from './github-client.ts';
 import { lineageFileName, writeLineageFiles } from './lineage.ts';
 import { findMergedPullRequest, listApprovals, noPullRequestError } from './pull-request.ts';
 import { parseChartList } from './chart-list.ts';
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
   const allowedAuthors = values['allowed-author']?.length ? values['allowed-author'] : ['github-actions[bot]'];
   const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
   registerSecret(token);
-  const octokit = createCliOctokit({ token, baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', logger });
+  const octokit = createGitHubClient({ token, baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', logger, userAgent: 'chart-release-attestation-map', env });
 
   if (!values.charts) {
     // inspection: the pull request and its map, no lineage

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderMapBlock } from '@chart-release/attestation-map';
 import { startGitHubEmulator, type FaultOptions, type GitHubEmulator } from '@chart-release/github-emulator';
 import { stringify } from 'yaml';
 import { exampleChartsDir } from './charts.ts';
@@ -57,6 +56,15 @@ export interface ReleaseSandbox {
   /** A second push to `release`: commits `change` on a branch, merges it with a PR; returns the new head. */
   push(message: string, change: (repo: GitRepo) => Promise<void>): Promise<string>;
   stop(): Promise<void>;
+}
+
+/**
+ * The attestation map block earlier pipeline stages post in a pull request: the marker comment and a fenced JSON
+ * document (format v1, packages/attestation-map/README.md). Written out here so the test kit does not depend on
+ * the library it helps test.
+ */
+function attestationMapBlock(map: unknown): string {
+  return `<!-- chart-release:attestation-map v1 -->\n\`\`\`json\n${JSON.stringify(map, null, 2)}\n\`\`\`\n`;
 }
 
 /** Starts a registry, the GitHub emulator and the Sigstore stack, and makes a chart repository with a release push. */
@@ -158,7 +166,7 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
               user: { login: 'maintainer' },
               commits: prCommits,
               reviews: [{ user: { login: 'reviewer' }, state: 'APPROVED', commit_id: prCommits[0]! }],
-              comments: options.attestationMap === false ? [] : [{ body: `Attestations of this pull request:\n\n${renderMapBlock(map)}`, user: { login: 'github-actions[bot]', type: 'Bot' } }],
+              comments: options.attestationMap === false ? [] : [{ body: `Attestations of this pull request:\n\n${attestationMapBlock(map)}`, user: { login: 'github-actions[bot]', type: 'Bot' } }],
             },
           ],
         },
