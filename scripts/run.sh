@@ -9,7 +9,12 @@ source scripts/env.sh
 what="${1:-test}"; shift || true
 case "$what" in
   test)
-    nx run-many -t typecheck lint test --outputStyle=stream --parallel=2 "$@"
+    # on CI every task runs for real, never from a local cache
+    cache=()
+    [[ "${CI:-}" == "true" ]] && cache=(--skip-nx-cache)
+    nx run-many -t typecheck lint test --outputStyle=stream --parallel=2 "${cache[@]}" "$@"
+    # what a release would publish (versions from conventional commits, changelogs), without writing anything
+    nx release --dry-run --skip-publish --first-release
     ;;
   demo)
     exec node --conditions=@chart-release/source tools/demo/src/demo.ts "$@"
