@@ -107,20 +107,21 @@ export async function pushChart(input: PushChartInput): Promise<PushResult> {
     return { ...result, layerDigest, archiveMatches: layerDigest === plan.layerDigest, digest: plan.existingDigest!, status: 'exists' };
   }
   logger.info(`${plan.ref}: pushing (${input.mode ?? 'helm'})`);
-  const digest = input.mode === 'native' ? await pushNative(input.client, plan) : await pushWithHelm(input, plan);
-  await verifyPush(input.client, plan, digest);
+  const pushed = input.mode === 'native' ? await pushNative(input.client, plan) : { digest: await pushWithHelm(input, plan) };
+  const digest = pushed.digest;
+  await verifyPush(input.client, plan, digest, pushed.manifest);
   logger.info(`${plan.ref}: pushed ${digest}`);
   return { ...result, digest, archiveMatches: true, status: 'pushed' };
 }
 
-async function pushNative(client: RegistryClient, plan: PushPlan): Promise<string> {
+async function pushNative(client: RegistryClient, plan: PushPlan): Promise<{ digest: string; manifest: Buffer }> {
   const archive = await readChartArchive(plan.tgz);
   const prov = existsSync(`${plan.tgz}.prov`) ? await readFile(`${plan.tgz}.prov`) : undefined;
   const artifact = helmArtifact(archive.chart, archive.bytes, (await stat(plan.tgz)).mtime, prov);
   await client.uploadBlob(plan.repository, artifact.config.bytes);
   await client.uploadBlob(plan.repository, plan.tgz);
   if (prov) await client.uploadBlob(plan.repository, prov);
-  return client.putManifest(plan.repository, plan.tag, artifact.manifest, OCI_MANIFEST);
+  return { digest: await client.putManifest(plan.repository, plan.tag, artifact.manifest, OCI_MANIFEST), manifest: artifact.manifest };
 }
 
 async function pushWithHelm(input: PushChartInput, plan: PushPlan): Promise<string> {
@@ -134,14 +135,18 @@ async function pushWithHelm(input: PushChartInput, plan: PushPlan): Promise<stri
   return pushed.digest;
 }
 
-async function verifyPush(client: RegistryClient, plan: PushPlan, digest: string): Promise<void> {
+/**
+ * Reads a push back: the tag resolves to the pushed digest, and the manifest under it names the local archive as its
+ * chart layer. When the manifest bytes are our own (native push), the digest equality already proves the layer.
+ */
+async function verifyPush(client: RegistryClient, plan: PushPlan, digest: string, ownManifest?: Buffer): Promise<void> {
   const fail = (why: string) =>
     new ReleaseError('PUSH_VERIFY_FAILED', `${plan.ref}: read-back after push failed: ${why}.`, { chart: plan.chart, file: plan.tgz, hint: 're-run the release; a correct copy is detected and not pushed again', details: { ref: plan.ref, digest } });
   const resolved = await client.checkManifest(plan.repository, plan.tag);
   if (!resolved) throw fail('the tag does not exist');
   if (resolved.digest !== digest) throw fail(`the tag resolves to ${resolved.digest}, not the pushed ${digest}`);
-  const fetched = await client.getManifest(plan.repository, digest);
-  const layer = chartLayer(fetched.manifest)?.digest;
+  const manifest = ownManifest && sha256Digest(ownManifest) === digest ? (JSON.parse(ownManifest.toString('utf8')) as Manifest) : (await client.getManifest(plan.repository, digest)).manifest;
+  const layer = chartLayer(manifest)?.digest;
   if (layer !== plan.layerDigest) throw fail(`the chart layer is ${layer ?? 'missing'}, not the local archive's ${plan.layerDigest}`);
 }
 
