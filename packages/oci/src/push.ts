@@ -107,7 +107,7 @@ export async function pushChart(input: PushChartInput): Promise<PushResult> {
     return { ...result, layerDigest, archiveMatches: layerDigest === plan.layerDigest, digest: plan.existingDigest!, status: 'exists' };
   }
   logger.info(`${plan.ref}: pushing (${input.mode ?? 'helm'})`);
-  const pushed = input.mode === 'native' ? await pushNative(input.client, plan) : { digest: await pushWithHelm(input, plan) };
+  const pushed: { digest: string; manifest?: Buffer } = input.mode === 'native' ? await pushNative(input.client, plan) : { digest: await pushWithHelm(input, plan) };
   const digest = pushed.digest;
   await verifyPush(input.client, plan, digest, pushed.manifest);
   logger.info(`${plan.ref}: pushed ${digest}`);
