@@ -98,15 +98,16 @@ export class GitReader {
    * on a chart without reading them all.
    */
   async indentedNameLines(rev: string, pathspecs: string[]): Promise<Map<string, string[]>> {
-    // `  - name:`, `- name:` (a list at column 0) and `    repository:`, never the chart's own top-level `name:`
-    const pattern = '^([[:space:]]*-[[:space:]]+|[[:space:]]+)(name|repository):';
+    // `  - name:`, `- name:` (a list at column 0) and `    repository:`, never the chart's own top-level `name:`.
+    // git matches fixed strings (several times faster than a regular expression over every line of every file);
+    // the exact shape is checked here.
+    const shape = /^([ \t]*-[ \t]+|[ \t]+)(name|repository):/;
     // one thread: it runs beside the diff, which matters more
-    const r = await this.run(['grep', '--threads=1', '-z', '--full-name', '--no-color', '-I', '-E', '-e', pattern, rev, '--', ...pathspecs], { allowed: [1] });
-    // each line is "<rev>:<path>" NUL "<matching line>"
+    const r = await this.run(['grep', '--threads=1', '-z', '--full-name', '--no-color', '-I', '-F', '-e', 'name:', '-e', 'repository:', rev, '--', ...pathspecs], { allowed: [1] });
     const out = new Map<string, string[]>();
     for (const line of r.stdout.split('\n')) {
       const nul = line.indexOf('\0');
-      if (nul === -1) continue;
+      if (nul === -1 || !shape.test(line.slice(nul + 1))) continue;
       const path = line.slice(rev.length + 1, nul);
       const value = line
         .slice(nul + 1)
