@@ -3,8 +3,9 @@ import { AggregateReleaseError, isReleaseError, ReleaseError, silentLogger, type
 import { runBounded } from './concurrency.ts';
 import type { ReleaseConfig } from './config.ts';
 import { Journal } from './journal.ts';
-import { writeManifest, type ReleaseManifest } from './manifest.ts';
+import { writeManifest } from './manifest.ts';
 import { buildReleasePlan, formatPlan, type DetectedChart, type PlannedChart, type ReleasePlan } from './plan.ts';
+import { manifestFromJournal } from './run-manifest.ts';
 import { createProgress, type Progress } from './progress.ts';
 import type { ChartReport, PublishReport } from './report.ts';
 
@@ -152,7 +153,6 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
 
   // 3. per chart: push, sign, lineage, draft release; the first failure stops new writes
   const drafts: DraftedRelease[] = [];
-  const results = new Map<string, ChartArtifacts>();
   let failed = false;
   const guard = () => {
     if (failed) throw new Stopped('stopped: another chart failed');
@@ -183,7 +183,6 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
       const artifacts = { pkg, pushed, signed, lineage };
       const draft = await steps.draftRelease(chart, artifacts, clog);
       drafts.push(draft);
-      results.set(chart.name, artifacts);
       r.release = { tag: draft.tag, url: draft.url, draft: draft.draft };
       r.status = draft.draft ? 'drafted' : 'published';
       await journal!.record(chart.name, chart.version, 'release', { id: draft.id, tag: draft.tag, url: draft.url, draft: draft.draft });
@@ -238,7 +237,19 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
   }
   await journal!.setPhase(options.phase === 'publish' && drafts.some((d) => d.draft) ? 'running' : 'published');
   const manifestPath = join(config.workDir, 'release-manifest.json');
-  await writeManifest(manifestPath, buildManifest(config, plan, results, drafts, journal!, now()));
+  const signedWith = (report.charts.find((c) => c.signature)?.signature?.mode ?? 'none') as SignedChart['mode'];
+  await writeManifest(
+    manifestPath,
+    manifestFromJournal(journal!.data, {
+      registry: plan.registry,
+      repository: plan.repository,
+      base: plan.base,
+      runUrl: config.github.runUrl,
+      completedAt: now().toISOString(),
+      charts: plan.charts.map((c) => c.name),
+      signing: { mode: signedWith, identity: config.signing.identity, identityRegexp: config.signing.identityRegexp, issuer: config.signing.issuer },
+    }),
+  );
   report.manifest = manifestPath;
   report.ok = true;
   progress.close();
@@ -259,51 +270,4 @@ function asReleaseError(error: unknown, chart?: string): ReleaseError {
     return error.chart || !chart ? error : new ReleaseError(error.code, error.message, { chart, file: error.file, hint: error.hint, details: error.details, cause: error });
   }
   return new ReleaseError('STEP_FAILED', (error as Error)?.message ?? String(error), { chart, cause: error, hint: 're-run the job; finished steps are not repeated.' });
-}
-
-function buildManifest(
-  config: ReleaseConfig,
-  plan: ReleasePlan,
-  results: Map<string, ChartArtifacts>,
-  drafts: DraftedRelease[],
-  journal: Journal,
-  completedAt: Date,
-): ReleaseManifest {
-  return {
-    schemaVersion: 1,
-    kind: 'chart-release/release-manifest',
-    repository: plan.repository,
-    gitSha: plan.head,
-    base: plan.base,
-    runUrl: config.github.runUrl,
-    createdAt: journal.data.startedAt,
-    completedAt: completedAt.toISOString(),
-    registry: plan.registry,
-    signing: {
-      mode: config.signing.mode === 'auto' ? (results.values().next().value?.signed.mode ?? 'sigstore') : config.signing.mode,
-      identity: config.signing.identity,
-      identityRegexp: config.signing.identityRegexp,
-      issuer: config.signing.issuer,
-    },
-    artifacts: plan.charts.map((chart) => {
-      const a = results.get(chart.name)!;
-      const draft = drafts.find((d) => d.chart === chart.name);
-      return {
-        name: chart.name,
-        version: chart.version,
-        type: 'helm-chart' as const,
-        digest: a.pushed.digest,
-        uri: `${chart.ociRepository}@${a.pushed.digest}`,
-        tag: chart.ociTag,
-        package: { file: chart.packageFile, sha256: a.pkg.sha256 },
-        signature:
-          a.signed.mode === 'none'
-            ? null
-            : { referrer: a.signed.referrerDigest, bundle: a.signed.bundlePath?.split('/').pop(), signature: a.signed.signaturePath?.split('/').pop() },
-        lineage: { file: a.lineage.file.split('/').pop()!, sha256: a.lineage.sha256 },
-        release: draft ? { tag: draft.tag, url: draft.url, id: draft.id } : null,
-      };
-    }),
-    promotions: [],
-  };
 }

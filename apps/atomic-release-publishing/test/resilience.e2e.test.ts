@@ -66,8 +66,10 @@ describe('a publish run that fails or is killed', () => {
     const killWhen = async (condition: () => Promise<boolean>) => {
       const child = chartRelease(['publish', '--concurrency', '1'], { cwd: s.repo.dir, env: s.env });
       let killed = false;
+      let exited = false;
+      void child.then(() => (exited = true));
       const watcher = (async () => {
-        while (child.exitCode === null && !killed) {
+        while (!exited && !killed) {
           if (await condition().catch(() => false)) {
             child.kill('SIGKILL');
             killed = true;

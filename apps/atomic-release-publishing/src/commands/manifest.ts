@@ -5,7 +5,8 @@ import { parseOciReference } from '@chart-release/oci';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig } from '../config.ts';
 import type { JournalData } from '../journal.ts';
-import { readManifest, verifyManifest, writeManifest, type ReleaseManifest } from '../manifest.ts';
+import { readManifest, verifyManifest, writeManifest } from '../manifest.ts';
+import { manifestFromJournal } from '../run-manifest.ts';
 import { registryContext } from '../wiring/clients.ts';
 import { chartLayerSha256, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
 
@@ -91,43 +92,9 @@ export async function manifestCommand(argv: string[]): Promise<number> {
     throw new ReleaseError('MANIFEST_INVALID', `no publish journal at ${journalPath}.`, { file: journalPath, hint: 'run it in the repository where chart-release publish ran, or pass --work-dir.' });
   }
   const previous = await readManifest(join(config.workDir, 'release-manifest.json')).catch(() => undefined);
-  const manifest = manifestFromJournal(journal, previous);
+  const manifest = manifestFromJournal(journal, previous && { registry: previous.registry, repository: previous.repository, base: previous.base, runUrl: previous.runUrl, signing: previous.signing, promotions: previous.promotions });
   const out = values.out ?? join(config.workDir, 'release-manifest.json');
   await writeManifest(out, manifest);
   process.stdout.write(values.json ? `${JSON.stringify({ ok: true, manifest: out }, null, 2)}\n` : `wrote ${out} (${manifest.artifacts.length} artifacts)\n`);
   return 0;
-}
-
-/** A manifest from a publish journal; the registry and signing policy come from the run's own manifest if any. */
-export function manifestFromJournal(journal: JournalData, previous?: ReleaseManifest): ReleaseManifest {
-  const charts = Object.values(journal.charts).filter((c) => c.pushed && c.packaged);
-  if (!charts.length) throw new ReleaseError('MANIFEST_INVALID', 'the journal records no pushed chart.', { hint: 'run chart-release publish first.' });
-  const first = parseOciReference(charts[0]!.pushed!.ref);
-  return {
-    schemaVersion: 1,
-    kind: 'chart-release/release-manifest',
-    repository: previous?.repository,
-    gitSha: journal.head,
-    runUrl: previous?.runUrl,
-    createdAt: journal.startedAt,
-    completedAt: journal.updatedAt,
-    registry: previous?.registry ?? `oci://${first.registry}/${first.repository.split('/').slice(0, -1).join('/')}`,
-    signing: previous?.signing ?? { mode: (charts[0]!.signed?.mode as ReleaseManifest['signing']['mode']) ?? 'none' },
-    artifacts: charts.map((c) => {
-      const ref = parseOciReference(c.pushed!.ref);
-      return {
-        name: c.name,
-        version: c.version,
-        type: 'helm-chart' as const,
-        digest: c.pushed!.digest,
-        uri: `oci://${ref.registry}/${ref.repository}@${c.pushed!.digest}`,
-        tag: ref.tag ?? c.version.replaceAll('+', '_'),
-        package: { file: c.packaged!.file.split('/').pop()!, sha256: c.packaged!.sha256 },
-        signature: c.signed && c.signed.mode !== 'none' ? { referrer: c.signed.referrerDigest, bundle: c.signed.bundlePath?.split('/').pop(), signature: c.signed.signaturePath?.split('/').pop() } : null,
-        lineage: c.lineage?.sha256 ? { file: c.lineage.file.split('/').pop()!, sha256: c.lineage.sha256 } : null,
-        release: c.release ? { tag: c.release.tag, url: c.release.url, id: c.release.id } : null,
-      };
-    }),
-    promotions: previous?.promotions ?? [],
-  };
 }
