@@ -3,19 +3,27 @@
 // use dev-only packages.
 import baseConfig from './eslint.config.mjs';
 
-export default [
-  ...baseConfig,
-  {
-    files: ['**/*.json'],
-    rules: {
-      '@nx/dependency-checks': [
-        'error',
-        {
-          ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}', '{projectRoot}/vitest.config.{js,ts,mjs,mts}', '{projectRoot}/test/**/*', '{projectRoot}/src/**/*.test.ts'],
-        },
-      ],
+const jsoncParser = await import('jsonc-eslint-parser');
+
+/** The config, with dependencies the check cannot see being used (e.g. read with require() at run time). */
+export function packageLintConfig({ ignoredDependencies = [] } = {}) {
+  return [
+    ...baseConfig,
+    {
+      files: ['**/*.json'],
+      rules: {
+        '@nx/dependency-checks': [
+          'error',
+          {
+            ignoredDependencies,
+            ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}', '{projectRoot}/vitest.config.{js,ts,mjs,mts}', '{projectRoot}/test/**/*', '{projectRoot}/src/**/*.test.ts'],
+          },
+        ],
+      },
+      languageOptions: { parser: jsoncParser },
     },
-    languageOptions: { parser: await import('jsonc-eslint-parser') },
-  },
-  { ignores: ['**/out-tsc'] },
-];
+    { ignores: ['**/out-tsc'] },
+  ];
+}
+
+export default packageLintConfig();
