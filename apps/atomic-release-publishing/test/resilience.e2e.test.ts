@@ -114,5 +114,5 @@ describe('a publish run that fails or is killed', () => {
     sandbox.github.setFaults({});
     await expectConverged(sandbox);
     expect(sandbox.proxy!.stats.faults['503'] + sandbox.proxy!.stats.faults['429'] + sandbox.proxy!.stats.faults.reset).toBeGreaterThan(0);
-  });
+  }, 600_000);
 });
