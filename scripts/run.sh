@@ -12,9 +12,19 @@ case "$what" in
     # on CI every task runs for real, never from a local cache
     cache=()
     [[ "${CI:-}" == "true" ]] && cache=(--skip-nx-cache)
-    nx run-many -t typecheck lint test --outputStyle=stream --parallel=2 "${cache[@]}" "$@"
-    # what a release would publish (versions from conventional commits, changelogs), without writing anything
-    nx release --dry-run --skip-publish --first-release
+    log="$(mktemp)"
+    trap 'rm -f "$log"' EXIT
+    status=0
+    nx run-many -t typecheck lint test --outputStyle=stream --parallel=2 "${cache[@]}" "$@" 2>&1 | tee "$log" || status=$?
+    if ((status == 0)); then
+      # what a release would publish (versions from conventional commits, changelogs), without writing anything
+      nx release --dry-run --skip-publish --first-release || status=$?
+    fi
+    # one closing line for the whole suite, summed over every project's vitest summary
+    sed -e 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+      /Tests +[0-9]+/ { for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
+      END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'
+    exit "$status"
     ;;
   demo)
     exec node --conditions=@chart-release/source tools/demo/src/demo.ts "$@"
