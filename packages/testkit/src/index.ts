@@ -20,3 +20,5 @@ export { startTokenServer } from './token-server.ts';
 export type { TokenServerOptions, RunningTokenServer } from './token-server.ts';
 export { startReleaseSandbox } from './release-sandbox.ts';
 export type { ReleaseSandbox, ReleaseSandboxOptions } from './release-sandbox.ts';
+export { createTestCertificates } from './tls.ts';
+export type { TestCertificates } from './tls.ts';

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -18,21 +20,43 @@ export async function freePort(): Promise<number> {
 /** Polls `url` until it answers with one of `statuses` or `timeoutMs` passes. */
 export async function waitForHttp(
   url: string,
-  { statuses = [200], timeoutMs = 20_000, isAlive = () => true }: { statuses?: number[]; timeoutMs?: number; isAlive?: () => boolean } = {},
+  {
+    statuses = [200],
+    timeoutMs = 20_000,
+    isAlive = () => true,
+    caFile,
+  }: { statuses?: number[]; timeoutMs?: number; isAlive?: () => boolean; /** CA of an HTTPS server's certificate. */ caFile?: string } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (!isAlive()) throw new Error(`process serving ${url} exited before it was ready`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (statuses.includes(res.status)) return;
-      last = `status ${res.status}`;
+      const status = caFile ? await httpsStatus(url, readFileSync(caFile, 'utf8')) : await fetchStatus(url);
+      if (statuses.includes(status)) return;
+      last = `status ${status}`;
     } catch (error) {
       last = (error as Error).message;
     }
     await sleep(50);
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
+}
+
+async function fetchStatus(url: string): Promise<number> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** The status of a GET over HTTPS, trusting `ca` (fetch cannot be given a CA without undici's dispatcher). */
+function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(url, { ca, timeout: 2_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
 }

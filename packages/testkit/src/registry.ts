@@ -5,6 +5,7 @@ import bcrypt from 'bcryptjs';
 import { execa, type ResultPromise } from 'execa';
 import { stringify } from 'yaml';
 import { freePort, waitForHttp } from './net.ts';
+import { createTestCertificates } from './tls.ts';
 import { requireSystemTools } from './tools.ts';
 
 /** Token-auth settings for distribution's `auth.token` (see the test token server). */
@@ -25,6 +26,8 @@ export interface StartRegistryOptions {
   allowDelete?: boolean;
   /** Port to listen on; a free one by default. */
   port?: number;
+  /** Serve HTTPS with a certificate from a throw-away CA (`caFile` in the result). */
+  tls?: boolean;
 }
 
 /** A running docker-registry (CNCF distribution) on 127.0.0.1. */
@@ -36,6 +39,8 @@ export interface RunningRegistry {
   port: number;
   /** Folder with the registry's storage and config. */
   dir: string;
+  /** With `tls`: the CA certificate that signed the registry's certificate. */
+  caFile?: string;
   stop(): Promise<void>;
 }
 
@@ -54,6 +59,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     },
     http: { addr: `127.0.0.1:${port}`, headers: { 'X-Content-Type-Options': ['nosniff'] } },
   };
+  const certificates = options.tls ? await createTestCertificates(dir) : undefined;
+  if (certificates) (config.http as Record<string, unknown>).tls = { certificate: certificates.certFile, key: certificates.keyFile };
   if (options.basicAuth) {
     const hash = bcrypt.hashSync(options.basicAuth.password, 5);
     await writeFile(join(dir, 'htpasswd'), `${options.basicAuth.username}:${hash}\n`);
@@ -79,9 +86,9 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   void child.then(() => (exited = true));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${certificates ? 'https' : 'http'}://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/v2/`, { statuses: [200, 401], isAlive: () => !exited });
+    await waitForHttp(`${url}/v2/`, { statuses: [200, 401], isAlive: () => !exited, caFile: certificates?.caFile });
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`docker-registry did not start: ${(error as Error).message}\n${stderr}`);
@@ -91,6 +98,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     url,
     port,
     dir,
+    caFile: certificates?.caFile,
     async stop() {
       child.kill('SIGTERM');
       await child;
