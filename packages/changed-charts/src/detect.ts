@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { isReleaseError, silentLogger, type ReleaseError } from '@chart-release/core';
+import { isReleaseError, ReleaseError, silentLogger } from '@chart-release/core';
 import { parseChartYaml, type ChartMetadata } from './chart-yaml.ts';
 import { groupByChart, normalizeChartDirs, readChartYamls, type TouchedChart } from './chart-roots.ts';
-import { findDependents, indexDependencies } from './dependents.ts';
+import { findDependents, indexDependencies, resolveFileDependency } from './dependents.ts';
 import { GitReader } from './git.ts';
 import { createIgnoreMatcher } from './ignore.ts';
 import { parseRawDiff } from './name-status.ts';
@@ -101,12 +101,50 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
     chart.triggeredBy = [...new Set([...chart.triggeredBy, ...d.dependsOn])].sort();
   }
 
+  // a chart folder that is gone (deleted, or moved away) breaks the file:// dependencies that still point at it
+  const vacated = charts.flatMap((c) => (c.status === 'deleted' ? [{ path: c.path, name: c.name }] : c.status === 'renamed' && c.previousPath ? [{ path: c.previousPath, name: c.name }] : []));
+  if (vacated.length) errors.push(...(await brokenFileDependencies(git, head, chartDirs, vacated, parsed, await index)));
+
   const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   errors.push(...checkVersionBumps(result));
   return { base, head, baseSource: range.baseSource, charts: result, errors: errors.map((e) => e.toJSON()) };
 }
 
 type Parsed = { touched: TouchedChart; head?: ChartMetadata; base?: ChartMetadata };
+
+/**
+ * DEPENDENCY_FOLDER_GONE for every chart at `head` whose `file://` dependency points at a folder this range deleted
+ * or moved: `helm dependency build` would fail for it. Dependencies by name from a registry are unaffected (the
+ * published versions stay).
+ */
+async function brokenFileDependencies(
+  git: GitReader,
+  head: string,
+  chartDirs: string[],
+  vacated: { path: string; name: string }[],
+  parsed: Parsed[],
+  index: Awaited<ReturnType<typeof indexDependencies>>,
+): Promise<ReleaseError[]> {
+  const gone = vacated.map((v) => ({ path: v.path, metadata: parsed.find((p) => p.touched.path === v.path)?.base ?? ({ name: v.name } as ChartMetadata) }));
+  const { dependents } = await findDependents(git, head, chartDirs, gone, index);
+  const errors: ReleaseError[] = [];
+  for (const d of dependents.values()) {
+    for (const dep of d.metadata.dependencies) {
+      if (!dep.repository?.startsWith('file://')) continue;
+      const target = resolveFileDependency(d.path, dep.repository);
+      const lost = vacated.find((v) => v.path === target);
+      if (!lost) continue;
+      errors.push(
+        new ReleaseError('DEPENDENCY_FOLDER_GONE', `${d.metadata.name} depends on ${dep.name} through ${dep.repository}, and this push removes ${lost.path}.`, {
+          chart: d.metadata.name,
+          file: `${d.path}/Chart.yaml`,
+          hint: `point the dependency at the chart's new folder or at its registry (and bump ${d.metadata.name}'s version), or keep ${lost.path}.`,
+        }),
+      );
+    }
+  }
+  return errors;
+}
 type Working = ChartChange & { headMetadata?: ChartMetadata };
 
 function toChange(metadata: ChartMetadata, path: string, previous: ChartMetadata | undefined, status: ChartChange['status'], release: boolean): ChartChange {

@@ -40,6 +40,22 @@ describe('detectChangedCharts on a real repository', () => {
     expect(charts.lib).toBeUndefined();
   });
 
+  it('reports a file:// dependency on a chart folder the push deletes or moves', async () => {
+    const { repo, first } = await setup();
+    await repo.remove('charts/lib');
+    const deleted = await repo.commit('delete lib');
+    let result = await detectChangedCharts({ cwd: repo.dir, base: first, head: deleted, env: {} });
+    expect(result.errors).toEqual([
+      expect.objectContaining({ code: 'DEPENDENCY_FOLDER_GONE', chart: 'api', file: 'charts/api/Chart.yaml', message: expect.stringContaining('removes charts/lib') }),
+    ]);
+
+    await repo.git('reset', '-q', '--hard', first);
+    await repo.git('mv', 'charts/lib', 'charts/common');
+    const moved = await repo.commit('move lib');
+    result = await detectChangedCharts({ cwd: repo.dir, base: first, head: moved, env: {} });
+    expect(result.errors.map((e) => e.code)).toEqual(['DEPENDENCY_FOLDER_GONE']);
+  });
+
   it('follows a renamed chart folder; a pure move is not released again', async () => {
     const { repo, first } = await setup();
     await repo.git('mv', 'charts/web', 'charts/website');
