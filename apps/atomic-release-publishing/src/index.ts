@@ -1,6 +1,6 @@
 export { loadConfig, GITHUB_ACTIONS_ISSUER } from './config.ts';
 export type { ReleaseConfig, ConfigFlags, SigningMode, AssetKind } from './config.ts';
-export { buildReleasePlan, formatPlan, renderTagTemplate } from './plan.ts';
+export { buildReleasePlan, formatPlan } from './plan.ts';
 export type { ReleasePlan, PlannedChart, DetectedChart } from './plan.ts';
 export { runPublish } from './publish.ts';
 export type { PublishSteps, PublishOptions, DetectResult, PackagedChart, PushedChart, SignedChart, DraftedRelease, ChartArtifacts } from './publish.ts';

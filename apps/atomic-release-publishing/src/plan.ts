@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import semver from 'semver';
+import { releaseTag } from '@chart-release/github-release';
 import type { AssetKind, ReleaseConfig } from './config.ts';
 
 /** A chart as change detection reports it (the shape of @chart-release/changed-charts' ChartChange). */
@@ -49,11 +50,6 @@ export interface ReleasePlan {
   notReleased: { name: string; path: string; why: string }[];
 }
 
-/** Fills a tag template: `{name}` and `{version}`. */
-export function renderTagTemplate(template: string, chart: { name: string; version: string }): string {
-  return template.replaceAll('{name}', chart.name).replaceAll('{version}', chart.version);
-}
-
 /** Turns detected changes and the config into the run's plan. */
 export function buildReleasePlan(
   detected: { base: string; head: string; baseSource?: string; charts: DetectedChart[] },
@@ -79,7 +75,7 @@ export function buildReleasePlan(
       type: c.type,
       ociRepository: `${config.registry}/${c.name}`,
       ociTag: c.version.replaceAll('+', '_'),
-      gitTag: renderTagTemplate(config.release.tagTemplate, c),
+      gitTag: releaseTag(config.release.tagTemplate, c),
       packageFile: `${c.name}-${c.version}.tgz`,
       prerelease: semver.prerelease(c.version) !== null,
       assets,

@@ -1,4 +1,4 @@
-import { createLogger, inActions, redact, type Logger } from '@chart-release/core';
+import { inActions, redact } from '@chart-release/core';
 
 export type ChartStage = 'queued' | 'packaging' | 'packaged' | 'pushing' | 'pushed' | 'signing' | 'signed' | 'releasing' | 'drafted' | 'published' | 'failed' | 'skipped';
 
@@ -94,19 +94,5 @@ function terminalProgress(charts: string[], stream: { write(text: string): boole
     close() {
       draw();
     },
-  };
-}
-
-/** A Logger whose lines go to one chart's progress (so Actions groups keep each chart's lines together). */
-export function chartLogger(progress: Progress, chart: string, base: Logger = createLogger()): Logger {
-  return {
-    debug: (m) => base.debug(`[${chart}] ${m}`),
-    info: (m) => progress.log(chart, m),
-    warn: (m, where) => {
-      progress.log(chart, `warning: ${m}`);
-      base.warn(`${chart}: ${m}`, where);
-    },
-    error: (m, where) => base.error(`${chart}: ${m}`, where),
-    group: (_title, fn) => fn(),
   };
 }

@@ -21,3 +21,4 @@ export type { AssembleReleaseInput, AssembledRelease, AssetOutcome, MakeLatest, 
 export { parseRepository, formatRepository } from './repository.ts';
 export type { RepositoryRef } from './repository.ts';
 export { lineageSummaryFromJson } from './lineage-summary.ts';
+export { commitsSincePreviousTag } from './chart-commits.ts';

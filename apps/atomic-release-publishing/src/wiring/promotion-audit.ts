@@ -1,7 +1,6 @@
 import { silentLogger, type Logger } from '@chart-release/core';
-import type { GitHubClient, RepositoryRef } from '@chart-release/github-release';
+import { releaseTag, type GitHubClient, type RepositoryRef } from '@chart-release/github-release';
 import type { ManifestPromotion } from '../manifest.ts';
-import { renderTagTemplate } from '../plan.ts';
 
 const START = '<!-- chart-release:promotions -->';
 const END = '<!-- /chart-release:promotions -->';
@@ -52,7 +51,7 @@ export async function recordPromotionInRelease(
   logger: Logger = silentLogger,
 ): Promise<string | undefined> {
   if (!record.version) return undefined;
-  const tag = renderTagTemplate(tagTemplate, { name: record.chart, version: record.version });
+  const tag = releaseTag(tagTemplate, { name: record.chart, version: record.version });
   let release;
   try {
     release = (await gh.octokit.rest.repos.getReleaseByTag({ owner: gh.repo.owner, repo: gh.repo.repo, tag })).data;

@@ -1,20 +1,21 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { basename, join } from 'node:path';
 import { ReleaseError, type Logger } from '@chart-release/core';
 import { readChartYaml } from '@chart-release/changed-charts';
 import {
+  commitsSincePreviousTag,
   decideRelease,
   defaultMakeLatest,
   extractChangelogSection,
+  lineageSummaryFromJson,
   planReleaseAssets,
+  releaseTagGlob,
   releaseTitle,
   renderReleaseNotes,
   ReleasePublisher,
   type AssembledRelease,
   type GitHubClient,
-  type LineageSummary,
   type MakeLatest,
   type ReleaseIndex,
   type RepositoryRef,
@@ -108,8 +109,8 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
         digest: artifacts.pushed.digest,
         repository: `${gh().repo.owner}/${gh().repo.repo}`,
         changelog,
-        commits: changelog ? undefined : await commitsSince(config, chart, head),
-        lineage: await lineageSummary(artifacts.lineage.file),
+        commits: changelog ? undefined : await commitsSincePreviousTag(chart.dir, releaseTagGlob(config.release.tagTemplate, chart.name), chart.gitTag, head),
+        lineage: lineageSummaryFromJson(JSON.parse(await readFile(artifacts.lineage.file, 'utf8')), basename(artifacts.lineage.file)),
         signing: {
           mode: artifacts.signed.mode === 'none' ? 'none' : artifacts.signed.mode === 'key' ? 'key' : 'keyless',
           certificateIdentity: config.signing.identity,
@@ -157,37 +158,6 @@ function withRepoPath(error: ReleaseError, chart: PlannedChart): ReleaseError {
   if (!error.file?.startsWith(chart.dir)) return error;
   const file = join(chart.path, error.file.slice(chart.dir.length + 1));
   return new ReleaseError(error.code, error.message.replace(error.file, file), { chart: error.chart, file, hint: error.hint });
-}
-
-/** Commit subjects that touched the chart since its previous release tag (the notes' fallback without CHANGELOG). */
-async function commitsSince(config: ReleaseConfig, chart: PlannedChart, head: string) {
-  const previous = chart.previousVersion ? config.release.tagTemplate.replaceAll('{name}', chart.name).replaceAll('{version}', chart.previousVersion) : undefined;
-  const hasTag = previous && (await execa('git', ['rev-parse', '-q', '--verify', `refs/tags/${previous}`], { cwd: config.cwd, reject: false })).exitCode === 0;
-  const range = hasTag ? `${previous}..${head}` : head;
-  const r = await execa('git', ['log', '--format=%H%x09%s', '-n', '50', range, '--', chart.path], { cwd: config.cwd, reject: false });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [sha, subject] = line.split('\t');
-      return { sha: sha!, subject: subject ?? '' };
-    });
-}
-
-async function lineageSummary(file: string): Promise<LineageSummary | null> {
-  const lineage = JSON.parse(await readFile(file, 'utf8')) as {
-    pullRequest?: { number: number; url: string; title?: string; approvedBy?: { login: string }[] } | null;
-    attestations?: { stage: string; predicateType?: string; url?: string }[];
-    warnings?: string[];
-  };
-  return {
-    pullRequest: lineage.pullRequest
-      ? { number: lineage.pullRequest.number, url: lineage.pullRequest.url, title: lineage.pullRequest.title, approvedBy: lineage.pullRequest.approvedBy?.map((a) => a.login) }
-      : undefined,
-    attestations: lineage.attestations?.map((a) => ({ stage: a.stage, predicateType: a.predicateType, url: a.url })),
-    asset: file.split('/').pop(),
-    note: lineage.pullRequest ? undefined : 'released without a pull request (direct push)',
-  };
 }
 
 /** Number of charts in the repository's chart folders (make_latest defaults to false when there are several). */
