@@ -12,10 +12,11 @@ export interface TouchedChart {
   baseYaml?: string;
   /** Changed files attributed to this chart (head-side paths; base-side for deletions). */
   changedFiles: Set<string>;
-  /** False when every change is a pure move (rename at 100% similarity): the packaged content is the same. */
-  contentChanged: boolean;
-  /** Base-side folder of a Chart.yaml that git saw renamed into this chart. */
-  renamedFrom?: string;
+  /** Files added / deleted in this chart: path relative to the chart folder -> blob id (to tell a pure move). */
+  added: Map<string, string>;
+  deleted: Map<string, string>;
+  /** Whether any file of it was modified in place. */
+  modified: boolean;
 }
 
 /** Normalises configured chart folders: repository-relative, no `./`, no trailing slash, `.` for the root. */
@@ -32,9 +33,8 @@ export function candidateRoots(file: string, chartDirs: string[]): string[] {
   for (const dir of chartDirs) {
     const prefix = dir === '.' ? '' : `${dir}/`;
     if (!file.startsWith(prefix)) continue;
-    const parts = file.slice(prefix.length).split('/');
     const out: string[] = [];
-    for (let i = 1; i < parts.length; i++) out.push(prefix + parts.slice(0, i).join('/'));
+    for (let slash = file.indexOf('/', prefix.length); slash !== -1; slash = file.indexOf('/', slash + 1)) out.push(file.slice(0, slash));
     return out;
   }
   return [];
@@ -52,122 +52,102 @@ async function chartYamlBlobs(objects: ObjectReader, rev: string, dirs: Iterable
   return out;
 }
 
-/** The texts of many blobs, each distinct blob read once. */
-async function readTexts(objects: ObjectReader, shas: Iterable<string>): Promise<Map<string, string>> {
-  const unique = [...new Set(shas)];
-  const blobs = await objects.contents(unique);
-  return new Map(unique.map((sha, i) => [sha, blobs[i]?.data?.toString('utf8') ?? '']));
-}
+/** Up to this many folders the diff says nothing about are asked for by path; more are looked up level by level. */
+const DIRECT_LOOKUPS = 64;
 
 /**
- * Finds, for each path, its chart: the OUTERMOST candidate folder with a Chart.yaml at `rev`, so a vendored subchart
- * (`charts/app/charts/sub/`) counts as part of its parent; with the text of each chart's Chart.yaml.
- */
-export async function locateCharts(
-  objects: ObjectReader,
-  rev: string,
-  files: string[],
-  chartDirs: string[],
-): Promise<{ roots: (string | undefined)[]; chartYamls: Map<string, string> }> {
-  const candidates = files.map((file) => candidateRoots(file, chartDirs));
-  // a Chart.yaml right below a chart dir has no folder above it to be part of: no lookup needed
-  const deep = candidates.filter((list) => list.length > 1);
-  const charts = deep.length ? await chartYamlBlobs(objects, rev, new Set(deep.flat())) : new Map<string, string>();
-  const roots = candidates.map((list, i) => (list.length > 1 ? list.find((dir) => charts.has(dir)) : files[i] === `${list[0]}/Chart.yaml` ? list[0] : undefined));
-  const chartYamls = await readChartYamls(objects, rev, [...new Set(roots.filter((r): r is string => r !== undefined))]);
-  return { roots, chartYamls };
-}
-
-/**
- * Groups the diff's file changes by the chart they belong to (at head for new paths, at base for old ones), with the
- * chart's Chart.yaml text at head and at base. `allChanges` is the whole diff, ignored files included: a Chart.yaml
- * it lists comes with its blob ids, and one it does not list is the same at base and head, so only folders whose
- * Chart.yaml the diff does not mention are looked up (at head), and a usual release, which bumps each chart's
- * version, needs no lookup at all.
+ * Groups the diff's file changes by the chart they belong to (at head for added and modified paths, at base for
+ * deleted ones), with the chart's Chart.yaml text at head and at base. The diff has no rename detection: a moved
+ * file is a deletion and an addition, and moved charts are paired by `pairMoves`. `allChanges` is the whole diff,
+ * ignored files included: a Chart.yaml it lists comes with its blob ids, and one it does not list is the same at
+ * base and head, so only folders whose Chart.yaml the diff does not mention are looked up (at head), and a usual
+ * release, which bumps each chart's version, needs no lookup at all.
  */
 export async function groupByChart(
   objects: ObjectReader,
   changes: FileChange[],
-  base: string,
   head: string,
   chartDirs: string[],
   allChanges: FileChange[] = changes,
+  onText?: (text: string) => void,
 ): Promise<TouchedChart[]> {
   // folder -> Chart.yaml blob id on each side; null = known not to exist there
   const atHead = new Map<string, string | null>();
   const atBase = new Map<string, string | null>();
-  const folderOf = (path: string) => (path.endsWith('/Chart.yaml') ? path.slice(0, -'/Chart.yaml'.length) : undefined);
   for (const c of allChanges) {
-    const dir = folderOf(c.path);
-    if (dir !== undefined) {
-      atHead.set(dir, c.headSha ?? null);
-      if (!c.previousPath) atBase.set(dir, c.baseSha ?? null);
-      else if (c.status === 'R') atBase.set(dir, null);
-    }
-    const previous = c.previousPath ? folderOf(c.previousPath) : undefined;
-    if (previous !== undefined) {
-      atBase.set(previous, c.baseSha ?? null);
-      if (c.status === 'R') atHead.set(previous, null);
-    }
+    if (!c.path.endsWith('/Chart.yaml')) continue;
+    const dir = c.path.slice(0, -'/Chart.yaml'.length);
+    atHead.set(dir, c.headSha ?? null);
+    atBase.set(dir, c.baseSha ?? null);
   }
   // a path's chart is its outermost candidate folder with a Chart.yaml: look up the folders the diff cannot answer
-  const sides = (c: FileChange): [Map<string, string | null>, string][] => [
-    [c.status === 'D' ? atBase : atHead, c.path],
-    ...(c.previousPath ? [[atBase, c.previousPath] as [Map<string, string | null>, string]] : []),
-  ];
   const unknown = new Set<string>();
   for (const c of changes) {
-    for (const [side, file] of sides(c)) {
-      for (const dir of candidateRoots(file, chartDirs)) {
-        const sha = side.get(dir);
-        if (sha) break;
-        if (sha === undefined) unknown.add(dir);
-      }
+    const side = c.status === 'D' ? atBase : atHead;
+    for (const dir of candidateRoots(c.path, chartDirs)) {
+      const sha = side.get(dir);
+      if (sha) break;
+      if (sha === undefined) unknown.add(dir);
     }
   }
-  if (unknown.size) {
+  // One round trip: the Chart.yaml blobs the diff names, with the few unknown folders asked by path. Many unknown
+  // folders are looked up level by level first (see lookupPaths), which reads the big folders once.
+  const texts = new Map<string, string>();
+  // decoded (and handed to onText, which may parse them) while git is still sending the others
+  const keep = (sha: string, data: Buffer) => {
+    if (texts.has(sha)) return;
+    const text = data.toString('utf8');
+    texts.set(sha, text);
+    onText?.(text);
+  };
+  const shas = new Set<string>();
+  for (const side of [atHead, atBase]) for (const sha of side.values()) if (sha) shas.add(sha);
+  const byPath = unknown.size <= DIRECT_LOOKUPS ? [...unknown] : [];
+  if (byPath.length === 0 && unknown.size) {
     const found = await chartYamlBlobs(objects, head, unknown);
     for (const dir of unknown) {
       const sha = found.get(dir) ?? null;
-      if (!atHead.has(dir)) atHead.set(dir, sha);
-      if (!atBase.has(dir)) atBase.set(dir, sha);
+      atHead.set(dir, sha);
+      atBase.set(dir, sha);
+      if (sha) shas.add(sha);
     }
   }
-  const rootAt = (side: Map<string, string | null>, file: string) => candidateRoots(file, chartDirs).find((dir) => side.get(dir));
+  const wanted = [...shas];
+  await objects.each('contents', [...wanted, ...byPath.map((dir) => `${head}:${dir}/Chart.yaml`)], (i, object) => {
+    const blob = object?.type === 'blob' ? object : undefined;
+    if (i < wanted.length) {
+      if (blob?.data) keep(wanted[i]!, blob.data);
+      return;
+    }
+    // not in the diff: the same at base and head
+    const dir = byPath[i - wanted.length]!;
+    if (blob?.data) keep(blob.sha, blob.data);
+    atHead.set(dir, blob?.sha ?? null);
+    atBase.set(dir, blob?.sha ?? null);
+  });
 
   const charts = new Map<string, TouchedChart & { headSha?: string; baseSha?: string }>();
-  const touch = (path: string, file: string, change: FileChange) => {
-    let chart = charts.get(path);
-    if (!chart) {
-      chart = { path, headSha: atHead.get(path) ?? undefined, baseSha: atBase.get(path) ?? undefined, changedFiles: new Set(), contentChanged: false };
-      charts.set(path, chart);
-    }
-    chart.changedFiles.add(file);
-    if (!(change.status === 'R' && change.similarity === 100)) chart.contentChanged = true;
-    return chart;
-  };
   for (const c of changes) {
-    const root = rootAt(c.status === 'D' ? atBase : atHead, c.path);
-    const previousRoot = c.previousPath ? rootAt(atBase, c.previousPath) : undefined;
-    if (root) {
-      const chart = touch(root, c.path, c);
-      if (c.status === 'R' && previousRoot && previousRoot !== root && c.previousPath === `${previousRoot}/Chart.yaml` && c.path === `${root}/Chart.yaml`) {
-        chart.renamedFrom = previousRoot;
-      }
+    const side = c.status === 'D' ? atBase : atHead;
+    const root = candidateRoots(c.path, chartDirs).find((dir) => side.get(dir));
+    if (!root) continue;
+    let chart = charts.get(root);
+    if (!chart) {
+      chart = { path: root, headSha: atHead.get(root) ?? undefined, baseSha: atBase.get(root) ?? undefined, changedFiles: new Set(), added: new Map(), deleted: new Map(), modified: false };
+      charts.set(root, chart);
     }
-    // a file moved between charts changes both; a copy (C) leaves its source untouched
-    if (previousRoot && previousRoot !== root && c.status === 'R') touch(previousRoot, c.path, c);
+    chart.changedFiles.add(c.path);
+    const relative = c.path.slice(root.length + 1);
+    if (c.status === 'A') chart.added.set(relative, c.headSha ?? '');
+    else if (c.status === 'D') chart.deleted.set(relative, c.baseSha ?? '');
+    else chart.modified = true;
   }
 
-  const list = [...charts.values()];
-  const texts = await readTexts(
-    objects,
-    list.flatMap((c) => [c.headSha, c.baseSha].filter((sha): sha is string => sha !== undefined)),
-  );
-  return list.map(({ headSha, baseSha, ...chart }) => ({
+  const text = (sha: string | undefined) => (sha === undefined ? undefined : (texts.get(sha) ?? ''));
+  return [...charts.values()].map(({ headSha, baseSha, ...chart }) => ({
     ...chart,
-    ...(headSha ? { headYaml: texts.get(headSha) } : {}),
-    ...(baseSha ? { baseYaml: texts.get(baseSha) } : {}),
+    ...(headSha ? { headYaml: text(headSha) } : {}),
+    ...(baseSha ? { baseYaml: text(baseSha) } : {}),
   }));
 }
 

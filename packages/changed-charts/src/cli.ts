@@ -20,6 +20,8 @@ Options:
   --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
   --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
   --cwd <dir>            a folder inside the repository (default: the current folder)
+  --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
+                         later run read only the chart folders that changed; entries are keyed by tree id)
   --json                 print {"base","head","baseSource","charts":[...],"errors":[...]} on stdout
   -h, --help             show this help
 
@@ -38,6 +40,7 @@ const OPTIONS = {
   'target-branch': { type: 'string' },
   'tag-template': { type: 'string' },
   cwd: { type: 'string' },
+  'no-cache': { type: 'boolean' },
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -56,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     ignore: values.ignore,
     targetBranch: values['target-branch'],
     tagTemplate: values['tag-template'],
+    cache: !values['no-cache'],
     logger: log,
   });
   process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatChangedChartsTable(result));

@@ -1,8 +1,10 @@
+import { posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isReleaseError, ReleaseError, silentLogger } from '@chart-release/core';
 import { parseChartYaml, type ChartMetadata } from './chart-yaml.ts';
 import { groupByChart, normalizeChartDirs, readChartYamls, type TouchedChart } from './chart-roots.ts';
-import { findDependents, indexDependencies, resolveFileDependency } from './dependents.ts';
+import { findDependents, indexDependencies, resolveFileDependency, type DependencyIndex } from './dependents.ts';
+import { chartIndexFile } from './chart-index.ts';
 import { GitReader } from './git.ts';
 import { createIgnoreMatcher } from './ignore.ts';
 import { parseRawDiff } from './name-status.ts';
@@ -16,15 +18,17 @@ export const DEFAULT_TAG_TEMPLATE = '{name}-v{version}';
 
 /**
  * Which charts the range base..head changed, and why: added, modified, deleted and renamed charts, the charts that
- * depend on them, and every problem (invalid Chart.yaml, version not bumped) at once in `errors`. Reads only the
- * Chart.yaml files of touched charts and of candidate dependents, never the whole repository.
+ * depend on them, and every problem (invalid Chart.yaml, version not bumped) at once in `errors`. Reads the files of
+ * no chart but the Chart.yaml of touched charts, and of the charts whose folder changed since the dependency index
+ * was last written (every chart on a first run, see `walkChartYamls`).
  */
 export async function detectChangedCharts(options: DetectOptions): Promise<ChangedChartsResult> {
   const git = new GitReader(options.cwd);
   try {
     return await detect(git, options);
   } finally {
-    await git.close();
+    // the answer does not wait for cat-file to exit
+    void git.close();
   }
 }
 
@@ -36,7 +40,14 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   const diff = (base: string, head: string) => git.diffRaw(base, head, chartDirs.includes('.') ? [] : chartDirs);
   // with both revisions given, the diff runs while they are being resolved
   const early = options.base && options.head ? diff(options.base, options.head) : undefined;
-  const earlyIndex = options.base && options.head ? indexDependencies(git, options.head, chartDirs) : undefined;
+  const indexFile = options.cache === false ? Promise.resolve(undefined) : chartIndexFile(options.cwd, options.env ?? process.env);
+  const buildIndex = async (rev: string) => {
+    const file = await indexFile;
+    const { index, stats } = await indexDependencies(git.objects, rev, chartDirs, file, git.walker);
+    phase(`dependency index: ${stats.read} folders read from git, ${stats.reused} from ${file ?? 'no index file'}`);
+    return index;
+  };
+  const earlyIndex = options.base && options.head ? buildIndex(options.head) : undefined;
   // a bad revision is reported by resolveRange below
   early?.catch(() => {});
   earlyIndex?.catch(() => {});
@@ -51,19 +62,30 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   for (const note of range.notes) log.info(note);
   log.info(`comparing ${base.slice(0, 12)}..${head.slice(0, 12)} (base from ${range.baseSource}) in ${chartDirs.join(', ')}`);
 
-  // which Chart.yaml files declare dependencies: one git grep, run while the diff is read
-  const index = earlyIndex ?? indexDependencies(git, head, chartDirs);
+  // which charts declare dependencies: read while git computes the diff
+  const index = earlyIndex ?? buildIndex(head);
   index.catch(() => {}); // awaited below; failures surface there
   const ignored = createIgnoreMatcher(options.ignore ?? []);
   const allChanges = parseRawDiff(await (early ?? diff(base, head)));
   const changes = allChanges.filter((c) => !ignored(c.path));
   phase(`diff: ${changes.length} changed files count`);
-  const touched = await groupByChart(git.objects, changes, base, head, chartDirs, allChanges);
+  // Chart.yaml texts are parsed as they arrive; a text that does not parse is parsed again below, under its path
+  const preParsed = new Map<string, ChartMetadata>();
+  const parseEarly = (text: string) => {
+    try {
+      preParsed.set(text, parseChartYaml(text, 'Chart.yaml'));
+    } catch {
+      // reported by read() with the chart's path
+    }
+  };
+  const touched = await groupByChart(git.objects, changes, head, chartDirs, allChanges, parseEarly);
   phase(`${touched.length} chart folders touched`);
 
   const errors: ReleaseError[] = [];
   const read = (text: string | undefined, path: string, report: boolean): ChartMetadata | undefined => {
     if (text === undefined) return undefined;
+    const parsed = preParsed.get(text);
+    if (parsed) return parsed;
     try {
       return parseChartYaml(text, `${path}/Chart.yaml`);
     } catch (error) {
@@ -74,25 +96,29 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
     }
   };
   const parsed = touched.map((t) => ({ touched: t, head: read(t.headYaml, t.path, true), base: read(t.baseYaml, t.path, false) }));
-  const charts = pairRenames(parsed);
+  const charts = pairMoves(parsed);
   phase('Chart.yaml files read');
 
   // dependents of every chart that still exists at head
   const live = charts.filter((c) => c.status !== 'deleted').map((c) => ({ path: c.path, metadata: c.headMetadata! }));
-  const found = await findDependents(git, head, chartDirs, live, await index);
+  const found = findDependents(live, await index);
   errors.push(...found.errors);
   phase(`${found.dependents.size} dependents found`);
   const byPath = new Map(charts.map((c) => [c.path, c]));
   const newDependents = [...found.dependents.values()].filter((d) => !byPath.has(d.path));
+  // a dependent the diff did not touch has the same Chart.yaml at base; only one whose Chart.yaml changed in
+  // ignored-only ways (or appeared) is read at base
+  const yamlChanged = new Set(allChanges.filter((c) => c.path.endsWith('/Chart.yaml')).map((c) => c.path.slice(0, -'/Chart.yaml'.length)));
   const dependentBase = await readChartYamls(
     git.objects,
     base,
-    newDependents.map((d) => d.path),
+    newDependents.filter((d) => yamlChanged.has(d.path)).map((d) => d.path),
   );
   for (const d of newDependents) {
+    const changed = yamlChanged.has(d.path);
     const text = dependentBase.get(d.path);
-    const previous = read(text, d.path, false);
-    const chart: Working = { ...toChange(d.metadata, d.path, previous, text === undefined ? 'added' : 'modified', true), headMetadata: d.metadata };
+    const previous = changed ? read(text, d.path, false) : d.metadata;
+    const chart: Working = { ...toChange(d.metadata, d.path, previous, changed && text === undefined ? 'added' : 'modified', true), headMetadata: d.metadata };
     charts.push(chart);
     byPath.set(d.path, chart);
   }
@@ -103,11 +129,13 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
 
   // a chart folder that is gone (deleted, or moved away) breaks the file:// dependencies that still point at it
   const vacated = charts.flatMap((c) => (c.status === 'deleted' ? [{ path: c.path, name: c.name }] : c.status === 'renamed' && c.previousPath ? [{ path: c.previousPath, name: c.name }] : []));
-  if (vacated.length) errors.push(...(await brokenFileDependencies(git, head, chartDirs, vacated, parsed, await index)));
+  if (vacated.length) errors.push(...brokenFileDependencies(vacated, parsed, await index));
 
   const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   errors.push(...checkVersionBumps(result));
-  return { base, head, baseSource: range.baseSource, charts: result, errors: errors.map((e) => e.toJSON()) };
+  // a broken Chart.yaml can be met both as a touched chart and in the dependency search
+  const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
+  return { base, head, baseSource: range.baseSource, charts: result, errors: unique };
 }
 
 type Parsed = { touched: TouchedChart; head?: ChartMetadata; base?: ChartMetadata };
@@ -117,16 +145,9 @@ type Parsed = { touched: TouchedChart; head?: ChartMetadata; base?: ChartMetadat
  * or moved: `helm dependency build` would fail for it. Dependencies by name from a registry are unaffected (the
  * published versions stay).
  */
-async function brokenFileDependencies(
-  git: GitReader,
-  head: string,
-  chartDirs: string[],
-  vacated: { path: string; name: string }[],
-  parsed: Parsed[],
-  index: Awaited<ReturnType<typeof indexDependencies>>,
-): Promise<ReleaseError[]> {
+function brokenFileDependencies(vacated: { path: string; name: string }[], parsed: Parsed[], index: DependencyIndex): ReleaseError[] {
   const gone = vacated.map((v) => ({ path: v.path, metadata: parsed.find((p) => p.touched.path === v.path)?.base ?? ({ name: v.name } as ChartMetadata) }));
-  const { dependents } = await findDependents(git, head, chartDirs, gone, index);
+  const { dependents } = findDependents(gone, index);
   const errors: ReleaseError[] = [];
   for (const d of dependents.values()) {
     for (const dep of d.metadata.dependencies) {
@@ -163,18 +184,21 @@ function toChange(metadata: ChartMetadata, path: string, previous: ChartMetadata
 }
 
 /**
- * Turns touched folders into chart changes. A chart whose Chart.yaml git saw moved, or a deleted chart and an added
- * chart with the same `name`, become one `renamed` chart; a pure move of unchanged files is not released again.
+ * Turns touched folders into chart changes. A deleted chart and an added chart with the same `name` become one
+ * `renamed` chart (when several deleted charts carry the name, the one with the same Chart.yaml, else the same
+ * folder name). A move that added exactly the files it deleted, with the same contents, is not released again.
  */
-function pairRenames(parsed: Parsed[]): Working[] {
+function pairMoves(parsed: Parsed[]): Working[] {
   const deleted = parsed.filter((p) => p.touched.baseYaml !== undefined && p.touched.headYaml === undefined && p.base);
   const added = parsed.filter((p) => p.touched.headYaml !== undefined && p.touched.baseYaml === undefined && p.head);
   const pairs = new Map<Parsed, Parsed>();
   const taken = new Set<Parsed>();
   for (const a of added) {
+    const named = deleted.filter((d) => !taken.has(d) && d.base!.name === a.head!.name);
     const from =
-      deleted.find((d) => !taken.has(d) && d.touched.path === a.touched.renamedFrom) ??
-      deleted.find((d) => !taken.has(d) && d.base!.name === a.head!.name && deleted.filter((x) => x.base!.name === a.head!.name).length === 1);
+      named.length === 1
+        ? named[0]
+        : (named.find((d) => d.touched.baseYaml === a.touched.headYaml) ?? named.find((d) => posix.basename(d.touched.path) === posix.basename(a.touched.path)));
     if (from) {
       pairs.set(a, from);
       taken.add(from);
@@ -187,8 +211,7 @@ function pairRenames(parsed: Parsed[]): Working[] {
     const files = [...p.touched.changedFiles];
     const from = pairs.get(p);
     if (from) {
-      const contentChanged = p.touched.contentChanged || from.touched.contentChanged || from.base!.name !== p.head!.name;
-      const change = toChange(p.head!, p.touched.path, from.base, 'renamed', contentChanged);
+      const change = toChange(p.head!, p.touched.path, from.base, 'renamed', !isPureMove(from.touched, p.touched));
       change.previousPath = from.touched.path;
       change.changedFiles = [...new Set([...files, ...from.touched.changedFiles])].sort();
       out.push({ ...change, headMetadata: p.head });
@@ -204,4 +227,11 @@ function pairRenames(parsed: Parsed[]): Working[] {
     // otherwise the head Chart.yaml did not parse: its error is already in the list
   }
   return out;
+}
+
+/** Whether `to` holds exactly the files `from` lost, under the same relative paths and with the same contents. */
+function isPureMove(from: TouchedChart, to: TouchedChart): boolean {
+  if (from.modified || to.modified || from.added.size || to.deleted.size || from.deleted.size !== to.added.size) return false;
+  for (const [file, sha] of from.deleted) if (to.added.get(file) !== sha) return false;
+  return true;
 }

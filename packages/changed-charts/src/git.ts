@@ -1,5 +1,5 @@
 import { ReleaseError } from '@chart-release/core';
-import { execa } from 'execa';
+import { gitEnv, runGit } from './git-process.ts';
 import { ObjectReader } from './object-reader.ts';
 
 /**
@@ -9,38 +9,36 @@ import { ObjectReader } from './object-reader.ts';
 export class GitReader {
   readonly cwd: string;
   readonly objects: ObjectReader;
+  /** A second `cat-file` (started only when used), for reading every chart without holding up `objects`. */
+  readonly walker: ObjectReader;
+
+  /** One copy of the environment for every git process of this reader (copying process.env is not free). */
+  private readonly env = gitEnv();
 
   constructor(cwd: string) {
     this.cwd = cwd;
-    this.objects = new ObjectReader(cwd);
+    this.objects = new ObjectReader(cwd, this.env);
+    this.walker = new ObjectReader(cwd, this.env);
   }
 
-  /** Stops the shared `cat-file` process. */
-  close(): Promise<void> {
-    return this.objects.close();
+  /** Stops the `cat-file` processes. */
+  async close(): Promise<void> {
+    await Promise.all([this.objects.close(), this.walker.close()]);
   }
 
   /** Runs git and returns stdout; `allowed` lists exit codes that are answers rather than failures. */
   async run(args: string[], options: { input?: string; allowed?: number[] } = {}): Promise<{ stdout: string; exitCode: number }> {
-    const r = await execa('git', args, {
-      cwd: this.cwd,
-      reject: false,
-      stripFinalNewline: false,
-      input: options.input,
-      maxBuffer: 1024 * 1024 * 1024,
-      env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-    });
-    const exitCode = r.exitCode ?? -1;
-    if (exitCode !== 0 && !(options.allowed ?? []).includes(exitCode)) {
-      const stderr = String(r.stderr).trim();
+    const r = await runGit(this.cwd, args, options.input, this.env);
+    if (r.exitCode !== 0 && !(options.allowed ?? []).includes(r.exitCode)) {
+      const stderr = r.stderr.trim();
       if (/not a git repository/i.test(stderr)) {
         throw new ReleaseError('NOT_A_GIT_REPOSITORY', `${this.cwd} is not inside a git repository.`, { hint: 'run in a clone of the chart repository or pass --cwd.' });
       }
-      throw new ReleaseError('GIT_FAILED', `git ${args.slice(0, 3).join(' ')} failed (exit ${exitCode}): ${stderr || r.message}`, {
+      throw new ReleaseError('GIT_FAILED', `git ${args.slice(0, 3).join(' ')} failed (exit ${r.exitCode}): ${stderr}`, {
         hint: 'check that git is installed and the repository is readable.',
       });
     }
-    return { stdout: String(r.stdout), exitCode };
+    return { stdout: r.stdout, exitCode: r.exitCode };
   }
 
   /** The commit shas of several revisions in one round trip (undefined for the ones not in this repository). */
@@ -84,41 +82,14 @@ export class GitReader {
   }
 
   /**
-   * `git diff --raw -M -z base head -- paths`: what `--name-status -M` says, plus the blob ids of both sides. Merge
-   * commits need nothing special: it compares the two trees.
+   * `git diff --raw --no-renames -z base head -- paths`: every added, modified and deleted file with the blob ids
+   * of both sides. Without rename detection, which would cost a third of the diff's time on a big range: moved
+   * charts are paired from their Chart.yaml and blob ids instead (see `pairMoves`). Merge commits need nothing
+   * special: it compares the two trees.
    */
   async diffRaw(base: string, head: string, paths: string[]): Promise<string> {
     const pathspecs = paths.map((p) => `:(top,literal)${p}`);
-    return (await this.run(['diff', '--raw', '--no-abbrev', '-M', '-z', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--', ...pathspecs])).stdout;
-  }
-
-  /**
-   * The list-item and indented `name:` and `repository:` lines (dependency entries, and maintainers) of the files matching
-   * `pathspecs` at `rev`, as path -> values, from one `git grep`: enough to tell which Chart.yaml files may depend
-   * on a chart without reading them all.
-   */
-  async indentedNameLines(rev: string, pathspecs: string[]): Promise<Map<string, string[]>> {
-    // `  - name:`, `- name:` (a list at column 0) and `    repository:`, never the chart's own top-level `name:`.
-    // git matches fixed strings (several times faster than a regular expression over every line of every file);
-    // the exact shape is checked here.
-    const shape = /^([ \t]*-[ \t]+|[ \t]+)(name|repository):/;
-    // one thread: it runs beside the diff, which matters more
-    const r = await this.run(['grep', '--threads=1', '-z', '--full-name', '--no-color', '-I', '-F', '-e', 'name:', '-e', 'repository:', rev, '--', ...pathspecs], { allowed: [1] });
-    const out = new Map<string, string[]>();
-    for (const line of r.stdout.split('\n')) {
-      const nul = line.indexOf('\0');
-      if (nul === -1 || !shape.test(line.slice(nul + 1))) continue;
-      const path = line.slice(rev.length + 1, nul);
-      const value = line
-        .slice(nul + 1)
-        .replace(/^[\s-]*(name|repository):\s*/, '')
-        .replace(/\s+#.*$/, '')
-        .replace(/^["']|["']$/g, '')
-        .trim();
-      const list = out.get(path);
-      if (list) list.push(value);
-      else out.set(path, [value]);
-    }
-    return out;
+    return (await this.run(['diff', '--raw', '--no-abbrev', '--no-renames', '-z', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--', ...pathspecs])).stdout;
   }
 }
+

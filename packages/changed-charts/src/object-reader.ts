@@ -1,5 +1,7 @@
 import { ReleaseError } from '@chart-release/core';
-import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { gitEnv } from './git-process.ts';
 
 /** An object found in the repository: its id, type and (for `contents` questions) its bytes. */
 export interface GitObject {
@@ -8,7 +10,17 @@ export interface GitObject {
   data?: Buffer;
 }
 
-type Pending = { kind: 'info' | 'contents'; resolve: (answer: GitObject | undefined) => void; reject: (error: Error) => void };
+type Kind = 'info' | 'contents';
+/** One batch of questions: answers are handed to `visit` in order, then `resolve` runs. */
+type Pending = {
+  kind: Kind;
+  total: number;
+  next: number;
+  visit: (index: number, answer: GitObject | undefined) => void;
+  failed?: unknown;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+};
 
 /**
  * One long-lived `git cat-file --batch-command --buffer` process answering every "does `<rev>:<path>` exist, and
@@ -16,64 +28,67 @@ type Pending = { kind: 'info' | 'contents'; resolve: (answer: GitObject | undefi
  * (https://git-scm.com/docs/git-cat-file#_batch_output). Needs git 2.36 or later. Call `close()` when done.
  */
 export class ObjectReader {
-  private child?: ResultPromise<{ buffer: false; stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; reject: false }>;
+  private child?: ChildProcessByStdio<Writable, Readable, Readable>;
+  private exited?: Promise<void>;
   private readonly pending: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   private stderr = '';
   private readonly cwd: string;
+  private readonly env: NodeJS.ProcessEnv;
 
-  constructor(cwd: string) {
+  constructor(cwd: string, env: NodeJS.ProcessEnv = gitEnv()) {
     this.cwd = cwd;
+    this.env = env;
   }
 
   /** Ids and types of many objects (`<rev>`, `<rev>^{commit}`, `<rev>:<path>`); undefined for missing ones. */
   info(names: readonly string[]): Promise<(GitObject | undefined)[]> {
-    return this.ask('info', names);
+    return this.collect('info', names);
   }
 
   /** Ids, types and bytes of many objects; undefined for missing ones. */
   contents(names: readonly string[]): Promise<(GitObject | undefined)[]> {
-    return this.ask('contents', names);
+    return this.collect('contents', names);
   }
 
-  private ask(kind: Pending['kind'], names: readonly string[]): Promise<(GitObject | undefined)[]> {
-    if (names.length === 0) return Promise.resolve([]);
+  /**
+   * Hands each answer to `visit` as it arrives, in the order of `names`, and keeps none of them: for reading many
+   * objects of which the caller keeps little. `data` is a view of the bytes read from git: copy what is kept.
+   */
+  each(kind: Kind, names: readonly string[], visit: (index: number, object: GitObject | undefined) => void): Promise<void> {
+    if (names.length === 0) return Promise.resolve();
     for (const name of names) if (/[\n\r]/.test(name)) throw new Error(`object name with a line break: ${JSON.stringify(name)}`);
     const child = this.start();
-    const answers = names.map(
-      () =>
-        new Promise<GitObject | undefined>((resolve, reject) => {
-          this.pending.push({ kind, resolve, reject });
-        }),
-    );
+    const done = new Promise<void>((resolve, reject) => this.pending.push({ kind, total: names.length, next: 0, visit, resolve, reject }));
     child.stdin.write(names.map((name) => `${kind} ${name}\n`).join('') + 'flush\n');
-    return Promise.all(answers);
+    return done;
+  }
+
+  private async collect(kind: Kind, names: readonly string[]): Promise<(GitObject | undefined)[]> {
+    const out = new Array<GitObject | undefined>(names.length);
+    await this.each(kind, names, (i, object) => (out[i] = object));
+    return out;
   }
 
   private start() {
     if (this.child) return this.child;
-    const child = execa('git', ['cat-file', '--batch-command', '--buffer'], {
-      cwd: this.cwd,
-      buffer: false,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      reject: false,
-      env: { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' },
-    });
+    const child = spawn('git', ['cat-file', '--batch-command', '--buffer'], { cwd: this.cwd, env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();
     });
     child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     child.stdin.on('error', () => {}); // reported through the exit below
-    void child.then((result) => {
-      const message = /not a git repository/i.test(this.stderr)
-        ? new ReleaseError('NOT_A_GIT_REPOSITORY', `${this.cwd} is not inside a git repository.`, { hint: 'run in a clone of the chart repository or pass --cwd.' })
-        : new ReleaseError('GIT_FAILED', `git cat-file exited (${result.exitCode ?? result.signal}): ${this.stderr.trim() || result.message}`, {
-            hint: 'git 2.36 or later is needed (cat-file --batch-command).',
-          });
-      for (const p of this.pending.splice(0)) p.reject(message);
+    this.exited = new Promise((resolve) => {
+      const fail = (why: string) => {
+        const message = /not a git repository/i.test(this.stderr)
+          ? new ReleaseError('NOT_A_GIT_REPOSITORY', `${this.cwd} is not inside a git repository.`, { hint: 'run in a clone of the chart repository or pass --cwd.' })
+          : new ReleaseError('GIT_FAILED', `git cat-file ${why}: ${this.stderr.trim()}`, { hint: 'git 2.36 or later is needed (cat-file --batch-command).' });
+        for (const p of this.pending.splice(0)) p.reject(message);
+        resolve();
+      };
+      child.on('error', (error) => fail(`cannot run: ${error.message}`));
+      child.on('close', (code, signal) => fail(`exited (${code ?? signal})`));
     });
     this.child = child;
     return child;
@@ -84,26 +99,35 @@ export class ObjectReader {
     while (this.pending.length) {
       const eol = this.buffer.indexOf(10);
       if (eol === -1) return;
-      const header = this.buffer.subarray(0, eol).toString();
+      const batch = this.pending[0]!;
+      const header = this.buffer.toString('latin1', 0, eol);
       const m = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(header);
-      const next = this.pending[0]!;
+      let answer: GitObject | undefined;
       if (!m) {
         this.buffer = this.buffer.subarray(eol + 1);
-        this.pending.shift();
-        next.resolve(undefined);
-        continue;
-      }
-      const object: GitObject = { sha: m[1]!, type: m[2]! };
-      if (next.kind === 'contents') {
+      } else if (batch.kind === 'contents') {
         const size = Number(m[3]);
         if (this.buffer.length < eol + 1 + size + 1) return;
-        object.data = this.buffer.subarray(eol + 1, eol + 1 + size);
+        answer = { sha: m[1]!, type: m[2]!, data: this.buffer.subarray(eol + 1, eol + 1 + size) };
         this.buffer = this.buffer.subarray(eol + 1 + size + 1);
       } else {
+        answer = { sha: m[1]!, type: m[2]! };
         this.buffer = this.buffer.subarray(eol + 1);
       }
-      this.pending.shift();
-      next.resolve(object);
+      const index = batch.next++;
+      if (batch.failed === undefined) {
+        try {
+          batch.visit(index, answer);
+        } catch (error) {
+          // the batch's remaining answers still have to be read off the stream
+          batch.failed = error;
+        }
+      }
+      if (batch.next === batch.total) {
+        this.pending.shift();
+        if (batch.failed === undefined) batch.resolve();
+        else batch.reject(batch.failed);
+      }
     }
   }
 
@@ -111,7 +135,7 @@ export class ObjectReader {
   async close(): Promise<void> {
     if (!this.child) return;
     this.child.stdin.end();
-    await this.child;
+    await this.exited;
     this.child = undefined;
   }
 }

@@ -10,7 +10,7 @@ export interface TreeEntry {
  * Parses a git tree object, entries of `<mode> <name>\0<binary id>`
  * (https://git-scm.com/book/en/v2/Git-Internals-Git-Objects), calling `visit` for each.
  */
-export function readTree(data: Buffer, hashBytes: number, visit: (name: string, entry: () => TreeEntry) => void): void {
+export function readTree(data: Buffer, hashBytes: number, visit: (name: string, entry: () => TreeEntry, isFolder: boolean) => void): void {
   let pos = 0;
   while (pos < data.length) {
     const space = data.indexOf(32, pos);
@@ -18,10 +18,12 @@ export function readTree(data: Buffer, hashBytes: number, visit: (name: string, 
     const start = pos;
     pos = nul + 1 + hashBytes;
     // the id and type are decoded only for the entries the caller wants
-    visit(data.toString('utf8', space + 1, nul), () => {
-      const mode = data.toString('latin1', start, space);
-      return { sha: data.toString('hex', nul + 1, nul + 1 + hashBytes), type: mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob' };
-    });
+    const mode = data.toString('latin1', start, space);
+    visit(
+      data.toString('utf8', space + 1, nul),
+      () => ({ sha: data.toString('hex', nul + 1, nul + 1 + hashBytes), type: mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob' }),
+      mode === '40000',
+    );
   }
 }
 

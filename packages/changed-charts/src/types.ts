@@ -51,6 +51,11 @@ export interface DetectOptions {
   tagTemplate?: string;
   /** Environment to read GITHUB_EVENT_PATH from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Keep the index of which charts declare dependencies in `<git dir>/chart-release/chart-index.json`, so a later
+   * run reads only the chart folders that changed since (default true). Entries are keyed by tree id: never stale.
+   */
+  cache?: boolean;
   /** Where to say which base was chosen and why (default: silent). */
   logger?: Logger;
 }

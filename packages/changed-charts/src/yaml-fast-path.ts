@@ -7,42 +7,63 @@
  */
 export function readPlainYaml(content: string): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
-  const lines = content.split('\n');
+  const lines = (content.includes('\r') ? content.replace(/\r\n/g, '\n') : content).split('\n');
   let i = 0;
-  const meaningful = (line: string) => line.trim() !== '' && !/^\s*#/.test(line);
   while (i < lines.length) {
-    const line = lines[i++]!.replace(/\r$/, '');
+    const line = lines[i++]!;
     if (!meaningful(line)) continue;
-    const top = /^([A-Za-z_][\w.-]*):(?:[ ]+(.*))?$/.exec(line);
-    if (!top || top[1]! in out) return undefined;
+    const top = TOP_KEY.exec(line);
+    if (!top || Object.hasOwn(out, top[1]!)) return undefined;
     const key = top[1]!;
-    if (top[2] !== undefined && stripComment(top[2]) !== '') {
-      const value = stripComment(top[2]).startsWith('[') ? flowList(stripComment(top[2])) : scalar(top[2]);
+    const rest = top[2] === undefined ? '' : stripComment(top[2]);
+    if (rest !== '') {
+      const value = rest.charCodeAt(0) === 91 /* [ */ ? flowList(rest) : scalar(top[2]!);
       if (value === undefined) return undefined;
       out[key] = value;
       continue;
     }
     // a block below: collect its indented lines
     const block: string[] = [];
-    while (i < lines.length && (!meaningful(lines[i]!) || /^[ -]/.test(lines[i]!))) {
-      const l = lines[i++]!.replace(/\r$/, '');
-      if (meaningful(l)) block.push(l);
+    while (i < lines.length) {
+      const l = lines[i]!;
+      const first = l.charCodeAt(0);
+      const isMeaningful = meaningful(l);
+      if (isMeaningful && first !== 32 /* space */ && first !== 45 /* - */) break;
+      i++;
+      if (isMeaningful) block.push(l);
     }
     if (block.length === 0) return undefined; // `key:` alone is null
-    const nested = block[0]!.trimStart().startsWith('- ') || block[0]!.trim() === '-' ? list(block) : map(block);
+    const head = block[0]!.trimStart();
+    const nested = head.startsWith('- ') || head === '-' ? list(block) : map(block);
     if (nested === undefined) return undefined;
     out[key] = nested;
   }
   return out;
 }
 
+const TOP_KEY = /^([A-Za-z_][\w.-]*):(?:[ ]+(.*))?$/;
+
+/** Not blank and not a comment line. */
+function meaningful(line: string): boolean {
+  for (let k = 0; k < line.length; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 32 || c === 9) continue;
+    return c !== 35; /* # */
+  }
+  return false;
+}
+
 function stripComment(text: string): string {
-  const hash = text.search(/\s#/);
-  return (hash === -1 ? text : text.slice(0, hash)).trim();
+  if (!text.includes('#')) return text.trim();
+  const at = text.search(/\s#/);
+  return (at === -1 ? text : text.slice(0, at)).trim();
 }
 
 // YAML 1.2 core schema: plain scalars that are not strings (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
 const NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+const MAYBE_NOT_A_STRING = /^[^A-Za-z]|^[nNtTfF]/;
+const NOT_PLAIN = /^[[\]{}&*!|>%@`,#]|^[-?:](?:\s|$)|: |:$|\t/;
 
 function scalar(raw: string): string | undefined {
   const text = raw.trim();
@@ -55,10 +76,11 @@ function scalar(raw: string): string | undefined {
     return m ? m[1]!.replace(/''/g, "'") : undefined;
   }
   const value = stripComment(text);
-  if (value === '' || NOT_A_STRING.test(value)) return undefined;
-  // indicator characters that start something other than a plain scalar
-  if (/^[[\]{}&*!|>%@`,#]/.test(value) || /^[-?:](\s|$)/.test(value)) return undefined;
-  if (/: |:$|\t/.test(value)) return undefined;
+  if (value === '') return undefined;
+  // a number, boolean or null starts with one of these; other letters start a string
+  if (MAYBE_NOT_A_STRING.test(value) && NOT_A_STRING.test(value)) return undefined;
+  // indicator characters that start something other than a plain scalar, or a `: ` that makes a mapping
+  if (NOT_PLAIN.test(value)) return undefined;
   return value;
 }
 

@@ -1,4 +1,7 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '@chart-release/core';
 import { GitRepo } from '@chart-release/testkit';
 import { detectChangedCharts, type ChangedChartsResult } from '@chart-release/changed-charts';
 import { addChart, pushEvent, setVersion, threeChartRepo } from './fixtures.ts';
@@ -187,6 +190,94 @@ describe('detectChangedCharts on a real repository', () => {
     const result = await detectChangedCharts({ cwd: repo.dir, base, head, env: {} });
     expect(byName(result).portal).toMatchObject({ path: 'charts/team/portal', triggeredBy: ['lib'], changedFiles: [] });
     expect(byName(result).api).toMatchObject({ triggeredBy: ['lib'] });
+  });
+
+  it('finds a dependent whose dependencies are written in YAML flow style', async () => {
+    const { repo } = await setup();
+    await repo.write('charts/edge/Chart.yaml', 'apiVersion: v2\nname: edge\nversion: 0.1.0\ndependencies: [{name: web, version: "1.x", repository: "file://../web"}]\n');
+    const base = await repo.commit('edge');
+    await repo.write('charts/web/values.yaml', 'replicaCount: 3\n');
+    await setVersion(repo, 'charts/web', '1.0.1');
+    const head = await repo.commit('web 1.0.1');
+    const result = await detectChangedCharts({ cwd: repo.dir, base, head, env: {} });
+    expect(byName(result).edge).toMatchObject({ triggeredBy: ['web'], changedFiles: [], previousVersion: '0.1.0' });
+  });
+
+  it('keeps a dependency index in the git folder: a later run reads only what changed, and sees changed dependencies', async () => {
+    const { repo, first } = await setup();
+    const logger = memoryLogger();
+    const debug = logger.lines;
+    const indexLine = () => debug.find((l) => l.startsWith('debug: dependency index'))!.replace(/^debug: /, '');
+    await repo.write('charts/lib/templates/_helpers.tpl', '{{- define "lib.y" -}}y{{- end -}}\n');
+    await setVersion(repo, 'charts/lib', '1.0.1');
+    await setVersion(repo, 'charts/api', '2.0.1');
+    const second = await repo.commit('lib 1.0.1');
+
+    const cold = await detectChangedCharts({ cwd: repo.dir, base: first, head: second, env: {}, logger });
+    expect(indexLine()).toMatch(/^dependency index: [1-9]\d* folders read from git, 0 from .*chart-release\/chart-index\.json/);
+    expect(await repo.git('status', '--porcelain')).toBe('');
+
+    debug.length = 0;
+    const warm = await detectChangedCharts({ cwd: repo.dir, base: first, head: second, env: {}, logger });
+    expect(indexLine()).toMatch(/^dependency index: 0 folders read from git, 1 from /);
+    expect(warm).toEqual(cold);
+
+    // web starts depending on lib: only the changed folders are read again, and the new dependent is found
+    await repo.write('charts/web/Chart.yaml', (await repo.read('charts/web/Chart.yaml')).replace('version: 1.0.0', 'version: 1.1.0') + 'dependencies:\n  - name: lib\n    version: 1.x.x\n    repository: file://../lib\n');
+    await repo.write('charts/lib/values.yaml', 'x: 1\n');
+    await setVersion(repo, 'charts/lib', '1.0.2');
+    await setVersion(repo, 'charts/api', '2.0.2');
+    const third = await repo.commit('web uses lib');
+    debug.length = 0;
+    const later = await detectChangedCharts({ cwd: repo.dir, base: second, head: third, env: {}, logger });
+    expect(indexLine()).toMatch(/^dependency index: 4 folders read from git, 0 from /);
+    expect(byName(later).web).toMatchObject({ triggeredBy: ['lib'], version: '1.1.0' });
+    expect(byName(later).api).toMatchObject({ triggeredBy: ['lib'] });
+    const fresh = await detectChangedCharts({ cwd: repo.dir, base: second, head: third, env: {}, cache: false });
+    expect(later).toEqual(fresh);
+  });
+
+  it('ignores a damaged dependency index and rewrites it; cache: false neither reads nor writes it', async () => {
+    const { repo, first } = await setup();
+    await setVersion(repo, 'charts/lib', '1.0.1');
+    await setVersion(repo, 'charts/api', '2.0.1');
+    const head = await repo.commit('bump');
+    const indexFile = join(repo.dir, '.git', 'chart-release', 'chart-index.json');
+    await mkdir(dirname(indexFile), { recursive: true });
+    await writeFile(indexFile, '{"format":"chart-release/chart-index@1","roots":{"charts":{"tree":');
+    const expected = await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, cache: false });
+    expect(await readFile(indexFile, 'utf8')).toMatch(/"tree":$/);
+    expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {} })).toEqual(expected);
+    expect(JSON.parse(await readFile(indexFile, 'utf8'))).toMatchObject({ format: 'chart-release/chart-index@1', roots: { charts: { dependencies: { 'charts/api': expect.stringContaining('file://../lib') } } } });
+    // an index whose texts lie is still keyed by tree id: a tree it does not know is read from git
+    await writeFile(indexFile, JSON.stringify({ format: 'chart-release/chart-index@1', roots: { charts: { tree: '0'.repeat(40), dependencies: {} } } }));
+    expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {} })).toEqual(expected);
+  });
+
+  it('reports a chart moved to a folder under another name as deleted and added', async () => {
+    const { repo, first } = await setup();
+    await repo.git('mv', 'charts/web', 'charts/site');
+    await repo.write('charts/site/Chart.yaml', (await repo.read('charts/site/Chart.yaml')).replace('name: web', 'name: site'));
+    const head = await repo.commit('web becomes site');
+    const result = await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {} });
+    expect(result.charts.map((c) => [c.name, c.status, c.release])).toEqual([
+      ['site', 'added', true],
+      ['web', 'deleted', false],
+    ]);
+  });
+
+  it('pairs a moved chart with the right one of two deleted charts of the same name', async () => {
+    const { repo } = await setup();
+    await addChart(repo, 'apps/a/web', { name: 'web', version: '3.0.0', values: { a: 1 } });
+    const base = await repo.commit('a second web');
+    await repo.git('mv', 'apps/a', 'apps/b');
+    await repo.remove('charts/web');
+    const head = await repo.commit('move one web, drop the other');
+    const result = await detectChangedCharts({ cwd: repo.dir, base, head, chartDirs: ['charts', 'apps'], env: {} });
+    expect(result.charts.map((c) => [c.path, c.status, c.previousPath, c.release])).toEqual([
+      ['apps/b/web', 'renamed', 'apps/a/web', false],
+      ['charts/web', 'deleted', undefined, false],
+    ]);
   });
 
   it('lists every chart whose version was not bumped, at once', async () => {

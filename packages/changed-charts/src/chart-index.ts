@@ -1,0 +1,250 @@
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { ObjectReader } from './object-reader.ts';
+import { readTree } from './tree-walk.ts';
+
+/**
+ * What the index remembers of one folder at a given tree id: a chart (with its Chart.yaml text when that mentions
+ * `dependencies`), or a folder of charts with its sub-folders. Keyed by tree id, an entry can never go stale: a
+ * folder whose content changed has another tree id.
+ */
+type Entry = { tree: string; chart: true; text?: string } | { tree: string; chart: false; folders: [name: string, tree: string][] };
+
+/**
+ * On disk, two files. The small one says, for each chart dir, its tree id and the Chart.yaml of its charts with
+ * dependencies: enough when no chart dir changed. The folders file holds every folder, `[tree, text?]` for a chart and
+ * `[tree, [[name, tree], ...]]` for a folder of charts: read only when a chart dir changed.
+ */
+type StoredIndex = { format: typeof FORMAT; roots: Record<string, { tree: string; dependencies: Record<string, string> }> };
+type StoredFolders = { format: typeof FORMAT; folders: Record<string, [string] | [string, string] | [string, [string, string][]]> };
+const FORMAT = 'chart-release/chart-index@1';
+
+/** How a walk went: how many folders git was asked about, how many came from the index file. */
+export interface WalkStats {
+  read: number;
+  reused: number;
+}
+
+const DEPENDENCIES = 'dependencies';
+/**
+ * The walk asks in slices, two in flight: git always has the next one to answer, and the questions of a caller in a
+ * hurry (the diff's Chart.yaml files) wait for two slices at most.
+ */
+const SLICE = 256;
+
+async function inSlices<T>(items: T[], ask: (slice: T[]) => Promise<void>): Promise<void> {
+  let ahead: Promise<void> | undefined;
+  for (let start = 0; start < items.length; start += SLICE) {
+    const current = ask(items.slice(start, start + SLICE));
+    current.catch(() => {}); // awaited below; a failure surfaces there
+    if (ahead) await ahead;
+    ahead = current;
+  }
+  await ahead;
+}
+
+/**
+ * Visits the Chart.yaml of every chart at `rev` that mentions `dependencies`: every folder below one of
+ * `chartDirs` holding a Chart.yaml, at any depth, without looking into a chart (its vendored subcharts are part of
+ * it). git is asked for `<folder tree>:Chart.yaml` of all folders of a depth at once, and lists only the folders
+ * that hold none; `walker` (default `objects`) is the `cat-file` that does it, best one of its own so that the
+ * caller's questions on `objects` wait for nothing. With an index file, folders whose tree id did not change since
+ * it was written are not read at all (nor is anything when no chart dir changed); the files are rewritten when
+ * anything was read.
+ */
+export async function walkChartYamls(
+  objects: ObjectReader,
+  rev: string,
+  chartDirs: string[],
+  visit: (folder: string, chartYaml: string) => void,
+  indexFile?: string,
+  walker: ObjectReader = objects,
+): Promise<WalkStats> {
+  const roots = chartDirs.map((dir) => (dir === '.' ? '' : dir));
+  const [rootTrees, stored] = await Promise.all([
+    objects.info(roots.map((dir) => (dir === '' ? `${rev}^{tree}` : `${rev}:${dir}`))),
+    indexFile ? loadIndex(indexFile) : undefined,
+  ]);
+  const stats: WalkStats = { read: 0, reused: 0 };
+
+  // no chart dir changed since the index was written: its charts with dependencies are all there is to know
+  if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === (rootTrees[i]?.type === 'tree' ? rootTrees[i]!.sha : undefined))) {
+    for (const dir of roots) {
+      for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) {
+        stats.reused++;
+        visit(path, text);
+      }
+    }
+    return stats;
+  }
+
+  const previous = indexFile ? await loadFolders(`${indexFile.slice(0, -'.json'.length)}-folders.json`) : undefined;
+  const next = new Map<string, Entry>();
+  let toCheck: { path: string; tree: string }[] = [];
+  let toList: { path: string; tree: string }[] = [];
+
+  const reuse = (path: string, entry: Entry) => {
+    next.set(path, entry);
+    stats.reused++;
+    if (entry.chart) {
+      if (entry.text !== undefined) visit(path, entry.text);
+    } else {
+      for (const [name, tree] of entry.folders) found(path ? `${path}/${name}` : name, tree, false);
+    }
+  };
+  const found = (path: string, tree: string, isChartDir: boolean) => {
+    const known = previous?.get(path);
+    if (known?.tree === tree && (known.chart === false || !isChartDir)) reuse(path, known);
+    else (isChartDir ? toList : toCheck).push({ path, tree });
+  };
+  roots.forEach((dir, i) => {
+    if (rootTrees[i]?.type === 'tree') found(dir, rootTrees[i]!.sha, true);
+  });
+
+  let hashBytes = 0;
+  while (toCheck.length || toList.length) {
+    // which folders are charts; the others are listed below
+    const checking = toCheck;
+    toCheck = [];
+    await inSlices(checking, (slice) => {
+      stats.read += slice.length;
+      return walker.each(
+        'contents',
+        slice.map((f) => `${f.tree}:Chart.yaml`),
+        (i, object) => {
+          const folder = slice[i]!;
+          if (object?.type !== 'blob' || !object.data) {
+            toList.push(folder);
+            return;
+          }
+          if (!object.data.includes(DEPENDENCIES)) {
+            next.set(folder.path, { tree: folder.tree, chart: true });
+            return;
+          }
+          const text = object.data.toString('utf8');
+          next.set(folder.path, { tree: folder.tree, chart: true, text });
+          visit(folder.path, text);
+        },
+      );
+    });
+    // the sub-folders of the folders that are not charts
+    const listing = toList;
+    toList = [];
+    const children: { path: string; tree: string }[] = [];
+    await inSlices(listing, (slice) => {
+      stats.read += slice.length;
+      return walker.each(
+        'contents',
+        slice.map((f) => f.tree),
+        (i, object) => {
+          if (object?.type !== 'tree' || !object.data) return;
+          hashBytes ||= object.sha.length / 2;
+          const folder = slice[i]!;
+          const folders: [string, string][] = [];
+          readTree(object.data, hashBytes, (name, entry, isFolder) => {
+            if (isFolder) folders.push([name, entry().sha]);
+          });
+          next.set(folder.path, { tree: folder.tree, chart: false, folders });
+          for (const [name, tree] of folders) children.push({ path: folder.path ? `${folder.path}/${name}` : name, tree });
+        },
+      );
+    });
+    for (const child of children) found(child.path, child.tree, false);
+  }
+
+  if (indexFile) await save(indexFile, roots, next);
+  return stats;
+}
+
+async function readJson<T extends { format?: unknown }>(file: string): Promise<T | undefined> {
+  try {
+    const value = JSON.parse(await readFile(file, 'utf8')) as T;
+    return value?.format === FORMAT ? value : undefined;
+  } catch {
+    return undefined; // none yet, or unreadable: everything is read from git
+  }
+}
+
+async function loadIndex(file: string): Promise<StoredIndex | undefined> {
+  const stored = await readJson<StoredIndex>(file);
+  if (typeof stored?.roots !== 'object' || stored.roots === null) return undefined;
+  for (const root of Object.values(stored.roots)) {
+    if (typeof root?.tree !== 'string' || typeof root.dependencies !== 'object' || root.dependencies === null) return undefined;
+    if (!Object.values(root.dependencies).every((text) => typeof text === 'string')) return undefined;
+  }
+  return stored;
+}
+
+async function loadFolders(file: string): Promise<Map<string, Entry> | undefined> {
+  const stored = await readJson<StoredFolders>(file);
+  if (typeof stored?.folders !== 'object' || stored.folders === null) return undefined;
+  const out = new Map<string, Entry>();
+  for (const [path, value] of Object.entries(stored.folders)) {
+    if (!Array.isArray(value) || typeof value[0] !== 'string') return undefined;
+    const [tree, more] = value;
+    if (more === undefined) out.set(path, { tree, chart: true });
+    else if (typeof more === 'string') out.set(path, { tree, chart: true, text: more });
+    else if (Array.isArray(more) && more.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'string')) out.set(path, { tree, chart: false, folders: more });
+    else return undefined;
+  }
+  return out;
+}
+
+/** Writes both files, each replaced in one rename: a concurrent reader sees an old or a new file, never half of one. */
+async function save(file: string, roots: string[], entries: Map<string, Entry>): Promise<void> {
+  const folders: StoredFolders['folders'] = {};
+  const index: StoredIndex = { format: FORMAT, roots: {} };
+  for (const dir of roots) {
+    const root = entries.get(dir);
+    if (root) index.roots[dir] = { tree: root.tree, dependencies: {} };
+  }
+  for (const [path, e] of entries) {
+    folders[path] = e.chart ? (e.text === undefined ? [e.tree] : [e.tree, e.text]) : [e.tree, e.folders];
+    if (!e.chart || e.text === undefined) continue;
+    const dir = roots.find((r) => r === '' || path.startsWith(`${r}/`));
+    if (dir !== undefined) index.roots[dir]!.dependencies[path] = e.text;
+  }
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    // the folders first: an index naming trees whose folders are not written yet would only cost a re-read
+    await replace(`${file.slice(0, -'.json'.length)}-folders.json`, JSON.stringify({ format: FORMAT, folders } satisfies StoredFolders));
+    await replace(file, JSON.stringify(index));
+  } catch {
+    // a read-only clone still detects, only without the index
+  }
+}
+
+async function replace(file: string, content: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, content);
+  await rename(temporary, file);
+}
+
+/**
+ * The index file of the repository around `cwd`: `<git common dir>/chart-release/chart-index.json`, shared by the
+ * worktrees of one clone. Found from the file system (`.git` folder or `gitdir:` file, `commondir`, `GIT_DIR`)
+ * without running git; undefined when there is none (a bare repository).
+ */
+export async function chartIndexFile(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  let gitDir = env.GIT_DIR ? resolve(cwd, env.GIT_DIR) : undefined;
+  for (let dir = resolve(cwd); !gitDir; dir = dirname(dir)) {
+    const dotGit = join(dir, '.git');
+    const kind = await stat(dotGit).then(
+      (s) => (s.isDirectory() ? 'dir' : 'file'),
+      () => undefined,
+    );
+    if (kind === 'dir') gitDir = dotGit;
+    else if (kind === 'file') {
+      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotGit, 'utf8').catch(() => ''));
+      if (!pointer) return undefined;
+      gitDir = resolve(dir, pointer[1]!);
+    } else if (dirname(dir) === dir) return undefined;
+  }
+  const common = env.GIT_COMMON_DIR
+    ? resolve(cwd, env.GIT_COMMON_DIR)
+    : await readFile(join(gitDir, 'commondir'), 'utf8').then(
+        (text) => resolve(gitDir, text.trim()),
+        () => gitDir,
+      );
+  return join(common, 'chart-release', 'chart-index.json');
+}
