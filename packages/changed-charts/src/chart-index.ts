@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ObjectReader } from './object-reader.ts';
 import { readTree } from './tree-walk.ts';
@@ -214,10 +214,17 @@ async function save(file: string, roots: string[], entries: Map<string, Entry>):
   }
 }
 
+let saves = 0;
+
 async function replace(file: string, content: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, content);
-  await rename(temporary, file);
+  const temporary = `${file}.${process.pid}-${++saves}.tmp`;
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('changed-charts CLI', () => {
     const r = await cli(['--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Usage: changed-charts');
-    for (const flag of ['--base', '--head', '--chart-dir', '--ignore', '--target-branch', '--json']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--base', '--head', '--chart-dir', '--ignore', '--target-branch', '--no-cache', '--json']) expect(r.stdout).toContain(flag);
   });
 
   it('--json prints the stable result shape on stdout and the log on stderr', async () => {
@@ -71,6 +71,24 @@ describe('changed-charts CLI', () => {
     const outputs = parseOutputs(await readFile(outputFile, 'utf8'));
     expect(JSON.parse(outputs.charts!)).toEqual(['web']);
     expect(JSON.parse(outputs.matrix!)).toEqual({ include: [{ chart: 'web', path: 'charts/web', version: '1.0.1' }] });
+  });
+
+  it('writes the dependency index into the git folder, and not with --no-cache', async () => {
+    const fresh = await threeChartRepo();
+    try {
+      await setVersion(fresh.repo, 'charts/web', '1.0.1');
+      const head = await fresh.repo.commit('web 1.0.1');
+      const index = join(fresh.repo.dir, '.git', 'chart-release', 'chart-index.json');
+      const without = await cli(['--cwd', fresh.repo.dir, '--base', fresh.first, '--head', head, '--no-cache', '--json']);
+      expect(without.exitCode).toBe(0);
+      await expect(stat(index)).rejects.toMatchObject({ code: 'ENOENT' });
+      const withIndex = await cli(['--cwd', fresh.repo.dir, '--base', fresh.first, '--head', head, '--json']);
+      expect(JSON.parse(withIndex.stdout)).toEqual(JSON.parse(without.stdout));
+      expect(JSON.parse(await readFile(index, 'utf8')).roots.charts.dependencies).toHaveProperty('charts/api');
+      expect(await fresh.repo.git('status', '--porcelain')).toBe('');
+    } finally {
+      await fresh.repo.dispose();
+    }
   });
 
   it('exits 1 when a version was not bumped, with the error in the JSON and on stderr', async () => {
