@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ObjectReader } from './object-reader.ts';
 import { readTree } from './tree-walk.ts';
@@ -32,10 +33,10 @@ const DEPENDENCIES = 'dependencies';
  */
 const SLICE = 256;
 
-async function inSlices<T>(items: T[], ask: (slice: T[]) => Promise<void>): Promise<void> {
+async function inSlices<T>(items: T[], size: number, ask: (slice: T[]) => Promise<void>): Promise<void> {
   let ahead: Promise<void> | undefined;
-  for (let start = 0; start < items.length; start += SLICE) {
-    const current = ask(items.slice(start, start + SLICE));
+  for (let start = 0; start < items.length; start += size) {
+    const current = ask(items.slice(start, start + size));
     current.catch(() => {}); // awaited below; a failure surfaces there
     if (ahead) await ahead;
     ahead = current;
@@ -61,10 +62,9 @@ export async function walkChartYamls(
   walker: ObjectReader = objects,
 ): Promise<WalkStats> {
   const roots = chartDirs.map((dir) => (dir === '.' ? '' : dir));
-  const [rootTrees, stored] = await Promise.all([
-    objects.info(roots.map((dir) => (dir === '' ? `${rev}^{tree}` : `${rev}:${dir}`))),
-    indexFile ? loadIndex(indexFile) : undefined,
-  ]);
+  const stored = indexFile ? loadIndex(indexFile) : undefined;
+  // without an index every chart is read: the walker starts at once
+  const rootTrees = await (stored ? objects : walker).info(roots.map((dir) => (dir === '' ? `${rev}^{tree}` : `${rev}:${dir}`)));
   const stats: WalkStats = { read: 0, reused: 0 };
 
   // no chart dir changed since the index was written: its charts with dependencies are all there is to know
@@ -78,7 +78,7 @@ export async function walkChartYamls(
     return stats;
   }
 
-  const previous = indexFile ? await loadFolders(`${indexFile.slice(0, -'.json'.length)}-folders.json`) : undefined;
+  const previous = stored && indexFile ? loadFolders(`${indexFile.slice(0, -'.json'.length)}-folders.json`) : undefined;
   const next = new Map<string, Entry>();
   let toCheck: { path: string; tree: string }[] = [];
   let toList: { path: string; tree: string }[] = [];
@@ -101,12 +101,14 @@ export async function walkChartYamls(
     if (rootTrees[i]?.type === 'tree') found(dir, rootTrees[i]!.sha, true);
   });
 
+  // sharing the caller's cat-file, ask in slices; with one of its own, all at once
+  const sliceSize = walker === objects ? SLICE : Number.POSITIVE_INFINITY;
   let hashBytes = 0;
   while (toCheck.length || toList.length) {
     // which folders are charts; the others are listed below
     const checking = toCheck;
     toCheck = [];
-    await inSlices(checking, (slice) => {
+    await inSlices(checking, sliceSize, (slice) => {
       stats.read += slice.length;
       return walker.each(
         'contents',
@@ -131,7 +133,7 @@ export async function walkChartYamls(
     const listing = toList;
     toList = [];
     const children: { path: string; tree: string }[] = [];
-    await inSlices(listing, (slice) => {
+    await inSlices(listing, sliceSize, (slice) => {
       stats.read += slice.length;
       return walker.each(
         'contents',
@@ -156,17 +158,17 @@ export async function walkChartYamls(
   return stats;
 }
 
-async function readJson<T extends { format?: unknown }>(file: string): Promise<T | undefined> {
+function readJson<T extends { format?: unknown }>(file: string): T | undefined {
   try {
-    const value = JSON.parse(await readFile(file, 'utf8')) as T;
+    const value = JSON.parse(readFileSync(file, 'utf8')) as T;
     return value?.format === FORMAT ? value : undefined;
   } catch {
     return undefined; // none yet, or unreadable: everything is read from git
   }
 }
 
-async function loadIndex(file: string): Promise<StoredIndex | undefined> {
-  const stored = await readJson<StoredIndex>(file);
+function loadIndex(file: string): StoredIndex | undefined {
+  const stored = readJson<StoredIndex>(file);
   if (typeof stored?.roots !== 'object' || stored.roots === null) return undefined;
   for (const root of Object.values(stored.roots)) {
     if (typeof root?.tree !== 'string' || typeof root.dependencies !== 'object' || root.dependencies === null) return undefined;
@@ -175,8 +177,8 @@ async function loadIndex(file: string): Promise<StoredIndex | undefined> {
   return stored;
 }
 
-async function loadFolders(file: string): Promise<Map<string, Entry> | undefined> {
-  const stored = await readJson<StoredFolders>(file);
+function loadFolders(file: string): Map<string, Entry> | undefined {
+  const stored = readJson<StoredFolders>(file);
   if (typeof stored?.folders !== 'object' || stored.folders === null) return undefined;
   const out = new Map<string, Entry>();
   for (const [path, value] of Object.entries(stored.folders)) {
@@ -232,26 +234,27 @@ async function replace(file: string, content: string): Promise<void> {
  * worktrees of one clone. Found from the file system (`.git` folder or `gitdir:` file, `commondir`, `GIT_DIR`)
  * without running git; undefined when there is none (a bare repository).
  */
-export async function chartIndexFile(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export function chartIndexFile(cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  // synchronous: a few stat calls, and a cold run can start reading charts before the diff is under way
   let gitDir = env.GIT_DIR ? resolve(cwd, env.GIT_DIR) : undefined;
   for (let dir = resolve(cwd); !gitDir; dir = dirname(dir)) {
     const dotGit = join(dir, '.git');
-    const kind = await stat(dotGit).then(
-      (s) => (s.isDirectory() ? 'dir' : 'file'),
-      () => undefined,
-    );
-    if (kind === 'dir') gitDir = dotGit;
-    else if (kind === 'file') {
-      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotGit, 'utf8').catch(() => ''));
+    const kind = statSync(dotGit, { throwIfNoEntry: false });
+    if (kind?.isDirectory()) gitDir = dotGit;
+    else if (kind) {
+      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readText(dotGit) ?? '');
       if (!pointer) return undefined;
       gitDir = resolve(dir, pointer[1]!);
     } else if (dirname(dir) === dir) return undefined;
   }
-  const common = env.GIT_COMMON_DIR
-    ? resolve(cwd, env.GIT_COMMON_DIR)
-    : await readFile(join(gitDir, 'commondir'), 'utf8').then(
-        (text) => resolve(gitDir, text.trim()),
-        () => gitDir,
-      );
-  return join(common, 'chart-release', 'chart-index.json');
+  const commondir = env.GIT_COMMON_DIR ?? readText(join(gitDir, 'commondir'))?.trim();
+  return join(commondir ? resolve(gitDir, commondir) : gitDir, 'chart-release', 'chart-index.json');
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

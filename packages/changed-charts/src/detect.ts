@@ -40,11 +40,10 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   const diff = (base: string, head: string) => git.diffRaw(base, head, chartDirs.includes('.') ? [] : chartDirs);
   // with both revisions given, the diff runs while they are being resolved
   const early = options.base && options.head ? diff(options.base, options.head) : undefined;
-  const indexFile = options.cache === false ? Promise.resolve(undefined) : chartIndexFile(options.cwd, options.env ?? process.env);
+  const indexFile = options.cache === false ? undefined : chartIndexFile(options.cwd, options.env ?? process.env);
   const buildIndex = async (rev: string) => {
-    const file = await indexFile;
-    const { index, stats } = await indexDependencies(git.objects, rev, chartDirs, file, git.walker);
-    phase(`dependency index: ${stats.read} folders read from git, ${stats.reused} from ${file ?? 'no index file'}`);
+    const { index, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, git.walker);
+    phase(`dependency index: ${stats.read} folders read from git, ${stats.reused} from ${indexFile ?? 'no index file'}`);
     return index;
   };
   const earlyIndex = options.base && options.head ? buildIndex(options.head) : undefined;
