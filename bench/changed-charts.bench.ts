@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { detectChangedCharts } from '@chart-release/changed-charts';
+import { seededRandom } from '@chart-release/testkit';
 
 const { values } = parseArgs({
   options: {
@@ -33,16 +34,6 @@ const CONTROL_CHARTS = 500;
 const LIBS = 20;
 /** Commits touch charts among the first HOT ones, so both repositories get exactly the same history of changes. */
 const HOT = Math.min(CONTROL_CHARTS, CHARTS);
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run generates the same repository. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const name = (i: number) => (i < LIBS ? `lib-${String(i).padStart(2, '0')}` : `chart-${String(i).padStart(4, '0')}`);
 
@@ -70,7 +61,8 @@ function chartFiles(i: number, chartName: string): Record<string, string> {
 
 /** Writes the fast-import stream of the whole history to `out` (https://git-scm.com/docs/git-fast-import). */
 function* history(charts: number): Generator<string> {
-  const rand = random(42);
+  // deterministic, so every run generates the same repository
+  const rand = seededRandom(42);
   const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   const commit = (mark: number, message: string, body: string[]) =>
     `commit refs/heads/main\nmark :${mark}\ncommitter Bench <bench@example.com> ${1_700_000_000 + mark * 60} +0000\n${data(message)}${mark > 1 ? `from :${mark - 1}\n` : ''}${body.join('')}`;

@@ -31,8 +31,8 @@ export type Fault =
   | { kind: 'server-error'; status: number }
   | { kind: 'secondary-rate-limit'; status: number; retryAfter: number };
 
-/** Mulberry32: small, fast and the same sequence for the same seed on every machine. */
-function generator(seed: number): () => number {
+/** Mulberry32: small, fast and the same sequence for the same seed on every machine, so a fault pattern can be replayed. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -45,7 +45,7 @@ function generator(seed: number): () => number {
 
 export class FaultInjector {
   private options: FaultOptions = {};
-  private random: () => number = generator(1);
+  private random: () => number = seededRandom(1);
   private failuresLeft = 0;
   private limitsLeft = 0;
   private errorIndex = 0;
@@ -57,7 +57,7 @@ export class FaultInjector {
   /** Replaces the fault configuration (and restarts the random sequence and counters). */
   set(options: FaultOptions): void {
     this.options = { ...options };
-    this.random = generator(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
     this.failuresLeft = options.failNext ?? 0;
     this.limitsLeft = options.secondaryRateLimit?.next ?? 0;
     this.errorIndex = 0;

@@ -3,6 +3,7 @@ export type { GitHubEmulator, StartGitHubEmulatorOptions } from './emulator.ts';
 export type { RecordedRequest, SchemaViolation } from './api-handler.ts';
 export type { SchemaProblem } from './openapi.ts';
 export type { FaultOptions } from './faults.ts';
+export { seededRandom } from './faults.ts';
 export type { RateLimitOptions } from './rate-limit.ts';
 export type { EmulatorSeed, RepoSeed, CommitSeed, PullSeed, ReleaseSeed, AssetSeed, AttestationSeed } from './seed.ts';
 export type {

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { seededRandom } from '@chart-release/github-emulator';
 import { freePort } from './net.ts';
 
 /** A fault the proxy can inject instead of forwarding a request. */
@@ -45,18 +46,6 @@ export interface RunningFaultProxy {
   /** Changes the faults from now on (the generator keeps its state unless a new seed is given). */
   setFaults(faults: FaultSettings | undefined): void;
   stop(): Promise<void>;
-}
-
-/** mulberry32: a tiny deterministic generator, so a fault pattern can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
