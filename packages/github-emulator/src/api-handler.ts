@@ -62,7 +62,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 /** Serves one API request: match, authenticate, limit, inject faults, validate, route, validate the response. */
 export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext, req: IncomingMessage, raw: Buffer, id: number): Promise<ApiOutcome> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(req.url ?? '/', ctx.baseUrl);
+  const url = new URL(req.url ?? '/', ctx.webUrl);
   const record: RecordedRequest = { id, time: new Date().toISOString(), method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
   const headers: Record<string, string> = {};
   const finish = (response: RouteResponse, extra: Partial<ApiOutcome> = {}): ApiOutcome => {

@@ -7,10 +7,10 @@ import type { EmulatorSeed } from './seed.ts';
 const HELP = `github-emulator: a GitHub REST API emulator checked against GitHub's OpenAPI description
 
 Usage:
-  github-emulator [--port N] [--token T] [--state file.json] [--seed fixtures.json] [--strict | --no-strict] [--json]
+  github-emulator [--port N] [--token T] [--state file.json] [--seed fixtures.json] [--strict | --no-strict] [--enterprise] [--json]
 
 Serves the API at the root of http://127.0.0.1:PORT (use it as GITHUB_API_URL / Octokit's baseUrl) until
-interrupted. Every request and response is validated against @octokit/openapi's api.github.com description.
+interrupted; with --enterprise, at /api/v3 with uploads at /api/uploads, as GitHub Enterprise Server does. Every request and response is validated against @octokit/openapi's api.github.com description.
 
 Options:
   --port N             port on 127.0.0.1 (default: a free one)
@@ -22,6 +22,7 @@ Options:
   --strict             answer 500 when a response does not match the schema (default)
   --no-strict          send such responses anyway (they are still logged)
   --latency MS         delay every API response
+  --enterprise         serve the API under /api/v3 and uploads under /api/uploads (GitHub Enterprise Server)
   --json               print {url, token} as JSON on stdout
   -h, --help           this help
 
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       strict: { type: 'boolean' },
       'no-strict': { type: 'boolean' },
       latency: { type: 'string' },
+      enterprise: { type: 'boolean' },
     },
     'github-emulator',
   );
@@ -63,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     seed: values.seed ? readSeed(values.seed) : undefined,
     strict: values['no-strict'] ? false : true,
     latencyMs: values.latency ? Number(values.latency) : undefined,
+    enterprise: values.enterprise,
     logger: createLogger({ actions: false }),
   });
   const generated = !values.token?.length;

@@ -13,7 +13,7 @@ import { findRepo } from './state.ts';
  */
 export function handleControlRequest(emulator: GitHubEmulator, ctx: RenderContext, req: IncomingMessage, raw: Buffer): RouteResponse {
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(req.url ?? '/', ctx.baseUrl);
+  const url = new URL(req.url ?? '/', ctx.webUrl);
   const parts = url.pathname.split('/').slice(2).map(decodeURIComponent);
   const route = `${method} ${parts[0] ?? ''}`;
   const json = () => (raw.length ? JSON.parse(raw.toString('utf8')) : {}) as unknown;

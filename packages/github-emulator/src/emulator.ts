@@ -37,6 +37,11 @@ export interface StartGitHubEmulatorOptions {
   latencyMs?: number;
   /** Primary rate limit (`x-ratelimit-*`); on with GitHub's 5000 per hour by default, `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Serve the API under `/api/v3` and asset uploads under `/api/uploads`, as GitHub Enterprise Server does (`url`
+   * then ends in `/api/v3`); by default the API is at the root, as on github.com.
+   */
+  enterprise?: boolean;
   /** Serve GET requests without a token for public repositories, as GitHub does (true by default). */
   anonymousReads?: boolean;
   logger?: Logger;
@@ -62,6 +67,8 @@ export interface GitHubEmulator {
 }
 
 const DEFAULT_LOGIN = 'github-actions[bot]';
+/** Where GitHub Enterprise Server serves the REST API and release asset uploads. */
+const ENTERPRISE_PREFIXES = ['/api/v3', '/api/uploads'] as const;
 
 /** Starts a GitHub REST emulator on 127.0.0.1 that checks every request and response against GitHub's OpenAPI description. */
 export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
@@ -94,7 +101,7 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     faults,
     rateLimit: options.rateLimit === false ? undefined : new PrimaryRateLimit(options.rateLimit),
   };
-  const ctx: RenderContext = { state, baseUrl: '' };
+  const ctx: RenderContext = { state, baseUrl: '', uploadsUrl: '', webUrl: '' };
   const save = () => {
     if (options.statePath) saveState(options.statePath, state, requests);
   };
@@ -132,7 +139,14 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = await readBody(req);
-    const path = new URL(req.url ?? '/', ctx.baseUrl).pathname;
+    if (options.enterprise && !/^\/_emulator(?:[/?]|$)/.test(req.url ?? '')) {
+      // Enterprise Server: the API and uploads under their prefixes (the emulator's own endpoints anywhere); the
+      // routes below see the path without it
+      const prefix = ENTERPRISE_PREFIXES.find((p) => req.url === p || req.url?.startsWith(`${p}/`) || req.url?.startsWith(`${p}?`));
+      if (!prefix) return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/enterprise-server/rest' });
+      req.url = req.url!.slice(prefix.length) || '/';
+    }
+    const path = new URL(req.url ?? '/', ctx.webUrl).pathname;
     if (path === '/_emulator' || path.startsWith('/_emulator/')) {
       const response = handleControlRequest(emulator, ctx, req, raw);
       return send(res, response.status, response.body, response.bytes, response.headers);
@@ -160,8 +174,10 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  emulator.url = `http://127.0.0.1:${port}`;
-  ctx.baseUrl = emulator.url;
+  ctx.webUrl = `http://127.0.0.1:${port}`;
+  ctx.baseUrl = options.enterprise ? `${ctx.webUrl}${ENTERPRISE_PREFIXES[0]}` : ctx.webUrl;
+  ctx.uploadsUrl = options.enterprise ? `${ctx.webUrl}${ENTERPRISE_PREFIXES[1]}` : ctx.webUrl;
+  emulator.url = ctx.baseUrl;
   return emulator;
 }
 

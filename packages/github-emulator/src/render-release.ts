@@ -1,7 +1,7 @@
 import { htmlUrl, nodeId, renderUser, repoApiUrl, type RenderContext } from './render-repo.ts';
 import type { AssetRecord, ReleaseRecord, RepoRecord } from './state.ts';
 
-/** `release`: the upload_url points at the emulator itself (GitHub's points at uploads.github.com). */
+/** `release`: the upload_url points at the emulator's uploads root (GitHub's at uploads.github.com). */
 export function renderRelease(ctx: RenderContext, repo: RepoRecord, release: ReleaseRecord) {
   const api = `${repoApiUrl(ctx, repo)}/releases/${release.id}`;
   const html = htmlUrl(ctx, `${repo.owner}/${repo.name}`);
@@ -11,7 +11,7 @@ export function renderRelease(ctx: RenderContext, repo: RepoRecord, release: Rel
     url: api,
     html_url: `${html}/releases/tag/${tagPath}`,
     assets_url: `${api}/assets`,
-    upload_url: `${api}/assets{?name,label}`,
+    upload_url: `${ctx.uploadsUrl}/repos/${repo.owner}/${repo.name}/releases/${release.id}/assets{?name,label}`,
     tarball_url: release.draft ? null : `${repoApiUrl(ctx, repo)}/tarball/${encodeURIComponent(release.tag_name)}`,
     zipball_url: release.draft ? null : `${repoApiUrl(ctx, repo)}/zipball/${encodeURIComponent(release.tag_name)}`,
     id: release.id,

@@ -1,10 +1,18 @@
 import { ensureUser, type EmulatorState, type RepoRecord } from './state.ts';
 
-/** What every renderer needs: the state and where the emulator is served (API at the root, like api.github.com). */
+/**
+ * What every renderer needs: the state and where the emulator is served. Like github.com, the API at the root of
+ * `http://127.0.0.1:PORT`; like GitHub Enterprise Server (`enterprise`), the API under `/api/v3` and uploads under
+ * `/api/uploads`. Web pages (`html_url`) are at the root either way.
+ */
 export interface RenderContext {
   state: EmulatorState;
-  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  /** The API root, no trailing slash. */
   baseUrl: string;
+  /** Where release asset uploads go (GitHub: uploads.github.com; Enterprise Server: `/api/uploads`). */
+  uploadsUrl: string;
+  /** `http://127.0.0.1:PORT`, for web pages. */
+  webUrl: string;
 }
 
 /** A stable GraphQL-style node id for a record. */
@@ -13,7 +21,7 @@ export function nodeId(kind: string, id: number | string): string {
 }
 
 export function htmlUrl(ctx: RenderContext, path: string): string {
-  return `${ctx.baseUrl}/${path}`;
+  return `${ctx.webUrl}/${path}`;
 }
 
 /** `simple-user` for an account known to the state. */

@@ -10,9 +10,10 @@ export const OWNER = 'acme';
 export const REPO = 'charts';
 export const RELEASE_SHA = 'c0ffee'.padEnd(40, '0');
 
-/** A GitHub emulator in strict schema mode with one repository whose release commit is RELEASE_SHA. */
-export async function startEmulator(): Promise<GitHubEmulator> {
+/** A GitHub emulator in strict schema mode with one repository whose release commit is RELEASE_SHA (`enterprise`: served as GitHub Enterprise Server). */
+export async function startEmulator(options: { enterprise?: boolean } = {}): Promise<GitHubEmulator> {
   return startGitHubEmulator({
+    ...options,
     strict: true,
     rateLimit: false,
     seed: { repos: [{ owner: OWNER, name: REPO, commits: [{ sha: 'ba5e'.padEnd(40, '0'), message: 'charts' }, { sha: RELEASE_SHA, message: 'release web-app' }] }] },

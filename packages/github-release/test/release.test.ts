@@ -62,6 +62,29 @@ describe('assembling a chart release on GitHub', () => {
     expect(emulator.schemaViolations).toEqual([]);
   });
 
+  it('works against GitHub Enterprise Server: API under /api/v3, uploads under /api/uploads', async () => {
+    const enterprise = await startEmulator({ enterprise: true });
+    try {
+      expect(enterprise.url).toMatch(/\/api\/v3$/);
+      const { publisher, octokit } = publisherFor(enterprise);
+      const files = await chartFiles('web-app', '1.2.0');
+      const draft = await publisher.assembleRelease(await input(publisher, 'web-app', '1.2.0', files));
+      const { data } = await octokit.rest.repos.getRelease({ ...repo, release_id: draft.releaseId! });
+      expect(data.upload_url).toBe(`${enterprise.url.replace(/\/v3$/, '/uploads')}/repos/${OWNER}/${REPO}/releases/${draft.releaseId}/assets{?name,label}`);
+      expect(data.assets).toHaveLength(7);
+      expect(data.html_url).not.toContain('/api/');
+      // a re-run compares by downloading when the server reports no digest: through the /api/v3 asset URL
+      await publisher.publishReleases([draft]);
+      for (const asset of enterprise.state.repos.find((r) => r.name === REPO)!.releases[0]!.assets) (asset as { digest: string | null }).digest = null;
+      expect(await publisher.assembleRelease(await input(publisher, 'web-app', '1.2.0', files))).toMatchObject({ status: 'exists' });
+      expect(enterprise.schemaViolations).toEqual([]);
+      // the API is not served at the root, as on Enterprise Server
+      expect((await fetch(`${enterprise.url.replace(/\/api\/v3$/, '')}/repos/${OWNER}/${REPO}/releases`)).status).toBe(404);
+    } finally {
+      await enterprise.stop();
+    }
+  });
+
   it('re-running finds the draft and uploads nothing: one listing and no writes', async () => {
     const first = publisherFor(emulator).publisher;
     const files = await chartFiles('web-app', '1.2.0');
