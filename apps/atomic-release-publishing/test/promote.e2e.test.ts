@@ -17,7 +17,9 @@ describe('promotion, rollback and release manifests on a real registry', () => {
   const ref = (tag: string) => `${sandbox.registryHost}/acme/charts/web-app:${tag}`;
 
   beforeAll(async () => {
-    sandbox = await startReleaseSandbox({ charts: ['web-app'] });
+    // GitHub as Enterprise Server serves it (API under /api/v3, uploads under /api/uploads): the publish and promote
+    // flows follow GITHUB_API_URL and the hypermedia, never a hand-built github.com URL
+    sandbox = await startReleaseSandbox({ charts: ['web-app'], githubEnterprise: true });
     const first = await run(['publish', '--json']);
     expect(first.exitCode, first.all).toBe(0);
     digest030 = JSON.parse(first.stdout).charts[0].digest;

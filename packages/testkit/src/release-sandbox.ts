@@ -30,6 +30,8 @@ export interface ReleaseSandboxOptions {
   signing?: 'sigstore' | 'none';
   /** Keep the GitHub emulator's state in this JSON file (to inspect it afterwards). */
   githubStatePath?: string;
+  /** Serve the GitHub API as Enterprise Server does (under /api/v3, uploads under /api/uploads). */
+  githubEnterprise?: boolean;
 }
 
 /** A chart repository with a push to `release`, and every real component the release job talks to. */
@@ -118,7 +120,7 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
       for (const chart of charts) await r.copyIn(join(source, chart), `charts/${chart}`);
     });
 
-    const github = await startGitHubEmulator({ faults: options.githubFaults, rateLimit: false, statePath: options.githubStatePath });
+    const github = await startGitHubEmulator({ faults: options.githubFaults, rateLimit: false, statePath: options.githubStatePath, enterprise: options.githubEnterprise });
     stops.push(() => github.stop());
     const log = await repo.git('log', '--format=%H%x09%P%x09%s', '--reverse', 'release');
     const commits = log.split('\n').map((line) => {
