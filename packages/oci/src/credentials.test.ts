@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redact } from '@chart-release/core';
@@ -54,5 +54,67 @@ describe('resolveCredentials', () => {
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{ not json');
     expect(() => resolveCredentials({ registry: 'x.example', env: {}, dockerConfigPath: broken, helmRegistryConfigPath: none })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', file: broken }));
+  });
+
+  describe('docker credential helpers', () => {
+    let helpers: string;
+    const env = () => ({ PATH: `${helpers}:${process.env.PATH}` });
+    beforeAll(async () => {
+      helpers = await mkdtemp(join(tmpdir(), 'cred-helpers-'));
+      // a helper speaking docker-credential-helpers' protocol: the server on stdin, JSON on stdout
+      await writeFile(
+        join(helpers, 'docker-credential-fake'),
+        [
+          '#!/bin/sh',
+          'read server',
+          'case "$server" in',
+          '  registry.example) echo \'{"ServerURL":"registry.example","Username":"helper-user","Secret":"helper-pw-4321"}\' ;;',
+          '  https://index.docker.io/v1/) echo \'{"ServerURL":"https://index.docker.io/v1/","Username":"hub-user","Secret":"hub-pw-8765"}\' ;;',
+          '  sso.example) echo \'{"ServerURL":"sso.example","Username":"<token>","Secret":"identity-token-1111"}\' ;;',
+          '  broken.example) echo "keychain locked" >&2; exit 3 ;;',
+          '  *) echo "credentials not found in native keychain"; exit 1 ;;',
+          'esac',
+          '',
+        ].join('\n'),
+      );
+      await chmod(join(helpers, 'docker-credential-fake'), 0o755);
+    });
+    const config = async (name: string, content: object) => {
+      const path = join(dir, name);
+      await writeFile(path, JSON.stringify(content));
+      return path;
+    };
+
+    it('asks credHelpers for its registry, then credsStore, before auths', async () => {
+      const path = await config('helpers.json', {
+        credHelpers: { 'registry.example': 'fake' },
+        auths: { 'registry.example': { auth: Buffer.from('stale-user:stale-pw-0000').toString('base64') } },
+      });
+      expect(resolveCredentials({ registry: 'registry.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() })).toEqual({
+        credentials: { username: 'helper-user', password: 'helper-pw-4321' },
+        source: path,
+      });
+      const store = await config('store.json', { credsStore: 'fake' });
+      expect(resolveCredentials({ registry: 'docker.io', dockerConfigPath: store, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({ username: 'hub-user', password: 'hub-pw-8765' });
+      expect(redact('helper-pw-4321 hub-pw-8765')).toBe('*** ***');
+    });
+
+    it('goes on to auths and helm when the helper has nothing, and past a credsStore that is not installed', async () => {
+      const path = await config('fallback.json', { credsStore: 'fake', auths: { 'other.example': { username: 'auth-user', password: 'auth-pw-2222' } } });
+      expect(resolveCredentials({ registry: 'other.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({ username: 'auth-user', password: 'auth-pw-2222' });
+      const absent = await config('absent-store.json', { credsStore: 'not-installed' });
+      expect(resolveCredentials({ registry: 'registry.example', dockerConfigPath: absent, helmRegistryConfigPath: helm, env: env() }).source).toBe(helm);
+    });
+
+    it('names the helper and the file when a helper for the registry is missing or fails, and refuses identity tokens', async () => {
+      const missing = await config('missing-helper.json', { credHelpers: { 'registry.example': 'not-installed' } });
+      expect(() => resolveCredentials({ registry: 'registry.example', dockerConfigPath: missing, helmRegistryConfigPath: none, env: env() })).toThrow(
+        expect.objectContaining({ code: 'CREDENTIAL_HELPER_FAILED', file: missing, message: expect.stringContaining('docker-credential-not-installed') }),
+      );
+      const path = await config('failing.json', { credsStore: 'fake' });
+      expect(() => resolveCredentials({ registry: 'broken.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() })).toThrow(/exit 3\): keychain locked/);
+      expect(() => resolveCredentials({ registry: 'sso.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() })).toThrow(/identity token/);
+      expect(redact('identity-token-1111')).toBe('***');
+    });
   });
 });

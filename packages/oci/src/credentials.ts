@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +26,9 @@ export interface ResolvedCredentials {
 
 /**
  * Finds registry credentials: flags, then the environment (`CHART_RELEASE_REGISTRY_USERNAME`/`_PASSWORD`, or
- * `GITHUB_TOKEN` for ghcr.io), then docker's and helm's registry config files; anonymous otherwise. Every secret
- * found is registered for redaction before it is returned.
+ * `GITHUB_TOKEN` for ghcr.io), then docker's config (its credential helpers included: `credHelpers`, `credsStore`)
+ * and helm's registry config; anonymous otherwise. Every secret found is registered for redaction before it is
+ * returned.
  */
 export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCredentials {
   const env = input.env ?? {};
@@ -48,27 +50,43 @@ export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCred
   const helmConfig =
     input.helmRegistryConfigPath ?? env.HELM_REGISTRY_CONFIG ?? join(env.HELM_CONFIG_HOME || join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'helm'), 'registry', 'config.json');
   for (const path of [dockerConfig, helmConfig]) {
-    const credentials = fromConfigFile(path, input.registry);
+    const credentials = fromConfigFile(path, input.registry, env);
     if (credentials) return found(credentials, path);
   }
   return { source: 'anonymous' };
 }
 
-/** The credentials for `registry` in a docker-style `config.json` (`auths.<host>.auth` or `username`/`password`). */
-export function fromConfigFile(path: string, registry: string): RegistryCredentials | undefined {
+type DockerConfig = {
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+};
+
+/**
+ * The credentials for `registry` in a docker-style `config.json`: from the credential helper docker would ask
+ * (`credHelpers.<host>`, else `credsStore`), else `auths.<host>` (`auth`, `username`/`password`, `registrytoken`).
+ */
+export function fromConfigFile(path: string, registry: string, env: Record<string, string | undefined> = process.env): RegistryCredentials | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
-  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }> };
+  let config: DockerConfig;
   try {
     config = JSON.parse(text) as typeof config;
   } catch (error) {
     throw new ReleaseError('INVALID_CONFIG', `${path} is not valid JSON: ${(error as Error).message}.`, { file: path, hint: 'fix or remove the file, or pass credentials with --username/--password-stdin' });
   }
   const wanted = normalizeHost(registry);
+  const named = Object.entries(config.credHelpers ?? {}).find(([key]) => normalizeHost(key) === wanted)?.[1];
+  const helper = named ?? config.credsStore;
+  if (helper) {
+    // a helper named for this registry must work; the general credsStore may be absent (a CI machine, say)
+    const credentials = fromHelper(helper, wanted, path, env, named !== undefined);
+    if (credentials) return credentials;
+  }
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
     if (normalizeHost(key) !== wanted) continue;
     if (entry.registrytoken) return { token: register(entry.registrytoken) };
@@ -80,6 +98,46 @@ export function fromConfigFile(path: string, registry: string): RegistryCredenti
     }
   }
   return undefined;
+}
+
+/**
+ * Asks `docker-credential-<helper> get` for the registry, as docker does
+ * (https://github.com/docker/docker-credential-helpers): the server on stdin, `{"Username","Secret"}` on stdout.
+ * "credentials not found" is no answer (the next source is tried), as is a missing general `credsStore` helper; a
+ * helper named for the registry that is missing, or any helper that fails otherwise, is an error naming it and the
+ * config file.
+ */
+function fromHelper(helper: string, host: string, path: string, env: Record<string, string | undefined>, required: boolean): RegistryCredentials | undefined {
+  const program = `docker-credential-${helper}`;
+  const fail = (why: string) =>
+    new ReleaseError('CREDENTIAL_HELPER_FAILED', `${program} (from ${path}) ${why}`, {
+      file: path,
+      hint: `install ${program} or remove it from ${path}, or pass credentials with CHART_RELEASE_REGISTRY_USERNAME/PASSWORD or --username/--password-stdin.`,
+    });
+  const server = host === 'docker.io' ? 'https://index.docker.io/v1/' : host;
+  const result = spawnSync(program, ['get'], { input: server, encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    if (missing && !required) return undefined;
+    throw fail(missing ? 'is not installed (not on PATH).' : `could not run: ${result.error.message}.`);
+  }
+  if (result.status !== 0) {
+    const said = `${result.stdout}${result.stderr}`.trim();
+    if (/credentials not found/i.test(said)) return undefined;
+    throw fail(`failed for ${server} (exit ${result.status}): ${said.split('\n')[0] || 'no message'}.`);
+  }
+  let answer: { Username?: string; Secret?: string };
+  try {
+    answer = JSON.parse(result.stdout) as typeof answer;
+  } catch {
+    throw fail(`answered something that is not JSON for ${server}.`);
+  }
+  if (!answer.Secret) return undefined;
+  registerSecret(answer.Secret);
+  if (answer.Username === '<token>') {
+    throw fail(`holds an identity token for ${server}, which chart-release cannot exchange yet.`);
+  }
+  return { username: answer.Username ?? '', password: answer.Secret };
 }
 
 // config keys come as `host`, `https://host`, `https://host/v1/`; Docker Hub has several aliases
