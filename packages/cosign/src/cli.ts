@@ -24,8 +24,9 @@ Signing options:
   --fulcio-url <url>            Fulcio (default https://fulcio.sigstore.dev)
   --rekor-url <url>             Rekor (default https://rekor.sigstore.dev)
   --tsa-url <url>               an RFC 3161 timestamp authority (optional)
-  --key <file>                  key mode: PEM ECDSA P-256 private key (or CHART_RELEASE_SIGNING_KEY;
-                                password in CHART_RELEASE_SIGNING_KEY_PASSWORD)
+  --key <file>                  key mode: ECDSA P-256 private key, PEM or a cosign.key (or
+                                CHART_RELEASE_SIGNING_KEY; password in CHART_RELEASE_SIGNING_KEY_PASSWORD
+                                or COSIGN_PASSWORD)
   --no-tlog                     key mode: do not record the signature in Rekor
   --cosign <path>               the cosign binary for mode cosign
   Keyless signing takes its OIDC token from SIGSTORE_ID_TOKEN or the GitHub Actions OIDC endpoint

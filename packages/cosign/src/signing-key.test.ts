@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '@chart-release/core';
+import { cosignKeyPem } from '../test/fixtures.ts';
 import { loadSigningKey, signWithKey } from './signing-key.ts';
 
 const p256 = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -38,5 +39,21 @@ describe('signing key', () => {
 
   it('explains how to provide a key when none is set', () => {
     expect(() => loadSigningKey({}, {})).toThrow(expect.objectContaining({ code: 'SIGNING_FAILED', hint: expect.stringMatching(/CHART_RELEASE_SIGNING_KEY/) }));
+  });
+
+  it('opens a cosign.key with its password, an empty one as cosign allows, and says what is wrong with a bad one', () => {
+    const { privateKey, publicKey } = p256();
+    const expected = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const pem = cosignKeyPem(privateKey, 'open sesame', 1024);
+    expect(loadSigningKey({ keyPem: pem }, { COSIGN_PASSWORD: 'open sesame' }).publicKeyPem).toBe(expected);
+    expect(loadSigningKey({ keyPem: pem, keyPassword: 'open sesame' }, { COSIGN_PASSWORD: 'other' }).publicKeyPem).toBe(expected);
+    expect(loadSigningKey({ keyPem: cosignKeyPem(privateKey, '', 1024) }, {}).publicKeyPem).toBe(expected);
+    expect(() => loadSigningKey({ keyPem: pem, chart: 'nginx' }, {})).toThrow(expect.objectContaining({ code: 'SIGNING_FAILED', chart: 'nginx', message: expect.stringContaining('encrypted and no password was given') }));
+    expect(() => loadSigningKey({ keyPem: pem }, { CHART_RELEASE_SIGNING_KEY_PASSWORD: 'not-the-password' })).toThrow(/the password is wrong/);
+    expect(redact('open sesame')).toBe('***');
+    const older = pem.replaceAll('SIGSTORE PRIVATE KEY', 'COSIGN PRIVATE KEY');
+    expect(loadSigningKey({ keyPem: older }, { COSIGN_PASSWORD: 'open sesame' }).publicKeyPem).toBe(expected);
+    const notJson = '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nbm90IGEga2V5\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n';
+    expect(() => loadSigningKey({ keyPem: notJson }, {})).toThrow(/not the JSON cosign writes/);
   });
 });

@@ -4,16 +4,18 @@ import { bundleFacts } from './bundle-facts.ts';
 import { resolveIdentityToken } from './identity-token.ts';
 import { attachBundle } from './referrer.ts';
 import { signingFailed } from './sign-errors.ts';
-import { loadSigningKey } from './signing-key.ts';
+import { loadSigningKey, type SigningKey } from './signing-key.ts';
 import { COSIGN_SIGN_PREDICATE_TYPE, signStatement, splitDigest } from './statement.ts';
 import type { BlobSignature, DigestSignature, SignByDigestOptions, Signer, SigningConfig } from './types.ts';
 
 /** The sigstore-js backend: keyless (Fulcio + Rekor) or with a PEM key (`mode: 'key'`). */
 export function createSigstoreSigner(config: SigningConfig, mode: 'sigstore' | 'key'): Signer {
+  // loaded once: a cosign key costs a deliberately slow scrypt to open
+  let key: SigningKey | undefined;
   const builderConfig = async (): Promise<BundleBuilderConfig> => {
     if (mode === 'key') {
       return {
-        signer: { kind: 'key', key: loadSigningKey(config) },
+        signer: { kind: 'key', key: (key ??= loadSigningKey(config)) },
         rekorUrl: config.tlogUpload === false ? undefined : (config.rekorUrl ?? PUBLIC_REKOR_URL),
         tsaUrl: config.tsaUrl,
       };

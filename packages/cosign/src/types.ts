@@ -14,11 +14,11 @@ export interface SigningConfig {
   trustedRootPath?: string;
   /** OIDC identity token; else `SIGSTORE_ID_TOKEN`, else the GitHub Actions OIDC endpoint (audience `sigstore`). */
   identityToken?: string;
-  /** Key mode: path of a PEM private key (ECDSA P-256, PKCS#8 or SEC1); else `CHART_RELEASE_SIGNING_KEY`. */
+  /** Key mode: path of an ECDSA P-256 private key (PKCS#8 or SEC1 PEM, or a cosign.key); else `CHART_RELEASE_SIGNING_KEY`. */
   keyPath?: string;
   /** Key mode: the PEM text itself. */
   keyPem?: string;
-  /** Password of an encrypted PKCS#8 key; else `CHART_RELEASE_SIGNING_KEY_PASSWORD`. */
+  /** Password of an encrypted key; else `CHART_RELEASE_SIGNING_KEY_PASSWORD`, else `COSIGN_PASSWORD`. */
   keyPassword?: string;
   /** Key mode: record the signature in Rekor (true by default, as cosign does). */
   tlogUpload?: boolean;

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { appendFile, copyFile, readFile } from 'node:fs/promises';
+import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSigner, findCosign, verifyBlob, verifyByDigest, verifyWithCosign } from '../src/index.ts';
-import { RELEASE_WORKFLOW, startSigningWorld, type SigningWorld } from './fixtures.ts';
+import { cosignKeyPem, RELEASE_WORKFLOW, startSigningWorld, type SigningWorld } from './fixtures.ts';
 
 let world: SigningWorld;
 let chart: { tgz: string; digest: string; repository: string };
@@ -92,6 +92,23 @@ describe('key signing', () => {
     await expect(verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: { publicKeyPem: otherKey }, trustedRootPath: world.stack.trustedRootPath })).rejects.toMatchObject({
       code: 'SIGNATURE_INVALID',
     });
+  });
+
+  it('signs with a key cosign generate-key-pair wrote, its password from COSIGN_PASSWORD, and names a wrong password', async () => {
+    const keyPath = join(world.dir, 'cosign.key');
+    await writeFile(keyPath, cosignKeyPem(privateKey, 'cosign password'));
+    vi.stubEnv('COSIGN_PASSWORD', 'cosign password');
+    const signer = createSigner({ mode: 'key', keyPath, rekorUrl: world.stack.rekorUrl });
+    const signed = await signer.signByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest });
+    const file = join(world.dir, 'cosign-keyed.tgz');
+    await copyFile(chart.tgz, file);
+    await signer.signBlob(file);
+    expect(signed.bundle.verificationMaterial).toMatchObject({ publicKey: { hint: expect.any(String) } });
+    expect(await verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: { publicKeyPem }, trustedRootPath: world.stack.trustedRootPath })).toMatchObject({ verified: true });
+    expect((await verifyBlob({ path: file, policy: { publicKeyPem }, trustedRootPath: world.stack.trustedRootPath })).verified).toBe(true);
+    vi.stubEnv('COSIGN_PASSWORD', 'not it');
+    await expect(createSigner({ mode: 'key', keyPath, tlogUpload: false }).signBlob(file)).rejects.toMatchObject({ code: 'SIGNING_FAILED', message: expect.stringContaining('the password is wrong') });
+    vi.unstubAllEnvs();
   });
 
   it('signs a blob from CHART_RELEASE_SIGNING_KEY without a transparency log, verifiable offline', async () => {
