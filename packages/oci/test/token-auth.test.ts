@@ -10,16 +10,17 @@ describe('a registry with Bearer token auth (distribution auth.token)', () => {
   let tokens: RunningTokenServer;
   let registry: RunningRegistry;
   let helm: IsolatedHelm;
+  let helm3: IsolatedHelm;
   let ws: Awaited<ReturnType<typeof chartWorkspace>>;
   let tgz: string;
 
   beforeAll(async () => {
     tokens = await startTokenServer({ users, anonymousPull: true, allow: (user, _repo, actions) => (user === 'reader' ? actions.filter((a) => a === 'pull') : actions) });
-    [registry, helm, ws] = await Promise.all([startRegistry({ tokenAuth: tokens }), isolatedHelm(4), chartWorkspace()]);
+    [registry, helm, helm3, ws] = await Promise.all([startRegistry({ tokenAuth: tokens }), isolatedHelm(4), isolatedHelm(3), chartWorkspace()]);
     tgz = (await packageChart({ chartDir: join(ws.charts, 'web-app'), destination: ws.out, helm })).tgz;
   });
   afterAll(async () => {
-    await Promise.all([registry?.stop(), tokens?.stop(), helm?.dispose(), ws?.dispose()]);
+    await Promise.all([registry?.stop(), tokens?.stop(), helm?.dispose(), helm3?.dispose(), ws?.dispose()]);
   });
 
   it('pushes natively with a scoped token fetched once per repository and action set', async () => {
@@ -45,6 +46,14 @@ describe('a registry with Bearer token auth (distribution auth.token)', () => {
     const anonymous = new RegistryClient({ registry: registry.host, plainHttp: true });
     expect(await anonymous.checkManifest('helm/web-app', '0.3.0')).toMatchObject({ digest: viaHelm.digest });
     await expect(anonymous.checkAuth('helm/web-app', ['pull', 'push'])).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED' });
+  });
+
+  it('pushes through helm v3.17 with the same token flow', async () => {
+    const client = new RegistryClient({ registry: registry.host, plainHttp: true, credentials: { username: 'publisher', password: users.publisher } });
+    const viaHelm3 = await pushChart({ tgz, registry: `oci://${registry.host}/helm3`, client, mode: 'helm', helm: { ...helm3, flags: { plainHttp: true }, credentials: { username: 'publisher', password: users.publisher } } });
+    expect(viaHelm3.status).toBe('pushed');
+    expect(tokens.stats.scopes).toContain('repository:helm3/web-app:pull,push');
+    expect(await client.checkManifest('helm3/web-app', '0.3.0')).toMatchObject({ digest: viaHelm3.digest });
   });
 
   it('a user without push rights fails preflight with an auth error, before any upload', async () => {

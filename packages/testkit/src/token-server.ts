@@ -1,6 +1,6 @@
 import { createPrivateKey, randomUUID, sign, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -28,8 +28,9 @@ export interface RunningTokenServer extends RegistryTokenAuth {
 
 /**
  * A token server for distribution's token auth (https://distribution.github.io/distribution/spec/auth/token/) on
- * 127.0.0.1: checks Basic credentials and answers `{token}` with an ES256 JWT (x5c header, IEEE P1363 signature)
- * granting the scoped repository actions. Pass its result as `startRegistry({ tokenAuth })`.
+ * 127.0.0.1: checks Basic credentials on GET, or the OAuth2 form on POST (password and refresh_token grants), and
+ * answers `{token, access_token}` with an ES256 JWT (x5c header, IEEE P1363 signature) granting the scoped
+ * repository actions. Pass its result as `startRegistry({ tokenAuth })`.
  */
 export async function startTokenServer(options: TokenServerOptions): Promise<RunningTokenServer> {
   const service = options.service ?? 'chart-release-test-registry';
@@ -48,15 +49,14 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
   const x5c = new X509Certificate(certPem).raw.toString('base64');
   const stats = { issued: 0, refused: 0, scopes: [] as string[] };
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const user = checkBasic(req.headers.authorization, options.users);
-    if (user === null) {
-      stats.refused++;
-      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="chart-release test token server"' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
-      return;
-    }
-    const access = url.searchParams.getAll('scope').flatMap((scope) => {
+  // refresh tokens handed out by the OAuth2 password grant: token -> user
+  const refreshTokens = new Map<string, string>();
+  const refuse = (res: ServerResponse, status = 401) => {
+    stats.refused++;
+    res.writeHead(status, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="chart-release test token server"' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
+  };
+  const issue = (res: ServerResponse, user: string | undefined, scopes: string[], extra: Record<string, unknown> = {}) => {
+    const access = scopes.flatMap((scope) => {
       stats.scopes.push(scope);
       const parts = scope.split(':');
       if (parts.length < 3 || parts[0] !== 'repository') return [];
@@ -69,7 +69,38 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     const claims = { iss: issuer, sub: user ?? '', aud: service, exp: now + ttl, nbf: now - 10, iat: now, jti: randomUUID(), access };
     const token = signJwt({ alg: 'ES256', typ: 'JWT', x5c: [x5c] }, claims, key);
     stats.issued++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: ttl, issued_at: new Date(now * 1000).toISOString() }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: ttl, issued_at: new Date(now * 1000).toISOString(), ...extra }));
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'POST') {
+      // OAuth2 (https://distribution.github.io/distribution/spec/auth/oauth/), what helm 3 and docker use when they
+      // hold credentials: a form with grant_type password (username, password) or refresh_token
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        const scopes = form.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+        const grant = form.get('grant_type');
+        if (grant === 'password') {
+          const user = form.get('username') ?? '';
+          if (!Object.hasOwn(options.users, user) || options.users[user] !== form.get('password')) return refuse(res);
+          const refreshToken = randomUUID();
+          refreshTokens.set(refreshToken, user);
+          return issue(res, user, scopes, form.get('access_type') === 'offline' ? { refresh_token: refreshToken } : {});
+        }
+        if (grant === 'refresh_token') {
+          const user = refreshTokens.get(form.get('refresh_token') ?? '');
+          return user === undefined ? refuse(res) : issue(res, user, scopes);
+        }
+        refuse(res, 400);
+      });
+      return;
+    }
+    const user = checkBasic(req.headers.authorization, options.users);
+    if (user === null) return refuse(res);
+    issue(res, user, url.searchParams.getAll('scope'));
   });
   const port = await freePort();
   await new Promise<void>((resolve, reject) => {

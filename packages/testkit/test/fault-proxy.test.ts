@@ -92,4 +92,23 @@ describe('the token server', () => {
       await server.stop();
     }
   });
+
+  it('answers the OAuth2 form as well: a password grant with a refresh token, then the refresh grant', async () => {
+    const server = await startTokenServer({ users: { alice: 'alice-pw-1' } });
+    try {
+      const post = (form: Record<string, string>) => fetch(server.realm, { method: 'POST', body: new URLSearchParams(form) });
+      const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; access: unknown[] };
+      const granted = (await (await post({ grant_type: 'password', username: 'alice', password: 'alice-pw-1', service: server.service, scope: 'repository:org/chart:pull,push', access_type: 'offline', client_id: 'helm' })).json()) as {
+        access_token: string;
+        refresh_token: string;
+      };
+      expect(claimsOf(granted.access_token)).toMatchObject({ sub: 'alice', access: [{ name: 'org/chart', actions: ['pull', 'push'] }] });
+      const refreshed = (await (await post({ grant_type: 'refresh_token', refresh_token: granted.refresh_token, service: server.service, scope: 'repository:org/other:pull' })).json()) as { access_token: string };
+      expect(claimsOf(refreshed.access_token)).toMatchObject({ sub: 'alice', access: [{ name: 'org/other', actions: ['pull'] }] });
+      expect((await post({ grant_type: 'password', username: 'alice', password: 'nope' })).status).toBe(401);
+      expect((await post({ grant_type: 'refresh_token', refresh_token: 'made-up' })).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
 });
