@@ -1,8 +1,11 @@
 import { ReleaseError, registerSecret } from '@chart-release/core';
 import { httpErrorFrom } from './http-error.ts';
 
-/** Registry credentials: a user and password (or personal access token), or a ready registry bearer token. */
-export type RegistryCredentials = { username: string; password: string } | { token: string };
+/**
+ * Registry credentials: a user and password (or personal access token), a ready registry bearer token, or an
+ * identity token (an OAuth2 refresh token, what `docker login` keeps for registries with single sign-on).
+ */
+export type RegistryCredentials = { username: string; password: string } | { token: string } | { identityToken: string };
 
 /** One `WWW-Authenticate` challenge (RFC 9110 section 11.6.1), as registries send them. */
 export interface AuthChallenge {
@@ -52,13 +55,14 @@ export class RegistryAuth {
     this.#credentials = credentials;
     if (credentials && 'token' in credentials) registerSecret(credentials.token);
     if (credentials && 'password' in credentials) registerSecret(credentials.password);
+    if (credentials && 'identityToken' in credentials) registerSecret(credentials.identityToken);
   }
 
   /** The `Authorization` header to send up front for `repository`/`actions`, if one is known. */
   headerFor(repository: string | undefined, actions: readonly string[]): string | undefined {
     const creds = this.#credentials;
     if (creds && 'token' in creds) return `Bearer ${creds.token}`;
-    if (this.#scheme === 'basic' && creds) return basicHeader(creds);
+    if (this.#scheme === 'basic' && creds && 'password' in creds) return basicHeader(creds);
     if (this.#scheme === 'bearer') {
       const cached = this.#tokens.get(repository ?? '');
       if (cached && cached.expiresAt > Date.now() && actions.every((a) => cached.actions.has(a))) return `Bearer ${cached.token}`;
@@ -81,6 +85,7 @@ export class RegistryAuth {
       return this.#fetchToken(challenge, repository, actions, fetchFn);
     }
     if (!creds) throw this.failed(repository, 401);
+    if (!('password' in creds)) throw this.failed(repository, 401, 'an identity token only works with a Bearer token endpoint');
     this.#scheme = 'basic';
     const header = basicHeader(creds);
     if (sent === header) throw this.failed(repository, 401);
@@ -90,7 +95,7 @@ export class RegistryAuth {
   /** The error for refused credentials: names the registry, repository and user, never a secret. */
   failed(repository: string | undefined, status: number, why?: string): ReleaseError {
     const creds = this.#credentials;
-    const who = !creds ? 'anonymously' : 'token' in creds ? 'with the given token' : `as user '${creds.username}'`;
+    const who = !creds ? 'anonymously' : 'token' in creds ? 'with the given token' : 'identityToken' in creds ? 'with an identity token' : `as user '${creds.username}'`;
     const what = repository ? ` to repository '${repository}'` : '';
     return new ReleaseError(
       'REGISTRY_AUTH_FAILED',
@@ -115,7 +120,15 @@ export class RegistryAuth {
     const creds = this.#credentials;
     const headers: Record<string, string> = {};
     if (creds && 'password' in creds) headers.authorization = basicHeader(creds);
-    const response = await fetchFn(url.href, { method: 'GET', headers });
+    // an identity token is a refresh token: the OAuth2 form (https://distribution.github.io/distribution/spec/auth/oauth/)
+    const response =
+      creds && 'identityToken' in creds
+        ? await fetchFn(`${url.origin}${url.pathname}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: oauthForm(url.searchParams, creds.identityToken),
+          })
+        : await fetchFn(url.href, { method: 'GET', headers });
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       throw this.failed(repository, response.status, 'the token endpoint refused the credentials');
@@ -131,6 +144,15 @@ export class RegistryAuth {
     this.#tokens.set(repository ?? '', { token, actions: wanted, expiresAt: Date.now() + (lifetime - 5) * 1000 });
     return `Bearer ${token}`;
   }
+}
+
+function oauthForm(query: URLSearchParams, refreshToken: string): string {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'chart-release' });
+  const service = query.get('service');
+  if (service) form.set('service', service);
+  const scopes = query.getAll('scope');
+  if (scopes.length) form.set('scope', scopes.join(' '));
+  return form.toString();
 }
 
 function basicHeader(creds: { username: string; password: string }): string {

@@ -106,15 +106,17 @@ describe('resolveCredentials', () => {
       expect(resolveCredentials({ registry: 'registry.example', dockerConfigPath: absent, helmRegistryConfigPath: helm, env: env() }).source).toBe(helm);
     });
 
-    it('names the helper and the file when a helper for the registry is missing or fails, and refuses identity tokens', async () => {
+    it('names the helper and the file when a helper for the registry is missing or fails; `<token>` is an identity token', async () => {
       const missing = await config('missing-helper.json', { credHelpers: { 'registry.example': 'not-installed' } });
       expect(() => resolveCredentials({ registry: 'registry.example', dockerConfigPath: missing, helmRegistryConfigPath: none, env: env() })).toThrow(
         expect.objectContaining({ code: 'CREDENTIAL_HELPER_FAILED', file: missing, message: expect.stringContaining('docker-credential-not-installed') }),
       );
       const path = await config('failing.json', { credsStore: 'fake' });
       expect(() => resolveCredentials({ registry: 'broken.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() })).toThrow(/exit 3\): keychain locked/);
-      expect(() => resolveCredentials({ registry: 'sso.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() })).toThrow(/identity token/);
+      expect(resolveCredentials({ registry: 'sso.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({ identityToken: 'identity-token-1111' });
       expect(redact('identity-token-1111')).toBe('***');
+      const auths = await config('identity.json', { auths: { 'sso.example': { identitytoken: 'identity-token-2222' } } });
+      expect(resolveCredentials({ registry: 'sso.example', dockerConfigPath: auths, helmRegistryConfigPath: none, env: {} }).credentials).toEqual({ identityToken: 'identity-token-2222' });
     });
   });
 });

@@ -64,7 +64,8 @@ type DockerConfig = {
 
 /**
  * The credentials for `registry` in a docker-style `config.json`: from the credential helper docker would ask
- * (`credHelpers.<host>`, else `credsStore`), else `auths.<host>` (`auth`, `username`/`password`, `registrytoken`).
+ * (`credHelpers.<host>`, else `credsStore`), else `auths.<host>` (`auth`, `username`/`password`, `registrytoken`,
+ * `identitytoken`).
  */
 export function fromConfigFile(path: string, registry: string, env: Record<string, string | undefined> = process.env): RegistryCredentials | undefined {
   let text: string;
@@ -90,6 +91,7 @@ export function fromConfigFile(path: string, registry: string, env: Record<strin
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
     if (normalizeHost(key) !== wanted) continue;
     if (entry.registrytoken) return { token: register(entry.registrytoken) };
+    if (entry.identitytoken) return { identityToken: register(entry.identitytoken) };
     if (entry.username && entry.password) return { username: entry.username, password: register(entry.password) };
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
@@ -134,9 +136,8 @@ function fromHelper(helper: string, host: string, path: string, env: Record<stri
   }
   if (!answer.Secret) return undefined;
   registerSecret(answer.Secret);
-  if (answer.Username === '<token>') {
-    throw fail(`holds an identity token for ${server}, which chart-release cannot exchange yet.`);
-  }
+  // docker's convention: the user `<token>` means the secret is an identity (refresh) token
+  if (answer.Username === '<token>') return { identityToken: answer.Secret };
   return { username: answer.Username ?? '', password: answer.Secret };
 }
 
@@ -152,7 +153,6 @@ function register(secret: string): string {
 }
 
 function found(credentials: RegistryCredentials, source: string): ResolvedCredentials {
-  if ('password' in credentials) registerSecret(credentials.password);
-  else registerSecret(credentials.token);
+  registerSecret('password' in credentials ? credentials.password : 'token' in credentials ? credentials.token : credentials.identityToken);
   return { credentials, source };
 }

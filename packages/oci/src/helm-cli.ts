@@ -81,7 +81,8 @@ export async function helmPush(input: { helm?: HelmRunner; tgz: string; target: 
   if (input.credentials) {
     // never on the command line (visible in `ps`): a private docker-style config only this helm reads
     configDir = await mkdtemp(join(tmpdir(), 'chart-push-auth-'));
-    const entry = 'token' in input.credentials ? { registrytoken: input.credentials.token } : { auth: Buffer.from(`${input.credentials.username}:${input.credentials.password}`).toString('base64') };
+    const c = input.credentials;
+    const entry = 'token' in c ? { registrytoken: c.token } : 'identityToken' in c ? { identitytoken: c.identityToken } : { auth: Buffer.from(`${c.username}:${c.password}`).toString('base64') };
     await writeFile(join(configDir, 'config.json'), JSON.stringify({ auths: { [input.registry]: entry } }), { mode: 0o600 });
     env.HELM_REGISTRY_CONFIG = join(configDir, 'config.json');
   }

@@ -56,6 +56,24 @@ describe('a registry with Bearer token auth (distribution auth.token)', () => {
     expect(await client.checkManifest('helm3/web-app', '0.3.0')).toMatchObject({ digest: viaHelm3.digest });
   });
 
+  it('pushes with an identity token (OAuth2 refresh token), natively and through helm v4 and v3', async () => {
+    const form = new URLSearchParams({ grant_type: 'password', username: 'publisher', password: users.publisher, service: tokens.service, access_type: 'offline', client_id: 'test' });
+    const { refresh_token: identityToken } = (await (await fetch(tokens.realm, { method: 'POST', body: form })).json()) as { refresh_token: string };
+    const client = new RegistryClient({ registry: registry.host, plainHttp: true, credentials: { identityToken } });
+    const native = await pushChart({ tgz, registry: `oci://${registry.host}/sso`, client, mode: 'native' });
+    expect(native.status).toBe('pushed');
+    expect(tokens.stats.scopes).toContain('repository:sso/web-app:pull,push');
+    for (const [major, h] of [
+      [4, helm],
+      [3, helm3],
+    ] as const) {
+      const viaHelm = await pushChart({ tgz, registry: `oci://${registry.host}/sso-helm${major}`, client, mode: 'helm', helm: { ...h, flags: { plainHttp: true }, credentials: { identityToken } } });
+      expect(viaHelm.status, `helm v${major}`).toBe('pushed');
+    }
+    const refused = new RegistryClient({ registry: registry.host, plainHttp: true, credentials: { identityToken: 'not-a-refresh-token' } });
+    await expect(refused.checkAuth('sso/web-app', ['pull', 'push'])).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED', message: expect.stringContaining('with an identity token') });
+  });
+
   it('a user without push rights fails preflight with an auth error, before any upload', async () => {
     const reader = new RegistryClient({ registry: registry.host, plainHttp: true, credentials: { username: 'reader', password: users.reader } });
     await reader.checkAuth('charts/web-app', ['pull']);
