@@ -20,6 +20,8 @@ Options:
   --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
   --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
   --cwd <dir>            a folder inside the repository (default: the current folder)
+  --registry <oci://..>  the registry the charts are released to: a dependency by name then counts only when
+                         its repository is this registry (default: any dependency named like a changed chart)
   --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
                          later run read only the chart folders that changed; entries are keyed by tree id)
   --json                 print {"base","head","baseSource","charts":[...],"errors":[...]} on stdout
@@ -41,6 +43,7 @@ const OPTIONS = {
   'tag-template': { type: 'string' },
   cwd: { type: 'string' },
   'no-cache': { type: 'boolean' },
+  registry: { type: 'string' },
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -60,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
     targetBranch: values['target-branch'],
     tagTemplate: values['tag-template'],
     cache: !values['no-cache'],
+    registry: values.registry,
     logger: log,
   });
   process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatChangedChartsTable(result));

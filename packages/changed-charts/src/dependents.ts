@@ -21,6 +21,12 @@ export function resolveFileDependency(from: string, repository: string): string 
   return posix.normalize(posix.join(from, repository.slice('file://'.length))).replace(/\/+$/, '');
 }
 
+/** A registry URL compared loosely: `oci://GHCR.io/acme/charts/` and `oci://ghcr.io/acme/charts` are the same. */
+function sameRegistry(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)?([^/]*)(.*)$/i.exec(url.trim())!;
+  return `${(m[1] ?? 'oci://').toLowerCase()}${m[2]!.toLowerCase()}${m[3]!.replace(/\/+$/, '')}`;
+}
+
 /**
  * The charts at a revision that declare dependencies, by folder: parsed, or the error their Chart.yaml gave with its
  * text (reported only when the search meets it). Charts without dependencies are not kept.
@@ -64,7 +70,8 @@ export async function indexDependencies(
  * to). Returns the dependents (charts in `changed` included, when they depend on another changed chart) and the
  * errors of the broken Chart.yaml files that mention a chart of the search, which may hide a dependent.
  */
-export function findDependents(changed: KnownChart[], index: DependencyIndex): { dependents: Map<string, Dependent>; errors: ReleaseError[] } {
+export function findDependents(changed: KnownChart[], index: DependencyIndex, registry?: string): { dependents: Map<string, Dependent>; errors: ReleaseError[] } {
+  const ours = registry === undefined ? undefined : sameRegistry(registry);
   const inSet = new Set(changed.map((c) => c.path));
   const dependents = new Map<string, Dependent>();
   const errors: ReleaseError[] = [];
@@ -87,7 +94,11 @@ export function findDependents(changed: KnownChart[], index: DependencyIndex): {
       const targets = new Set<KnownChart>();
       for (const dep of candidate.metadata.dependencies) {
         const repository = dep.repository ?? '';
-        const hits = repository.startsWith('file://') ? [byPath.get(resolveFileDependency(folder, repository))] : (byName.get(dep.name) ?? []);
+        const hits = repository.startsWith('file://')
+          ? [byPath.get(resolveFileDependency(folder, repository))]
+          : ours && ours !== sameRegistry(repository)
+            ? []
+            : (byName.get(dep.name) ?? []);
         for (const t of hits) if (t && t.path !== folder) targets.add(t);
       }
       if (targets.size === 0) continue;

@@ -100,7 +100,7 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
 
   // dependents of every chart that still exists at head
   const live = charts.filter((c) => c.status !== 'deleted').map((c) => ({ path: c.path, metadata: c.headMetadata! }));
-  const found = findDependents(live, await index);
+  const found = findDependents(live, await index, options.registry);
   errors.push(...found.errors);
   phase(`${found.dependents.size} dependents found`);
   const byPath = new Map(charts.map((c) => [c.path, c]));

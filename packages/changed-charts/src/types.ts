@@ -49,6 +49,12 @@ export interface DetectOptions {
   targetBranch?: string;
   /** Release tag template, for the last-tags fallback (default `{name}-v{version}`). */
   tagTemplate?: string;
+  /**
+   * The registry the charts are released to (`oci://ghcr.io/acme/charts`): a dependency by name counts as one on a
+   * chart of this repository only when its `repository` is this registry. Without it, any dependency whose name is a
+   * changed chart's counts.
+   */
+  registry?: string;
   /** Environment to read GITHUB_EVENT_PATH from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
   /**

@@ -177,6 +177,22 @@ describe('detectChangedCharts on a real repository', () => {
     expect(result.errors).toEqual([expect.objectContaining({ code: 'VERSION_NOT_BUMPED', chart: 'umbrella', file: 'charts/umbrella/Chart.yaml' })]);
   });
 
+  it('with the release registry given, counts a dependency by name only when it comes from that registry', async () => {
+    const { repo } = await setup();
+    await addChart(repo, 'charts/ours', { name: 'ours', version: '0.1.0', dependencies: [{ name: 'api', version: '2.x', repository: 'oci://GHCR.io/acme/charts/' }] });
+    await addChart(repo, 'charts/theirs', { name: 'theirs', version: '0.1.0', dependencies: [{ name: 'api', version: '9.x', repository: 'oci://registry.example/other/charts' }] });
+    const base = await repo.commit('two charts depending on an api');
+    await setVersion(repo, 'charts/api', '2.0.1');
+    const head = await repo.commit('api 2.0.1');
+    const scoped = await detectChangedCharts({ cwd: repo.dir, base, head, registry: 'oci://ghcr.io/acme/charts', env: {} });
+    expect(scoped.charts.map((c) => [c.name, c.triggeredBy])).toEqual([
+      ['api', []],
+      ['ours', ['api']],
+    ]);
+    const any = await detectChangedCharts({ cwd: repo.dir, base, head, env: {} });
+    expect(any.charts.map((c) => c.name)).toEqual(['api', 'ours', 'theirs']);
+  });
+
   it('finds a dependent whose dependency list is written at column 0, in a nested chart folder', async () => {
     const { repo } = await setup();
     await repo.write(

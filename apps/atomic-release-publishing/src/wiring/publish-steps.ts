@@ -45,6 +45,7 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
         ignore: config.ignore,
         targetBranch: config.targetBranch,
         tagTemplate: config.release.tagTemplate,
+        registry: config.registry,
         env,
         logger,
       });
