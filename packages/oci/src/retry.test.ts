@@ -78,6 +78,28 @@ describe('the retry policy', () => {
     expect(error).toMatchObject({ code: 'REGISTRY_UNAVAILABLE', message: 'HEAD blob failed after 5 attempts: HTTP 502.' });
   });
 
+  it('stops after three refused connections in a row, naming the address as the likely cause', async () => {
+    let calls = 0;
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const error = await retryPolicy(FAST)
+      .run('GET /v2/', async () => {
+        calls++;
+        throw new TypeError('fetch failed', { cause: refused });
+      })
+      .catch((e: unknown) => e);
+    expect(calls).toBe(3);
+    expect(error).toMatchObject({ code: 'REGISTRY_UNAVAILABLE', message: 'GET /v2/ failed after 3 attempts: ECONNREFUSED.', hint: expect.stringContaining('host and port') });
+    // a refusal between other failures is an outage in progress: the full budget applies
+    calls = 0;
+    await retryPolicy(FAST)
+      .run('GET /v2/', async () => {
+        calls++;
+        if (calls < 5) throw calls % 2 ? new TypeError('fetch failed', { cause: refused }) : http(503);
+      })
+      .catch(() => {});
+    expect(calls).toBe(5);
+  });
+
   it('lets a caller decide what is retried for one operation', async () => {
     let calls = 0;
     await retryPolicy(FAST).run(
