@@ -69,8 +69,12 @@ export async function walkChartYamls(
 
   // no chart dir changed since the index was written: its charts with dependencies are all there is to know
   if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === (rootTrees[i]?.type === 'tree' ? rootTrees[i]!.sha : undefined))) {
+    // chart dirs may nest (`charts` and `charts/team`): each lists all of its charts, each chart is visited once
+    const seen = new Set<string>();
     for (const dir of roots) {
       for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) {
+        if (seen.has(path)) continue;
+        seen.add(path);
         stats.reused++;
         visit(path, text);
       }
@@ -203,8 +207,7 @@ async function save(file: string, roots: string[], entries: Map<string, Entry>):
   for (const [path, e] of entries) {
     folders[path] = e.chart ? (e.text === undefined ? [e.tree] : [e.tree, e.text]) : [e.tree, e.folders];
     if (!e.chart || e.text === undefined) continue;
-    const dir = roots.find((r) => r === '' || path.startsWith(`${r}/`));
-    if (dir !== undefined) index.roots[dir]!.dependencies[path] = e.text;
+    for (const dir of roots) if ((dir === '' || path.startsWith(`${dir}/`)) && index.roots[dir]) index.roots[dir].dependencies[path] = e.text;
   }
   try {
     await mkdir(dirname(file), { recursive: true });

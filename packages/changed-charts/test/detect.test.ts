@@ -253,6 +253,24 @@ describe('detectChangedCharts on a real repository', () => {
     expect(later).toEqual(fresh);
   });
 
+  it('keeps the index right for nested chart dirs, whichever of them a later run is given', async () => {
+    const { repo } = await setup();
+    await addChart(repo, 'charts/team/a', { name: 'team-a', version: '1.0.0', type: 'library' });
+    await addChart(repo, 'charts/team/b', { name: 'team-b', version: '1.0.0', dependencies: [{ name: 'team-a', version: '1.x', repository: 'file://../a' }] });
+    const base = await repo.commit('team charts');
+    await setVersion(repo, 'charts/team/a', '1.0.1');
+    const head = await repo.commit('team-a 1.0.1');
+    const both = await detectChangedCharts({ cwd: repo.dir, base, head, chartDirs: ['charts', 'charts/team'], env: {} });
+    expect(byName(both)['team-b']).toMatchObject({ triggeredBy: ['team-a'] });
+    // the second run takes everything from the index the first one wrote
+    const team = await detectChangedCharts({ cwd: repo.dir, base, head, chartDirs: ['charts/team'], env: {} });
+    expect(team.charts.map((c) => [c.name, c.triggeredBy])).toEqual([
+      ['team-a', []],
+      ['team-b', ['team-a']],
+    ]);
+    expect(team).toEqual(await detectChangedCharts({ cwd: repo.dir, base, head, chartDirs: ['charts/team'], cache: false, env: {} }));
+  });
+
   it('ignores a damaged dependency index and rewrites it; cache: false neither reads nor writes it', async () => {
     const { repo, first } = await setup();
     await setVersion(repo, 'charts/lib', '1.0.1');
