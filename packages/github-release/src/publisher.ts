@@ -4,7 +4,7 @@ import { deleteAsset, downloadDigest, listAssets, uploadAsset } from './asset-tr
 import type { GitHubClient } from './client.ts';
 import { describeGitHubError } from './github-error.ts';
 import { ReleaseIndex, toExistingRelease } from './release-index.ts';
-import { decideAssets, decideRelease, immutableError, type AssetAction, type DesiredRelease, type ExistingAsset, type ExistingRelease } from './release-state.ts';
+import { decideAssets, decideRelease, immutableError, isChartReleaseAsset, type AssetAction, type DesiredRelease, type ExistingAsset, type ExistingRelease } from './release-state.ts';
 import { formatRepository, parseRepository, type RepositoryRef } from './repository.ts';
 import { isPrerelease, releaseTitle } from './tag.ts';
 
@@ -137,8 +137,8 @@ export class ReleasePublisher {
     }
     let release: ExistingRelease | undefined = decision.action === 'reuse-draft' ? decision.release : undefined;
     if (input.dryRun) {
-      const actions = decideAssets(release?.assets ?? [], input.assets);
-      const changed = !release || (decision.action === 'reuse-draft' && decision.update) || actions.some((a) => a.action !== 'keep');
+      const actions = decideAssets(release?.assets ?? [], input.assets, (name) => isChartReleaseAsset(input.chart, name));
+      const changed = !release || (decision.action === 'reuse-draft' && decision.update) || actions.some((a) => a.action !== 'keep' && a.action !== 'leave');
       return { ...result, releaseId: release?.id ?? null, htmlUrl: release?.htmlUrl ?? null, status: !release ? 'created' : changed ? 'updated' : 'unchanged', assets: actions.map(outcome) };
     }
     let status: AssembledRelease['status'] = 'unchanged';
@@ -234,8 +234,8 @@ export class ReleasePublisher {
 
   async #syncAssets(repo: RepositoryRef, release: ExistingRelease, planned: PlannedAsset[], chart: string): Promise<(AssetOutcome & { existing?: ExistingAsset })[]> {
     const out: (AssetOutcome & { existing?: ExistingAsset })[] = [];
-    for (const action of decideAssets(release.assets, planned)) {
-      if (action.action === 'keep') {
+    for (const action of decideAssets(release.assets, planned, (name) => isChartReleaseAsset(chart, name))) {
+      if (action.action === 'keep' || action.action === 'leave') {
         out.push({ ...outcome(action), existing: action.existing });
       } else if (action.action === 'delete') {
         await deleteAsset(this.octokit, repo, action.existing.id);
@@ -284,5 +284,7 @@ function outcome(action: AssetAction): AssetOutcome {
       return { name: action.planned.name, action: 'replaced', size: action.planned.size, sha256: action.planned.sha256, reason: action.reason };
     case 'delete':
       return { name: action.existing.name, action: 'deleted', size: action.existing.size, reason: action.reason };
+    case 'leave':
+      return { name: action.existing.name, action: 'kept', size: action.existing.size, reason: action.reason };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedAsset } from './assets.ts';
-import { decideAssets, decideRelease, type ExistingAsset, type ExistingRelease } from './release-state.ts';
+import { decideAssets, decideRelease, isChartReleaseAsset, type ExistingAsset, type ExistingRelease } from './release-state.ts';
 
 const sha = (c: string) => `sha256:${c.repeat(64)}`;
 const pkg: PlannedAsset = { kind: 'package', name: 'web-app-1.0.0.tgz', path: '/tmp/web-app-1.0.0.tgz', contentType: 'application/gzip', size: 10, sha256: sha('a') };
@@ -66,5 +66,16 @@ describe('asset decisions in a draft', () => {
       { action: 'keep' },
       { action: 'delete', existing: { id: 2 } },
     ]);
+  });
+
+  it('leave in place an asset chart-release does not make', () => {
+    const ours = (name: string) => isChartReleaseAsset('web-app', name);
+    expect(decideAssets([asset({}), asset({ id: 2, name: 'web-app-1.0.0.tgz.sig' }), asset({ id: 3, name: 'sbom.spdx.json' })], [pkg], ours)).toMatchObject([
+      { action: 'keep' },
+      { action: 'delete', existing: { id: 2 } },
+      { action: 'leave', existing: { id: 3 } },
+    ]);
+    for (const name of ['web-app-1.0.0.tgz', 'web-app-1.0.0.tgz.sigstore.json', 'web-app-attestation-lineage.json', 'CHANGELOG.md', 'README.md', 'LICENSE', 'LICENSE.txt']) expect(ours(name), name).toBe(true);
+    for (const name of ['api-1.0.0.tgz', 'sbom.spdx.json', 'web-app.png', 'notes.md']) expect(ours(name), name).toBe(false);
   });
 });

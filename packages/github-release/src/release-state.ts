@@ -86,14 +86,16 @@ export type AssetAction =
   | { action: 'keep'; planned: PlannedAsset; existing: ExistingAsset }
   | { action: 'upload'; planned: PlannedAsset }
   | { action: 'replace'; planned: PlannedAsset; existing: ExistingAsset; reason: string }
-  | { action: 'delete'; existing: ExistingAsset; reason: string };
+  | { action: 'delete'; existing: ExistingAsset; reason: string }
+  | { action: 'leave'; existing: ExistingAsset; reason: string };
 
 /**
  * The asset changes that turn a draft's `existing` assets into `planned`: same name with the same size and
  * sha256 is kept, anything else with that name is replaced, an unfinished upload is redone, and an asset this
- * run does not plan is deleted so the draft holds exactly this run's files. Only ever applied to drafts.
+ * run does not plan is deleted when it is one chart-release makes (`ours`), so the draft holds this run's files;
+ * one somebody attached by hand (an SBOM, say) is left in place. Only ever applied to drafts.
  */
-export function decideAssets(existing: ExistingAsset[], planned: PlannedAsset[]): AssetAction[] {
+export function decideAssets(existing: ExistingAsset[], planned: PlannedAsset[], ours: (name: string) => boolean = () => true): AssetAction[] {
   const actions: AssetAction[] = [];
   const byName = new Map(existing.map((a) => [a.name, a]));
   for (const asset of planned) {
@@ -106,6 +108,22 @@ export function decideAssets(existing: ExistingAsset[], planned: PlannedAsset[])
     else if (current.digest !== asset.sha256) actions.push({ action: 'replace', planned: asset, existing: current, reason: `${current.digest} -> ${asset.sha256}` });
     else actions.push({ action: 'keep', planned: asset, existing: current });
   }
-  for (const stale of byName.values()) actions.push({ action: 'delete', existing: stale, reason: 'not part of this release any more' });
+  for (const stale of byName.values()) {
+    actions.push(
+      ours(stale.name)
+        ? { action: 'delete', existing: stale, reason: 'not part of this release any more' }
+        : { action: 'leave', existing: stale, reason: 'not made by chart-release: left in place' },
+    );
+  }
   return actions;
+}
+
+/**
+ * Whether an asset name is one chart-release attaches to a release of `chart`: its package (`<chart>-<version>.tgz`),
+ * signature and bundle, its lineage, and the chart's CHANGELOG, README and LICENSE files.
+ */
+export function isChartReleaseAsset(chart: string, name: string): boolean {
+  if (name === `${chart}-attestation-lineage.json`) return true;
+  if (name.startsWith(`${chart}-`) && /\.tgz(?:\.sig|\.sigstore\.json)?$/.test(name)) return true;
+  return /^(?:CHANGELOG|README|LICEN[CS]E)(?:\.[A-Za-z0-9]+)?$/i.test(name);
 }

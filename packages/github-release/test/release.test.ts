@@ -85,6 +85,23 @@ describe('assembling a chart release on GitHub', () => {
     }
   });
 
+  it('re-running leaves an asset added to the draft by hand, and removes its own files the chart no longer has', async () => {
+    const { publisher, octokit } = publisherFor(emulator);
+    const files = await chartFiles('web-app', '1.2.0');
+    const draft = await publisher.assembleRelease(await input(publisher, 'web-app', '1.2.0', files));
+    const { data: release } = await octokit.rest.repos.getRelease({ ...repo, release_id: draft.releaseId! });
+    await octokit.request({ method: 'POST', url: release.upload_url, name: 'sbom.spdx.json', data: '{"spdxVersion":"SPDX-2.3"}', headers: { 'content-type': 'application/json' } });
+    // the chart dropped its README since the draft was made
+    const next = await input(publisher, 'web-app', '1.2.0', files);
+    const again = await publisher.assembleRelease({ ...next, assets: next.assets.filter((a) => a.kind !== 'readme') });
+    expect(again.assets.filter((a) => a.action !== 'kept' || a.reason)).toEqual([
+      { name: 'README.md', action: 'deleted', size: expect.any(Number), reason: 'not part of this release any more' },
+      { name: 'sbom.spdx.json', action: 'kept', size: 26, reason: 'not made by chart-release: left in place' },
+    ]);
+    const { data } = await octokit.rest.repos.getRelease({ ...repo, release_id: draft.releaseId! });
+    expect(data.assets.map((a) => a.name).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'sbom.spdx.json', 'web-app-1.2.0.tgz', 'web-app-1.2.0.tgz.sig', 'web-app-1.2.0.tgz.sigstore.json', 'web-app-attestation-lineage.json']);
+  });
+
   it('re-running finds the draft and uploads nothing: one listing and no writes', async () => {
     const first = publisherFor(emulator).publisher;
     const files = await chartFiles('web-app', '1.2.0');
