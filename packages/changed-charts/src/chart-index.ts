@@ -27,29 +27,16 @@ export interface WalkStats {
 }
 
 const DEPENDENCIES = 'dependencies';
-/**
- * The walk asks in slices, two in flight: git always has the next one to answer, and the questions of a caller in a
- * hurry (the diff's Chart.yaml files) wait for two slices at most.
- */
-const SLICE = 256;
 
-async function inSlices<T>(items: T[], size: number, ask: (slice: T[]) => Promise<void>): Promise<void> {
-  let ahead: Promise<void> | undefined;
-  for (let start = 0; start < items.length; start += size) {
-    const current = ask(items.slice(start, start + size));
-    current.catch(() => {}); // awaited below; a failure surfaces there
-    if (ahead) await ahead;
-    ahead = current;
-  }
-  await ahead;
-}
+/** The folders file beside the index file. */
+const foldersFile = (indexFile: string) => `${indexFile.slice(0, -'.json'.length)}-folders.json`;
 
 /**
  * Visits the Chart.yaml of every chart at `rev` that mentions `dependencies`: every folder below one of
  * `chartDirs` holding a Chart.yaml, at any depth, without looking into a chart (its vendored subcharts are part of
  * it). git is asked for `<folder tree>:Chart.yaml` of all folders of a depth at once, and lists only the folders
- * that hold none; `walker` (default `objects`) is the `cat-file` that does it, best one of its own so that the
- * caller's questions on `objects` wait for nothing. With an index file, folders whose tree id did not change since
+ * that hold none; `walker` is the `cat-file` that does it, one of its own so that the caller's questions on
+ * `objects` (which answers the few a run with an index needs) wait for nothing. With an index file, folders whose tree id did not change since
  * it was written are not read at all (nor is anything when no chart dir changed); the files are rewritten when
  * anything was read.
  */
@@ -58,8 +45,8 @@ export async function walkChartYamls(
   rev: string,
   chartDirs: string[],
   visit: (folder: string, chartYaml: string) => void,
-  indexFile?: string,
-  walker: ObjectReader = objects,
+  indexFile: string | undefined,
+  walker: ObjectReader,
 ): Promise<WalkStats> {
   const roots = chartDirs.map((dir) => (dir === '.' ? '' : dir));
   const stored = indexFile ? loadIndex(indexFile) : undefined;
@@ -82,7 +69,7 @@ export async function walkChartYamls(
     return stats;
   }
 
-  const previous = stored && indexFile ? loadFolders(`${indexFile.slice(0, -'.json'.length)}-folders.json`) : undefined;
+  const previous = stored && indexFile ? loadFolders(foldersFile(indexFile)) : undefined;
   const next = new Map<string, Entry>();
   let toCheck: { path: string; tree: string }[] = [];
   let toList: { path: string; tree: string }[] = [];
@@ -105,56 +92,50 @@ export async function walkChartYamls(
     if (rootTrees[i]?.type === 'tree') found(dir, rootTrees[i]!.sha, true);
   });
 
-  // sharing the caller's cat-file, ask in slices; with one of its own, all at once
-  const sliceSize = walker === objects ? SLICE : Number.POSITIVE_INFINITY;
   let hashBytes = 0;
   while (toCheck.length || toList.length) {
     // which folders are charts; the others are listed below
     const checking = toCheck;
     toCheck = [];
-    await inSlices(checking, sliceSize, (slice) => {
-      stats.read += slice.length;
-      return walker.each(
-        'contents',
-        slice.map((f) => `${f.tree}:Chart.yaml`),
-        (i, object) => {
-          const folder = slice[i]!;
-          if (object?.type !== 'blob' || !object.data) {
-            toList.push(folder);
-            return;
-          }
-          if (!object.data.includes(DEPENDENCIES)) {
-            next.set(folder.path, { tree: folder.tree, chart: true });
-            return;
-          }
-          const text = object.data.toString('utf8');
-          next.set(folder.path, { tree: folder.tree, chart: true, text });
-          visit(folder.path, text);
-        },
-      );
-    });
+    stats.read += checking.length;
+    await walker.each(
+      'contents',
+      checking.map((f) => `${f.tree}:Chart.yaml`),
+      (i, object) => {
+        const folder = checking[i]!;
+        if (object?.type !== 'blob' || !object.data) {
+          toList.push(folder);
+          return;
+        }
+        if (!object.data.includes(DEPENDENCIES)) {
+          next.set(folder.path, { tree: folder.tree, chart: true });
+          return;
+        }
+        const text = object.data.toString('utf8');
+        next.set(folder.path, { tree: folder.tree, chart: true, text });
+        visit(folder.path, text);
+      },
+    );
     // the sub-folders of the folders that are not charts
     const listing = toList;
     toList = [];
     const children: { path: string; tree: string }[] = [];
-    await inSlices(listing, sliceSize, (slice) => {
-      stats.read += slice.length;
-      return walker.each(
-        'contents',
-        slice.map((f) => f.tree),
-        (i, object) => {
-          if (object?.type !== 'tree' || !object.data) return;
-          hashBytes ||= object.sha.length / 2;
-          const folder = slice[i]!;
-          const folders: [string, string][] = [];
-          readTree(object.data, hashBytes, (name, entry, isFolder) => {
-            if (isFolder) folders.push([name, entry().sha]);
-          });
-          next.set(folder.path, { tree: folder.tree, chart: false, folders });
-          for (const [name, tree] of folders) children.push({ path: folder.path ? `${folder.path}/${name}` : name, tree });
-        },
-      );
-    });
+    stats.read += listing.length;
+    await walker.each(
+      'contents',
+      listing.map((f) => f.tree),
+      (i, object) => {
+        if (object?.type !== 'tree' || !object.data) return;
+        hashBytes ||= object.sha.length / 2;
+        const folder = listing[i]!;
+        const folders: [string, string][] = [];
+        readTree(object.data, hashBytes, (name, entry, isFolder) => {
+          if (isFolder) folders.push([name, entry().sha]);
+        });
+        next.set(folder.path, { tree: folder.tree, chart: false, folders });
+        for (const [name, tree] of folders) children.push({ path: folder.path ? `${folder.path}/${name}` : name, tree });
+      },
+    );
     for (const child of children) found(child.path, child.tree, false);
   }
 
@@ -212,7 +193,7 @@ async function save(file: string, roots: string[], entries: Map<string, Entry>):
   try {
     await mkdir(dirname(file), { recursive: true });
     // the folders first: an index naming trees whose folders are not written yet would only cost a re-read
-    await replace(`${file.slice(0, -'.json'.length)}-folders.json`, JSON.stringify({ format: FORMAT, folders } satisfies StoredFolders));
+    await replace(foldersFile(file), JSON.stringify({ format: FORMAT, folders } satisfies StoredFolders));
     await replace(file, JSON.stringify(index));
   } catch {
     // a read-only clone still detects, only without the index

@@ -41,8 +41,8 @@ export async function indexDependencies(
   objects: ObjectReader,
   rev: string,
   chartDirs: string[],
-  indexFile?: string,
-  walker?: ObjectReader,
+  indexFile: string | undefined,
+  walker: ObjectReader,
 ): Promise<{ index: DependencyIndex; stats: WalkStats }> {
   const index: DependencyIndex = new Map();
   const stats = await walkChartYamls(

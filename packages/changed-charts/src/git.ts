@@ -92,4 +92,3 @@ export class GitReader {
     return (await this.run(['diff', '--raw', '--no-abbrev', '--no-renames', '-z', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--', ...pathspecs])).stdout;
   }
 }
-
