@@ -61,9 +61,8 @@ fi
 
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing npm dependencies"
-  # npm ci refuses a lock file that lists only this platform's optional packages (as a registry mirror that omits
-  # resolved URLs writes it); npm install then installs the same locked versions.
-  npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null || npm install --no-audit --no-fund --loglevel=error
+  # the lock file lists every platform's optional packages, so npm ci installs exactly it and never rewrites it
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 node --conditions=@chart-release/source packages/testkit/src/cli.ts install-tools
