@@ -9,6 +9,7 @@ import { GitRepo } from './git.ts';
 import { isolatedHelm, type IsolatedHelm } from './helm.ts';
 import { startRegistry, type RunningRegistry } from './registry.ts';
 import { startSigstoreStack, type SigstoreStack } from './sigstore-stack.ts';
+import { startTokenServer } from './token-server.ts';
 
 export interface ReleaseSandboxOptions {
   /** Example charts to put in the repository (folder names under `sourceDir`); all by default. */
@@ -18,8 +19,11 @@ export interface ReleaseSandboxOptions {
   owner?: string;
   name?: string;
   helmMajor?: 3 | 4;
-  /** Registry with htpasswd auth (credentials passed through CHART_RELEASE_REGISTRY_USERNAME/PASSWORD). */
-  registryAuth?: { username: string; password: string };
+  /**
+   * Registry with auth (credentials passed through CHART_RELEASE_REGISTRY_USERNAME/PASSWORD): htpasswd (Basic,
+   * the default) or distribution's token auth with a token server for this one user.
+   */
+  registryAuth?: { username: string; password: string; kind?: 'htpasswd' | 'token' };
   /** Put a fault-injecting proxy between the release tooling and the registry. */
   registryFaults?: Partial<FaultSettings> & { latencyMs?: number };
   /** Faults of the GitHub emulator. */
@@ -79,8 +83,11 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
   const identity = `https://github.com/${workflowRef}`;
   const stops: (() => Promise<unknown>)[] = [];
   try {
+    const auth = options.registryAuth;
+    const tokens = auth?.kind === 'token' ? await startTokenServer({ users: { [auth.username]: auth.password } }) : undefined;
+    if (tokens) stops.push(() => tokens.stop());
     const [registry, helm, sigstore, repo] = await Promise.all([
-      startRegistry({ basicAuth: options.registryAuth }),
+      startRegistry(tokens ? { tokenAuth: tokens } : { basicAuth: auth }),
       isolatedHelm(options.helmMajor ?? 4),
       options.signing === 'none' ? Promise.resolve(undefined) : startSigstoreStack(),
       GitRepo.create({ branch: 'main' }),

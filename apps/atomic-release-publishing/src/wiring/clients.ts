@@ -1,6 +1,6 @@
 import { registerSecret, ReleaseError, type Logger } from '@chart-release/core';
 import { createGitHubClient, parseRepository, type GitHubClient, type RepositoryRef } from '@chart-release/github-release';
-import { parseOciReference, RegistryClient, resolveCredentials } from '@chart-release/oci';
+import { parseOciReference, RegistryClient, resolveCredentials, type RegistryCredentials } from '@chart-release/oci';
 import type { ReleaseConfig } from '../config.ts';
 
 /** The registry named by the config: its host, the namespace below it, and a client with resolved credentials. */
@@ -9,6 +9,8 @@ export interface RegistryContext {
   /** Namespace below the host, e.g. `acme/charts`. */
   namespace: string;
   client: RegistryClient;
+  /** The credentials the client signs in with, also handed to `helm push` (helm never sees the client's). */
+  credentials?: RegistryCredentials;
   credentialsSource: string;
   /** Repository of a chart below the host, e.g. `acme/charts/web-app`. */
   repositoryOf(chart: string): string;
@@ -30,6 +32,7 @@ export function registryContext(config: ReleaseConfig, env: NodeJS.ProcessEnv, l
     host: ref.registry,
     namespace: ref.repository,
     client,
+    credentials,
     credentialsSource: source,
     repositoryOf: (chart) => `${ref.repository}/${chart}`,
   };
