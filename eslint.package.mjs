@@ -16,7 +16,12 @@ export function packageLintConfig({ ignoredDependencies = [] } = {}) {
           'error',
           {
             ignoredDependencies,
-            ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}', '{projectRoot}/vitest.config.{js,ts,mjs,mts}', '{projectRoot}/test/**/*', '{projectRoot}/src/**/*.test.ts'],
+            ignoredFiles: [
+              '{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}',
+              '{projectRoot}/vitest.config.{js,ts,mjs,mts}',
+              '{projectRoot}/test/**/*',
+              '{projectRoot}/src/**/*.test.ts',
+            ],
           },
         ],
       },

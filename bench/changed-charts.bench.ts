@@ -38,7 +38,13 @@ const HOT = Math.min(CONTROL_CHARTS, CHARTS);
 const name = (i: number) => (i < LIBS ? `lib-${String(i).padStart(2, '0')}` : `chart-${String(i).padStart(4, '0')}`);
 
 function chartYaml(i: number, chartName: string, patch: number): string {
-  const lines = ['apiVersion: v2', `name: ${chartName}`, `description: Generated chart ${chartName}`, `type: ${i < LIBS ? 'library' : 'application'}`, `version: 1.0.${patch}`];
+  const lines = [
+    'apiVersion: v2',
+    `name: ${chartName}`,
+    `description: Generated chart ${chartName}`,
+    `type: ${i < LIBS ? 'library' : 'application'}`,
+    `version: 1.0.${patch}`,
+  ];
   if (i >= LIBS) lines.push('appVersion: "1.0.0"');
   // one application in ten depends on a library: by file:// path, or (every other one) by name from the registry
   // (only among the first CONTROL_CHARTS, so the control repository has the same dependents)
@@ -103,7 +109,9 @@ async function generate(charts: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `bench-charts-${charts}-`));
   await git(dir, 'init', '-q', '-b', 'main');
   const child = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'inherit', 'inherit'] });
-  const done = new Promise<void>((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)))));
+  const done = new Promise<void>((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)))),
+  );
   for (const chunk of history(charts)) {
     if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
   }
@@ -155,7 +163,18 @@ async function measure(dir: string) {
   clearInterval(sampler);
   gc?.();
   const retained = process.memoryUsage().heapUsed - before;
-  return { base, head, changedFiles, result: first, kept, git: median(gitTimes), detection: median(detectTimes), cold: median(coldTimes), heapPeak: peak - before, retained };
+  return {
+    base,
+    head,
+    changedFiles,
+    result: first,
+    kept,
+    git: median(gitTimes),
+    detection: median(detectTimes),
+    cold: median(coldTimes),
+    heapPeak: peak - before,
+    retained,
+  };
 }
 
 const t0 = performance.now();
@@ -170,7 +189,8 @@ try {
   console.log(
     `range ${RANGE} commits: ${m.changedFiles} files changed; ${m.result.charts.length} charts (${statuses}; ${dependents} with triggeredBy; ${releasing} to release), ${m.result.errors.length} errors`,
   );
-  if (JSON.stringify(m.result.charts) !== JSON.stringify(c.result.charts)) throw new Error('the 500-chart control repository gave a different result: the generator is not deterministic');
+  if (JSON.stringify(m.result.charts) !== JSON.stringify(c.result.charts))
+    throw new Error('the 500-chart control repository gave a different result: the generator is not deterministic');
   const ratio = m.detection / m.git;
   const coldRatio = m.cold / m.git;
   const flat = m.heapPeak / Math.max(c.heapPeak, 1);

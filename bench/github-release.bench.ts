@@ -11,7 +11,11 @@ import { createGitHubClient, planReleaseAssets, releaseTag, ReleasePublisher, ty
 
 const CHARTS = 100;
 const SHA = 'c0ffee'.padEnd(40, '0');
-const emulator = await startGitHubEmulator({ strict: true, rateLimit: false, seed: { repos: [{ owner: 'acme', name: 'charts', commits: [{ sha: SHA, message: 'release' }] }] } });
+const emulator = await startGitHubEmulator({
+  strict: true,
+  rateLimit: false,
+  seed: { repos: [{ owner: 'acme', name: 'charts', commits: [{ sha: SHA, message: 'release' }] }] },
+});
 const dir = await mkdtemp(join(tmpdir(), 'bench-github-release-'));
 try {
   const plans: { name: string; assets: PlannedAsset[] }[] = [];

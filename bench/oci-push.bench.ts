@@ -23,7 +23,8 @@ try {
     const from = proxy.stats.requests;
     const started = performance.now();
     const results: PushResult[] = [];
-    for (const tgz of tgzs) results.push(await pushChart({ tgz, registry: `oci://${proxy.host}/${namespace}`, client, mode, helm: { ...helm, flags: { plainHttp: true } } }));
+    for (const tgz of tgzs)
+      results.push(await pushChart({ tgz, registry: `oci://${proxy.host}/${namespace}`, client, mode, helm: { ...helm, flags: { plainHttp: true } } }));
     return { seconds: (performance.now() - started) / 1000, requests: (proxy.stats.requests - from) / CHARTS, results };
   };
 
@@ -31,8 +32,12 @@ try {
   const native = await pushAll('native', 'native');
   const rerun = await pushAll('native', 'native');
   const sameDigests = native.results.every((r, i) => r.digest === viaHelm.results[i]!.digest);
-  console.log(`oci-push: helm push ${viaHelm.seconds.toFixed(2)} s, native ${native.seconds.toFixed(2)} s for ${CHARTS} charts: ratio native/helm ${(native.seconds / viaHelm.seconds).toFixed(2)} (target <= 1.00)`);
-  console.log(`oci-push: requests per chart: helm mode ${viaHelm.requests.toFixed(1)} (our checks + helm), native ${native.requests.toFixed(1)}, re-run ${rerun.requests.toFixed(1)} (${rerun.results.every((r) => r.status === 'exists') ? 'all exist' : 'PUSHED AGAIN'})`);
+  console.log(
+    `oci-push: helm push ${viaHelm.seconds.toFixed(2)} s, native ${native.seconds.toFixed(2)} s for ${CHARTS} charts: ratio native/helm ${(native.seconds / viaHelm.seconds).toFixed(2)} (target <= 1.00)`,
+  );
+  console.log(
+    `oci-push: requests per chart: helm mode ${viaHelm.requests.toFixed(1)} (our checks + helm), native ${native.requests.toFixed(1)}, re-run ${rerun.requests.toFixed(1)} (${rerun.results.every((r) => r.status === 'exists') ? 'all exist' : 'PUSHED AGAIN'})`,
+  );
   console.log(`oci-push: native and helm manifests ${sameDigests ? 'have the same digests' : 'DIFFER'}`);
   process.exitCode = sameDigests && rerun.results.every((r) => r.status === 'exists') ? 0 : 1;
 } finally {

@@ -24,7 +24,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceCli = join(root, 'apps/atomic-release-publishing/src/cli.ts');
 const builtCli = join(root, 'apps/atomic-release-publishing/dist/cli.js');
 // the CLI as users run it: compiled (nx builds its packages first; cached when nothing changed)
-await execa('npx', ['nx', 'run', 'atomic-release-publishing:build', '--output-style=static'], { cwd: root, stdio: 'ignore', env: { ...process.env, NX_DAEMON: 'false' } });
+await execa('npx', ['nx', 'run', 'atomic-release-publishing:build', '--output-style=static'], {
+  cwd: root,
+  stdio: 'ignore',
+  env: { ...process.env, NX_DAEMON: 'false' },
+});
 /** Peak resident memory (VmHWM) of a process, in MB, sampled every 25 ms until it exits. */
 async function peakMemory(child: ReturnType<typeof execa>): Promise<number> {
   let peakKb = 0;
@@ -52,13 +56,19 @@ try {
   const t0 = performance.now();
   for (const name of names) {
     await execa(sandbox.helm.binary, ['package', join(sandbox.repo.dir, 'charts', name), '--destination', baselineOut], { env: sandbox.helm.env });
-    await execa(sandbox.helm.binary, ['push', join(baselineOut, `${name}-1.0.0.tgz`), `oci://${sandbox.registryHost}/baseline`, '--plain-http'], { env: sandbox.helm.env });
+    await execa(sandbox.helm.binary, ['push', join(baselineOut, `${name}-1.0.0.tgz`), `oci://${sandbox.registryHost}/baseline`, '--plain-http'], {
+      env: sandbox.helm.env,
+    });
   }
   const baseline = performance.now() - t0;
   await rm(baselineOut, { recursive: true, force: true });
 
   // 1. chart-release's package + push steps, in this process
-  const config = loadConfig({ cwd: sandbox.repo.dir, env: sandbox.env, flags: { pushMode: 'native', concurrency: 32, workDir: join(sandbox.repo.dir, '.bench') } });
+  const config = loadConfig({
+    cwd: sandbox.repo.dir,
+    env: sandbox.env,
+    flags: { pushMode: 'native', concurrency: 32, workDir: join(sandbox.repo.dir, '.bench') },
+  });
   const silent = createLogger({ level: 'error', write: () => {} });
   const steps = await createPublishSteps(config, { env: sandbox.env, logger: silent });
   const tr = performance.now();
@@ -86,7 +96,9 @@ try {
   console.log(`publish: ${CHARTS} charts, ${LATENCY_MS} ms per registry request`);
   console.log(`  baseline (sequential helm package + helm push):          ${(baseline / 1000).toFixed(1)} s`);
   console.log(`  chart-release package + push (verified, concurrency 32):  ${(registryTime / 1000).toFixed(1)} s`);
-  console.log(`  chart-release publish, whole (${published} signed and released):  ${(publish / 1000).toFixed(1)} s (${(baseline / publish).toFixed(2)}x the baseline)`);
+  console.log(
+    `  chart-release publish, whole (${published} signed and released):  ${(publish / 1000).toFixed(1)} s (${(baseline / publish).toFixed(2)}x the baseline)`,
+  );
   console.log(`publish: registry publishing ${ratio.toFixed(2)}x faster than the baseline (target >= 5x) ${ratio >= 5 ? 'OK' : 'BELOW TARGET'}`);
   console.log(`publish: peak memory of chart-release publish ${peakMb.toFixed(0)} MB (target < 300 MB) ${peakMb < 300 ? 'OK' : 'ABOVE TARGET'}`);
   console.log(`publish: startup (--help) ${startup.built.toFixed(0)} MB built, ${startup.source.toFixed(0)} MB from source with type stripping`);

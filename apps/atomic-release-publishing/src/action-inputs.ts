@@ -54,7 +54,9 @@ export function booleanInput(name: string, value: string, fallback = false): boo
   if (value === '') return fallback;
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
-  throw new ReleaseError('USAGE', `input '${name}' is '${value}', expected true or false.`, { hint: `set '${name}: true' or '${name}: false' in the step's with:.` });
+  throw new ReleaseError('USAGE', `input '${name}' is '${value}', expected true or false.`, {
+    hint: `set '${name}: true' or '${name}: false' in the step's with:.`,
+  });
 }
 
 /** Splits the `args` input like a shell would (whitespace, single and double quotes, backslash escapes). */

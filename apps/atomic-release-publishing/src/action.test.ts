@@ -5,17 +5,29 @@ const inputs = (over: Record<string, string> = {}) => readActionInputs({ INPUT_C
 
 describe('the Action maps its inputs to the CLI', () => {
   it('reads inputs by the runner names (hyphens kept) and by the underscore spelling', () => {
-    expect(readActionInputs({ 'INPUT_CHART-DIRS': 'charts, more', INPUT_KEEP_DRAFTS: 'true' })).toMatchObject({ chartDirs: 'charts, more', keepDrafts: 'true' });
+    expect(readActionInputs({ 'INPUT_CHART-DIRS': 'charts, more', INPUT_KEEP_DRAFTS: 'true' })).toMatchObject({
+      chartDirs: 'charts, more',
+      keepDrafts: 'true',
+    });
   });
 
   it('passes publish options, one --chart-dir per folder, and leaves unset inputs to the config file', () => {
-    const { command, argv } = actionArgv(inputs({ 'INPUT_CHART-DIRS': 'charts, platform/charts', INPUT_REGISTRY: 'oci://ghcr.io/acme/charts', 'INPUT_PLAIN-HTTP': 'false', 'INPUT_DRY-RUN': 'true' }));
+    const { command, argv } = actionArgv(
+      inputs({
+        'INPUT_CHART-DIRS': 'charts, platform/charts',
+        INPUT_REGISTRY: 'oci://ghcr.io/acme/charts',
+        'INPUT_PLAIN-HTTP': 'false',
+        'INPUT_DRY-RUN': 'true',
+      }),
+    );
     expect(command).toBe('publish');
     expect(argv).toEqual(['--registry', 'oci://ghcr.io/acme/charts', '--chart-dir', 'charts', '--chart-dir', 'platform/charts', '--dry-run']);
   });
 
   it('gives promote only the options it takes, then args', () => {
-    const { argv } = actionArgv(inputs({ INPUT_COMMAND: 'promote', 'INPUT_CHART-DIRS': 'charts', INPUT_BASE: 'abc', INPUT_ARGS: '--chart web --version 1.2.0 --to stable' }));
+    const { argv } = actionArgv(
+      inputs({ INPUT_COMMAND: 'promote', 'INPUT_CHART-DIRS': 'charts', INPUT_BASE: 'abc', INPUT_ARGS: '--chart web --version 1.2.0 --to stable' }),
+    );
     expect(argv).toEqual(['--chart', 'web', '--version', '1.2.0', '--to', 'stable']);
   });
 

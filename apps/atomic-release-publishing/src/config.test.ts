@@ -52,6 +52,8 @@ describe('configuration', () => {
   });
 
   it('asks for a registry when none can be derived', async () => {
-    expect(() => loadConfig({ cwd: '/nonexistent-dir-for-test', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', hint: expect.stringContaining('--registry') }));
+    expect(() => loadConfig({ cwd: '/nonexistent-dir-for-test', env: {} })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', hint: expect.stringContaining('--registry') }),
+    );
   });
 });

@@ -95,7 +95,9 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
   }
   const concurrency = flags.concurrency ?? file.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-    throw new ReleaseError('CONFIG_INVALID', `concurrency '${String(flags.concurrency)}' must be a whole number from 1 to 32.`, { hint: 'pass --concurrency N.' });
+    throw new ReleaseError('CONFIG_INVALID', `concurrency '${String(flags.concurrency)}' must be a whole number from 1 to 32.`, {
+      hint: 'pass --concurrency N.',
+    });
   }
   const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runUrl = repository && env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
@@ -176,7 +178,9 @@ function readConfigFile(path: string, cwd: string): FileConfig {
     });
   }
   if (!validateConfig(data)) {
-    const problems = (validateConfig.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`);
+    const problems = (validateConfig.errors ?? []).map(
+      (e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
+    );
     throw new ReleaseError('CONFIG_INVALID', `${file} does not match the configuration schema: ${problems.join('; ')}.`, {
       file,
       hint: 'see schemas/chart-release-config.v1.schema.json for every option.',

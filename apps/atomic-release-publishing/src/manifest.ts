@@ -118,7 +118,12 @@ export async function verifyManifest(manifest: ReleaseManifest, verifier: Manife
       checks.push({
         check: 'tag',
         ok,
-        detail: resolved === undefined ? `tag ${artifact.tag} not found` : ok ? `tag ${artifact.tag} -> ${resolved}` : `tag ${artifact.tag} -> ${resolved}, manifest says ${artifact.digest}`,
+        detail:
+          resolved === undefined
+            ? `tag ${artifact.tag} not found`
+            : ok
+              ? `tag ${artifact.tag} -> ${resolved}`
+              : `tag ${artifact.tag} -> ${resolved}, manifest says ${artifact.digest}`,
       });
       const layer = await verifier.chartLayerSha256(artifact);
       const packageOk = layer === artifact.package.sha256;

@@ -51,10 +51,7 @@ export interface ReleasePlan {
 }
 
 /** Turns detected changes and the config into the run's plan. */
-export function buildReleasePlan(
-  detected: { base: string; head: string; baseSource?: string; charts: DetectedChart[] },
-  config: ReleaseConfig,
-): ReleasePlan {
+export function buildReleasePlan(detected: { base: string; head: string; baseSource?: string; charts: DetectedChart[] }, config: ReleaseConfig): ReleasePlan {
   const charts: PlannedChart[] = [];
   const notReleased: ReleasePlan['notReleased'] = [];
   for (const c of [...detected.charts].sort((a, b) => a.name.localeCompare(b.name))) {

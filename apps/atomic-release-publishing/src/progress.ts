@@ -1,6 +1,18 @@
 import { inActions, redact } from '@chart-release/core';
 
-export type ChartStage = 'queued' | 'packaging' | 'packaged' | 'pushing' | 'pushed' | 'signing' | 'signed' | 'releasing' | 'drafted' | 'published' | 'failed' | 'skipped';
+export type ChartStage =
+  | 'queued'
+  | 'packaging'
+  | 'packaged'
+  | 'pushing'
+  | 'pushed'
+  | 'signing'
+  | 'signed'
+  | 'releasing'
+  | 'drafted'
+  | 'published'
+  | 'failed'
+  | 'skipped';
 
 /**
  * Per-chart progress that reads well where it is shown: in a terminal, one live line per chart redrawn in place;

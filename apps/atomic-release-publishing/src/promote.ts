@@ -63,10 +63,18 @@ export interface PromotionResult {
  * Preflight of a promotion: every format and policy problem at once, before any approval gate or network write.
  * Returns the resolved source digest and the tag-policy decision.
  */
-export async function preflightPromotion(request: PromoteRequest, registry: PromotionRegistry): Promise<{ digest: string; policy: TagPolicyDecision; current?: string }> {
+export async function preflightPromotion(
+  request: PromoteRequest,
+  registry: PromotionRegistry,
+): Promise<{ digest: string; policy: TagPolicyDecision; current?: string }> {
   const errors: ReleaseError[] = [];
   if (!request.version === !request.digest) {
-    errors.push(new ReleaseError('USAGE', 'give exactly one of --version and --digest.', { chart: request.chart, hint: 'promote a version (resolved to its digest) or a digest.' }));
+    errors.push(
+      new ReleaseError('USAGE', 'give exactly one of --version and --digest.', {
+        chart: request.chart,
+        hint: 'promote a version (resolved to its digest) or a digest.',
+      }),
+    );
   }
   const digestProblem = request.digest ? checkDigest(request.digest, request.chart) : undefined;
   if (digestProblem) errors.push(digestProblem);
@@ -95,11 +103,15 @@ export async function preflightPromotion(request: PromoteRequest, registry: Prom
   }
   const current = await registry.resolve(request.repository, request.to);
   if (current && current !== digest && policy!.immutable) {
-    throw new ReleaseError('IMMUTABLE_TAG', `${request.ociRepository}:${request.to} already points at ${current}; version tags never move (asked for ${digest}).`, {
-      chart: request.chart,
-      hint: 'promote to a channel (stable, latest) or to a new version tag.',
-      details: { current, requested: digest },
-    });
+    throw new ReleaseError(
+      'IMMUTABLE_TAG',
+      `${request.ociRepository}:${request.to} already points at ${current}; version tags never move (asked for ${digest}).`,
+      {
+        chart: request.chart,
+        hint: 'promote to a channel (stable, latest) or to a new version tag.',
+        details: { current, requested: digest },
+      },
+    );
   }
   return { digest: digest!, policy: policy!, current };
 }
@@ -131,10 +143,14 @@ export async function promote(request: PromoteRequest, services: PromotionServic
   await registry.retag(request.repository, digest, request.to);
   const readBack = await registry.resolve(request.repository, request.to);
   if (readBack !== digest) {
-    throw new ReleaseError('PROMOTION_VERIFY_FAILED', `after the move, ${request.ociRepository}:${request.to} resolves to ${readBack ?? 'nothing'}, not ${digest}.`, {
-      chart: request.chart,
-      hint: 'the registry did not keep the tag; re-run the promotion (it is idempotent).',
-    });
+    throw new ReleaseError(
+      'PROMOTION_VERIFY_FAILED',
+      `after the move, ${request.ociRepository}:${request.to} resolves to ${readBack ?? 'nothing'}, not ${digest}.`,
+      {
+        chart: request.chart,
+        hint: 'the registry did not keep the tag; re-run the promotion (it is idempotent).',
+      },
+    );
   }
   const at = now();
   let audit: string | undefined;
@@ -169,9 +185,7 @@ export interface ChannelPosition {
 
 /** The channel's history, newest first, from its audit tags (recoverable from the registry alone). */
 export async function channelHistory(registry: PromotionRegistry, repository: string, channel: string): Promise<ChannelPosition[]> {
-  const tags = (await registry.listTags(repository))
-    .map((tag) => ({ tag, parsed: parseAuditTag(tag) }))
-    .filter((t) => t.parsed?.channel === channel);
+  const tags = (await registry.listTags(repository)).map((tag) => ({ tag, parsed: parseAuditTag(tag) })).filter((t) => t.parsed?.channel === channel);
   const positions: ChannelPosition[] = [];
   for (const { tag, parsed } of tags) {
     const digest = await registry.resolve(repository, tag);

@@ -62,7 +62,10 @@ function fakeSteps(charts: DetectedChart[], failAt?: { chart: string; step: 'pus
 
 async function config(extra: Record<string, unknown> = {}) {
   const workDir = await mkdtemp(join(tmpdir(), 'run-'));
-  return { ...loadConfig({ cwd: workDir, env: {}, flags: { registry: 'oci://127.0.0.1:5000/charts', workDir, concurrency: 1, repository: 'acme/charts' } }), ...extra };
+  return {
+    ...loadConfig({ cwd: workDir, env: {}, flags: { registry: 'oci://127.0.0.1:5000/charts', workDir, concurrency: 1, repository: 'acme/charts' } }),
+    ...extra,
+  };
 }
 
 describe('a publish run', () => {

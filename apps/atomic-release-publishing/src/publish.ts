@@ -96,7 +96,15 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     head: plan.head,
     baseSource: plan.baseSource,
     charts: [
-      ...plan.charts.map((c): ChartReport => ({ name: c.name, version: c.version, path: c.path, status: 'planned', why: c.triggeredBy.length ? `dependency ${c.triggeredBy.join(', ')} changed` : undefined })),
+      ...plan.charts.map(
+        (c): ChartReport => ({
+          name: c.name,
+          version: c.version,
+          path: c.path,
+          status: 'planned',
+          why: c.triggeredBy.length ? `dependency ${c.triggeredBy.join(', ')} changed` : undefined,
+        }),
+      ),
       ...plan.notReleased.map((n): ChartReport => ({ name: n.name, version: '', path: n.path, status: 'not-released', why: n.why })),
     ],
     errors: [...detected.errors],
@@ -267,7 +275,13 @@ function progressStep(r: ChartReport): string {
 function asReleaseError(error: unknown, chart?: string): ReleaseError {
   if (error instanceof AggregateReleaseError) return error;
   if (isReleaseError(error)) {
-    return error.chart || !chart ? error : new ReleaseError(error.code, error.message, { chart, file: error.file, hint: error.hint, details: error.details, cause: error });
+    return error.chart || !chart
+      ? error
+      : new ReleaseError(error.code, error.message, { chart, file: error.file, hint: error.hint, details: error.details, cause: error });
   }
-  return new ReleaseError('STEP_FAILED', (error as Error)?.message ?? String(error), { chart, cause: error, hint: 're-run the job; finished steps are not repeated.' });
+  return new ReleaseError('STEP_FAILED', (error as Error)?.message ?? String(error), {
+    chart,
+    cause: error,
+    hint: 're-run the job; finished steps are not repeated.',
+  });
 }

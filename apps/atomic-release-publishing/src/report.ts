@@ -45,7 +45,11 @@ export function renderStepSummary(report: PublishReport): string {
     lines.push('| Chart | Version | Status | Digest | Release | Signature | Lineage |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const c of report.charts) {
       const release = c.release ? `[${c.release.tag}](${c.release.url})${c.release.draft ? ' (draft)' : ''}` : '—';
-      const signature = c.signature ? (c.signature.mode === 'none' ? 'unsigned' : `${c.signature.mode}${c.signature.referrer ? ` \`${short(c.signature.referrer)}\`` : ''}`) : '—';
+      const signature = c.signature
+        ? c.signature.mode === 'none'
+          ? 'unsigned'
+          : `${c.signature.mode}${c.signature.referrer ? ` \`${short(c.signature.referrer)}\`` : ''}`
+        : '—';
       lines.push(
         `| ${c.name} | ${c.version} | ${c.status}${c.push === 'exists' ? ' (already in registry)' : ''} | ${c.digest ? `\`${short(c.digest)}\`` : '—'} | ${release} | ${signature} | ${c.lineage ? 'yes' : '—'} |`,
       );
@@ -54,7 +58,8 @@ export function renderStepSummary(report: PublishReport): string {
   }
   if (report.errors.length) {
     lines.push('### Problems', '');
-    for (const e of report.errors) lines.push(`- **${e.code}**${e.chart ? ` ${e.chart}` : ''}${e.file ? ` (\`${e.file}\`)` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
+    for (const e of report.errors)
+      lines.push(`- **${e.code}**${e.chart ? ` ${e.chart}` : ''}${e.file ? ` (\`${e.file}\`)` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
     lines.push('');
   }
   if (report.warnings.length) {
@@ -71,9 +76,18 @@ export function renderTable(report: PublishReport): string {
     rows.push([c.name, c.version, c.status + (c.why ? ` (${c.why})` : ''), c.digest ?? '—', c.release?.url ?? '—']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const text = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  const text = rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
   const tail = [
-    ...report.errors.map((e) => `error: [${e.code}]${e.chart ? ` ${e.chart}` : ''}${e.file ? ` (${e.file})` : ''}: ${e.message}${e.hint ? ` Fix: ${e.hint}` : ''}`),
+    ...report.errors.map(
+      (e) => `error: [${e.code}]${e.chart ? ` ${e.chart}` : ''}${e.file ? ` (${e.file})` : ''}: ${e.message}${e.hint ? ` Fix: ${e.hint}` : ''}`,
+    ),
     ...report.warnings.map((w) => `warning: ${w}`),
     ...(report.manifest ? [`release manifest: ${report.manifest}`] : []),
     ...(report.resume ? [report.resume] : []),

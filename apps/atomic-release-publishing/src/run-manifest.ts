@@ -49,7 +49,10 @@ export function manifestFromJournal(journal: JournalData, context: ManifestConte
         uri: `oci://${ref.registry}/${ref.repository}@${c.pushed!.digest}`,
         tag: ref.tag ?? c.version.replaceAll('+', '_'),
         package: { file: basename(c.packaged!.file)!, sha256: c.packaged!.sha256 },
-        signature: c.signed && c.signed.mode !== 'none' ? { referrer: c.signed.referrerDigest, bundle: basename(c.signed.bundlePath), signature: basename(c.signed.signaturePath) } : null,
+        signature:
+          c.signed && c.signed.mode !== 'none'
+            ? { referrer: c.signed.referrerDigest, bundle: basename(c.signed.bundlePath), signature: basename(c.signed.signaturePath) }
+            : null,
         lineage: c.lineage?.sha256 ? { file: basename(c.lineage.file)!, sha256: c.lineage.sha256 } : null,
         release: c.release ? { tag: c.release.tag, url: c.release.url, id: c.release.id } : null,
       };

@@ -37,7 +37,9 @@ describe('tag policy', () => {
   });
 
   it('refuses a non-semver tag unless allowed, and records that it was', () => {
-    expect(() => applyTagPolicy('nightly', { chart: 'web-app' })).toThrow(expect.objectContaining({ code: 'TAG_POLICY', hint: expect.stringContaining('--allow-non-semver') }));
+    expect(() => applyTagPolicy('nightly', { chart: 'web-app' })).toThrow(
+      expect.objectContaining({ code: 'TAG_POLICY', hint: expect.stringContaining('--allow-non-semver') }),
+    );
     expect(applyTagPolicy('nightly', { allowNonSemver: true })).toEqual({ kind: 'other', immutable: true, nonSemverAllowed: true });
   });
 

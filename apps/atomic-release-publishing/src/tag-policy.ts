@@ -55,10 +55,14 @@ export function applyTagPolicy(tag: string, options: { allowNonSemver?: boolean;
   if (invalid) throw invalid;
   const kind = classifyTag(tag, options.channels);
   if (kind === 'other' && !options.allowNonSemver) {
-    throw new ReleaseError('TAG_POLICY', `tag '${tag}' is neither a semver version tag (vX.Y.Z[-pre]) nor a channel (${(options.channels ?? DEFAULT_CHANNELS).join(', ')}).`, {
-      chart: options.chart,
-      hint: 'use a version or channel tag, or pass --allow-non-semver to promote to it anyway (recorded in the audit).',
-    });
+    throw new ReleaseError(
+      'TAG_POLICY',
+      `tag '${tag}' is neither a semver version tag (vX.Y.Z[-pre]) nor a channel (${(options.channels ?? DEFAULT_CHANNELS).join(', ')}).`,
+      {
+        chart: options.chart,
+        hint: 'use a version or channel tag, or pass --allow-non-semver to promote to it anyway (recorded in the audit).',
+      },
+    );
   }
   return { kind, immutable: kind !== 'channel', nonSemverAllowed: kind === 'other' };
 }

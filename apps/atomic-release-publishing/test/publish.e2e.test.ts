@@ -33,7 +33,15 @@ describe('chart-release publish on a push to release', () => {
       const chart = release.tag_name.replace(/-v[\d.]+$/, '');
       const version = release.tag_name.slice(chart.length + 2);
       expect(release.assets.map((a) => a.name).sort()).toEqual(
-        [`${chart}-${version}.tgz`, `${chart}-${version}.tgz.sig`, `${chart}-${version}.tgz.sigstore.json`, `${chart}-attestation-lineage.json`, 'CHANGELOG.md', 'LICENSE', 'README.md'].sort(),
+        [
+          `${chart}-${version}.tgz`,
+          `${chart}-${version}.tgz.sig`,
+          `${chart}-${version}.tgz.sigstore.json`,
+          `${chart}-attestation-lineage.json`,
+          'CHANGELOG.md',
+          'LICENSE',
+          'README.md',
+        ].sort(),
       );
       const reported = report.charts.find((c: { name: string }) => c.name === chart);
       expect(release.body).toContain(`helm install ${chart} oci://${sandbox.registryHost}/acme/charts/${chart} --version ${version}`);

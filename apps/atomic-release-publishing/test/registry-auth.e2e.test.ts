@@ -24,7 +24,9 @@ describe.each(['htpasswd', 'token'] as const)('publish with helm push to a regis
     expect(chart).toMatchObject({ name: 'web-app', version, status: 'published', push: 'pushed' });
     if (kind === 'htpasswd') {
       // an independent reader with the same credentials finds the digest the run reported
-      expect(await skopeoDigest(`${sandbox.registryHost}/acme/charts/web-app:${version}`, { creds: `${USER.username}:${USER.password}`, insecure: true })).toBe(chart.digest);
+      expect(await skopeoDigest(`${sandbox.registryHost}/acme/charts/web-app:${version}`, { creds: `${USER.username}:${USER.password}`, insecure: true })).toBe(
+        chart.digest,
+      );
     }
   };
 
@@ -37,7 +39,10 @@ describe.each(['htpasswd', 'token'] as const)('publish with helm push to a regis
     await sandbox.push('web-app 0.3.1', async (repo) => {
       await repo.write('charts/web-app/Chart.yaml', (await repo.read('charts/web-app/Chart.yaml')).replace(/^version:.*$/m, 'version: 0.3.1'));
     });
-    const run = await chartRelease(['publish', '--push-mode', 'helm', '--json'], { cwd: sandbox.repo.dir, env: { ...sandbox.env, ...helm3.env, HELM_BINARY: helm3.binary } });
+    const run = await chartRelease(['publish', '--push-mode', 'helm', '--json'], {
+      cwd: sandbox.repo.dir,
+      env: { ...sandbox.env, ...helm3.env, HELM_BINARY: helm3.binary },
+    });
     await expectPublished(run, '0.3.1');
   });
 });

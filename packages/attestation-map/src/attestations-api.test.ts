@@ -22,11 +22,7 @@ describe('summarising an attestation from the API', () => {
     });
     expect(summary).toEqual({
       predicateType: 'https://slsa.dev/provenance/v1',
-      subjects: [
-        { name: 'chart.tgz', digest: 'sha256:ab' },
-        { name: 'chart.tgz', digest: 'sha512:cd' },
-        { digest: 'sha256:ef' },
-      ],
+      subjects: [{ name: 'chart.tgz', digest: 'sha256:ab' }, { name: 'chart.tgz', digest: 'sha512:cd' }, { digest: 'sha256:ef' }],
       workflowRunUrl: 'https://github.com/acme/charts/actions/runs/9/attempts/2',
       rekorLogIndex: '17',
       repositoryId: 5,
@@ -36,7 +32,12 @@ describe('summarising an attestation from the API', () => {
   });
 
   it('keeps what it can from a bundle it cannot read', () => {
-    expect(summarizeAttestation({ bundle: { dsseEnvelope: { payload: '%%%not base64 json' }, verificationMaterial: { certificate: { rawBytes: 'AAAA' } } }, repository_id: 1 })).toEqual({
+    expect(
+      summarizeAttestation({
+        bundle: { dsseEnvelope: { payload: '%%%not base64 json' }, verificationMaterial: { certificate: { rawBytes: 'AAAA' } } },
+        repository_id: 1,
+      }),
+    ).toEqual({
       subjects: [],
       repositoryId: 1,
     });

@@ -41,7 +41,11 @@ export async function enrichFromAttestationsApi(octokit: Octokit, options: Enric
     const status = statusOf(error);
     if (status === 404) {
       logger.debug(`${request}: 404, no attestations for this digest (or the API is not available for ${owner}/${repo})`);
-      return { status: 'none', note: 'GitHub returned 404: no attestations for this digest, or the attestations API is not available for the repository', attestations: [] };
+      return {
+        status: 'none',
+        note: 'GitHub returned 404: no attestations for this digest, or the attestations API is not available for the repository',
+        attestations: [],
+      };
     }
     if (status === 403) {
       logger.debug(`${request}: 403, no enrichment from the attestations API (the token needs attestations: read)`);

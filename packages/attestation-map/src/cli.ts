@@ -63,9 +63,15 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger();
   const sha = values.sha ?? env.GITHUB_SHA;
   const repository = values.repo ?? env.GITHUB_REPOSITORY;
-  if (!sha || !/^[0-9a-f]{7,64}$/i.test(sha)) throw new ReleaseError('USAGE', `--sha must be a commit SHA${sha ? `, not ${JSON.stringify(sha)}` : ''}.`, { hint: 'pass --sha <commit> or set GITHUB_SHA' });
+  if (!sha || !/^[0-9a-f]{7,64}$/i.test(sha))
+    throw new ReleaseError('USAGE', `--sha must be a commit SHA${sha ? `, not ${JSON.stringify(sha)}` : ''}.`, {
+      hint: 'pass --sha <commit> or set GITHUB_SHA',
+    });
   const [owner, repo, extra] = (repository ?? '').split('/');
-  if (!owner || !repo || extra !== undefined) throw new ReleaseError('USAGE', `--repo must be owner/name${repository ? `, not ${JSON.stringify(repository)}` : ''}.`, { hint: 'pass --repo owner/name or set GITHUB_REPOSITORY' });
+  if (!owner || !repo || extra !== undefined)
+    throw new ReleaseError('USAGE', `--repo must be owner/name${repository ? `, not ${JSON.stringify(repository)}` : ''}.`, {
+      hint: 'pass --repo owner/name or set GITHUB_REPOSITORY',
+    });
   const maxBytes = values['max-bytes'] === undefined ? undefined : Number(values['max-bytes']);
   if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) throw new ReleaseError('USAGE', `--max-bytes must be a positive integer.`);
   const onMissingPr = choice(values['on-missing-pr'], '--on-missing-pr', 'fail');
@@ -73,28 +79,57 @@ async function main(argv: string[]): Promise<number> {
   const allowedAuthors = values['allowed-author']?.length ? values['allowed-author'] : ['github-actions[bot]'];
   const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
   registerSecret(token);
-  const octokit = createGitHubClient({ token, baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', logger, userAgent: 'chart-release-attestation-map', env });
+  const octokit = createGitHubClient({
+    token,
+    baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    logger,
+    userAgent: 'chart-release-attestation-map',
+    env,
+  });
 
   if (!values.charts) {
     // inspection: the pull request and its map, no lineage
     const pr = await findMergedPullRequest(octokit, { owner, repo, sha, baseBranch: values['base-branch'], logger });
     if (!pr && onMissingPr === 'fail') throw noPullRequestError(owner, repo, sha);
-    const extracted = pr ? await extractAttestationMap(octokit, { owner, repo, pr, allowedAuthors, maxBytes, logger }) : { warnings: [`commit ${sha} was not brought by a merged pull request`] };
+    const extracted = pr
+      ? await extractAttestationMap(octokit, { owner, repo, pr, allowedAuthors, maxBytes, logger })
+      : { warnings: [`commit ${sha} was not brought by a merged pull request`] };
     const approvedBy = pr ? await listApprovals(octokit, { owner, repo, pullNumber: pr.number }) : [];
     for (const w of extracted.warnings) logger.warn(w);
     if (values.json) {
       const { body: _body, ...pullRequest } = pr ?? { body: null };
-      process.stdout.write(`${JSON.stringify({ ok: true, pullRequest: pr ? { ...pullRequest, approvedBy } : null, mapSource: extracted.source ?? null, map: extracted.map ?? null, warnings: extracted.warnings }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ok: true, pullRequest: pr ? { ...pullRequest, approvedBy } : null, mapSource: extracted.source ?? null, map: extracted.map ?? null, warnings: extracted.warnings }, null, 2)}\n`,
+      );
     } else {
-      process.stdout.write(pr ? `PR #${pr.number} ${JSON.stringify(pr.title)} merged into ${pr.baseRef} at ${pr.mergedAt}\n  ${pr.url}\n  approved by: ${approvedBy.map((a) => a.login).join(', ') || '(nobody)'}\n` : `no merged pull request for ${sha}\n`);
+      process.stdout.write(
+        pr
+          ? `PR #${pr.number} ${JSON.stringify(pr.title)} merged into ${pr.baseRef} at ${pr.mergedAt}\n  ${pr.url}\n  approved by: ${approvedBy.map((a) => a.login).join(', ') || '(nobody)'}\n`
+          : `no merged pull request for ${sha}\n`,
+      );
       if (extracted.source) process.stdout.write(`map: ${extracted.source.kind} by ${extracted.source.author ?? '?'} (${extracted.source.url})\n`);
-      for (const [chart, entry] of Object.entries(extracted.map?.charts ?? {})) process.stdout.write(`  ${chart}${entry.version ? ` ${entry.version}` : ''}: ${entry.attestations.map((a) => a.stage).join(', ') || '(no attestations)'}\n`);
+      for (const [chart, entry] of Object.entries(extracted.map?.charts ?? {}))
+        process.stdout.write(
+          `  ${chart}${entry.version ? ` ${entry.version}` : ''}: ${entry.attestations.map((a) => a.stage).join(', ') || '(no attestations)'}\n`,
+        );
     }
     return 0;
   }
 
   const charts = parseChartList(values.charts);
-  const result = await collectLineage(octokit, { owner, repo, sha, charts, allowedAuthors, onMissingPr, onMissingMap, baseBranch: values['base-branch'], maxBytes, enrich: !values['no-enrich'], logger });
+  const result = await collectLineage(octokit, {
+    owner,
+    repo,
+    sha,
+    charts,
+    allowedAuthors,
+    onMissingPr,
+    onMissingMap,
+    baseBranch: values['base-branch'],
+    maxBytes,
+    enrich: !values['no-enrich'],
+    logger,
+  });
   for (const w of result.warnings) logger.warn(w);
   const files = values.out && !values['dry-run'] ? await writeLineageFiles(values.out, result.lineages) : {};
   if (values.out && values['dry-run']) logger.info(`dry run: would write ${charts.map((c) => lineageFileName(c.name)).join(', ')} into ${values.out}`);
@@ -105,7 +140,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(pr ? `PR #${pr.number} (${pr.url})\n` : `no merged pull request for ${sha}\n`);
     for (const lineage of Object.values(result.lineages)) {
       const approvers = lineage.pullRequest?.approvedBy.map((a) => a.login).join(', ') || '-';
-      process.stdout.write(`  ${lineage.chart} ${lineage.version}  attestations: ${lineage.attestations.length}  approved by: ${approvers}${files[lineage.chart] ? `  -> ${files[lineage.chart]}` : ''}\n`);
+      process.stdout.write(
+        `  ${lineage.chart} ${lineage.version}  attestations: ${lineage.attestations.length}  approved by: ${approvers}${files[lineage.chart] ? `  -> ${files[lineage.chart]}` : ''}\n`,
+      );
     }
   }
   return 0;

@@ -54,10 +54,14 @@ export async function collectLineage(octokit: Octokit, options: CollectLineageOp
     extracted = await extractAttestationMap(octokit, { owner, repo, pr, allowedAuthors: options.allowedAuthors, maxBytes: options.maxBytes, logger });
     warnings.push(...extracted.warnings);
     if (!extracted.map && options.onMissingMap === 'fail') {
-      throw new ReleaseError('ATTESTATION_MAP_MISSING', `PR #${pr.number} (${pr.url}) has no attestation map in its body or in a comment by ${options.allowedAuthors.join(', ') || 'an allowed author'}.`, {
-        details: { pr: pr.number, url: pr.url },
-        hint: 'make the pipeline stages post the map (see the @chart-release/attestation-map README), add its author with --allowed-author, or set onMissingMap: warn',
-      });
+      throw new ReleaseError(
+        'ATTESTATION_MAP_MISSING',
+        `PR #${pr.number} (${pr.url}) has no attestation map in its body or in a comment by ${options.allowedAuthors.join(', ') || 'an allowed author'}.`,
+        {
+          details: { pr: pr.number, url: pr.url },
+          hint: 'make the pipeline stages post the map (see the @chart-release/attestation-map README), add its author with --allowed-author, or set onMissingMap: warn',
+        },
+      );
     }
     approvals = await listApprovals(octokit, { owner, repo, pullNumber: pr.number });
   }

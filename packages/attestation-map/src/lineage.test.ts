@@ -23,7 +23,9 @@ const PR: MergedPullRequest = {
 };
 const MAP: AttestationMap = {
   version: 1,
-  charts: { 'web-app': { version: '1.2.2', attestations: [{ stage: 'build', id: 99, subjectDigest: DIGEST, predicateType: 'https://slsa.dev/provenance/v1' }] } },
+  charts: {
+    'web-app': { version: '1.2.2', attestations: [{ stage: 'build', id: 99, subjectDigest: DIGEST, predicateType: 'https://slsa.dev/provenance/v1' }] },
+  },
 };
 
 describe('building a lineage', () => {
@@ -37,7 +39,10 @@ describe('building a lineage', () => {
       approvedBy: [{ login: 'amy', submittedAt: '2026-01-01T00:00:00Z', commitId: 'a'.repeat(40) }],
       map: MAP,
       source: { kind: 'comment', url: 'https://github.com/acme/charts/pull/7#issuecomment-1', commentId: 1, author: 'github-actions[bot]' },
-      attestationsApi: { [DIGEST]: { status: 'found', attestations: [{ subjects: [{ digest: DIGEST }], predicateType: 'https://slsa.dev/provenance/v1' }] }, [OCI]: { status: 'none', attestations: [] } },
+      attestationsApi: {
+        [DIGEST]: { status: 'found', attestations: [{ subjects: [{ digest: DIGEST }], predicateType: 'https://slsa.dev/provenance/v1' }] },
+        [OCI]: { status: 'none', attestations: [] },
+      },
     });
     expect(validateLineageData(lineage)).toEqual([]);
     expect(lineage.pullRequest).not.toHaveProperty('body');

@@ -64,11 +64,15 @@ export function buildLineage(input: BuildLineageInput): Lineage {
   };
   const problems = validateLineageData(lineage);
   if (problems.length) {
-    throw new ReleaseError('LINEAGE_INVALID', `the lineage of ${input.chart} ${input.version} does not match ${LINEAGE_SCHEMA_FILE}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}.`, {
-      chart: input.chart,
-      details: { problems },
-      hint: 'check the chart name, tag and OCI digest passed to buildLineage',
-    });
+    throw new ReleaseError(
+      'LINEAGE_INVALID',
+      `the lineage of ${input.chart} ${input.version} does not match ${LINEAGE_SCHEMA_FILE}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}.`,
+      {
+        chart: input.chart,
+        details: { problems },
+        hint: 'check the chart name, tag and OCI digest passed to buildLineage',
+      },
+    );
   }
   return lineage;
 }
@@ -87,7 +91,10 @@ export async function writeLineageFiles(dir: string, lineages: Record<string, Li
   const paths: Record<string, string> = {};
   for (const [chart, lineage] of Object.entries(lineages).sort(([a], [b]) => a.localeCompare(b))) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(chart)) {
-      throw new ReleaseError('LINEAGE_INVALID', `cannot write a lineage file for the chart name ${JSON.stringify(chart)}.`, { chart, hint: 'chart names are letters, digits, ".", "_" and "-"' });
+      throw new ReleaseError('LINEAGE_INVALID', `cannot write a lineage file for the chart name ${JSON.stringify(chart)}.`, {
+        chart,
+        hint: 'chart names are letters, digits, ".", "_" and "-"',
+      });
     }
     const path = join(dir, lineageFileName(chart));
     const temporary = `${path}.${process.pid}.tmp`;

@@ -20,7 +20,12 @@ const MAP = {
           predicateType: 'https://slsa.dev/provenance/v1',
           workflowRun: { id: 77, url: 'https://github.com/acme/charts/actions/runs/77', workflow: '.github/workflows/ci.yml' },
         },
-        { stage: 'test', url: 'https://github.com/acme/charts/attestations/4243', subjectDigest: DIGEST, predicateType: 'https://in-toto.io/attestation/test-result/v0.1' },
+        {
+          stage: 'test',
+          url: 'https://github.com/acme/charts/attestations/4243',
+          subjectDigest: DIGEST,
+          predicateType: 'https://in-toto.io/attestation/test-result/v0.1',
+        },
       ],
     },
   },
@@ -139,7 +144,12 @@ describe('parsing and validating a map', () => {
   });
 
   it('refuses a YAML alias bomb instead of expanding it', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
     const error = errorOf(() => parseAttestationMap(`<!-- chart-release:attestation-map v1 -->\n\`\`\`yaml\n${bomb}\n\`\`\``, BODY));
     expect(error.code).toBe('ATTESTATION_MAP_UNPARSABLE');
   });
@@ -148,7 +158,12 @@ describe('parsing and validating a map', () => {
 describe('size limit', () => {
   const big = {
     version: 1,
-    charts: Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`chart-${i}`, { attestations: [{ stage: 'build', id: i + 1, subjectDigest: DIGEST, predicateType: 'https://slsa.dev/provenance/v1' }] }])),
+    charts: Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [
+        `chart-${i}`,
+        { attestations: [{ stage: 'build', id: i + 1, subjectDigest: DIGEST, predicateType: 'https://slsa.dev/provenance/v1' }] },
+      ]),
+    ),
   };
 
   it('rejects a map over the limit before parsing it, naming its size and the limit', () => {

@@ -36,17 +36,25 @@ export function parseAttestationMap(markdown: string | null | undefined, where: 
   const place = describeLocation(where);
   const subject = { file: where.url, details: { pr: where.pr, url: where.url, ...(where.commentId ? { commentId: where.commentId } : {}) } };
   if (blocks.length > 1) {
-    throw new ReleaseError('ATTESTATION_MAP_AMBIGUOUS', `${place} has ${blocks.length} attestation map markers (lines ${blocks.map((b) => b.line).join(', ')}).`, {
-      ...subject,
-      hint: 'keep exactly one map per body or comment; post a new comment to replace an old map',
-    });
+    throw new ReleaseError(
+      'ATTESTATION_MAP_AMBIGUOUS',
+      `${place} has ${blocks.length} attestation map markers (lines ${blocks.map((b) => b.line).join(', ')}).`,
+      {
+        ...subject,
+        hint: 'keep exactly one map per body or comment; post a new comment to replace an old map',
+      },
+    );
   }
   const block = blocks[0]!;
   if (block.markerVersion !== 1) {
-    throw new ReleaseError('ATTESTATION_MAP_UNSUPPORTED_VERSION', `${place} has an attestation map of version ${block.markerVersion}; this release of chart-release reads version 1.`, {
-      ...subject,
-      hint: 'write the map in format v1 (see the @chart-release/attestation-map README) or upgrade chart-release',
-    });
+    throw new ReleaseError(
+      'ATTESTATION_MAP_UNSUPPORTED_VERSION',
+      `${place} has an attestation map of version ${block.markerVersion}; this release of chart-release reads version 1.`,
+      {
+        ...subject,
+        hint: 'write the map in format v1 (see the @chart-release/attestation-map README) or upgrade chart-release',
+      },
+    );
   }
   if (block.problem || block.content === undefined) {
     throw new ReleaseError('ATTESTATION_MAP_UNPARSABLE', `${place}: ${block.problem} (marker on line ${block.line}).`, {
@@ -87,10 +95,14 @@ function parseContent(block: MapBlock, place: string, subject: { file: string; d
     try {
       return JSON.parse(content);
     } catch (error) {
-      throw new ReleaseError('ATTESTATION_MAP_UNPARSABLE', `${place}: the attestation map is not valid JSON (block starts on line ${block.contentLine}): ${(error as Error).message}.`, {
-        ...subject,
-        hint: 'fix the JSON syntax in the stage that writes the map',
-      });
+      throw new ReleaseError(
+        'ATTESTATION_MAP_UNPARSABLE',
+        `${place}: the attestation map is not valid JSON (block starts on line ${block.contentLine}): ${(error as Error).message}.`,
+        {
+          ...subject,
+          hint: 'fix the JSON syntax in the stage that writes the map',
+        },
+      );
     }
   }
   // core schema: no YAML 1.1 surprises (no timestamps, no yes/no booleans); aliases capped against expansion bombs

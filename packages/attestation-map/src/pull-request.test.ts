@@ -34,7 +34,11 @@ describe('choosing the pull request of a commit', () => {
     const a = pr(5, { head: SHA, base: 'main', merged_at: '2026-03-01T00:00:00Z' });
     const b = pr(3, { head: SHA, base: 'release', merged_at: '2026-01-01T00:00:00Z' });
     const c = pr(4, { head: SHA, base: 'release', merged_at: '2026-01-01T00:00:00Z' });
-    for (const order of [[a, b, c], [c, b, a], [b, a, c]]) {
+    for (const order of [
+      [a, b, c],
+      [c, b, a],
+      [b, a, c],
+    ]) {
       expect(choosePullRequest(order, SHA, 'release').chosen?.number).toBe(4);
       expect(choosePullRequest(order, SHA).chosen?.number).toBe(5);
     }
@@ -66,6 +70,8 @@ describe('approvals from reviews', () => {
   });
 
   it('orders by submission time, not by list order', () => {
-    expect(approvalsFromReviews([review('amy', 'APPROVED', '2026-01-02T00:00:00Z'), review('amy', 'CHANGES_REQUESTED', '2026-01-01T00:00:00Z')])).toHaveLength(1);
+    expect(approvalsFromReviews([review('amy', 'APPROVED', '2026-01-02T00:00:00Z'), review('amy', 'CHANGES_REQUESTED', '2026-01-01T00:00:00Z')])).toHaveLength(
+      1,
+    );
   });
 });

@@ -62,7 +62,12 @@ export async function locatePullRequest(octokit: Octokit, options: FindPullReque
   const logger = options.logger ?? silentLogger;
   let candidates: PullRequestCandidate[];
   try {
-    candidates = (await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, { owner, repo, commit_sha: sha, per_page: 100 })) as PullRequestCandidate[];
+    candidates = (await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+      owner,
+      repo,
+      commit_sha: sha,
+      per_page: 100,
+    })) as PullRequestCandidate[];
   } catch (error) {
     throw githubFailure(error, `GET /repos/${owner}/${repo}/commits/${sha}/pulls`, `${owner}/${repo}`);
   }
@@ -90,10 +95,14 @@ export async function locatePullRequest(octokit: Octokit, options: FindPullReque
 
 /** The error for a release commit that no merged pull request brought (`onMissingPr: 'fail'`). */
 export function noPullRequestError(owner: string, repo: string, sha: string): ReleaseError {
-  return new ReleaseError('NO_PULL_REQUEST', `commit ${sha} in ${owner}/${repo} was not brought by a merged pull request (a direct push?), so it has no reviewed attestation lineage.`, {
-    details: { repository: `${owner}/${repo}`, sha },
-    hint: 'release through a pull request into the release branch, or set onMissingPr: warn (--on-missing-pr warn) to release with an empty lineage',
-  });
+  return new ReleaseError(
+    'NO_PULL_REQUEST',
+    `commit ${sha} in ${owner}/${repo} was not brought by a merged pull request (a direct push?), so it has no reviewed attestation lineage.`,
+    {
+      details: { repository: `${owner}/${repo}`, sha },
+      hint: 'release through a pull request into the release branch, or set onMissingPr: warn (--on-missing-pr warn) to release with an empty lineage',
+    },
+  );
 }
 
 interface ReviewLike {

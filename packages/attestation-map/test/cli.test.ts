@@ -16,7 +16,14 @@ const MERGE = shaOf('cli merge');
 let emulator: GitHubEmulator;
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, GITHUB_API_URL: emulator.url, GITHUB_TOKEN: emulator.token, GITHUB_REPOSITORY: 'acme/charts', GITHUB_ACTIONS: '', GITHUB_SHA: '' };
+  const env = {
+    ...process.env,
+    GITHUB_API_URL: emulator.url,
+    GITHUB_TOKEN: emulator.token,
+    GITHUB_REPOSITORY: 'acme/charts',
+    GITHUB_ACTIONS: '',
+    GITHUB_SHA: '',
+  };
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--conditions=@chart-release/source', CLI, ...args], { env });
     return { code: 0, stdout, stderr };
@@ -34,7 +41,12 @@ beforeAll(async () => {
         {
           owner: 'acme',
           name: 'charts',
-          commits: [{ message: 'base' }, { sha: shaOf('cli head'), message: 'bump' }, { sha: MERGE, message: 'merge' }, { sha: shaOf('cli direct'), message: 'direct' }],
+          commits: [
+            { message: 'base' },
+            { sha: shaOf('cli head'), message: 'bump' },
+            { sha: MERGE, message: 'merge' },
+            { sha: shaOf('cli direct'), message: 'direct' },
+          ],
           pulls: [
             {
               number: 4,

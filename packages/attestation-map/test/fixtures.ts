@@ -33,7 +33,12 @@ export function chartEntry(version: string, digest: string) {
         predicateType: 'https://slsa.dev/provenance/v1',
         workflowRun: { id: 501, attempt: 1, url: 'https://github.com/acme/charts/actions/runs/501', workflow: '.github/workflows/ci.yml' },
       },
-      { stage: 'test', url: 'https://github.com/acme/charts/attestations/1002', subjectDigest: digest, predicateType: 'https://in-toto.io/attestation/test-result/v0.1' },
+      {
+        stage: 'test',
+        url: 'https://github.com/acme/charts/attestations/1002',
+        subjectDigest: digest,
+        predicateType: 'https://in-toto.io/attestation/test-result/v0.1',
+      },
     ],
   };
 }
@@ -47,8 +52,25 @@ export async function signingCertificate(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'attestation-cert-'));
   const out = join(dir, 'cert.der');
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'key.pem'),
-    '-subj', '/O=sigstore.dev', '-addext', `subjectAltName=URI:${SIGNER}`, '-days', '1', '-outform', 'DER', '-out', out,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-subj',
+    '/O=sigstore.dev',
+    '-addext',
+    `subjectAltName=URI:${SIGNER}`,
+    '-days',
+    '1',
+    '-outform',
+    'DER',
+    '-out',
+    out,
   ]);
   return (await readFile(out)).toString('base64');
 }

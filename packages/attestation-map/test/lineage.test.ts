@@ -83,7 +83,11 @@ beforeAll(async () => {
               merged: true,
               merge_commit_sha: shaOf('cm merge'),
               comments: [
-                { body: mapMarkdown({ 'web-app': chartEntry('1.2.3', BUILD), 'old-chart': chartEntry('0.9.0', digestOf('old')) }), user: BOT, created_at: at(1) },
+                {
+                  body: mapMarkdown({ 'web-app': chartEntry('1.2.3', BUILD), 'old-chart': chartEntry('0.9.0', digestOf('old')) }),
+                  user: BOT,
+                  created_at: at(1),
+                },
                 { body: mapMarkdown({ 'web-app': { attestations: [] } }, 'trust me'), user: person('mallory'), created_at: at(2) },
                 { body: 'LGTM', user: person('amy'), created_at: at(3) },
               ],
@@ -95,11 +99,43 @@ beforeAll(async () => {
           name: 'many-prs',
           commits: [{ message: 'base' }, { sha: shaOf('shared'), message: 'shared' }, { sha: shaOf('twice'), message: 'twice' }],
           pulls: [
-            { number: 1, title: 'feature into main', head: { sha: shaOf('shared'), ref: 'feature' }, base: { ref: 'main' }, merged: true, merge_commit_sha: shaOf('m1'), merged_at: at(1) },
-            { number: 2, title: 'main into release', head: { sha: shaOf('y'), ref: 'main' }, base: { ref: 'release' }, merged: true, merge_commit_sha: shaOf('shared'), merged_at: at(2) },
+            {
+              number: 1,
+              title: 'feature into main',
+              head: { sha: shaOf('shared'), ref: 'feature' },
+              base: { ref: 'main' },
+              merged: true,
+              merge_commit_sha: shaOf('m1'),
+              merged_at: at(1),
+            },
+            {
+              number: 2,
+              title: 'main into release',
+              head: { sha: shaOf('y'), ref: 'main' },
+              base: { ref: 'release' },
+              merged: true,
+              merge_commit_sha: shaOf('shared'),
+              merged_at: at(2),
+            },
             { number: 3, title: 'abandoned', head: { sha: shaOf('shared'), ref: 'other' }, base: { ref: 'release' }, state: 'closed' },
-            { number: 5, title: 'twice into main', head: { sha: shaOf('twice'), ref: 'a' }, base: { ref: 'main' }, merged: true, merge_commit_sha: shaOf('m5'), merged_at: at(9) },
-            { number: 6, title: 'twice into release', head: { sha: shaOf('twice'), ref: 'b' }, base: { ref: 'release' }, merged: true, merge_commit_sha: shaOf('m6'), merged_at: at(5) },
+            {
+              number: 5,
+              title: 'twice into main',
+              head: { sha: shaOf('twice'), ref: 'a' },
+              base: { ref: 'main' },
+              merged: true,
+              merge_commit_sha: shaOf('m5'),
+              merged_at: at(9),
+            },
+            {
+              number: 6,
+              title: 'twice into release',
+              head: { sha: shaOf('twice'), ref: 'b' },
+              base: { ref: 'release' },
+              merged: true,
+              merge_commit_sha: shaOf('m6'),
+              merged_at: at(5),
+            },
           ],
         },
         { owner: 'acme', name: 'direct-push', commits: [{ sha: shaOf('direct'), message: 'pushed straight to release' }] },
@@ -115,7 +151,12 @@ beforeAll(async () => {
               base: { ref: 'release' },
               merged: true,
               merge_commit_sha: shaOf('bad merge'),
-              comments: [{ body: mapMarkdown({ 'web-app': { attestations: [{ ...chartEntry('1.0.0', BUILD).attestations[0]!, subjectDigest: 'sha256:1234' }] } }), user: BOT }],
+              comments: [
+                {
+                  body: mapMarkdown({ 'web-app': { attestations: [{ ...chartEntry('1.0.0', BUILD).attestations[0]!, subjectDigest: 'sha256:1234' }] } }),
+                  user: BOT,
+                },
+              ],
             },
           ],
         },
@@ -123,7 +164,17 @@ beforeAll(async () => {
           owner: 'acme',
           name: 'busy',
           commits: [{ message: 'base' }, { sha: shaOf('busy head'), message: 'busy' }],
-          pulls: [{ number: 1, title: 'long discussion', head: { sha: shaOf('busy head'), ref: 'busy' }, base: { ref: 'release' }, merged: true, merge_commit_sha: shaOf('busy merge'), comments: busyComments }],
+          pulls: [
+            {
+              number: 1,
+              title: 'long discussion',
+              head: { sha: shaOf('busy head'), ref: 'busy' },
+              base: { ref: 'release' },
+              merged: true,
+              merge_commit_sha: shaOf('busy merge'),
+              comments: busyComments,
+            },
+          ],
         },
       ],
     },
@@ -164,7 +215,15 @@ describe('lineage of a release commit', () => {
     ]);
     expect(web.attestations[0]!.github).toMatchObject({
       status: 'found',
-      attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', signerIdentity: SIGNER, workflowRunUrl: RUN_URL, rekorLogIndex: '424242', subjects: [{ digest: BUILD }] }],
+      attestations: [
+        {
+          predicateType: 'https://slsa.dev/provenance/v1',
+          signerIdentity: SIGNER,
+          workflowRunUrl: RUN_URL,
+          rekorLogIndex: '424242',
+          subjects: [{ digest: BUILD }],
+        },
+      ],
     });
     expect(web.ociDigestAttestations).toEqual({ status: 'none', attestations: [] });
     expect(web.warnings).toEqual([]);
@@ -177,7 +236,9 @@ describe('lineage of a release commit', () => {
     const extracted = await extractAttestationMap(octokit, { owner: 'acme', repo: 'comment-map', pr: 3, allowedAuthors: ['GitHub-Actions[bot]'] });
     expect(extracted.source).toMatchObject({ kind: 'comment', commentId: commentId('acme/comment-map', 0), author: BOT.login });
     expect(extracted.map!.charts['web-app']!.version).toBe('1.2.3');
-    expect(extracted.warnings).toEqual([expect.stringMatching(/ignored the attestation map in PR #3 comment \d+ .*its author mallory is not an allowed author/)]);
+    expect(extracted.warnings).toEqual([
+      expect.stringMatching(/ignored the attestation map in PR #3 comment \d+ .*its author mallory is not an allowed author/),
+    ]);
 
     const { lineages, warnings } = await collectLineage(octokit, {
       owner: 'acme',
@@ -210,7 +271,14 @@ describe('lineage of a release commit', () => {
     expect((await findMergedPullRequest(octokit, { owner: 'acme', repo: 'many-prs', sha: shaOf('twice') }))?.number).toBe(5);
     expect((await findMergedPullRequest(octokit, { owner: 'acme', repo: 'many-prs', sha: shaOf('twice'), baseBranch: 'release' }))?.number).toBe(6);
     const charts = [{ name: 'web-app', version: '1.2.3', tag: 'web-app-v1.2.3' }];
-    const { lineages, warnings } = await collectLineage(octokit, { owner: 'acme', repo: 'many-prs', sha: shaOf('shared'), charts, allowedAuthors: [BOT.login], enrich: false });
+    const { lineages, warnings } = await collectLineage(octokit, {
+      owner: 'acme',
+      repo: 'many-prs',
+      sha: shaOf('shared'),
+      charts,
+      allowedAuthors: [BOT.login],
+      enrich: false,
+    });
     expect(lineages['web-app']!.pullRequest?.number).toBe(2);
     expect(warnings[0]).toBe(`2 merged pull requests match commit ${shaOf('shared')}; the lineage uses #2 (its merge commit), not #1`);
     expect(lineages['web-app']!.warnings).toContain(warnings[0]);
@@ -218,7 +286,9 @@ describe('lineage of a release commit', () => {
 
   it('fails a direct push by default, naming the commit and the fix', async () => {
     const charts = [{ name: 'web-app', version: '1.2.3', tag: 'web-app-v1.2.3' }];
-    const error = await releaseErrorOf(collectLineage(octokit, { owner: 'acme', repo: 'direct-push', sha: shaOf('direct'), charts, allowedAuthors: [BOT.login] }));
+    const error = await releaseErrorOf(
+      collectLineage(octokit, { owner: 'acme', repo: 'direct-push', sha: shaOf('direct'), charts, allowedAuthors: [BOT.login] }),
+    );
     expect(error.code).toBe('NO_PULL_REQUEST');
     expect(error.message).toContain(shaOf('direct'));
     expect(error.hint).toMatch(/--on-missing-pr warn/);
@@ -226,7 +296,14 @@ describe('lineage of a release commit', () => {
 
   it('gives a direct push an empty lineage and a warning with onMissingPr: warn', async () => {
     const charts = [{ name: 'web-app', version: '1.2.3', tag: 'web-app-v1.2.3' }];
-    const { lineages, warnings } = await collectLineage(octokit, { owner: 'acme', repo: 'direct-push', sha: shaOf('direct'), charts, allowedAuthors: [BOT.login], onMissingPr: 'warn' });
+    const { lineages, warnings } = await collectLineage(octokit, {
+      owner: 'acme',
+      repo: 'direct-push',
+      sha: shaOf('direct'),
+      charts,
+      allowedAuthors: [BOT.login],
+      onMissingPr: 'warn',
+    });
     expect(lineages['web-app']).toMatchObject({ pullRequest: null, mapSource: null, attestations: [] });
     expect(validateLineageData(lineages['web-app'])).toEqual([]);
     expect(warnings[0]).toMatch(/not brought by a merged pull request/);
@@ -235,7 +312,9 @@ describe('lineage of a release commit', () => {
 
   it('rejects a malformed map, naming the PR, the comment and the field', async () => {
     const charts = [{ name: 'web-app', version: '1.0.0', tag: 'web-app-v1.0.0' }];
-    const error = await releaseErrorOf(collectLineage(octokit, { owner: 'acme', repo: 'malformed', sha: shaOf('bad merge'), charts, allowedAuthors: [BOT.login] }));
+    const error = await releaseErrorOf(
+      collectLineage(octokit, { owner: 'acme', repo: 'malformed', sha: shaOf('bad merge'), charts, allowedAuthors: [BOT.login] }),
+    );
     const id = commentId('acme/malformed', 0);
     expect(error.code).toBe('ATTESTATION_MAP_INVALID');
     expect(error.chart).toBe('web-app');
@@ -255,7 +334,11 @@ describe('enrichment from the attestations API', () => {
   it('summarises the bundles GitHub has for a digest', async () => {
     const lookup = await enrichFromAttestationsApi(octokit, { owner: 'acme', repo: 'charts', subjectDigest: BUILD });
     expect(lookup.status).toBe('found');
-    expect(lookup.attestations[0]).toMatchObject({ signerIdentity: SIGNER, bundleUrl: expect.stringContaining('/attestations/'), repositoryId: expect.any(Number) });
+    expect(lookup.attestations[0]).toMatchObject({
+      signerIdentity: SIGNER,
+      bundleUrl: expect.stringContaining('/attestations/'),
+      repositoryId: expect.any(Number),
+    });
   });
 
   it('notes a 404 as no enrichment instead of failing', async () => {

@@ -171,7 +171,8 @@ function loadFolders(file: string): Map<string, Entry> | undefined {
     const [tree, more] = value;
     if (more === undefined) out.set(path, { tree, chart: true });
     else if (typeof more === 'string') out.set(path, { tree, chart: true, text: more });
-    else if (Array.isArray(more) && more.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'string')) out.set(path, { tree, chart: false, folders: more });
+    else if (Array.isArray(more) && more.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'string'))
+      out.set(path, { tree, chart: false, folders: more });
     else return undefined;
   }
   return out;

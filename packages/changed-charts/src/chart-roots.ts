@@ -133,7 +133,15 @@ export async function groupByChart(
     if (!root) continue;
     let chart = charts.get(root);
     if (!chart) {
-      chart = { path: root, headSha: atHead.get(root) ?? undefined, baseSha: atBase.get(root) ?? undefined, changedFiles: new Set(), added: new Map(), deleted: new Map(), modified: false };
+      chart = {
+        path: root,
+        headSha: atHead.get(root) ?? undefined,
+        baseSha: atBase.get(root) ?? undefined,
+        changedFiles: new Set(),
+        added: new Map(),
+        deleted: new Map(),
+        modified: false,
+      };
       charts.set(root, chart);
     }
     chart.changedFiles.add(c.path);

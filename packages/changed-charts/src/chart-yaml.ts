@@ -94,9 +94,11 @@ function toMetadata(raw: Record<string, unknown>, file: string, lineOf: (key: st
   };
 
   const apiVersion = str('apiVersion', true)!;
-  if (apiVersion !== 'v1' && apiVersion !== 'v2') throw fail(`apiVersion '${apiVersion}' is not v1 or v2.`, "use 'apiVersion: v2' (Helm 3 and later).", lineOf('apiVersion'));
+  if (apiVersion !== 'v1' && apiVersion !== 'v2')
+    throw fail(`apiVersion '${apiVersion}' is not v1 or v2.`, "use 'apiVersion: v2' (Helm 3 and later).", lineOf('apiVersion'));
   const name = str('name', true)!;
-  if (!CHART_NAME.test(name)) throw fail(`name '${name}' is not a valid chart name.`, 'use letters, digits, dots, dashes and underscores only.', lineOf('name'));
+  if (!CHART_NAME.test(name))
+    throw fail(`name '${name}' is not a valid chart name.`, 'use letters, digits, dots, dashes and underscores only.', lineOf('name'));
 
   const rawVersion = raw.version;
   if (rawVersion === undefined || rawVersion === null) throw fail("has no 'version'.", "add 'version: 0.1.0' to Chart.yaml.");
@@ -112,7 +114,8 @@ function toMetadata(raw: Record<string, unknown>, file: string, lineOf: (key: st
   }
 
   const type = str('type', false) ?? 'application';
-  if (type !== 'application' && type !== 'library') throw fail(`type '${type}' is not 'application' or 'library'.`, "set 'type: application' or 'type: library'.", lineOf('type'));
+  if (type !== 'application' && type !== 'library')
+    throw fail(`type '${type}' is not 'application' or 'library'.`, "set 'type: application' or 'type: library'.", lineOf('type'));
 
   const list = (key: string): unknown[] => {
     const value = raw[key];

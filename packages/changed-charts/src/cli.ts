@@ -52,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length) throw new ReleaseError('USAGE', `unexpected argument '${positionals[0]}'.`, { hint: "use --base and --head for revisions; run 'changed-charts --help'." });
+  if (positionals.length)
+    throw new ReleaseError('USAGE', `unexpected argument '${positionals[0]}'.`, { hint: "use --base and --head for revisions; run 'changed-charts --help'." });
   const log = createLogger();
   const result = await detectChangedCharts({
     cwd: values.cwd ?? process.cwd(),

@@ -70,7 +70,11 @@ export async function indexDependencies(
  * to). Returns the dependents (charts in `changed` included, when they depend on another changed chart) and the
  * errors of the broken Chart.yaml files that mention a chart of the search, which may hide a dependent.
  */
-export function findDependents(changed: KnownChart[], index: DependencyIndex, registry?: string): { dependents: Map<string, Dependent>; errors: ReleaseError[] } {
+export function findDependents(
+  changed: KnownChart[],
+  index: DependencyIndex,
+  registry?: string,
+): { dependents: Map<string, Dependent>; errors: ReleaseError[] } {
   const ours = registry === undefined ? undefined : sameRegistry(registry);
   const inSet = new Set(changed.map((c) => c.path));
   const dependents = new Map<string, Dependent>();

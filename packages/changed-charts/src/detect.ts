@@ -127,7 +127,9 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   }
 
   // a chart folder that is gone (deleted, or moved away) breaks the file:// dependencies that still point at it
-  const vacated = charts.flatMap((c) => (c.status === 'deleted' ? [{ path: c.path, name: c.name }] : c.status === 'renamed' && c.previousPath ? [{ path: c.previousPath, name: c.name }] : []));
+  const vacated = charts.flatMap((c) =>
+    c.status === 'deleted' ? [{ path: c.path, name: c.name }] : c.status === 'renamed' && c.previousPath ? [{ path: c.previousPath, name: c.name }] : [],
+  );
   if (vacated.length) errors.push(...brokenFileDependencies(vacated, parsed, await index));
 
   const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
@@ -197,7 +199,8 @@ function pairMoves(parsed: Parsed[]): Working[] {
     const from =
       named.length === 1
         ? named[0]
-        : (named.find((d) => d.touched.baseYaml === a.touched.headYaml) ?? named.find((d) => posix.basename(d.touched.path) === posix.basename(a.touched.path)));
+        : (named.find((d) => d.touched.baseYaml === a.touched.headYaml) ??
+          named.find((d) => posix.basename(d.touched.path) === posix.basename(a.touched.path)));
     if (from) {
       pairs.set(a, from);
       taken.add(from);

@@ -32,7 +32,9 @@ export class GitReader {
     if (r.exitCode !== 0 && !(options.allowed ?? []).includes(r.exitCode)) {
       const stderr = r.stderr.trim();
       if (/not a git repository/i.test(stderr)) {
-        throw new ReleaseError('NOT_A_GIT_REPOSITORY', `${this.cwd} is not inside a git repository.`, { hint: 'run in a clone of the chart repository or pass --cwd.' });
+        throw new ReleaseError('NOT_A_GIT_REPOSITORY', `${this.cwd} is not inside a git repository.`, {
+          hint: 'run in a clone of the chart repository or pass --cwd.',
+        });
       }
       throw new ReleaseError('GIT_FAILED', `git ${args.slice(0, 3).join(' ')} failed (exit ${r.exitCode}): ${stderr}`, {
         hint: 'check that git is installed and the repository is readable.',
@@ -89,6 +91,8 @@ export class GitReader {
    */
   async diffRaw(base: string, head: string, paths: string[]): Promise<string> {
     const pathspecs = paths.map((p) => `:(top,literal)${p}`);
-    return (await this.run(['diff', '--raw', '--no-abbrev', '--no-renames', '-z', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--', ...pathspecs])).stdout;
+    return (
+      await this.run(['diff', '--raw', '--no-abbrev', '--no-renames', '-z', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--', ...pathspecs])
+    ).stdout;
   }
 }

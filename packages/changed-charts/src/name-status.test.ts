@@ -3,7 +3,21 @@ import { parseNameStatus } from './name-status.ts';
 
 describe('parseNameStatus', () => {
   it('reads single-path entries and two-path renames from -z output', () => {
-    const out = ['M', 'charts/a/values.yaml', 'A', 'charts/b/Chart.yaml', 'R100', 'charts/old/x.yaml', 'charts/new/x.yaml', 'D', 'charts/c/README.md', 'R087', 'p q', 'p r', ''].join('\0');
+    const out = [
+      'M',
+      'charts/a/values.yaml',
+      'A',
+      'charts/b/Chart.yaml',
+      'R100',
+      'charts/old/x.yaml',
+      'charts/new/x.yaml',
+      'D',
+      'charts/c/README.md',
+      'R087',
+      'p q',
+      'p r',
+      '',
+    ].join('\0');
     expect(parseNameStatus(out)).toEqual([
       { status: 'M', path: 'charts/a/values.yaml' },
       { status: 'A', path: 'charts/b/Chart.yaml' },
@@ -24,7 +38,16 @@ describe('parseRawDiff', () => {
     const a = 'a'.repeat(40);
     const b = 'b'.repeat(40);
     const z = '0'.repeat(40);
-    const out = [`:100644 100644 ${a} ${b} M`, 'charts/x/Chart.yaml', `:000000 100644 ${z} ${b} A`, 'charts/y/Chart.yaml', `:100644 100644 ${a} ${a} R100`, 'charts/p/Chart.yaml', 'charts/q/Chart.yaml', ''].join('\0');
+    const out = [
+      `:100644 100644 ${a} ${b} M`,
+      'charts/x/Chart.yaml',
+      `:000000 100644 ${z} ${b} A`,
+      'charts/y/Chart.yaml',
+      `:100644 100644 ${a} ${a} R100`,
+      'charts/p/Chart.yaml',
+      'charts/q/Chart.yaml',
+      '',
+    ].join('\0');
     expect(parseRawDiff(out)).toEqual([
       { status: 'M', path: 'charts/x/Chart.yaml', baseSha: a, headSha: b },
       { status: 'A', path: 'charts/y/Chart.yaml', baseSha: undefined, headSha: b },

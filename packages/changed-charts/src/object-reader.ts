@@ -82,7 +82,9 @@ export class ObjectReader {
     this.exited = new Promise((resolve) => {
       const fail = (why: string) => {
         const message = /not a git repository/i.test(this.stderr)
-          ? new ReleaseError('NOT_A_GIT_REPOSITORY', `${this.cwd} is not inside a git repository.`, { hint: 'run in a clone of the chart repository or pass --cwd.' })
+          ? new ReleaseError('NOT_A_GIT_REPOSITORY', `${this.cwd} is not inside a git repository.`, {
+              hint: 'run in a clone of the chart repository or pass --cwd.',
+            })
           : new ReleaseError('GIT_FAILED', `git cat-file ${why}: ${this.stderr.trim()}`, { hint: 'git 2.36 or later is needed (cat-file --batch-command).' });
         for (const p of this.pending.splice(0)) p.reject(message);
         resolve();

@@ -77,7 +77,8 @@ export async function resolveRange(git: GitReader, options: RangeOptions): Promi
     } else {
       const before = await git.commitSha(event.before);
       if (!before) notes.push(`the event's before ${event.before.slice(0, 12)} is not in this clone (force push, or a shallow clone)`);
-      else if (!(await git.isAncestor(before, head))) notes.push(`the event's before ${before.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)} (force push)`);
+      else if (!(await git.isAncestor(before, head)))
+        notes.push(`the event's before ${before.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)} (force push)`);
       else return { base: before, head, baseSource: 'event', notes };
     }
   }

@@ -60,7 +60,8 @@ function stripComment(text: string): string {
 }
 
 // YAML 1.2 core schema: plain scalars that are not strings (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
-const NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const NOT_A_STRING =
+  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 const MAYBE_NOT_A_STRING = /^[^A-Za-z]|^[nNtTfF]/;
 const NOT_PLAIN = /^[[\]{}&*!|>%@`,#]|^[-?:](?:\s|$)|: |:$|\t/;

@@ -49,7 +49,12 @@ describe('detectChangedCharts on a real repository', () => {
     const deleted = await repo.commit('delete lib');
     let result = await detectChangedCharts({ cwd: repo.dir, base: first, head: deleted, env: {} });
     expect(result.errors).toEqual([
-      expect.objectContaining({ code: 'DEPENDENCY_FOLDER_GONE', chart: 'api', file: 'charts/api/Chart.yaml', message: expect.stringContaining('removes charts/lib') }),
+      expect.objectContaining({
+        code: 'DEPENDENCY_FOLDER_GONE',
+        chart: 'api',
+        file: 'charts/api/Chart.yaml',
+        message: expect.stringContaining('removes charts/lib'),
+      }),
     ]);
 
     await repo.git('reset', '-q', '--hard', first);
@@ -74,7 +79,15 @@ describe('detectChangedCharts on a real repository', () => {
     const changed = await repo.commit('change website');
     result = await detectChangedCharts({ cwd: repo.dir, base: first, head: changed, env: {} });
     expect(result.charts).toEqual([
-      expect.objectContaining({ name: 'web', path: 'charts/website', previousPath: 'charts/web', status: 'renamed', release: true, version: '1.0.1', previousVersion: '1.0.0' }),
+      expect.objectContaining({
+        name: 'web',
+        path: 'charts/website',
+        previousPath: 'charts/web',
+        status: 'renamed',
+        release: true,
+        version: '1.0.1',
+        previousVersion: '1.0.0',
+      }),
     ]);
     expect(result.charts[0]!.changedFiles).toContain('charts/website/values.yaml');
   });
@@ -86,7 +99,15 @@ describe('detectChangedCharts on a real repository', () => {
     const head = await repo.commit('rewrite web');
     const result = await detectChangedCharts({ cwd: repo.dir, base: first, head, chartDirs: ['charts', 'apps'], env: {} });
     expect(result.charts).toEqual([
-      expect.objectContaining({ name: 'web', status: 'renamed', path: 'apps/web-frontend', previousPath: 'charts/web', version: '2.0.0', previousVersion: '1.0.0', release: true }),
+      expect.objectContaining({
+        name: 'web',
+        status: 'renamed',
+        path: 'apps/web-frontend',
+        previousPath: 'charts/web',
+        version: '2.0.0',
+        previousVersion: '1.0.0',
+        release: true,
+      }),
     ]);
   });
 
@@ -160,7 +181,11 @@ describe('detectChangedCharts on a real repository', () => {
       version: '0.5.0',
       dependencies: [{ name: 'api', version: '>=2.0.0', repository: 'oci://ghcr.io/acme/charts' }],
     });
-    await addChart(repo, 'charts/unrelated', { name: 'unrelated', version: '1.0.0', dependencies: [{ name: 'redis', version: '1.0.0', repository: 'oci://registry-1.docker.io/bitnamicharts' }] });
+    await addChart(repo, 'charts/unrelated', {
+      name: 'unrelated',
+      version: '1.0.0',
+      dependencies: [{ name: 'redis', version: '1.0.0', repository: 'oci://registry-1.docker.io/bitnamicharts' }],
+    });
     const base = await repo.commit('umbrella');
     await repo.write('charts/lib/templates/_helpers.tpl', '{{- define "lib.labels" -}}changed: "yes"{{- end -}}\n');
     await setVersion(repo, 'charts/lib', '1.1.0');
@@ -171,7 +196,14 @@ describe('detectChangedCharts on a real repository', () => {
     const charts = byName(result);
     expect(Object.keys(charts)).toEqual(['api', 'lib', 'umbrella']);
     expect(charts.lib).toMatchObject({ triggeredBy: [], type: 'library', release: true });
-    expect(charts.api).toMatchObject({ triggeredBy: ['lib'], changedFiles: ['charts/api/Chart.yaml'], status: 'modified', previousVersion: '2.0.0', version: '2.0.1', release: true });
+    expect(charts.api).toMatchObject({
+      triggeredBy: ['lib'],
+      changedFiles: ['charts/api/Chart.yaml'],
+      status: 'modified',
+      previousVersion: '2.0.0',
+      version: '2.0.1',
+      release: true,
+    });
     // umbrella's version was not bumped: it must be, since its packaged content changes with api
     expect(charts.umbrella).toMatchObject({ triggeredBy: ['api'], changedFiles: [], previousVersion: '0.5.0', version: '0.5.0' });
     expect(result.errors).toEqual([expect.objectContaining({ code: 'VERSION_NOT_BUMPED', chart: 'umbrella', file: 'charts/umbrella/Chart.yaml' })]);
@@ -179,8 +211,16 @@ describe('detectChangedCharts on a real repository', () => {
 
   it('with the release registry given, counts a dependency by name only when it comes from that registry', async () => {
     const { repo } = await setup();
-    await addChart(repo, 'charts/ours', { name: 'ours', version: '0.1.0', dependencies: [{ name: 'api', version: '2.x', repository: 'oci://GHCR.io/acme/charts/' }] });
-    await addChart(repo, 'charts/theirs', { name: 'theirs', version: '0.1.0', dependencies: [{ name: 'api', version: '9.x', repository: 'oci://registry.example/other/charts' }] });
+    await addChart(repo, 'charts/ours', {
+      name: 'ours',
+      version: '0.1.0',
+      dependencies: [{ name: 'api', version: '2.x', repository: 'oci://GHCR.io/acme/charts/' }],
+    });
+    await addChart(repo, 'charts/theirs', {
+      name: 'theirs',
+      version: '0.1.0',
+      dependencies: [{ name: 'api', version: '9.x', repository: 'oci://registry.example/other/charts' }],
+    });
     const base = await repo.commit('two charts depending on an api');
     await setVersion(repo, 'charts/api', '2.0.1');
     const head = await repo.commit('api 2.0.1');
@@ -210,7 +250,10 @@ describe('detectChangedCharts on a real repository', () => {
 
   it('finds a dependent whose dependencies are written in YAML flow style', async () => {
     const { repo } = await setup();
-    await repo.write('charts/edge/Chart.yaml', 'apiVersion: v2\nname: edge\nversion: 0.1.0\ndependencies: [{name: web, version: "1.x", repository: "file://../web"}]\n');
+    await repo.write(
+      'charts/edge/Chart.yaml',
+      'apiVersion: v2\nname: edge\nversion: 0.1.0\ndependencies: [{name: web, version: "1.x", repository: "file://../web"}]\n',
+    );
     const base = await repo.commit('edge');
     await repo.write('charts/web/values.yaml', 'replicaCount: 3\n');
     await setVersion(repo, 'charts/web', '1.0.1');
@@ -239,7 +282,11 @@ describe('detectChangedCharts on a real repository', () => {
     expect(warm).toEqual(cold);
 
     // web starts depending on lib: only the changed folders are read again, and the new dependent is found
-    await repo.write('charts/web/Chart.yaml', (await repo.read('charts/web/Chart.yaml')).replace('version: 1.0.0', 'version: 1.1.0') + 'dependencies:\n  - name: lib\n    version: 1.x.x\n    repository: file://../lib\n');
+    await repo.write(
+      'charts/web/Chart.yaml',
+      (await repo.read('charts/web/Chart.yaml')).replace('version: 1.0.0', 'version: 1.1.0') +
+        'dependencies:\n  - name: lib\n    version: 1.x.x\n    repository: file://../lib\n',
+    );
     await repo.write('charts/lib/values.yaml', 'x: 1\n');
     await setVersion(repo, 'charts/lib', '1.0.2');
     await setVersion(repo, 'charts/api', '2.0.2');
@@ -282,7 +329,10 @@ describe('detectChangedCharts on a real repository', () => {
     const expected = await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, cache: false });
     expect(await readFile(indexFile, 'utf8')).toMatch(/"tree":$/);
     expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {} })).toEqual(expected);
-    expect(JSON.parse(await readFile(indexFile, 'utf8'))).toMatchObject({ format: 'chart-release/chart-index@1', roots: { charts: { dependencies: { 'charts/api': expect.stringContaining('file://../lib') } } } });
+    expect(JSON.parse(await readFile(indexFile, 'utf8'))).toMatchObject({
+      format: 'chart-release/chart-index@1',
+      roots: { charts: { dependencies: { 'charts/api': expect.stringContaining('file://../lib') } } },
+    });
     // an index whose texts lie is still keyed by tree id: a tree it does not know is read from git
     await writeFile(indexFile, JSON.stringify({ format: 'chart-release/chart-index@1', roots: { charts: { tree: '0'.repeat(40), dependencies: {} } } }));
     expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {} })).toEqual(expected);

@@ -34,4 +34,3 @@ export async function threeChartRepo(): Promise<{ repo: GitRepo; first: string }
   const first = await repo.commit('three charts');
   return { repo, first };
 }
-

@@ -17,7 +17,9 @@ describe('ObjectReader', () => {
     const objects = new ObjectReader(repo.dir);
     try {
       const seen: string[] = [];
-      const streamed = objects.each('contents', [`${head}:a.txt`, `${head}:missing`, `${head}:b.txt`], (i, object) => seen.push(`${i}:${object?.data?.toString().trim() ?? 'missing'}`));
+      const streamed = objects.each('contents', [`${head}:a.txt`, `${head}:missing`, `${head}:b.txt`], (i, object) =>
+        seen.push(`${i}:${object?.data?.toString().trim() ?? 'missing'}`),
+      );
       const failing = objects.each('contents', [`${head}:a.txt`, `${head}:b.txt`], () => {
         throw new Error('visitor failed');
       });

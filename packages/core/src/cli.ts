@@ -45,17 +45,21 @@ export async function runCli(name: string, main: (argv: string[]) => Promise<num
 function reportError(name: string, error: unknown, json: boolean): number {
   if (isReleaseError(error)) {
     const lines =
-      error instanceof AggregateReleaseError ? [error.message.split('\n')[0]!, ...error.errors.map((e) => `  - ${formatErrorLine(e)}`)] : [formatErrorLine(error)];
+      error instanceof AggregateReleaseError
+        ? [error.message.split('\n')[0]!, ...error.errors.map((e) => `  - ${formatErrorLine(e)}`)]
+        : [formatErrorLine(error)];
     process.stderr.write(redact(`${name}: ${lines.join('\n')}\n`));
     if (inActions()) {
       const all = error instanceof AggregateReleaseError ? error.errors : [error];
-      for (const e of all) process.stdout.write(redact(annotation('error', formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })) + '\n');
+      for (const e of all)
+        process.stdout.write(redact(annotation('error', formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })) + '\n');
     }
     if (json) process.stdout.write(redact(JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)) + '\n');
     return error.code === 'USAGE' ? 2 : 1;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(redact(`${name}: internal error (a bug; please report it with this output):\n${stack}\n`));
-  if (json) process.stdout.write(redact(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: String((error as Error)?.message ?? error) } })) + '\n');
+  if (json)
+    process.stdout.write(redact(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: String((error as Error)?.message ?? error) } })) + '\n');
   return 70;
 }

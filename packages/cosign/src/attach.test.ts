@@ -66,7 +66,13 @@ describe('attaching a bundle', () => {
   it('leaves the referrers list to a registry with the referrers API (no fallback tag)', async () => {
     const registry = memoryRegistry({ referrersApi: true });
     const digest = await withChart(registry);
-    const attached = await attachBundle(registry, 'charts/nginx', digest, '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}', 'https://sigstore.dev/cosign/sign/v1');
+    const attached = await attachBundle(
+      registry,
+      'charts/nginx',
+      digest,
+      '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}',
+      'https://sigstore.dev/cosign/sign/v1',
+    );
     expect(registry.tags.has(digest.replace(':', '-'))).toBe(false);
     expect((await findBundles(registry, 'charts/nginx', digest)).map((f) => f.referrerDigest)).toEqual([attached.referrerDigest]);
   });
@@ -80,7 +86,13 @@ describe('attaching a bundle', () => {
         if (raced) return;
         raced = true;
         const tag = [...r.tags.keys()].find((t) => t.startsWith('sha256-'))!;
-        const other = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX_MEDIA_TYPE, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'e'.repeat(64)}`, size: 1 }] }));
+        const other = Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: OCI_INDEX_MEDIA_TYPE,
+            manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'e'.repeat(64)}`, size: 1 }],
+          }),
+        );
         r.manifests.set(digestOf(other), { bytes: other, mediaType: OCI_INDEX_MEDIA_TYPE });
         r.tags.set(tag, digestOf(other));
       },
@@ -95,13 +107,23 @@ describe('attaching a bundle', () => {
   it('refuses a fallback tag that holds something other than an index', async () => {
     const registry = memoryRegistry({ referrersApi: false });
     const digest = await withChart(registry);
-    await registry.putManifest('charts/nginx', digest.replace(':', '-'), Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}'));
-    await expect(attachBundle(registry, 'charts/nginx', digest, '{}', 'p')).rejects.toMatchObject({ code: 'SIGNING_FAILED', message: expect.stringContaining('not an OCI image index') });
+    await registry.putManifest(
+      'charts/nginx',
+      digest.replace(':', '-'),
+      Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}'),
+    );
+    await expect(attachBundle(registry, 'charts/nginx', digest, '{}', 'p')).rejects.toMatchObject({
+      code: 'SIGNING_FAILED',
+      message: expect.stringContaining('not an OCI image index'),
+    });
   });
 
   it('refuses to attach to a manifest that is not there', async () => {
     const registry = memoryRegistry({ referrersApi: false });
-    await expect(attachBundle(registry, 'charts/nginx', `sha256:${'9'.repeat(64)}`, '{}', 'p')).rejects.toMatchObject({ code: 'SIGNING_FAILED', hint: expect.stringContaining('push the chart first') });
+    await expect(attachBundle(registry, 'charts/nginx', `sha256:${'9'.repeat(64)}`, '{}', 'p')).rejects.toMatchObject({
+      code: 'SIGNING_FAILED',
+      hint: expect.stringContaining('push the chart first'),
+    });
   });
 
   it('ignores listed referrers whose manifest names another subject', async () => {
@@ -110,7 +132,20 @@ describe('attaching a bundle', () => {
     const other = await registry.putManifest('charts/nginx', '2.0.0', Buffer.from(JSON.stringify({ schemaVersion: 2, config: {}, layers: [{}] })));
     const elsewhere = await attachBundle(registry, 'charts/nginx', other, '{}', 'p');
     // someone lists the other chart's signature under this chart's fallback tag
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX_MEDIA_TYPE, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: elsewhere.referrerDigest, size: 1, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }] }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX_MEDIA_TYPE,
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: elsewhere.referrerDigest,
+            size: 1,
+            artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+          },
+        ],
+      }),
+    );
     await registry.putManifest('charts/nginx', digest.replace(':', '-'), index, OCI_INDEX_MEDIA_TYPE);
     expect(await findBundles(registry, 'charts/nginx', digest)).toEqual([]);
   });
@@ -121,8 +156,18 @@ describe('attaching a bundle', () => {
     const attached = await attachBundle(registry, 'charts/nginx', digest, '{"a":1}', 'p');
     const tag = digest.replace(':', '-');
     const { manifest } = await registry.getManifest('charts/nginx', tag);
-    const stale = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'7'.repeat(64)}`, size: 9, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' };
-    await registry.putManifest('charts/nginx', tag, Buffer.from(JSON.stringify({ ...manifest, manifests: [stale, ...manifest.manifests!] })), OCI_INDEX_MEDIA_TYPE);
+    const stale = {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: `sha256:${'7'.repeat(64)}`,
+      size: 9,
+      artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    };
+    await registry.putManifest(
+      'charts/nginx',
+      tag,
+      Buffer.from(JSON.stringify({ ...manifest, manifests: [stale, ...manifest.manifests!] })),
+      OCI_INDEX_MEDIA_TYPE,
+    );
     expect((await findBundles(registry, 'charts/nginx', digest)).map((f) => f.referrerDigest)).toEqual([attached.referrerDigest]);
   });
 });

@@ -55,7 +55,12 @@ class MessageSignatureV03BundleBuilder extends MessageSignatureBundleBuilder {
 
 function sigstoreSigner(signer: BundleSigner): SigstoreKeySigner {
   if (signer.kind === 'keyless') {
-    return new FulcioSigner({ fulcioBaseURL: signer.fulcioUrl ?? PUBLIC_FULCIO_URL, identityProvider: { getToken: async () => signer.identityToken }, retry: 2, timeout: 30_000 });
+    return new FulcioSigner({
+      fulcioBaseURL: signer.fulcioUrl ?? PUBLIC_FULCIO_URL,
+      identityProvider: { getToken: async () => signer.identityToken },
+      retry: 2,
+      timeout: 30_000,
+    });
   }
   const key = signer.key;
   return { sign: async (data) => ({ signature: signWithKey(key, data), key: { $case: 'publicKey', publicKey: key.publicKeyPem, hint: key.hint } }) };
@@ -64,7 +69,8 @@ function sigstoreSigner(signer: BundleSigner): SigstoreKeySigner {
 function witnesses(config: BundleBuilderConfig): Witness[] {
   const list: Witness[] = [];
   // dsse entries, as cosign v3 (sigstore-go) writes them; hashedrekord for message signatures
-  if (config.rekorUrl) list.push(new RekorWitness({ rekorBaseURL: config.rekorUrl, entryType: 'dsse', majorApiVersion: 1, fetchOnConflict: true, retry: 2, timeout: 30_000 }));
+  if (config.rekorUrl)
+    list.push(new RekorWitness({ rekorBaseURL: config.rekorUrl, entryType: 'dsse', majorApiVersion: 1, fetchOnConflict: true, retry: 2, timeout: 30_000 }));
   if (config.tsaUrl) list.push(new TSAWitness({ tsaBaseURL: config.tsaUrl, retry: 2, timeout: 30_000 }));
   return list;
 }

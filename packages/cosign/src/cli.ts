@@ -99,7 +99,15 @@ async function main(argv: string[]): Promise<number> {
         // cosign gets the same registry credentials through a temporary docker config
         const registryCredentials = credentials && 'username' in credentials ? credentials : undefined;
         const signed = await createSigner({ ...config, registryCredentials }).signByDigest({ registryClient: client, repository, digest });
-        results.push({ ref: `${client.registry}/${repository}@${digest}`, mode, status: 'signed', referrer: signed.referrerRef, identity: signed.certificateIdentity ?? null, issuer: signed.issuer ?? null, rekorLogIndex: signed.rekorLogIndex ?? null });
+        results.push({
+          ref: `${client.registry}/${repository}@${digest}`,
+          mode,
+          status: 'signed',
+          referrer: signed.referrerRef,
+          identity: signed.certificateIdentity ?? null,
+          issuer: signed.issuer ?? null,
+          rekorLogIndex: signed.rekorLogIndex ?? null,
+        });
       }
       break;
     }
@@ -113,7 +121,15 @@ async function main(argv: string[]): Promise<number> {
         }
         logger.info(`signing ${file} (${mode})`);
         const signed = await createSigner(config).signBlob(file);
-        results.push({ file, mode, status: 'signed', signature: signed.signaturePath, bundle: signed.bundlePath, identity: signed.certificateIdentity ?? null, rekorLogIndex: signed.rekorLogIndex ?? null });
+        results.push({
+          file,
+          mode,
+          status: 'signed',
+          signature: signed.signaturePath,
+          bundle: signed.bundlePath,
+          identity: signed.certificateIdentity ?? null,
+          rekorLogIndex: signed.rekorLogIndex ?? null,
+        });
       }
       break;
     }
@@ -166,14 +182,23 @@ async function verificationPolicy(values: Values): Promise<VerificationPolicy> {
   }
   const issuer = values['certificate-oidc-issuer'];
   if (!issuer || (!values['certificate-identity'] && !values['certificate-identity-regexp'])) {
-    throw new ReleaseError('USAGE', 'verification needs --certificate-identity (or --certificate-identity-regexp) and --certificate-oidc-issuer, or --public-key.', {
-      hint: "run 'chart-sign --help' for an example identity",
-    });
+    throw new ReleaseError(
+      'USAGE',
+      'verification needs --certificate-identity (or --certificate-identity-regexp) and --certificate-oidc-issuer, or --public-key.',
+      {
+        hint: "run 'chart-sign --help' for an example identity",
+      },
+    );
   }
-  return values['certificate-identity'] ? { certificateIdentity: values['certificate-identity'], issuer } : { certificateIdentityRegexp: values['certificate-identity-regexp']!, issuer };
+  return values['certificate-identity']
+    ? { certificateIdentity: values['certificate-identity'], issuer }
+    : { certificateIdentityRegexp: values['certificate-identity-regexp']!, issuer };
 }
 
-async function registryTarget(values: Values, target: string): Promise<{ client: RegistryClient; repository: string; digest: string; credentials?: RegistryCredentials }> {
+async function registryTarget(
+  values: Values,
+  target: string,
+): Promise<{ client: RegistryClient; repository: string; digest: string; credentials?: RegistryCredentials }> {
   const ref = parseOciReference(target);
   if (!ref.digest) {
     throw new ReleaseError('USAGE', `${target} names no digest; charts are signed and verified by digest, never by tag.`, {
@@ -181,8 +206,17 @@ async function registryTarget(values: Values, target: string): Promise<{ client:
     });
   }
   const password = values['password-stdin'] ? await stdinPassword() : undefined;
-  const { credentials } = resolveCredentials({ registry: ref.registry, flags: values.username || password ? { username: values.username, password } : undefined, env: process.env });
-  return { client: new RegistryClient({ registry: ref.registry, plainHttp: values['plain-http'], credentials }), repository: ref.repository, digest: ref.digest, credentials };
+  const { credentials } = resolveCredentials({
+    registry: ref.registry,
+    flags: values.username || password ? { username: values.username, password } : undefined,
+    env: process.env,
+  });
+  return {
+    client: new RegistryClient({ registry: ref.registry, plainHttp: values['plain-http'], credentials }),
+    repository: ref.repository,
+    digest: ref.digest,
+    credentials,
+  };
 }
 
 let stdinRead: Promise<string> | undefined;
@@ -192,7 +226,9 @@ function stdinPassword(): Promise<string> {
   stdinRead ??= (async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    const password = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
     registerSecret(password);
     return password;
   })();
@@ -207,7 +243,9 @@ function print(json: boolean, rows: Record<string, unknown>[], dryRun: boolean):
   for (const row of rows) {
     const subject = String(row.ref ?? row.file);
     const who = row.certificateIdentity ?? row.identity ?? row.keyHint;
-    process.stdout.write(`${String(row.status).padEnd(11)} ${subject}${who ? `  by ${String(who)}` : ''}${row.referrer ? `  -> ${String(row.referrer)}` : ''}\n`);
+    process.stdout.write(
+      `${String(row.status).padEnd(11)} ${subject}${who ? `  by ${String(who)}` : ''}${row.referrer ? `  -> ${String(row.referrer)}` : ''}\n`,
+    );
   }
 }
 

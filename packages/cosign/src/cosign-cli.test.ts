@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { classifyVerifyFailure, cosignErrorLine, dockerConfigFor, parseVerifyOutput, cosignSignArgs, cosignSignBlobArgs, cosignVerifyArgs, cosignVerifyBlobArgs, parseSignBlobOutput } from './cosign-cli.ts';
+import {
+  classifyVerifyFailure,
+  cosignErrorLine,
+  dockerConfigFor,
+  parseVerifyOutput,
+  cosignSignArgs,
+  cosignSignBlobArgs,
+  cosignVerifyArgs,
+  cosignVerifyBlobArgs,
+  parseSignBlobOutput,
+} from './cosign-cli.ts';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const REF = `ghcr.io/acme/charts/nginx@${DIGEST}`;
@@ -64,7 +74,13 @@ describe('cosign argv', () => {
   });
 
   it('verifies a digest against an exact identity and issuer', () => {
-    expect(cosignVerifyArgs({ reference: REF, certificateIdentity: 'https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release', issuer: 'https://token.actions.githubusercontent.com' })).toEqual([
+    expect(
+      cosignVerifyArgs({
+        reference: REF,
+        certificateIdentity: 'https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release',
+        issuer: 'https://token.actions.githubusercontent.com',
+      }),
+    ).toEqual([
       'verify',
       '--new-bundle-format',
       '--certificate-identity',
@@ -78,7 +94,15 @@ describe('cosign argv', () => {
   });
 
   it('verifies a blob against an identity pattern with a private trusted root', () => {
-    expect(cosignVerifyBlobArgs({ file: 'c.tgz', bundlePath: 'c.tgz.sigstore.json', certificateIdentityRegexp: '^https://github.com/acme/', issuer: 'https://issuer', trustedRootPath: 'tr.json' })).toEqual([
+    expect(
+      cosignVerifyBlobArgs({
+        file: 'c.tgz',
+        bundlePath: 'c.tgz.sigstore.json',
+        certificateIdentityRegexp: '^https://github.com/acme/',
+        issuer: 'https://issuer',
+        trustedRootPath: 'tr.json',
+      }),
+    ).toEqual([
       'verify-blob',
       '--new-bundle-format',
       '--certificate-identity-regexp',
@@ -94,7 +118,15 @@ describe('cosign argv', () => {
   });
 
   it('verifies with a public key instead of an identity', () => {
-    expect(cosignVerifyArgs({ reference: REF, publicKeyPath: 'cosign.pub' })).toEqual(['verify', '--new-bundle-format', '--key', 'cosign.pub', '--output', 'json', REF]);
+    expect(cosignVerifyArgs({ reference: REF, publicKeyPath: 'cosign.pub' })).toEqual([
+      'verify',
+      '--new-bundle-format',
+      '--key',
+      'cosign.pub',
+      '--output',
+      'json',
+      REF,
+    ]);
   });
 
   it('requires an issuer with an identity', () => {
@@ -104,7 +136,9 @@ describe('cosign argv', () => {
 
 describe('cosign registry credentials', () => {
   it('go into a docker config for the registry, base64 user:password', () => {
-    expect(JSON.parse(dockerConfigFor('ghcr.io', { username: 'bot', password: 'pw' }))).toEqual({ auths: { 'ghcr.io': { auth: Buffer.from('bot:pw').toString('base64') } } });
+    expect(JSON.parse(dockerConfigFor('ghcr.io', { username: 'bot', password: 'pw' }))).toEqual({
+      auths: { 'ghcr.io': { auth: Buffer.from('bot:pw').toString('base64') } },
+    });
   });
 });
 
@@ -124,7 +158,10 @@ describe('cosign output', () => {
       { digest: DIGEST, type: 'https://sigstore.dev/cosign/sign/v1', dockerReference: 'ghcr.io/acme/charts/nginx' },
     ]);
     const legacy = `[{"critical":{"identity":{"docker-reference":"x"},"image":{"docker-manifest-digest":"${DIGEST}"},"type":"cosign container image signature"},"optional":{"Subject":"https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release","Issuer":"https://token.actions.githubusercontent.com"}}]`;
-    expect(parseVerifyOutput(legacy)[0]).toMatchObject({ identity: 'https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release', issuer: 'https://token.actions.githubusercontent.com' });
+    expect(parseVerifyOutput(legacy)[0]).toMatchObject({
+      identity: 'https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release',
+      issuer: 'https://token.actions.githubusercontent.com',
+    });
     expect(() => parseVerifyOutput('no json here')).toThrow(/no JSON result/);
   });
 

@@ -129,7 +129,12 @@ export function dockerConfigFor(registry: string, credentials: { username: strin
 
 /** The base64 signature `cosign sign-blob` prints without a bundle (cosign 2): the last non-empty stdout line. */
 export function parseSignBlobOutput(stdout: string): string {
-  const line = stdout.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
+  const line =
+    stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? '';
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(line)) throw new Error(`cosign sign-blob printed no base64 signature (stdout: ${line.slice(0, 80) || 'empty'})`);
   return line;
 }
@@ -148,7 +153,11 @@ export interface CosignVerifiedSignature {
 
 /** Parses the JSON array `cosign verify --output json` prints on stdout (progress lines before it are skipped). */
 export function parseVerifyOutput(stdout: string): CosignVerifiedSignature[] {
-  const line = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('[')).pop();
+  const line = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('['))
+    .pop();
   if (!line) throw new Error('cosign verify printed no JSON result');
   const entries = JSON.parse(line) as {
     critical?: { identity?: { 'docker-reference'?: string }; image?: { 'docker-manifest-digest'?: string }; type?: string };
@@ -172,13 +181,17 @@ export function parseVerifyOutput(stdout: string): CosignVerifiedSignature[] {
 export function classifyVerifyFailure(stderr: string): 'SIGNATURE_NOT_FOUND' | 'UNTRUSTED_SIGNER' | 'SIGNATURE_INVALID' {
   const text = stderr.toLowerCase();
   if (/no signatures found|no matching signatures|no valid bundles exist|no matching attestations|image tag not found/.test(text)) return 'SIGNATURE_NOT_FOUND';
-  if (/expected identit|none of the expected identities|certificate identity|oidc issuer|expected issuer|subject alternative name|san /.test(text)) return 'UNTRUSTED_SIGNER';
+  if (/expected identit|none of the expected identities|certificate identity|oidc issuer|expected issuer|subject alternative name|san /.test(text))
+    return 'UNTRUSTED_SIGNER';
   return 'SIGNATURE_INVALID';
 }
 
 /** The error line cosign reports (`Error: ...`), or the last stderr line. */
 export function cosignErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const error = lines.filter((l) => l.startsWith('Error:')).pop() ?? lines.pop() ?? 'no output';
   return redact(error.replace(/^Error:\s*/, ''));
 }
@@ -195,7 +208,9 @@ export async function runCosign(binary: string, args: string[], env: Record<stri
     const r = await execa(binary, args, { env: { COSIGN_YES: 'true', ...env }, extendEnv: true, reject: false, timeout: 300_000, stdin: 'ignore' });
     return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   } catch (error) {
-    throw new ReleaseError('SIGNING_FAILED', `cannot run ${binary}: ${(error as Error).message}`, { hint: 'install cosign v3, or set signing mode to sigstore' });
+    throw new ReleaseError('SIGNING_FAILED', `cannot run ${binary}: ${(error as Error).message}`, {
+      hint: 'install cosign v3, or set signing mode to sigstore',
+    });
   }
 }
 

@@ -71,14 +71,23 @@ export function createCosignSigner(config: SigningConfig): Signer {
             env.DOCKER_CONFIG = join(dir, 'docker');
           }
           const run = await runCosign(binary, args, env);
-          if (run.exitCode !== 0) throw new ReleaseError('SIGNING_FAILED', `cosign sign ${reference} failed: ${cosignErrorLine(run.stderr)}`, { chart: config.chart });
+          if (run.exitCode !== 0)
+            throw new ReleaseError('SIGNING_FAILED', `cosign sign ${reference} failed: ${cosignErrorLine(run.stderr)}`, { chart: config.chart });
           const bundle = JSON.parse(await readFile(bundlePath, 'utf8')) as Record<string, unknown>;
           // cosign does not print the referrer it pushed: find it by the signature it carries
           const signatureOf = (b: Record<string, unknown>) => JSON.stringify((b.dsseEnvelope as { signatures?: unknown } | undefined)?.signatures);
           const attached = (await findBundles(registryClient, repository, digest)).find((f) => signatureOf(f.bundle) === signatureOf(bundle));
-          if (!attached) throw new ReleaseError('SIGNING_FAILED', `cosign signed ${reference} but its bundle is not among the manifest's referrers.`, { chart: config.chart });
+          if (!attached)
+            throw new ReleaseError('SIGNING_FAILED', `cosign signed ${reference} but its bundle is not among the manifest's referrers.`, {
+              chart: config.chart,
+            });
           const { signature: _signature, ...facts } = bundleFacts(bundle);
-          return { bundle, referrerDigest: attached.referrerDigest, referrerRef: `${registryClient.registry}/${repository}@${attached.referrerDigest}`, ...facts };
+          return {
+            bundle,
+            referrerDigest: attached.referrerDigest,
+            referrerRef: `${registryClient.registry}/${repository}@${attached.referrerDigest}`,
+            ...facts,
+          };
         });
       } catch (error) {
         throw signingFailed(error, reference, config.chart);
@@ -89,7 +98,8 @@ export function createCosignSigner(config: SigningConfig): Signer {
         const bundlePath = `${path}.sigstore.json`;
         const signaturePath = `${path}.sig`;
         const run = await runCosign(binary, cosignSignBlobArgs({ ...services, file: path, bundlePath }), await secretsEnv());
-        if (run.exitCode !== 0) throw new ReleaseError('SIGNING_FAILED', `cosign sign-blob ${path} failed: ${cosignErrorLine(run.stderr)}`, { chart: config.chart });
+        if (run.exitCode !== 0)
+          throw new ReleaseError('SIGNING_FAILED', `cosign sign-blob ${path} failed: ${cosignErrorLine(run.stderr)}`, { chart: config.chart });
         const { signature, ...facts } = bundleFacts(JSON.parse(await readFile(bundlePath, 'utf8')) as Record<string, unknown>);
         // cosign v3 writes only the bundle in the bundle format; older releases also print the base64 signature
         await writeFile(signaturePath, signature ?? parseSignBlobOutput(run.stdout));

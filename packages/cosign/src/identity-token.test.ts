@@ -21,7 +21,10 @@ describe('identity token', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     try {
-      const token = await resolveIdentityToken({}, { ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' });
+      const token = await resolveIdentityToken(
+        {},
+        { ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' },
+      );
       expect(token).toBe('actions-oidc-token');
       expect(seen.url).toBe('/token?api-version=2.0&audience=sigstore');
       expect(seen.auth).toBe('Bearer request-token');
@@ -32,6 +35,10 @@ describe('identity token', () => {
   });
 
   it('fails with the permission to grant when no token source exists', async () => {
-    await expect(resolveIdentityToken({ chart: 'nginx' }, {})).rejects.toMatchObject({ code: 'SIGNING_FAILED', chart: 'nginx', hint: expect.stringMatching(/id-token: write/) });
+    await expect(resolveIdentityToken({ chart: 'nginx' }, {})).rejects.toMatchObject({
+      code: 'SIGNING_FAILED',
+      chart: 'nginx',
+      hint: expect.stringMatching(/id-token: write/),
+    });
   });
 });

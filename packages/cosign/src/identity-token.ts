@@ -31,7 +31,9 @@ export async function resolveIdentityToken(sources: IdentityTokenSources, env: N
   try {
     response = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${requestToken}` }, signal: AbortSignal.timeout(30_000) });
   } catch (error) {
-    throw new ReleaseError('SIGNING_FAILED', `could not reach the GitHub Actions OIDC endpoint ${url.origin}: ${(error as Error).message}`, { chart: sources.chart });
+    throw new ReleaseError('SIGNING_FAILED', `could not reach the GitHub Actions OIDC endpoint ${url.origin}: ${(error as Error).message}`, {
+      chart: sources.chart,
+    });
   }
   const body = (await response.json().catch(() => ({}))) as { value?: string };
   if (!response.ok || !body.value) {

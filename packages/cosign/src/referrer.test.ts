@@ -6,12 +6,22 @@ const SUBJECT = { digest: `sha256:${'1'.repeat(64)}`, mediaType: 'application/vn
 
 describe('referrer manifest', () => {
   it('has the shape cosign v3 pushes for a bundle', () => {
-    const manifest = buildReferrerManifest({ bundle: { digest: `sha256:${'2'.repeat(64)}`, size: 4971 }, subject: SUBJECT, predicateType: 'https://sigstore.dev/cosign/sign/v1', created: new Date('2026-03-08T18:18:20.406Z') });
+    const manifest = buildReferrerManifest({
+      bundle: { digest: `sha256:${'2'.repeat(64)}`, size: 4971 },
+      subject: SUBJECT,
+      predicateType: 'https://sigstore.dev/cosign/sign/v1',
+      created: new Date('2026-03-08T18:18:20.406Z'),
+    });
     expect(manifest).toEqual({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      config: { mediaType: 'application/vnd.oci.empty.v1+json', artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', digest: EMPTY_JSON_DIGEST, size: 2 },
+      config: {
+        mediaType: 'application/vnd.oci.empty.v1+json',
+        artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        digest: EMPTY_JSON_DIGEST,
+        size: 2,
+      },
       layers: [{ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', digest: `sha256:${'2'.repeat(64)}`, size: 4971 }],
       annotations: {
         'dev.sigstore.bundle.content': 'dsse-envelope',
@@ -32,7 +42,12 @@ describe('referrer manifest', () => {
 });
 
 describe('referrers fallback index', () => {
-  const entry = (n: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${n.repeat(64)}`, size: 700, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' });
+  const entry = (n: string) => ({
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest: `sha256:${n.repeat(64)}`,
+    size: 700,
+    artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+  });
 
   it('tags the index after the subject digest', () => {
     expect(referrersFallbackTag(SUBJECT.digest)).toBe(`sha256-${'1'.repeat(64)}`);
@@ -45,7 +60,7 @@ describe('referrers fallback index', () => {
     });
   });
 
-  it('keeps every existing entry (including other tools\' referrers) and sorts by digest', () => {
+  it("keeps every existing entry (including other tools' referrers) and sorts by digest", () => {
     const sbom = { ...entry('f'), artifactType: 'application/spdx+json', annotations: { x: 'y' } };
     const existing = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [sbom, entry('c')], annotations: { keep: 'me' } };
     const { index, changed } = mergeReferrersIndex(existing, entry('b'));

@@ -120,18 +120,26 @@ async function recordReferrer(registry: SignatureRegistry, repository: string, d
     if (listed.via === 'api') return;
     const existing = (await registry.checkManifest(repository, tag)) ? (await registry.getManifest(repository, tag)).manifest : undefined;
     if (existing && existing.mediaType !== OCI_INDEX_MEDIA_TYPE) {
-      throw new ReleaseError('SIGNING_FAILED', `${registry.registry}/${repository}:${tag} exists but is not an OCI image index (${existing.mediaType ?? 'no mediaType'}).`, {
-        hint: `the referrers fallback tag is reserved for the index of referrers of ${digest}; remove whatever was pushed under it`,
-      });
+      throw new ReleaseError(
+        'SIGNING_FAILED',
+        `${registry.registry}/${repository}:${tag} exists but is not an OCI image index (${existing.mediaType ?? 'no mediaType'}).`,
+        {
+          hint: `the referrers fallback tag is reserved for the index of referrers of ${digest}; remove whatever was pushed under it`,
+        },
+      );
     }
     const { index, changed } = mergeReferrersIndex(existing, entry);
     if (changed) await registry.putManifest(repository, tag, Buffer.from(JSON.stringify(index)), OCI_INDEX_MEDIA_TYPE);
   }
   const final = await registry.referrers(repository, digest);
   if (!final.manifests.some((m) => m.digest === entry.digest)) {
-    throw new ReleaseError('SIGNING_FAILED', `the referrers index ${registry.registry}/${repository}:${tag} kept losing the new signature to concurrent writers.`, {
-      hint: 'run the signing step again; it keeps every existing entry',
-    });
+    throw new ReleaseError(
+      'SIGNING_FAILED',
+      `the referrers index ${registry.registry}/${repository}:${tag} kept losing the new signature to concurrent writers.`,
+      {
+        hint: 'run the signing step again; it keeps every existing entry',
+      },
+    );
   }
 }
 

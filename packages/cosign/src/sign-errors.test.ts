@@ -4,8 +4,16 @@ import { signingFailed } from './sign-errors.ts';
 
 describe('signing failures', () => {
   it('name the chart and every distinct cause once', () => {
-    const error = signingFailed(new Error('error creating signing certificate - (404) Not Found', { cause: new Error('(404) Not Found') }), 'ghcr.io/acme/nginx@sha256:abc', 'nginx');
-    expect(error).toMatchObject({ code: 'SIGNING_FAILED', chart: 'nginx', message: 'signing ghcr.io/acme/nginx@sha256:abc failed: error creating signing certificate - (404) Not Found' });
+    const error = signingFailed(
+      new Error('error creating signing certificate - (404) Not Found', { cause: new Error('(404) Not Found') }),
+      'ghcr.io/acme/nginx@sha256:abc',
+      'nginx',
+    );
+    expect(error).toMatchObject({
+      code: 'SIGNING_FAILED',
+      chart: 'nginx',
+      message: 'signing ghcr.io/acme/nginx@sha256:abc failed: error creating signing certificate - (404) Not Found',
+    });
   });
 
   it('never carry an identity token', () => {

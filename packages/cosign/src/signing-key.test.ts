@@ -16,7 +16,11 @@ describe('signing key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'key-'));
     writeFileSync(join(dir, 'signing.key'), pem);
     const key = loadSigningKey({ keyPath: join(dir, 'signing.key'), keyPassword: 'correct horse' }, {});
-    expect(key.hint).toBe(createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64'));
+    expect(key.hint).toBe(
+      createHash('sha256')
+        .update(publicKey.export({ format: 'der', type: 'spki' }))
+        .digest('base64'),
+    );
     const signature = signWithKey(key, Buffer.from('data'));
     expect(verify('sha256', Buffer.from('data'), createPublicKey(key.publicKeyPem), signature)).toBe(true);
     expect(redact('password correct horse')).toBe('password ***');
@@ -48,7 +52,9 @@ describe('signing key', () => {
     expect(loadSigningKey({ keyPem: pem }, { COSIGN_PASSWORD: 'open sesame' }).publicKeyPem).toBe(expected);
     expect(loadSigningKey({ keyPem: pem, keyPassword: 'open sesame' }, { COSIGN_PASSWORD: 'other' }).publicKeyPem).toBe(expected);
     expect(loadSigningKey({ keyPem: cosignKeyPem(privateKey, '', 1024) }, {}).publicKeyPem).toBe(expected);
-    expect(() => loadSigningKey({ keyPem: pem, chart: 'nginx' }, {})).toThrow(expect.objectContaining({ code: 'SIGNING_FAILED', chart: 'nginx', message: expect.stringContaining('encrypted and no password was given') }));
+    expect(() => loadSigningKey({ keyPem: pem, chart: 'nginx' }, {})).toThrow(
+      expect.objectContaining({ code: 'SIGNING_FAILED', chart: 'nginx', message: expect.stringContaining('encrypted and no password was given') }),
+    );
     expect(() => loadSigningKey({ keyPem: pem }, { CHART_RELEASE_SIGNING_KEY_PASSWORD: 'not-the-password' })).toThrow(/the password is wrong/);
     expect(redact('open sesame')).toBe('***');
     const older = pem.replaceAll('SIGSTORE PRIVATE KEY', 'COSIGN PRIVATE KEY');

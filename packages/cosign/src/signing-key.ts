@@ -33,10 +33,14 @@ export function loadSigningKey(source: SigningKeySource, env: NodeJS.ProcessEnv 
     try {
       pem = readFileSync(source.keyPath, 'utf8');
     } catch (error) {
-      throw new ReleaseError('SIGNING_FAILED', `cannot read the signing key ${source.keyPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        chart: source.chart,
-        file: source.keyPath,
-      });
+      throw new ReleaseError(
+        'SIGNING_FAILED',
+        `cannot read the signing key ${source.keyPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        {
+          chart: source.chart,
+          file: source.keyPath,
+        },
+      );
     }
   }
   if (!pem && env.CHART_RELEASE_SIGNING_KEY) {
@@ -59,19 +63,30 @@ export function loadSigningKey(source: SigningKeySource, env: NodeJS.ProcessEnv 
   } catch (error) {
     if (error instanceof ReleaseError) throw error;
     const encrypted = pem.includes('ENCRYPTED');
-    throw new ReleaseError('SIGNING_FAILED', `cannot load the signing key from ${origin}: ${encrypted && !password ? 'it is encrypted and no password was given' : (error as Error).message}`, {
-      chart: source.chart,
-      file: source.keyPath,
-      hint: encrypted
-        ? 'set CHART_RELEASE_SIGNING_KEY_PASSWORD to the key password'
-        : 'use a PEM ECDSA P-256 private key (PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY", or a cosign.key)',
-    });
+    throw new ReleaseError(
+      'SIGNING_FAILED',
+      `cannot load the signing key from ${origin}: ${encrypted && !password ? 'it is encrypted and no password was given' : (error as Error).message}`,
+      {
+        chart: source.chart,
+        file: source.keyPath,
+        hint: encrypted
+          ? 'set CHART_RELEASE_SIGNING_KEY_PASSWORD to the key password'
+          : 'use a PEM ECDSA P-256 private key (PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY", or a cosign.key)',
+      },
+    );
   }
   if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new ReleaseError('SIGNING_FAILED', `the signing key from ${origin} is ${privateKey.asymmetricKeyType} ${privateKey.asymmetricKeyDetails?.namedCurve ?? ''}, not ECDSA P-256.`.replace(' ,', ','), {
-      chart: source.chart,
-      hint: 'create one with: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out signing.key',
-    });
+    throw new ReleaseError(
+      'SIGNING_FAILED',
+      `the signing key from ${origin} is ${privateKey.asymmetricKeyType} ${privateKey.asymmetricKeyDetails?.namedCurve ?? ''}, not ECDSA P-256.`.replace(
+        ' ,',
+        ',',
+      ),
+      {
+        chart: source.chart,
+        hint: 'create one with: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out signing.key',
+      },
+    );
   }
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), hint: publicKeyHint(publicKey) };
@@ -85,8 +100,13 @@ const COSIGN_KEY = /-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----([\s\
  * (XSalsa20-Poly1305) around the key. A wrong password fails the box's authentication.
  */
 function decryptCosignKey(body: string, password: string, origin: string, source: SigningKeySource): Buffer {
-  const fail = (why: string, hint: string) => new ReleaseError('SIGNING_FAILED', `cannot load the cosign key from ${origin}: ${why}`, { chart: source.chart, file: source.keyPath, hint });
-  let sealed: { kdf?: { name?: string; params?: { N?: number; r?: number; p?: number }; salt?: string }; cipher?: { name?: string; nonce?: string }; ciphertext?: string };
+  const fail = (why: string, hint: string) =>
+    new ReleaseError('SIGNING_FAILED', `cannot load the cosign key from ${origin}: ${why}`, { chart: source.chart, file: source.keyPath, hint });
+  let sealed: {
+    kdf?: { name?: string; params?: { N?: number; r?: number; p?: number }; salt?: string };
+    cipher?: { name?: string; nonce?: string };
+    ciphertext?: string;
+  };
   try {
     sealed = JSON.parse(Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')) as typeof sealed;
   } catch {
@@ -95,10 +115,19 @@ function decryptCosignKey(body: string, password: string, origin: string, source
   const { kdf, cipher, ciphertext } = sealed;
   const params = kdf?.params ?? {};
   if (kdf?.name !== 'scrypt' || cipher?.name !== 'nacl/secretbox' || !kdf.salt || !cipher.nonce || !ciphertext || !params.N || !params.r || !params.p) {
-    throw fail(`it uses ${kdf?.name ?? 'no'} key derivation and ${cipher?.name ?? 'no'} cipher (scrypt and nacl/secretbox are read).`, 'export the key with cosign, or convert it to PKCS#8 PEM');
+    throw fail(
+      `it uses ${kdf?.name ?? 'no'} key derivation and ${cipher?.name ?? 'no'} cipher (scrypt and nacl/secretbox are read).`,
+      'export the key with cosign, or convert it to PKCS#8 PEM',
+    );
   }
-  if (params.N > 2 ** 20 || params.r > 32 || params.p > 16) throw fail('its scrypt parameters are out of range.', 'regenerate the key with cosign generate-key-pair');
-  const key = scryptSync(password, Buffer.from(kdf.salt, 'base64'), 32, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 });
+  if (params.N > 2 ** 20 || params.r > 32 || params.p > 16)
+    throw fail('its scrypt parameters are out of range.', 'regenerate the key with cosign generate-key-pair');
+  const key = scryptSync(password, Buffer.from(kdf.salt, 'base64'), 32, {
+    N: params.N,
+    r: params.r,
+    p: params.p,
+    maxmem: 256 * params.N * params.r + 1024 * 1024,
+  });
   try {
     return Buffer.from(xsalsa20poly1305(key, Buffer.from(cipher.nonce, 'base64')).decrypt(Buffer.from(ciphertext, 'base64')));
   } catch {
@@ -111,7 +140,9 @@ function decryptCosignKey(body: string, password: string, origin: string, source
 
 /** base64(sha256(DER SubjectPublicKeyInfo)). */
 export function publicKeyHint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('base64');
+  return createHash('sha256')
+    .update(key.export({ format: 'der', type: 'spki' }))
+    .digest('base64');
 }
 
 /** Signs `data` with ECDSA P-256 / SHA-256 (DER signature, as Sigstore bundles carry it). */

@@ -36,10 +36,17 @@ export function statementMismatch(payload: Buffer, digest: string): string | und
     return 'the signed payload is not an in-toto statement (not JSON)';
   }
   if (statement._type !== IN_TOTO_STATEMENT_TYPE) return `the signed payload is not an in-toto v1 statement (_type ${String(statement._type)})`;
-  if (statement.predicateType !== COSIGN_SIGN_PREDICATE_TYPE) return `the signed statement has predicate type ${String(statement.predicateType)}, not ${COSIGN_SIGN_PREDICATE_TYPE}`;
+  if (statement.predicateType !== COSIGN_SIGN_PREDICATE_TYPE)
+    return `the signed statement has predicate type ${String(statement.predicateType)}, not ${COSIGN_SIGN_PREDICATE_TYPE}`;
   const [algorithm, hex] = splitDigest(digest);
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
   if (subjects.some((s) => s?.digest?.[algorithm] === hex)) return undefined;
-  const signed = subjects.map((s) => Object.entries(s?.digest ?? {}).map(([a, h]) => `${a}:${h}`).join(',')).join(' ');
+  const signed = subjects
+    .map((s) =>
+      Object.entries(s?.digest ?? {})
+        .map(([a, h]) => `${a}:${h}`)
+        .join(','),
+    )
+    .join(' ');
   return `the signature covers ${signed || 'no digest'}, not ${digest} (the package was changed after signing, or the signature belongs to another artifact)`;
 }

@@ -22,7 +22,11 @@ export async function loadTrustedRoot(trustedRootPath?: string): Promise<Trusted
   try {
     text = await readFile(trustedRootPath, 'utf8');
   } catch (error) {
-    throw new ReleaseError('TRUSTED_ROOT_UNAVAILABLE', `cannot read the trusted root ${trustedRootPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: trustedRootPath });
+    throw new ReleaseError(
+      'TRUSTED_ROOT_UNAVAILABLE',
+      `cannot read the trusted root ${trustedRootPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { file: trustedRootPath },
+    );
   }
   try {
     return TrustedRoot.fromJSON(JSON.parse(text));

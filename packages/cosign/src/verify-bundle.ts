@@ -25,7 +25,8 @@ export interface BundleVerification {
  */
 export async function verifyBundle(input: BundleVerification): Promise<VerificationResult> {
   const { subject, policy, source } = input;
-  const fail = (reason: string, message: string, code = 'SIGNATURE_INVALID') => new ReleaseError(code, `${source}: ${message}`, { details: { reason, source } });
+  const fail = (reason: string, message: string, code = 'SIGNATURE_INVALID') =>
+    new ReleaseError(code, `${source}: ${message}`, { details: { reason, source } });
 
   let bundle: Bundle;
   try {
@@ -34,14 +35,17 @@ export async function verifyBundle(input: BundleVerification): Promise<Verificat
     throw fail('malformed', `not a valid Sigstore bundle (${(error as Error).message})`);
   }
   const keyed = bundle.verificationMaterial.content.$case === 'publicKey';
-  if (keyed && !policy.publicKeyPem) throw fail('key-mismatch', 'the bundle is signed with a key, but the policy expects a keyless identity', 'UNTRUSTED_SIGNER');
-  if (!keyed && policy.publicKeyPem) throw fail('key-mismatch', 'the bundle is signed keyless (certificate), but the policy expects a public key', 'UNTRUSTED_SIGNER');
+  if (keyed && !policy.publicKeyPem)
+    throw fail('key-mismatch', 'the bundle is signed with a key, but the policy expects a keyless identity', 'UNTRUSTED_SIGNER');
+  if (!keyed && policy.publicKeyPem)
+    throw fail('key-mismatch', 'the bundle is signed keyless (certificate), but the policy expects a public key', 'UNTRUSTED_SIGNER');
 
   if (subject.kind === 'blob') {
     if (bundle.content.$case !== 'messageSignature') throw fail('content', `the bundle holds a ${bundle.content.$case}, not a blob signature`);
     const actual = createHash('sha256').update(subject.data).digest('hex');
     const signed = Buffer.from(bundle.content.messageSignature.messageDigest?.digest ?? []).toString('hex');
-    if (actual !== signed) throw fail('digest', `${subject.path} has sha256 ${actual}, but the signature covers ${signed} (the file was changed after signing)`);
+    if (actual !== signed)
+      throw fail('digest', `${subject.path} has sha256 ${actual}, but the signature covers ${signed} (the file was changed after signing)`);
   } else {
     if (bundle.content.$case !== 'dsseEnvelope') throw fail('content', `the bundle holds a ${bundle.content.$case}, not a DSSE envelope`);
   }
@@ -92,9 +96,17 @@ function checkIdentity(
   }
   // unanchored, as cosign's --certificate-identity-regexp (Go regexp.MatchString); anchor the pattern to pin it
   if (policy.certificateIdentityRegexp !== undefined && !(identity !== undefined && new RegExp(policy.certificateIdentityRegexp).test(identity))) {
-    throw fail('identity', `signed by ${identity ?? 'an unknown identity'}, which does not match the policy pattern ${policy.certificateIdentityRegexp}`, 'UNTRUSTED_SIGNER');
+    throw fail(
+      'identity',
+      `signed by ${identity ?? 'an unknown identity'}, which does not match the policy pattern ${policy.certificateIdentityRegexp}`,
+      'UNTRUSTED_SIGNER',
+    );
   }
   if (policy.issuer !== undefined && issuer !== policy.issuer) {
-    throw fail('issuer', `the signing certificate was issued for OIDC issuer ${issuer ?? '(none)'}, but the policy requires ${policy.issuer}`, 'UNTRUSTED_SIGNER');
+    throw fail(
+      'issuer',
+      `the signing certificate was issued for OIDC issuer ${issuer ?? '(none)'}, but the policy requires ${policy.issuer}`,
+      'UNTRUSTED_SIGNER',
+    );
   }
 }

@@ -81,9 +81,16 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
     throw new ReleaseError('SIGNATURE_INVALID', `${bundlePath} is not JSON.`, { chart: options.chart, file: bundlePath });
   }
   try {
-    return await verifyBundle({ bundle, subject: { kind: 'blob', data, path: options.path }, policy: options.policy, trustedRootPath: options.trustedRootPath, source: bundlePath });
+    return await verifyBundle({
+      bundle,
+      subject: { kind: 'blob', data, path: options.path },
+      policy: options.policy,
+      trustedRootPath: options.trustedRootPath,
+      source: bundlePath,
+    });
   } catch (error) {
-    if (isReleaseError(error)) throw new ReleaseError(error.code, error.message, { chart: options.chart, file: options.path, details: error.details, hint: error.hint });
+    if (isReleaseError(error))
+      throw new ReleaseError(error.code, error.message, { chart: options.chart, file: options.path, details: error.details, hint: error.hint });
     throw error;
   }
 }
@@ -111,6 +118,9 @@ function combineFailures(failures: ReleaseError[], ref: string, chart?: string):
   return new ReleaseError(code, `${lead}: ${reasons.join('; ')}`, {
     chart,
     details: { reasons: failures.map((f) => f.details?.reason), signatures: failures.length },
-    hint: code === 'UNTRUSTED_SIGNER' ? 'check --certificate-identity and --certificate-oidc-issuer against the release workflow' : 'do not use this artifact; re-publish it from the release workflow',
+    hint:
+      code === 'UNTRUSTED_SIGNER'
+        ? 'check --certificate-identity and --certificate-oidc-issuer against the release workflow'
+        : 'do not use this artifact; re-publish it from the release workflow',
   });
 }

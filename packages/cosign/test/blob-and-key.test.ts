@@ -23,10 +23,19 @@ afterEach(() => {
 
 describe('blob signing', () => {
   it('writes .sig and .sigstore.json that verify, and a changed package fails with the digests', async () => {
-    const signer = createSigner({ mode: 'sigstore', fulcioUrl: world.stack.fulcioUrl, rekorUrl: world.stack.rekorUrl, identityToken: world.stack.oidc.mintToken({ sub: RELEASE_WORKFLOW }) });
+    const signer = createSigner({
+      mode: 'sigstore',
+      fulcioUrl: world.stack.fulcioUrl,
+      rekorUrl: world.stack.rekorUrl,
+      identityToken: world.stack.oidc.mintToken({ sub: RELEASE_WORKFLOW }),
+    });
     const signed = await signer.signBlob(chart.tgz);
     expect(signed).toMatchObject({ signaturePath: `${chart.tgz}.sig`, bundlePath: `${chart.tgz}.sigstore.json`, certificateIdentity: RELEASE_WORKFLOW });
-    const bundle = JSON.parse(await readFile(signed.bundlePath, 'utf8')) as { mediaType: string; messageSignature: { signature: string }; verificationMaterial: Record<string, unknown> };
+    const bundle = JSON.parse(await readFile(signed.bundlePath, 'utf8')) as {
+      mediaType: string;
+      messageSignature: { signature: string };
+      verificationMaterial: Record<string, unknown>;
+    };
     expect(bundle.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
     expect(bundle.verificationMaterial.certificate).toBeDefined();
     expect(await readFile(signed.signaturePath, 'utf8')).toBe(bundle.messageSignature.signature);
@@ -37,12 +46,16 @@ describe('blob signing', () => {
     const tampered = join(world.dir, 'tampered.tgz');
     await copyFile(chart.tgz, tampered);
     await appendFile(tampered, Buffer.from([0]));
-    await expect(verifyBlob({ path: tampered, bundlePath: signed.bundlePath, policy: policy(), trustedRootPath: world.stack.trustedRootPath })).rejects.toMatchObject({
+    await expect(
+      verifyBlob({ path: tampered, bundlePath: signed.bundlePath, policy: policy(), trustedRootPath: world.stack.trustedRootPath }),
+    ).rejects.toMatchObject({
       code: 'SIGNATURE_INVALID',
       message: expect.stringContaining('the file was changed after signing'),
       details: { reason: 'digest' },
     });
-    await expect(verifyBlob({ path: chart.tgz, policy: { ...policy(), issuer: 'https://accounts.google.com' }, trustedRootPath: world.stack.trustedRootPath })).rejects.toMatchObject({
+    await expect(
+      verifyBlob({ path: chart.tgz, policy: { ...policy(), issuer: 'https://accounts.google.com' }, trustedRootPath: world.stack.trustedRootPath }),
+    ).rejects.toMatchObject({
       code: 'UNTRUSTED_SIGNER',
       details: { reason: 'issuer' },
     });
@@ -85,11 +98,25 @@ describe('key signing', () => {
     const signed = await signer.signByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest });
     expect(signed.bundle.verificationMaterial).toMatchObject({ publicKey: { hint: expect.any(String) } });
     expect(signed.certificateIdentity).toBeUndefined();
-    const result = await verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: { publicKeyPem }, trustedRootPath: world.stack.trustedRootPath });
+    const result = await verifyByDigest({
+      registryClient: world.client,
+      repository: chart.repository,
+      digest: chart.digest,
+      policy: { publicKeyPem },
+      trustedRootPath: world.stack.trustedRootPath,
+    });
     expect(result).toMatchObject({ verified: true, referrerDigest: signed.referrerDigest, keyHint: expect.any(String), rekorLogIndex: expect.any(Number) });
 
     const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    await expect(verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: { publicKeyPem: otherKey }, trustedRootPath: world.stack.trustedRootPath })).rejects.toMatchObject({
+    await expect(
+      verifyByDigest({
+        registryClient: world.client,
+        repository: chart.repository,
+        digest: chart.digest,
+        policy: { publicKeyPem: otherKey },
+        trustedRootPath: world.stack.trustedRootPath,
+      }),
+    ).rejects.toMatchObject({
       code: 'SIGNATURE_INVALID',
     });
   });
@@ -104,10 +131,21 @@ describe('key signing', () => {
     await copyFile(chart.tgz, file);
     await signer.signBlob(file);
     expect(signed.bundle.verificationMaterial).toMatchObject({ publicKey: { hint: expect.any(String) } });
-    expect(await verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: { publicKeyPem }, trustedRootPath: world.stack.trustedRootPath })).toMatchObject({ verified: true });
+    expect(
+      await verifyByDigest({
+        registryClient: world.client,
+        repository: chart.repository,
+        digest: chart.digest,
+        policy: { publicKeyPem },
+        trustedRootPath: world.stack.trustedRootPath,
+      }),
+    ).toMatchObject({ verified: true });
     expect((await verifyBlob({ path: file, policy: { publicKeyPem }, trustedRootPath: world.stack.trustedRootPath })).verified).toBe(true);
     vi.stubEnv('COSIGN_PASSWORD', 'not it');
-    await expect(createSigner({ mode: 'key', keyPath, tlogUpload: false }).signBlob(file)).rejects.toMatchObject({ code: 'SIGNING_FAILED', message: expect.stringContaining('the password is wrong') });
+    await expect(createSigner({ mode: 'key', keyPath, tlogUpload: false }).signBlob(file)).rejects.toMatchObject({
+      code: 'SIGNING_FAILED',
+      message: expect.stringContaining('the password is wrong'),
+    });
     vi.unstubAllEnvs();
   });
 
@@ -118,22 +156,54 @@ describe('key signing', () => {
     const signed = await createSigner({ mode: 'key', tlogUpload: false }).signBlob(file);
     expect(signed.rekorLogIndex).toBeUndefined();
     expect((await verifyBlob({ path: file, policy: { publicKeyPem } })).verified).toBe(true);
-    await expect(verifyBlob({ path: file, policy: policy(), trustedRootPath: world.stack.trustedRootPath })).rejects.toMatchObject({ code: 'UNTRUSTED_SIGNER', details: { reason: 'key-mismatch' } });
+    await expect(verifyBlob({ path: file, policy: policy(), trustedRootPath: world.stack.trustedRootPath })).rejects.toMatchObject({
+      code: 'UNTRUSTED_SIGNER',
+      details: { reason: 'key-mismatch' },
+    });
   });
 });
 
 describe('cosign CLI backend', () => {
   it.skipIf(!hasCosign)('signs with cosign and cosign verifies it (skipped: no cosign binary on PATH)', async () => {
     const token = world.stack.oidc.mintToken({ sub: RELEASE_WORKFLOW });
-    const signer = createSigner({ mode: 'cosign', fulcioUrl: world.stack.fulcioUrl, rekorUrl: world.stack.rekorUrl, trustedRootPath: world.stack.trustedRootPath, identityToken: token });
+    const signer = createSigner({
+      mode: 'cosign',
+      fulcioUrl: world.stack.fulcioUrl,
+      rekorUrl: world.stack.rekorUrl,
+      trustedRootPath: world.stack.trustedRootPath,
+      identityToken: token,
+    });
     const signed = await signer.signByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest });
     expect(signed.certificateIdentity).toBe(RELEASE_WORKFLOW);
     // what cosign attached verifies with sigstore-js, and what it signed verifies with cosign
-    expect((await verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: policy(), trustedRootPath: world.stack.trustedRootPath })).verified).toBe(true);
-    const byCosign = await verifyWithCosign('cosign', { kind: 'digest', reference: `${world.registry.host}/${chart.repository}@${chart.digest}`, ...policy(), trustedRootPath: world.stack.trustedRootPath, allowHttpRegistry: true });
+    expect(
+      (
+        await verifyByDigest({
+          registryClient: world.client,
+          repository: chart.repository,
+          digest: chart.digest,
+          policy: policy(),
+          trustedRootPath: world.stack.trustedRootPath,
+        })
+      ).verified,
+    ).toBe(true);
+    const byCosign = await verifyWithCosign('cosign', {
+      kind: 'digest',
+      reference: `${world.registry.host}/${chart.repository}@${chart.digest}`,
+      ...policy(),
+      trustedRootPath: world.stack.trustedRootPath,
+      allowHttpRegistry: true,
+    });
     expect(byCosign.signatures).toContainEqual(expect.objectContaining({ digest: chart.digest, type: 'https://sigstore.dev/cosign/sign/v1' }));
     await expect(
-      verifyWithCosign('cosign', { kind: 'digest', reference: `${world.registry.host}/${chart.repository}@${chart.digest}`, certificateIdentity: 'https://example.com/other', issuer: world.stack.oidc.issuer, trustedRootPath: world.stack.trustedRootPath, allowHttpRegistry: true }),
+      verifyWithCosign('cosign', {
+        kind: 'digest',
+        reference: `${world.registry.host}/${chart.repository}@${chart.digest}`,
+        certificateIdentity: 'https://example.com/other',
+        issuer: world.stack.oidc.issuer,
+        trustedRootPath: world.stack.trustedRootPath,
+        allowHttpRegistry: true,
+      }),
     ).rejects.toMatchObject({ code: 'UNTRUSTED_SIGNER' });
   });
 });

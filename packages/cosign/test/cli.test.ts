@@ -9,7 +9,10 @@ let chart: { tgz: string; digest: string; repository: string };
 let ref: string;
 
 const chartSign = (args: string[], env: Record<string, string> = {}) =>
-  execa(process.execPath, ['--conditions=@chart-release/source', CLI, ...args], { reject: false, env: { SIGSTORE_ID_TOKEN: '', ACTIONS_ID_TOKEN_REQUEST_URL: '', ...env } });
+  execa(process.execPath, ['--conditions=@chart-release/source', CLI, ...args], {
+    reject: false,
+    env: { SIGSTORE_ID_TOKEN: '', ACTIONS_ID_TOKEN_REQUEST_URL: '', ...env },
+  });
 const stack = () => ['--fulcio-url', world.stack.fulcioUrl, '--rekor-url', world.stack.rekorUrl, '--trusted-root', world.stack.trustedRootPath, '--plain-http'];
 
 beforeAll(async () => {
@@ -36,13 +39,34 @@ describe('chart-sign', () => {
     expect(JSON.parse(signed.stdout).results[0]).toMatchObject({ ref, status: 'signed', identity: RELEASE_WORKFLOW });
     expect(signed.stdout + signed.stderr).not.toContain(token);
 
-    const verified = await chartSign(['verify', ref, '--certificate-identity', RELEASE_WORKFLOW, '--certificate-oidc-issuer', world.stack.oidc.issuer, '--trusted-root', world.stack.trustedRootPath, '--plain-http']);
+    const verified = await chartSign([
+      'verify',
+      ref,
+      '--certificate-identity',
+      RELEASE_WORKFLOW,
+      '--certificate-oidc-issuer',
+      world.stack.oidc.issuer,
+      '--trusted-root',
+      world.stack.trustedRootPath,
+      '--plain-http',
+    ]);
     expect(verified.exitCode, verified.stderr).toBe(0);
     expect(verified.stdout).toContain(`verified    ${ref}  by ${RELEASE_WORKFLOW}`);
   });
 
   it('exits 1 with UNTRUSTED_SIGNER for another identity', async () => {
-    const r = await chartSign(['verify', ref, '--certificate-identity', 'https://github.com/evil/x/.github/workflows/r.yml@refs/heads/main', '--certificate-oidc-issuer', world.stack.oidc.issuer, '--trusted-root', world.stack.trustedRootPath, '--plain-http', '--json']);
+    const r = await chartSign([
+      'verify',
+      ref,
+      '--certificate-identity',
+      'https://github.com/evil/x/.github/workflows/r.yml@refs/heads/main',
+      '--certificate-oidc-issuer',
+      world.stack.oidc.issuer,
+      '--trusted-root',
+      world.stack.trustedRootPath,
+      '--plain-http',
+      '--json',
+    ]);
     expect(r.exitCode).toBe(1);
     expect(JSON.parse(r.stdout).error.code).toBe('UNTRUSTED_SIGNER');
   });
@@ -50,7 +74,17 @@ describe('chart-sign', () => {
   it('signs and verifies a .tgz as a blob', async () => {
     const token = world.stack.oidc.mintToken({ sub: RELEASE_WORKFLOW });
     expect((await chartSign(['sign-blob', chart.tgz, '--mode', 'sigstore', ...stack()], { SIGSTORE_ID_TOKEN: token })).exitCode).toBe(0);
-    const r = await chartSign(['verify-blob', chart.tgz, '--certificate-identity-regexp', '^https://github.com/acme/', '--certificate-oidc-issuer', world.stack.oidc.issuer, '--trusted-root', world.stack.trustedRootPath, '--json']);
+    const r = await chartSign([
+      'verify-blob',
+      chart.tgz,
+      '--certificate-identity-regexp',
+      '^https://github.com/acme/',
+      '--certificate-oidc-issuer',
+      world.stack.oidc.issuer,
+      '--trusted-root',
+      world.stack.trustedRootPath,
+      '--json',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).results[0]).toMatchObject({ file: chart.tgz, status: 'verified', certificateIdentity: RELEASE_WORKFLOW });
   });

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { RegistryClient } from '@chart-release/oci';
-import { isolatedHelm, startRegistry, startSigstoreStack, writeChart, type IsolatedHelm, type RunningRegistry, type SigstoreStack } from '@chart-release/testkit';
+import {
+  isolatedHelm,
+  startRegistry,
+  startSigstoreStack,
+  writeChart,
+  type IsolatedHelm,
+  type RunningRegistry,
+  type SigstoreStack,
+} from '@chart-release/testkit';
 
 export const RELEASE_WORKFLOW = 'https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/release';
 
@@ -62,6 +70,8 @@ export function cosignKeyPem(privateKey: KeyObject, password: string, N = 65536)
     cipher: { name: 'nacl/secretbox', nonce: nonce.toString('base64') },
     ciphertext: Buffer.from(ciphertext).toString('base64'),
   });
-  const lines = Buffer.from(body).toString('base64').match(/.{1,64}/g)!;
+  const lines = Buffer.from(body)
+    .toString('base64')
+    .match(/.{1,64}/g)!;
   return ['-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----', ...lines, '-----END ENCRYPTED SIGSTORE PRIVATE KEY-----', ''].join('\n');
 }

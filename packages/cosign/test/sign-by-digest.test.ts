@@ -39,7 +39,11 @@ describe('keyless signing by digest', () => {
       predicateType: 'https://sigstore.dev/cosign/sign/v1',
       predicate: {},
     });
-    expect(first).toMatchObject({ certificateIdentity: RELEASE_WORKFLOW, issuer: world.stack.oidc.issuer, referrerRef: `${world.registry.host}/charts/nginx@${first.referrerDigest}` });
+    expect(first).toMatchObject({
+      certificateIdentity: RELEASE_WORKFLOW,
+      issuer: world.stack.oidc.issuer,
+      referrerRef: `${world.registry.host}/charts/nginx@${first.referrerDigest}`,
+    });
     expect(first.rekorLogIndex).toEqual(expect.any(Number));
   });
 
@@ -53,7 +57,10 @@ describe('keyless signing by digest', () => {
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
         digest: first.referrerDigest,
         artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-        annotations: expect.objectContaining({ 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' }),
+        annotations: expect.objectContaining({
+          'dev.sigstore.bundle.content': 'dsse-envelope',
+          'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1',
+        }),
       }),
     );
   });
@@ -77,11 +84,26 @@ describe('keyless signing by digest', () => {
     const { manifest } = await world.client.getManifest(chart.repository, manifests.find((m) => m.digest === first.referrerDigest)!.digest);
     const bundleJson = JSON.parse((await world.client.getBlob(chart.repository, manifest.layers![0]!.digest)).toString()) as Record<string, unknown>;
     const verifier = new Verifier(toTrustMaterial(TrustedRoot.fromJSON(world.stack.trustedRoot)), { tlogThreshold: 1, ctlogThreshold: 1 });
-    const signer = verifier.verify(toSignedEntity(bundleFromJSON(bundleJson)), { subjectAlternativeName: RELEASE_WORKFLOW, extensions: { issuer: world.stack.oidc.issuer } });
+    const signer = verifier.verify(toSignedEntity(bundleFromJSON(bundleJson)), {
+      subjectAlternativeName: RELEASE_WORKFLOW,
+      extensions: { issuer: world.stack.oidc.issuer },
+    });
     expect(signer.identity?.subjectAlternativeName).toBe(RELEASE_WORKFLOW);
 
-    const result = await verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: policy(), trustedRootPath: world.stack.trustedRootPath });
-    expect(result).toMatchObject({ verified: true, digest: chart.digest, certificateIdentity: RELEASE_WORKFLOW, issuer: world.stack.oidc.issuer, referrerDigest: first.referrerDigest });
+    const result = await verifyByDigest({
+      registryClient: world.client,
+      repository: chart.repository,
+      digest: chart.digest,
+      policy: policy(),
+      trustedRootPath: world.stack.trustedRootPath,
+    });
+    expect(result).toMatchObject({
+      verified: true,
+      digest: chart.digest,
+      certificateIdentity: RELEASE_WORKFLOW,
+      issuer: world.stack.oidc.issuer,
+      referrerDigest: first.referrerDigest,
+    });
   });
 
   it('accepts an identity pattern', async () => {
@@ -98,21 +120,52 @@ describe('keyless signing by digest', () => {
 
 describe('verification failures say why', () => {
   it('a wrong identity is an untrusted signer naming who signed', async () => {
-    const attempt = verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: { certificateIdentity: 'https://github.com/evil/fork/.github/workflows/release.yml@refs/heads/main', issuer: world.stack.oidc.issuer }, trustedRootPath: world.stack.trustedRootPath });
-    await expect(attempt).rejects.toMatchObject({ code: 'UNTRUSTED_SIGNER', message: expect.stringContaining(`signed by ${RELEASE_WORKFLOW}, but the policy requires https://github.com/evil/fork`) });
+    const attempt = verifyByDigest({
+      registryClient: world.client,
+      repository: chart.repository,
+      digest: chart.digest,
+      policy: { certificateIdentity: 'https://github.com/evil/fork/.github/workflows/release.yml@refs/heads/main', issuer: world.stack.oidc.issuer },
+      trustedRootPath: world.stack.trustedRootPath,
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'UNTRUSTED_SIGNER',
+      message: expect.stringContaining(`signed by ${RELEASE_WORKFLOW}, but the policy requires https://github.com/evil/fork`),
+    });
     await expect(attempt).rejects.toMatchObject({ details: { reasons: ['identity'] } });
   });
 
   it('a wrong issuer is an untrusted signer naming the issuer', async () => {
-    const attempt = verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: { certificateIdentity: RELEASE_WORKFLOW, issuer: 'https://token.actions.githubusercontent.com' }, trustedRootPath: world.stack.trustedRootPath });
-    await expect(attempt).rejects.toMatchObject({ code: 'UNTRUSTED_SIGNER', message: expect.stringContaining(`issued for OIDC issuer ${world.stack.oidc.issuer}, but the policy requires https://token.actions.githubusercontent.com`), details: { reasons: ['issuer'] } });
+    const attempt = verifyByDigest({
+      registryClient: world.client,
+      repository: chart.repository,
+      digest: chart.digest,
+      policy: { certificateIdentity: RELEASE_WORKFLOW, issuer: 'https://token.actions.githubusercontent.com' },
+      trustedRootPath: world.stack.trustedRootPath,
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'UNTRUSTED_SIGNER',
+      message: expect.stringContaining(
+        `issued for OIDC issuer ${world.stack.oidc.issuer}, but the policy requires https://token.actions.githubusercontent.com`,
+      ),
+      details: { reasons: ['issuer'] },
+    });
   });
 
   it('a tampered package carrying a copied signature is invalid: the signature covers another digest', async () => {
     const tampered = await world.pushChart('nginx', '1.0.1', { injected: 'backdoor' });
     await attachBundle(world.client, tampered.repository, tampered.digest, JSON.stringify(first.bundle), 'https://sigstore.dev/cosign/sign/v1');
-    const attempt = verifyByDigest({ registryClient: world.client, repository: tampered.repository, digest: tampered.digest, policy: policy(), trustedRootPath: world.stack.trustedRootPath });
-    await expect(attempt).rejects.toMatchObject({ code: 'SIGNATURE_INVALID', message: expect.stringContaining(`covers ${chart.digest}, not ${tampered.digest}`), details: { reasons: ['subject'] } });
+    const attempt = verifyByDigest({
+      registryClient: world.client,
+      repository: tampered.repository,
+      digest: tampered.digest,
+      policy: policy(),
+      trustedRootPath: world.stack.trustedRootPath,
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      message: expect.stringContaining(`covers ${chart.digest}, not ${tampered.digest}`),
+      details: { reasons: ['subject'] },
+    });
   });
 
   it('a bundle whose statement was edited fails signature verification', async () => {
@@ -122,20 +175,34 @@ describe('verification failures say why', () => {
     statement.subject[0]!.digest.sha256 = edited.digest.slice('sha256:'.length);
     const forged = { ...first.bundle, dsseEnvelope: { ...envelope, payload: Buffer.from(JSON.stringify(statement)).toString('base64') } };
     await attachBundle(world.client, edited.repository, edited.digest, JSON.stringify(forged), 'https://sigstore.dev/cosign/sign/v1');
-    const attempt = verifyByDigest({ registryClient: world.client, repository: edited.repository, digest: edited.digest, policy: policy(), trustedRootPath: world.stack.trustedRootPath });
+    const attempt = verifyByDigest({
+      registryClient: world.client,
+      repository: edited.repository,
+      digest: edited.digest,
+      policy: policy(),
+      trustedRootPath: world.stack.trustedRootPath,
+    });
     await expect(attempt).rejects.toMatchObject({ code: 'SIGNATURE_INVALID', details: { reasons: ['signature'] } });
   });
 
   it('an unsigned chart has no signature', async () => {
     const unsigned = await world.pushChart('unsigned', '0.1.0');
-    await expect(verifyByDigest({ registryClient: world.client, repository: unsigned.repository, digest: unsigned.digest, policy: policy(), trustedRootPath: world.stack.trustedRootPath })).rejects.toMatchObject({
+    await expect(
+      verifyByDigest({
+        registryClient: world.client,
+        repository: unsigned.repository,
+        digest: unsigned.digest,
+        policy: policy(),
+        trustedRootPath: world.stack.trustedRootPath,
+      }),
+    ).rejects.toMatchObject({
       code: 'SIGNATURE_NOT_FOUND',
     });
   });
 });
 
 describe('re-signing', () => {
-  it('keeps earlier referrers, including other tools\', in the fallback index', async () => {
+  it("keeps earlier referrers, including other tools', in the fallback index", async () => {
     const tag = chart.digest.replace(':', '-');
     const { manifest: before } = await world.client.getManifest(chart.repository, tag);
     // another tool's referrer (an SBOM) already listed in the index
@@ -148,12 +215,26 @@ describe('re-signing', () => {
         artifactType: 'application/spdx+json',
         config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 },
         layers: [{ mediaType: 'application/spdx+json', digest: sbomBlob.digest, size: sbomBlob.size }],
-        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: chart.digest, size: (await world.client.checkManifest(chart.repository, chart.digest))!.size },
+        subject: {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: chart.digest,
+          size: (await world.client.checkManifest(chart.repository, chart.digest))!.size,
+        },
       }),
     );
     const sbomDigest = await world.client.putManifest(chart.repository, `sha256:${createHash('sha256').update(sbomManifest).digest('hex')}`, sbomManifest);
-    const sbom = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sbomDigest, size: sbomManifest.length, artifactType: 'application/spdx+json' };
-    await world.client.putManifest(chart.repository, tag, Buffer.from(JSON.stringify({ ...before, manifests: [...before.manifests!, sbom] })), 'application/vnd.oci.image.index.v1+json');
+    const sbom = {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: sbomDigest,
+      size: sbomManifest.length,
+      artifactType: 'application/spdx+json',
+    };
+    await world.client.putManifest(
+      chart.repository,
+      tag,
+      Buffer.from(JSON.stringify({ ...before, manifests: [...before.manifests!, sbom] })),
+      'application/vnd.oci.image.index.v1+json',
+    );
 
     const second = await createSigner(keyless()).signByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest });
     expect(second.referrerDigest).not.toBe(first.referrerDigest);
@@ -162,12 +243,36 @@ describe('re-signing', () => {
 
     // the same bundle attached twice at the same time is one referrer and one index entry
     const created = new Date('2026-01-01T00:00:00Z');
-    const once = await attachBundle(world.client, chart.repository, chart.digest, JSON.stringify(second.bundle), 'https://sigstore.dev/cosign/sign/v1', created);
-    const twice = await attachBundle(world.client, chart.repository, chart.digest, JSON.stringify(second.bundle), 'https://sigstore.dev/cosign/sign/v1', created);
+    const once = await attachBundle(
+      world.client,
+      chart.repository,
+      chart.digest,
+      JSON.stringify(second.bundle),
+      'https://sigstore.dev/cosign/sign/v1',
+      created,
+    );
+    const twice = await attachBundle(
+      world.client,
+      chart.repository,
+      chart.digest,
+      JSON.stringify(second.bundle),
+      'https://sigstore.dev/cosign/sign/v1',
+      created,
+    );
     expect(twice.referrerDigest).toBe(once.referrerDigest);
     const { manifest: final } = await world.client.getManifest(chart.repository, tag);
     expect(final.manifests).toHaveLength(4);
-    expect((await verifyByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, policy: policy(), trustedRootPath: world.stack.trustedRootPath })).verified).toBe(true);
+    expect(
+      (
+        await verifyByDigest({
+          registryClient: world.client,
+          repository: chart.repository,
+          digest: chart.digest,
+          policy: policy(),
+          trustedRootPath: world.stack.trustedRootPath,
+        })
+      ).verified,
+    ).toBe(true);
   });
 
   it('fails the chart with the reason, and no token, when Fulcio refuses', async () => {

@@ -95,7 +95,12 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
     rateLimit = status;
     Object.assign(headers, PrimaryRateLimit.headers(status));
     if (status.exceeded) {
-      return fail(new GitHubHttpError(403, `API rate limit exceeded for ${actor ? `user ID ${ensureUser(ctx.state, actor).id}` : req.socket.remoteAddress}.`, { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }), 'rate-limit');
+      return fail(
+        new GitHubHttpError(403, `API rate limit exceeded for ${actor ? `user ID ${ensureUser(ctx.state, actor).id}` : req.socket.remoteAddress}.`, {
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        }),
+        'rate-limit',
+      );
     }
   }
   if (!matched) return fail(notFound());
@@ -105,7 +110,13 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
 
   const fault = settings.faults.decide(matched.operationId, method, matched.template);
   if (fault?.kind === 'secondary-rate-limit') {
-    return fail(new GitHubHttpError(fault.status, SECONDARY_RATE_LIMIT_MESSAGE, { headers: { 'retry-after': String(fault.retryAfter) }, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' }), fault.kind);
+    return fail(
+      new GitHubHttpError(fault.status, SECONDARY_RATE_LIMIT_MESSAGE, {
+        headers: { 'retry-after': String(fault.retryAfter) },
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      }),
+      fault.kind,
+    );
   }
   if (fault?.kind === 'server-error') return fail(new GitHubHttpError(fault.status, fault.status === 502 ? 'Server Error' : 'Service Unavailable'), fault.kind);
 
@@ -141,7 +152,18 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   }
   let response: RouteResponse;
   try {
-    response = route(ctx, { operationId: matched.operationId, params: matched.params, method, url, headers: req.headers, body, raw, actor, canPush, rateLimit });
+    response = route(ctx, {
+      operationId: matched.operationId,
+      params: matched.params,
+      method,
+      url,
+      headers: req.headers,
+      body,
+      raw,
+      actor,
+      canPush,
+      rateLimit,
+    });
   } catch (error) {
     if (error instanceof GitHubHttpError) return fail(error);
     throw error;
@@ -154,7 +176,15 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
       if (settings.strict) {
         record.fault = 'invalid-response';
         return finish(
-          { status: 500, body: { message: `github-emulator: the ${matched.operationId} response does not match GitHub's OpenAPI description`, errors: problems, documentation_url: 'https://github.com/github/rest-api-description', status: '500' } },
+          {
+            status: 500,
+            body: {
+              message: `github-emulator: the ${matched.operationId} response does not match GitHub's OpenAPI description`,
+              errors: problems,
+              documentation_url: 'https://github.com/github/rest-api-description',
+              status: '500',
+            },
+          },
           { violation, mutated: !READ_METHODS.has(method) },
         );
       }

@@ -155,9 +155,13 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     requests.push(outcome.record);
     if (outcome.violation) {
       schemaViolations.push(outcome.violation);
-      logger.warn(`${outcome.record.method} ${outcome.record.path}: response does not match the OpenAPI description: ${outcome.violation.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+      logger.warn(
+        `${outcome.record.method} ${outcome.record.path}: response does not match the OpenAPI description: ${outcome.violation.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      );
     }
-    logger.info(`${outcome.record.method} ${outcome.record.path} -> ${outcome.status}${outcome.record.operationId ? ` (${outcome.record.operationId})` : ''}${outcome.record.fault ? ` [${outcome.record.fault}]` : ''}`);
+    logger.info(
+      `${outcome.record.method} ${outcome.record.path} -> ${outcome.status}${outcome.record.operationId ? ` (${outcome.record.operationId})` : ''}${outcome.record.fault ? ` [${outcome.record.fault}]` : ''}`,
+    );
     if (outcome.mutated) save();
     send(res, outcome.status, outcome.body, outcome.bytes, outcome.headers);
   };
@@ -165,7 +169,8 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
       logger.error(`internal error serving ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent) send(res, 500, { message: `github-emulator internal error: ${(error as Error).message}`, documentation_url: 'https://docs.github.com/rest' });
+      if (!res.headersSent)
+        send(res, 500, { message: `github-emulator internal error: ${(error as Error).message}`, documentation_url: 'https://docs.github.com/rest' });
       else res.destroy();
     });
   });

@@ -25,7 +25,11 @@ describe('FaultInjector', () => {
   it('applies secondary rate limits before server errors and only on the named routes', () => {
     const faults = new FaultInjector({ failNext: 1, secondaryRateLimit: { next: 1, retryAfter: 2 }, routes: ['repos/create-release'] });
     expect(faults.decide('repos/get', 'GET', '/repos/{owner}/{repo}')).toBeUndefined();
-    expect(faults.decide('repos/create-release', 'POST', '/repos/{owner}/{repo}/releases')).toEqual({ kind: 'secondary-rate-limit', status: 403, retryAfter: 2 });
+    expect(faults.decide('repos/create-release', 'POST', '/repos/{owner}/{repo}/releases')).toEqual({
+      kind: 'secondary-rate-limit',
+      status: 403,
+      retryAfter: 2,
+    });
     expect(faults.decide('repos/create-release', 'POST', '/repos/{owner}/{repo}/releases')).toEqual({ kind: 'server-error', status: 502 });
   });
 });

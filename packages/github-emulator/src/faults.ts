@@ -27,9 +27,7 @@ export interface FaultOptions {
   routes?: string[];
 }
 
-export type Fault =
-  | { kind: 'server-error'; status: number }
-  | { kind: 'secondary-rate-limit'; status: number; retryAfter: number };
+export type Fault = { kind: 'server-error'; status: number } | { kind: 'secondary-rate-limit'; status: number; retryAfter: number };
 
 /** Mulberry32: small, fast and the same sequence for the same seed on every machine, so a fault pattern can be replayed. */
 export function seededRandom(seed: number): () => number {
@@ -64,7 +62,11 @@ export class FaultInjector {
   }
 
   get current(): FaultOptions {
-    return { ...this.options, failNext: this.failuresLeft, secondaryRateLimit: this.options.secondaryRateLimit && { ...this.options.secondaryRateLimit, next: this.limitsLeft } };
+    return {
+      ...this.options,
+      failNext: this.failuresLeft,
+      secondaryRateLimit: this.options.secondaryRateLimit && { ...this.options.secondaryRateLimit, next: this.limitsLeft },
+    };
   }
 
   get latencyMs(): number {

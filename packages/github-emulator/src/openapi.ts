@@ -29,7 +29,10 @@ export interface MatchedOperation {
 /** GitHub's REST API description, routed and validated with openapi-backend. */
 export interface GitHubApiDescription {
   match(method: string, path: string): MatchedOperation | undefined;
-  validateRequest(operation: Operation, request: { method: string; path: string; headers: Record<string, string>; query: Record<string, string | string[]>; body?: unknown }): SchemaProblem[];
+  validateRequest(
+    operation: Operation,
+    request: { method: string; path: string; headers: Record<string, string>; query: Record<string, string | string[]>; body?: unknown },
+  ): SchemaProblem[];
   validateResponse(operation: Operation, status: number, body: unknown): SchemaProblem[];
 }
 

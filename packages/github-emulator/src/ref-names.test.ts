@@ -7,7 +7,27 @@ describe('isValidRefName', () => {
   });
 
   it('refuses what git check-ref-format refuses', () => {
-    for (const name of ['', 'my chart-v1', 'a..b', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[b', 'a\\b', '.hidden', 'x/.y', 'x.lock', 'end.', '/lead', 'trail/', 'a//b', 'a@{b', '@']) {
+    for (const name of [
+      '',
+      'my chart-v1',
+      'a..b',
+      'a~1',
+      'a^',
+      'a:b',
+      'a?',
+      'a*',
+      'a[b',
+      'a\\b',
+      '.hidden',
+      'x/.y',
+      'x.lock',
+      'end.',
+      '/lead',
+      'trail/',
+      'a//b',
+      'a@{b',
+      '@',
+    ]) {
       expect(isValidRefName(name), name).toBe(false);
     }
   });

@@ -159,4 +159,3 @@ export function renderRepository(ctx: RenderContext, repo: RepoRecord) {
 export function renderFullRepository(ctx: RenderContext, repo: RepoRecord) {
   return { ...renderRepository(ctx, repo), network_count: 0, subscribers_count: 0 };
 }
-

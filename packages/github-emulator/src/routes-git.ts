@@ -111,11 +111,17 @@ const createTag: RouteHandler = (ctx, req) => {
   if (!objectExists(repo, object)) throw unprocessable('Object does not exist');
   const tagger = (body.tagger as { name?: string; email?: string; date?: string } | undefined) ?? {};
   const tag = {
-    sha: createHash('sha1').update(`tag ${repo.id} ${String(body.tag)} ${object} ${repo.tag_objects.length}`).digest('hex'),
+    sha: createHash('sha1')
+      .update(`tag ${repo.id} ${String(body.tag)} ${object} ${repo.tag_objects.length}`)
+      .digest('hex'),
     tag: stringField(body, 'tag')!,
     message: stringField(body, 'message')!,
     object: { sha: object, type: (stringField(body, 'type') ?? 'commit') as 'commit' },
-    tagger: { name: tagger.name ?? 'github-actions[bot]', email: tagger.email ?? '41898282+github-actions[bot]@users.noreply.github.com', date: tagger.date ?? timestamp() },
+    tagger: {
+      name: tagger.name ?? 'github-actions[bot]',
+      email: tagger.email ?? '41898282+github-actions[bot]@users.noreply.github.com',
+      date: tagger.date ?? timestamp(),
+    },
   };
   repo.tag_objects.push(tag);
   const rendered = renderTagObject(ctx, repo, tag);

@@ -143,7 +143,11 @@ function addCommit(state: EmulatorState, repo: RepoRecord, seed: CommitSeed): vo
   const index = repo.commits.length;
   const sha = seed.sha ?? sha1(`${repo.owner}/${repo.name}\n${index}\n${seed.message}`);
   if (repo.commits.some((c) => c.sha === sha)) return;
-  const person: GitPerson = { name: seed.author?.name ?? DEFAULT_PERSON.name, email: seed.author?.email ?? DEFAULT_PERSON.email, date: seed.author?.date ?? timestamp() };
+  const person: GitPerson = {
+    name: seed.author?.name ?? DEFAULT_PERSON.name,
+    email: seed.author?.email ?? DEFAULT_PERSON.email,
+    date: seed.author?.date ?? timestamp(),
+  };
   if (seed.author?.login) ensureUser(state, seed.author.login);
   repo.commits.push({
     sha,

@@ -28,9 +28,13 @@ describe('github-emulator CLI', () => {
     const seed = join(dir, 'fixtures.json');
     const state = join(dir, 'state.json');
     writeFileSync(seed, JSON.stringify({ repos: [{ owner: 'acme', name: 'charts' }] }));
-    const child = spawn(node[0]!, [...node.slice(1), '--port', '0', '--token', 'ghp_clitoken00000000000000000000000000', '--seed', seed, '--state', state, '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      node[0]!,
+      [...node.slice(1), '--port', '0', '--token', 'ghp_clitoken00000000000000000000000000', '--seed', seed, '--state', state, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout! }).once('line', resolve);

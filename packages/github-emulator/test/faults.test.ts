@@ -73,7 +73,13 @@ describe('server errors', () => {
       const github = await startGitHubEmulator({ seed: chartRepoSeed(), faults: { errorRate: 0.5, seed: 42 } });
       const octokit = octokitFor(github);
       const seen: number[] = [];
-      for (let i = 0; i < 12; i++) seen.push(await octokit.repos.get(repo).then((r) => r.status, (e: { status: number }) => e.status));
+      for (let i = 0; i < 12; i++)
+        seen.push(
+          await octokit.repos.get(repo).then(
+            (r) => r.status,
+            (e: { status: number }) => e.status,
+          ),
+        );
       await github.stop();
       return seen;
     };
@@ -103,14 +109,16 @@ describe('rate limits', () => {
   it('the throttling plugin recovers from a secondary rate limit (403 with retry-after)', async () => {
     const github = await start({ faults: { secondaryRateLimit: { next: 2, retryAfter: 3 } } });
     const events: string[] = [];
-    const { status } = await throttled(github, events).repos.getLatestRelease(repo).catch((e: { status: number }) => e);
+    const { status } = await throttled(github, events)
+      .repos.getLatestRelease(repo)
+      .catch((e: { status: number }) => e);
     expect(status).toBe(404); // no release yet: the answer after the limits, not the limit itself
     expect(events).toEqual(['secondary 3', 'secondary 3']);
     const limited = github.requests.filter((r) => r.fault === 'secondary-rate-limit');
     expect(limited.map((r) => r.status)).toEqual([403, 403]);
   });
 
-  it('sends GitHub\'s secondary rate limit message, with 429 when asked', async () => {
+  it("sends GitHub's secondary rate limit message, with 429 when asked", async () => {
     const github = await start({ faults: { secondaryRateLimit: { next: 1, retryAfter: 7, status: 429 } } });
     const response = await fetch(`${github.url}/repos/${OWNER}/${REPO}`);
     expect(response.status).toBe(429);

@@ -13,7 +13,11 @@ export function chartRepoSeed(): EmulatorSeed {
       {
         owner: OWNER,
         name: REPO,
-        commits: [{ message: 'Add app chart' }, { sha: HEAD_SHA, message: 'Bump app to 1.1.0', author: { login: 'alice' } }, { sha: MERGE_SHA, message: 'Merge pull request #7 from acme/bump' }],
+        commits: [
+          { message: 'Add app chart' },
+          { sha: HEAD_SHA, message: 'Bump app to 1.1.0', author: { login: 'alice' } },
+          { sha: MERGE_SHA, message: 'Merge pull request #7 from acme/bump' },
+        ],
         pulls: [
           {
             number: 7,

@@ -14,11 +14,20 @@ afterAll(async () => {
 });
 
 function statement(digestHex: string, predicateType = 'https://slsa.dev/provenance/v1') {
-  const payload = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'app-1.0.0.tgz', digest: { sha256: digestHex } }], predicateType, predicate: {} };
+  const payload = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: 'app-1.0.0.tgz', digest: { sha256: digestHex } }],
+    predicateType,
+    predicate: {},
+  };
   return {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
     verificationMaterial: { certificate: { rawBytes: 'MIIB' } },
-    dsseEnvelope: { payload: Buffer.from(JSON.stringify(payload)).toString('base64'), payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: 'c2ln', keyid: '' }] },
+    dsseEnvelope: {
+      payload: Buffer.from(JSON.stringify(payload)).toString('base64'),
+      payloadType: 'application/vnd.in-toto+json',
+      signatures: [{ sig: 'c2ln', keyid: '' }],
+    },
   };
 }
 
@@ -101,7 +110,9 @@ describe('pull requests, reviews and comments', () => {
   it('pages through more than 100 comments with Link headers, and creates, edits and deletes a comment', async () => {
     const octokit = octokitFor(emulator);
     const comments = Array.from({ length: 119 }, (_, i) => ({ body: `comment ${i}`, user: { login: i % 2 ? 'alice' : 'github-actions[bot]' } }));
-    emulator.seed({ repos: [{ owner: OWNER, name: REPO, pulls: [{ number: 8, title: 'Busy', head: { sha: 'c'.repeat(40), ref: 'busy' }, base: { ref: 'main' }, comments }] }] });
+    emulator.seed({
+      repos: [{ owner: OWNER, name: REPO, pulls: [{ number: 8, title: 'Busy', head: { sha: 'c'.repeat(40), ref: 'busy' }, base: { ref: 'main' }, comments }] }],
+    });
     const { data: created, status } = await octokit.issues.createComment({ ...repo, issue_number: 8, body: 'last word' });
     expect(status).toBe(201);
     expect(created.user).toMatchObject({ login: 'github-actions[bot]', type: 'Bot' });
@@ -131,21 +142,36 @@ describe('artifact attestations', () => {
     expect(found.attestations).toHaveLength(1);
     expect(found.attestations![0]!.bundle).toEqual(bundle);
     expect(found.attestations![0]!.repository_id).toBe(emulator.state.repos[0]!.id);
-    const { data: other } = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', { ...repo, subject_digest: `sha256:${'d'.repeat(64)}` });
+    const { data: other } = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', {
+      ...repo,
+      subject_digest: `sha256:${'d'.repeat(64)}`,
+    });
     expect(other.attestations).toEqual([]);
   });
 
   it('serves seeded attestations and filters by predicate type', async () => {
     const digest = 'e'.repeat(64);
-    emulator.seed({ repos: [{ owner: OWNER, name: REPO, attestations: [{ bundle: statement(digest) }, { bundle: statement(digest, 'https://in-toto.io/attestation/release/v0.1') }] }] });
+    emulator.seed({
+      repos: [
+        {
+          owner: OWNER,
+          name: REPO,
+          attestations: [{ bundle: statement(digest) }, { bundle: statement(digest, 'https://in-toto.io/attestation/release/v0.1') }],
+        },
+      ],
+    });
     const octokit = octokitFor(emulator);
     const all = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', { ...repo, subject_digest: `sha256:${digest}` });
     expect(all.data.attestations).toHaveLength(2);
-    const release = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', { ...repo, subject_digest: `sha256:${digest}`, predicate_type: 'release' });
+    const release = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', {
+      ...repo,
+      subject_digest: `sha256:${digest}`,
+      predicate_type: 'release',
+    });
     expect(release.data.attestations).toHaveLength(1);
   });
 
-  it('lists an owner\'s attestations across its repositories, for organisations and users', async () => {
+  it("lists an owner's attestations across its repositories, for organisations and users", async () => {
     const digest = 'f'.repeat(64);
     emulator.seed({ repos: [{ owner: OWNER, name: 'library', attestations: [{ bundle: statement(digest) }] }] });
     const octokit = octokitFor(emulator);

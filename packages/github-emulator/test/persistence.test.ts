@@ -15,7 +15,12 @@ describe('persistence', () => {
     const first = await startGitHubEmulator({ statePath, seed: chartRepoSeed(), token: 'ghp_persistencetoken0000000000000000000' });
     const octokit = octokitFor(first);
     const { data: release } = await octokit.repos.createRelease({ ...repo, tag_name: 'app-v1.0.0', draft: true });
-    await octokit.repos.uploadReleaseAsset({ ...uploadParams(release), name: 'app-1.0.0.tgz', data: 'chart bytes', headers: { 'content-type': 'application/gzip' } });
+    await octokit.repos.uploadReleaseAsset({
+      ...uploadParams(release),
+      name: 'app-1.0.0.tgz',
+      data: 'chart bytes',
+      headers: { 'content-type': 'application/gzip' },
+    });
     await first.stop();
     await first.stop(); // a second stop is harmless
 

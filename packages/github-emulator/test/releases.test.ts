@@ -34,11 +34,16 @@ describe('releases', () => {
   it('refuses a second release for a published tag with already_exists on tag_name', async () => {
     const octokit = octokitFor(emulator);
     const error = await octokit.repos.createRelease({ ...repo, tag_name: 'app-v1.0.0' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 422, response: { data: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] } } });
+    expect(error).toMatchObject({
+      status: 422,
+      response: { data: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] } },
+    });
   });
 
   it('refuses a tag name git would refuse with invalid on tag_name', async () => {
-    const error = await octokitFor(emulator).repos.createRelease({ ...repo, tag_name: 'my chart-v1.0.0' }).catch((e: unknown) => e);
+    const error = await octokitFor(emulator)
+      .repos.createRelease({ ...repo, tag_name: 'my chart-v1.0.0' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 422, response: { data: { errors: [{ resource: 'Release', code: 'invalid', field: 'tag_name' }] } } });
   });
 
@@ -116,9 +121,7 @@ describe('release assets', () => {
     expect(asset).toMatchObject({ name: 'assets-1.0.0.tgz', label: 'Helm chart', content_type: 'application/gzip', size: bytes.length, state: 'uploaded' });
     expect(asset.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-    const duplicate = await octokit.repos
-      .uploadReleaseAsset({ ...uploadParams(release), name: 'assets-1.0.0.tgz', data: 'other' })
-      .catch((e: unknown) => e);
+    const duplicate = await octokit.repos.uploadReleaseAsset({ ...uploadParams(release), name: 'assets-1.0.0.tgz', data: 'other' }).catch((e: unknown) => e);
     expect(duplicate).toMatchObject({ status: 422, response: { data: { errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] } } });
 
     const { data: listed } = await octokit.repos.listReleaseAssets({ ...repo, release_id: release.id });
@@ -146,7 +149,12 @@ describe('release assets', () => {
   it('renames asset names with spaces as GitHub does, and serves browser_download_url', async () => {
     const octokit = octokitFor(emulator);
     const { data: release } = await octokit.repos.createRelease({ ...repo, tag_name: 'names-v1.0.0' });
-    const { data: asset } = await octokit.repos.uploadReleaseAsset({ ...uploadParams(release), name: 'release notes.md', data: '# Notes', headers: { 'content-type': 'text/markdown' } });
+    const { data: asset } = await octokit.repos.uploadReleaseAsset({
+      ...uploadParams(release),
+      name: 'release notes.md',
+      data: '# Notes',
+      headers: { 'content-type': 'text/markdown' },
+    });
     expect(asset.name).toBe('release.notes.md');
     const response = await fetch(asset.browser_download_url);
     expect(await response.text()).toBe('# Notes');
@@ -156,7 +164,12 @@ describe('release assets', () => {
     const octokit = octokitFor(emulator);
     const { data: release } = await octokit.repos.createRelease({ ...repo, tag_name: 'json-v1.0.0', draft: true });
     const lineage = JSON.stringify({ chart: 'app', pullRequest: 7 });
-    const { data: asset } = await octokit.repos.uploadReleaseAsset({ ...uploadParams(release), name: 'app-attestation-lineage.json', data: lineage, headers: { 'content-type': 'application/json' } });
+    const { data: asset } = await octokit.repos.uploadReleaseAsset({
+      ...uploadParams(release),
+      name: 'app-attestation-lineage.json',
+      data: lineage,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(asset).toMatchObject({ content_type: 'application/json', size: Buffer.byteLength(lineage) });
     const download = await octokit.repos.getReleaseAsset({ ...repo, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
     expect(Buffer.from(download.data as unknown as ArrayBuffer).toString()).toBe(lineage);

@@ -15,7 +15,10 @@ describe('requests the OpenAPI description rejects', () => {
   it('answer 422 naming a missing required field, as GitHub does', async () => {
     const octokit = octokitFor(emulator);
     const error = await octokit.request('POST /repos/{owner}/{repo}/releases', { ...repo, name: 'no tag' } as never).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 422, response: { data: { message: 'Invalid request.\n\n"tag_name" wasn\'t supplied.', documentation_url: expect.any(String) } } });
+    expect(error).toMatchObject({
+      status: 422,
+      response: { data: { message: 'Invalid request.\n\n"tag_name" wasn\'t supplied.', documentation_url: expect.any(String) } },
+    });
     expect(emulator.state.repos[0]!.releases).toEqual([]);
     expect(emulator.requests.at(-1)).toMatchObject({ operationId: 'repos/create-release', status: 422, fault: 'schema' });
   });
@@ -24,7 +27,9 @@ describe('requests the OpenAPI description rejects', () => {
     const octokit = octokitFor(emulator);
     const error = await octokit.request('POST /repos/{owner}/{repo}/releases', { ...repo, tag_name: 'x-v1', draft: 'yes' } as never).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 422 });
-    expect((error as { response: { data: { message: string } } }).response.data.message).toBe(`Invalid request.\n\nFor 'properties/draft', "yes" is not a boolean.`);
+    expect((error as { response: { data: { message: string } } }).response.data.message).toBe(
+      `Invalid request.\n\nFor 'properties/draft', "yes" is not a boolean.`,
+    );
   });
 
   it('answer 422 for an upload without the required name parameter', async () => {
@@ -66,12 +71,16 @@ describe('authentication', () => {
   afterAll(() => emulator?.stop());
 
   it('refuses writes without a token with 401 Requires authentication', async () => {
-    const error = await octokitFor(emulator, { auth: null }).repos.createRelease({ ...repo, tag_name: 'x-v1' }).catch((e: unknown) => e);
+    const error = await octokitFor(emulator, { auth: null })
+      .repos.createRelease({ ...repo, tag_name: 'x-v1' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 401, response: { data: { message: 'Requires authentication', documentation_url: expect.any(String) } } });
   });
 
   it('refuses a wrong token with 401 Bad credentials, even for public reads', async () => {
-    const error = await octokitFor(emulator, { auth: 'ghp_wrongtoken' }).repos.get(repo).catch((e: unknown) => e);
+    const error = await octokitFor(emulator, { auth: 'ghp_wrongtoken' })
+      .repos.get(repo)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 401, response: { data: { message: 'Bad credentials' } } });
   });
 
@@ -89,7 +98,10 @@ describe('authentication', () => {
 
   it('gives a read-only token reads but no drafts, and 403 Resource not accessible by integration on writes', async () => {
     const readOnly = 'ghs_readonlytoken0000000000000000000000';
-    const github = await startGitHubEmulator({ readOnlyTokens: [readOnly], seed: { repos: [{ owner: OWNER, name: REPO, releases: [{ tag_name: 'app-v1.0.0' }, { tag_name: 'app-v1.1.0', draft: true }] }] } });
+    const github = await startGitHubEmulator({
+      readOnlyTokens: [readOnly],
+      seed: { repos: [{ owner: OWNER, name: REPO, releases: [{ tag_name: 'app-v1.0.0' }, { tag_name: 'app-v1.1.0', draft: true }] }] },
+    });
     try {
       const reader = octokitFor(github, { auth: readOnly });
       expect((await reader.repos.listReleases(repo)).data.map((r) => r.tag_name)).toEqual(['app-v1.0.0']);
@@ -118,13 +130,19 @@ describe('strict response validation', () => {
       const release = emulator.state.repos[0]!.releases[0]!;
       // corrupt the state the response is rendered from
       (release as unknown as { tag_name: unknown }).tag_name = 42;
-      const error = await octokitFor(emulator).repos.getRelease({ ...repo, release_id: release.id }).catch((e: unknown) => e);
+      const error = await octokitFor(emulator)
+        .repos.getRelease({ ...repo, release_id: release.id })
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ status: 500 });
       const body = (error as { response: { data: { message: string; errors: { path: string }[] } } }).response.data;
       expect(body.message).toContain('repos/get-release');
       expect(body.errors.map((e) => e.path)).toContain('/tag_name');
       expect(emulator.schemaViolations).toEqual([
-        expect.objectContaining({ operationId: 'repos/get-release', status: 200, problems: expect.arrayContaining([expect.objectContaining({ path: '/tag_name' })]) }),
+        expect.objectContaining({
+          operationId: 'repos/get-release',
+          status: 200,
+          problems: expect.arrayContaining([expect.objectContaining({ path: '/tag_name' })]),
+        }),
       ]);
     } finally {
       await emulator.stop();
@@ -154,7 +172,9 @@ describe('logs', () => {
     const emulator = await startGitHubEmulator({ token, logger, seed: chartRepoSeed() });
     try {
       await octokitFor(emulator).repos.createRelease({ ...repo, tag_name: 'app-v1.0.0' });
-      await octokitFor(emulator, { auth: 'ghp_wrongtoken000000000000000000000000' }).repos.get(repo).catch(() => undefined);
+      await octokitFor(emulator, { auth: 'ghp_wrongtoken000000000000000000000000' })
+        .repos.get(repo)
+        .catch(() => undefined);
       expect(logger.lines).toContain(`POST /repos/${OWNER}/${REPO}/releases -> 201 (repos/create-release)`);
       expect(logger.lines.join('\n')).not.toContain(token);
       expect(JSON.stringify(emulator.requests)).not.toContain(token);

@@ -50,14 +50,18 @@ export async function planReleaseAssets(input: PlanReleaseAssetsInput): Promise<
   const plan: AssetPlan = { chart, assets: [], errors: [], warnings: [] };
   for (const kind of required) {
     if (!ASSET_KINDS.includes(kind)) {
-      plan.errors.push(new ReleaseError('ASSET_KIND_UNKNOWN', `required asset '${kind}' is not a known kind.`, { chart, hint: `use one of ${ASSET_KINDS.join(', ')}.` }));
+      plan.errors.push(
+        new ReleaseError('ASSET_KIND_UNKNOWN', `required asset '${kind}' is not a known kind.`, { chart, hint: `use one of ${ASSET_KINDS.join(', ')}.` }),
+      );
     }
   }
   for (const kind of ASSET_KINDS) {
     const path = files[kind];
     if (!path) {
       if (required.has(kind)) {
-        plan.errors.push(new ReleaseError('ASSET_MISSING', `no ${kind} file was given, and the ${kind} is a required release asset.`, { chart, hint: hintFor(kind) }));
+        plan.errors.push(
+          new ReleaseError('ASSET_MISSING', `no ${kind} file was given, and the ${kind} is a required release asset.`, { chart, hint: hintFor(kind) }),
+        );
       }
       continue;
     }
@@ -76,7 +80,13 @@ export async function planReleaseAssets(input: PlanReleaseAssetsInput): Promise<
   }
   const pkg = plan.assets.find((a) => a.kind === 'package');
   if (pkg && !pkg.name.endsWith('.tgz')) {
-    plan.errors.push(new ReleaseError('ASSET_INVALID', `package ${pkg.path} is not a .tgz chart archive.`, { chart, file: pkg.path, hint: 'pass the file helm package wrote.' }));
+    plan.errors.push(
+      new ReleaseError('ASSET_INVALID', `package ${pkg.path} is not a .tgz chart archive.`, {
+        chart,
+        file: pkg.path,
+        hint: 'pass the file helm package wrote.',
+      }),
+    );
   }
   const seen = new Map<string, PlannedAsset>();
   for (const asset of plan.assets) {

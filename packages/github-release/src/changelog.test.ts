@@ -44,7 +44,9 @@ describe('CHANGELOG sections', () => {
   it('take the version section up to the next version heading, keeping ### subsections and fences', () => {
     const section = extractChangelogSection(KEEP_A_CHANGELOG, '1.2.0');
     expect(section?.date).toBe('2026-01-12');
-    expect(section?.body).toBe('### Added\n\n- Ingress.\n\n```yaml\n## not a heading, inside a fence\ningress:\n  enabled: true\n```\n\n### Fixed\n\n- Probe path.');
+    expect(section?.body).toBe(
+      '### Added\n\n- Ingress.\n\n```yaml\n## not a heading, inside a fence\ningress:\n  enabled: true\n```\n\n### Fixed\n\n- Probe path.',
+    );
   });
 
   it('drop the link definitions after the last section', () => {
@@ -64,12 +66,20 @@ describe('CHANGELOG sections', () => {
 
   it('accept headings without brackets or date, with a v prefix, a link, or an en dash, and CRLF files', () => {
     expect(extractChangelogSection('## 2.0.0\n- a\n## 1.0.0\n- b', '2.0.0')).toEqual({ version: '2.0.0', body: '- a' });
-    expect(extractChangelogSection('## [v2.0.0](https://x/y) – 2026-03-04\r\n\r\n- a\r\n', '2.0.0')).toEqual({ version: '2.0.0', date: '2026-03-04', body: '- a' });
+    expect(extractChangelogSection('## [v2.0.0](https://x/y) – 2026-03-04\r\n\r\n- a\r\n', '2.0.0')).toEqual({
+      version: '2.0.0',
+      date: '2026-03-04',
+      body: '- a',
+    });
     expect(extractChangelogSection('# Changelog\n\n## 2.0.0 (2026-03-04)\n\n- a\n', '2.0.0')?.date).toBe('2026-03-04');
   });
 
   it('give an empty body for an empty section rather than the next one', () => {
-    expect(extractChangelogSection('## [1.0.0] - 2026-01-01\n\n## [0.9.0] - 2025-01-01\n- old\n', '1.0.0')).toEqual({ version: '1.0.0', date: '2026-01-01', body: '' });
+    expect(extractChangelogSection('## [1.0.0] - 2026-01-01\n\n## [0.9.0] - 2025-01-01\n- old\n', '1.0.0')).toEqual({
+      version: '1.0.0',
+      date: '2026-01-01',
+      body: '',
+    });
   });
 
   it('read the example chart changelog', () => {

@@ -8,7 +8,12 @@ const run = promisify(execFile);
  * `tagGlob` other than `currentTag`), newest first; all of the chart's history when it has no earlier tag.
  * Empty when `chartDir` is not in a git work tree.
  */
-export async function commitsSincePreviousTag(chartDir: string, tagGlob: string, currentTag: string, head = 'HEAD'): Promise<{ sha: string; subject: string }[]> {
+export async function commitsSincePreviousTag(
+  chartDir: string,
+  tagGlob: string,
+  currentTag: string,
+  head = 'HEAD',
+): Promise<{ sha: string; subject: string }[]> {
   const git = async (...args: string[]) => (await run('git', args, { cwd: chartDir, maxBuffer: 64 * 1024 * 1024 })).stdout;
   try {
     const tags = (await git('tag', '--list', tagGlob, '--sort=-v:refname', '--merged', head)).split('\n').filter((t) => t && t !== currentTag);

@@ -80,13 +80,19 @@ async function main(argv: string[]): Promise<number> {
   if (missing.length) throw new ReleaseError('USAGE', `missing ${missing.map((m) => `--${m}`).join(', ')}.`, { hint: `run '${NAME} --help'.` });
   const repository = parseRepository(values.repo ?? env.GITHUB_REPOSITORY ?? '');
   if (!/^sha256:[0-9a-f]{64}$/.test(values.digest!)) {
-    throw new ReleaseError('DIGEST_INVALID', `--digest ${values.digest} is not sha256:<64 lowercase hex>.`, { hint: 'pass the manifest digest the push reported.' });
+    throw new ReleaseError('DIGEST_INVALID', `--digest ${values.digest} is not sha256:<64 lowercase hex>.`, {
+      hint: 'pass the manifest digest the push reported.',
+    });
   }
   const signing = (values.signing ?? (values.signature || values.bundle ? 'keyless' : 'none')) as SigningMode;
   if (!['keyless', 'key', 'none'].includes(signing)) throw new ReleaseError('USAGE', `--signing ${signing} is not keyless, key or none.`);
   const makeLatestFlag = values['make-latest'] as MakeLatest | undefined;
-  if (makeLatestFlag && !['true', 'false', 'legacy'].includes(makeLatestFlag)) throw new ReleaseError('USAGE', `--make-latest ${makeLatestFlag} is not true, false or legacy.`);
-  const required = String(values.require ?? 'package').split(',').map((k: string) => k.trim()).filter(Boolean) as AssetKind[];
+  if (makeLatestFlag && !['true', 'false', 'legacy'].includes(makeLatestFlag))
+    throw new ReleaseError('USAGE', `--make-latest ${makeLatestFlag} is not true, false or legacy.`);
+  const required = String(values.require ?? 'package')
+    .split(',')
+    .map((k: string) => k.trim())
+    .filter(Boolean) as AssetKind[];
 
   const chartDir = values['chart-dir']!;
   const chart = await readChart(chartDir);
@@ -121,7 +127,12 @@ async function main(argv: string[]): Promise<number> {
     changelog,
     commits,
     lineage: values.lineage ? lineageSummaryFromJson(JSON.parse(await readFile(values.lineage, 'utf8')), `${chart.name}-attestation-lineage.json`) : null,
-    signing: { mode: signing, certificateIdentity: values['certificate-identity'], certificateOidcIssuer: values['certificate-oidc-issuer'], publicKey: values['public-key'] },
+    signing: {
+      mode: signing,
+      certificateIdentity: values['certificate-identity'],
+      certificateOidcIssuer: values['certificate-oidc-issuer'],
+      publicKey: values['public-key'],
+    },
     packageAsset: plan.assets.find((a) => a.kind === 'package')?.name,
     bundleAsset: plan.assets.find((a) => a.kind === 'bundle')?.name,
     serverUrl: env.GITHUB_SERVER_URL,
@@ -134,10 +145,17 @@ async function main(argv: string[]): Promise<number> {
   registerSecret(token);
   const assets = plan.assets.map(({ kind, name, contentType, size, sha256 }) => ({ kind, name, contentType, size, sha256 }));
   if (values['dry-run'] && !token) {
-    print(values.json, { ok: true, dryRun: true, chart: chart.name, version: chart.version, tag, notes, assets, release: null }, () => `${notes}\n${assetTable(assets)}\n(dry run: no GITHUB_TOKEN, so the existing release was not looked at)\n`);
+    print(
+      values.json,
+      { ok: true, dryRun: true, chart: chart.name, version: chart.version, tag, notes, assets, release: null },
+      () => `${notes}\n${assetTable(assets)}\n(dry run: no GITHUB_TOKEN, so the existing release was not looked at)\n`,
+    );
     return 0;
   }
-  if (!token) throw new ReleaseError('GITHUB_AUTH', 'GITHUB_TOKEN is not set.', { hint: "export GITHUB_TOKEN with 'contents: write' on the repository, or use --dry-run." });
+  if (!token)
+    throw new ReleaseError('GITHUB_AUTH', 'GITHUB_TOKEN is not set.', {
+      hint: "export GITHUB_TOKEN with 'contents: write' on the repository, or use --dry-run.",
+    });
   const octokit = createGitHubClient({ token, baseUrl: values['api-url'], logger: log });
   const publisher = new ReleasePublisher({ octokit, logger: log });
   const existing = await publisher.listExistingReleases(repository);
@@ -154,7 +172,17 @@ async function main(argv: string[]): Promise<number> {
     dryRun: values['dry-run'],
   });
   const published = values.publish && !values['dry-run'] ? await publisher.publishReleases([release]) : [];
-  const result = { ok: true, dryRun: values['dry-run'], chart: chart.name, version: chart.version, tag, release, published, requests: publisher.requests, ...(values['dry-run'] ? { notes } : {}) };
+  const result = {
+    ok: true,
+    dryRun: values['dry-run'],
+    chart: chart.name,
+    version: chart.version,
+    tag,
+    release,
+    published,
+    requests: publisher.requests,
+    ...(values['dry-run'] ? { notes } : {}),
+  };
   print(values.json, result, () => {
     const head = values['dry-run'] ? `${notes}\n` : '';
     const state = published.some((p) => p.published) ? 'published' : release.status === 'exists' ? 'already published' : `draft ${release.status}`;
@@ -189,7 +217,11 @@ async function headSha(dir: string): Promise<string> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) =>
     execFile('git', ['rev-parse', 'HEAD'], { cwd: dir }, (error, stdout) =>
-      error ? reject(new ReleaseError('TARGET_UNKNOWN', `cannot tell the release commit: ${basename(dir)} is not in a git work tree.`, { hint: 'pass --target <sha>.' })) : resolve(stdout.trim()),
+      error
+        ? reject(
+            new ReleaseError('TARGET_UNKNOWN', `cannot tell the release commit: ${basename(dir)} is not in a git work tree.`, { hint: 'pass --target <sha>.' }),
+          )
+        : resolve(stdout.trim()),
     ),
   );
 }

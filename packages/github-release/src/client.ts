@@ -46,7 +46,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   const maxWait = options.throttle?.maxRetryAfterSeconds ?? 900;
   const unit = options.retryUnitMs ?? 1000;
   const fromEnv = Number(env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS);
-  const writeInterval = options.throttle?.writeIntervalMs ?? (env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS && Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : undefined);
+  const writeInterval =
+    options.throttle?.writeIntervalMs ?? (env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS && Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : undefined);
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
     const what = `${request.method} ${request.url}`;
     if (retryCount >= maxRetries || retryAfter > maxWait) {

@@ -14,9 +14,13 @@ export function describeGitHubError(error: unknown, chart: string | undefined, d
       : status === 403 || status === 404
         ? "the token cannot see or write this repository's releases; give the workflow 'contents: write' permission and check the repository name."
         : 're-run: what was already done is kept and the rest is completed.';
-  return new ReleaseError(status === 401 || status === 403 ? 'GITHUB_AUTH' : 'GITHUB_REQUEST_FAILED', `${doing} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, {
-    chart,
-    hint,
-    cause: error,
-  });
+  return new ReleaseError(
+    status === 401 || status === 403 ? 'GITHUB_AUTH' : 'GITHUB_REQUEST_FAILED',
+    `${doing} failed${status ? ` (HTTP ${status})` : ''}: ${message}`,
+    {
+      chart,
+      hint,
+      cause: error,
+    },
+  );
 }

@@ -12,7 +12,12 @@ export function lineageSummaryFromJson(lineage: unknown, asset?: string): Lineag
     const approvedBy = Array.isArray(pr.approvedBy)
       ? pr.approvedBy.map((a) => (typeof a === 'string' ? a : String((a as { login?: unknown })?.login ?? ''))).filter(Boolean)
       : undefined;
-    summary.pullRequest = { number: pr.number, url: pr.url, ...(typeof pr.title === 'string' ? { title: pr.title } : {}), ...(approvedBy ? { approvedBy } : {}) };
+    summary.pullRequest = {
+      number: pr.number,
+      url: pr.url,
+      ...(typeof pr.title === 'string' ? { title: pr.title } : {}),
+      ...(approvedBy ? { approvedBy } : {}),
+    };
   } else {
     summary.note = 'No merged pull request was found for the release commit.';
   }

@@ -63,7 +63,12 @@ describe('release notes', () => {
   });
 
   it('say when no changes were recorded, and default the identity to the repository workflows', () => {
-    const notes = renderReleaseNotes({ ...base, changelog: { version: '0.3.0', body: '' }, signing: { mode: 'keyless' }, serverUrl: 'https://github.example.com/' });
+    const notes = renderReleaseNotes({
+      ...base,
+      changelog: { version: '0.3.0', body: '' },
+      signing: { mode: 'keyless' },
+      serverUrl: 'https://github.example.com/',
+    });
     expect(notes).toContain('No changes were recorded for this version.');
     expect(notes).toContain("--certificate-identity-regexp '^https://github\\.example\\.com/acme/charts/\\.github/workflows/'");
   });

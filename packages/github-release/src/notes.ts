@@ -104,7 +104,9 @@ export function releaseNotesView(input: ReleaseNotesInput): TemplateView {
     signingMode: signing.mode,
     cosignVerifyCommand: signed ? shellJoin(['cosign', 'verify', digestReference, ...identity]) : '',
     cosignVerifyBlobCommand:
-      signed && input.bundleAsset && input.packageAsset ? shellJoin(['cosign', 'verify-blob', input.packageAsset, '--bundle', input.bundleAsset, ...identity]) : '',
+      signed && input.bundleAsset && input.packageAsset
+        ? shellJoin(['cosign', 'verify-blob', input.packageAsset, '--bundle', input.bundleAsset, ...identity])
+        : '',
     attestationVerifyCommand:
       (input.githubAttestations ?? signed) ? shellJoin(['gh', 'attestation', 'verify', `oci://${digestReference}`, '--repo', input.repository]) : '',
     lineage: input.lineage ? renderLineage(input.lineage) : '',

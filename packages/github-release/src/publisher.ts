@@ -4,7 +4,16 @@ import { deleteAsset, downloadDigest, listAssets, uploadAsset } from './asset-tr
 import type { GitHubClient } from './client.ts';
 import { describeGitHubError } from './github-error.ts';
 import { ReleaseIndex, toExistingRelease } from './release-index.ts';
-import { decideAssets, decideRelease, immutableError, isChartReleaseAsset, type AssetAction, type DesiredRelease, type ExistingAsset, type ExistingRelease } from './release-state.ts';
+import {
+  decideAssets,
+  decideRelease,
+  immutableError,
+  isChartReleaseAsset,
+  type AssetAction,
+  type DesiredRelease,
+  type ExistingAsset,
+  type ExistingRelease,
+} from './release-state.ts';
 import { formatRepository, parseRepository, type RepositoryRef } from './repository.ts';
 import { isPrerelease, releaseTitle } from './tag.ts';
 
@@ -108,9 +117,19 @@ export class ReleasePublisher {
     const { existing, chart, tag } = input;
     const repo = existing.repository;
     const pkg = input.assets.find((a) => a.kind === 'package');
-    if (!pkg) throw new ReleaseError('ASSET_MISSING', `no package asset for ${tag}.`, { chart, hint: 'plan the assets with planReleaseAssets and fix its errors first.' });
+    if (!pkg)
+      throw new ReleaseError('ASSET_MISSING', `no package asset for ${tag}.`, {
+        chart,
+        hint: 'plan the assets with planReleaseAssets and fix its errors first.',
+      });
     const prerelease = input.prerelease ?? isPrerelease(input.version);
-    const desired: DesiredRelease = { tag, name: input.title ?? releaseTitle({ name: chart, version: input.version }), body: input.notes, prerelease, targetCommitish: input.targetCommitish };
+    const desired: DesiredRelease = {
+      tag,
+      name: input.title ?? releaseTitle({ name: chart, version: input.version }),
+      body: input.notes,
+      prerelease,
+      targetCommitish: input.targetCommitish,
+    };
     const result: AssembledRelease = {
       repository: repo,
       chart,
@@ -139,22 +158,44 @@ export class ReleasePublisher {
     if (input.dryRun) {
       const actions = decideAssets(release?.assets ?? [], input.assets, (name) => isChartReleaseAsset(input.chart, name));
       const changed = !release || (decision.action === 'reuse-draft' && decision.update) || actions.some((a) => a.action !== 'keep' && a.action !== 'leave');
-      return { ...result, releaseId: release?.id ?? null, htmlUrl: release?.htmlUrl ?? null, status: !release ? 'created' : changed ? 'updated' : 'unchanged', assets: actions.map(outcome) };
+      return {
+        ...result,
+        releaseId: release?.id ?? null,
+        htmlUrl: release?.htmlUrl ?? null,
+        status: !release ? 'created' : changed ? 'updated' : 'unchanged',
+        assets: actions.map(outcome),
+      };
     }
     let status: AssembledRelease['status'] = 'unchanged';
     if (!release) {
       release = await this.#createDraft(repo, desired, chart);
       status = 'created';
     } else if (decision.action === 'reuse-draft' && decision.update) {
-      const { data } = await this.octokit.rest.repos.updateRelease({ ...repo, release_id: release.id, name: desired.name, body: desired.body, prerelease, target_commitish: desired.targetCommitish, draft: true });
+      const { data } = await this.octokit.rest.repos.updateRelease({
+        ...repo,
+        release_id: release.id,
+        name: desired.name,
+        body: desired.body,
+        prerelease,
+        target_commitish: desired.targetCommitish,
+        draft: true,
+      });
       release = toExistingRelease(data);
       status = 'updated';
     }
     existing.remember(release);
     const assets = await this.#syncAssets(repo, release, input.assets, chart);
     if (status === 'unchanged' && assets.some((a) => a.action !== 'kept')) status = 'updated';
-    existing.remember({ ...release, assets: assets.filter((a) => a.action !== 'deleted').map((a) => a.existing!).filter(Boolean) });
-    this.logger.info(`${tag}: draft ${status} (${assets.filter((a) => a.action === 'uploaded' || a.action === 'replaced').length} uploaded, ${assets.filter((a) => a.action === 'kept').length} kept)`);
+    existing.remember({
+      ...release,
+      assets: assets
+        .filter((a) => a.action !== 'deleted')
+        .map((a) => a.existing!)
+        .filter(Boolean),
+    });
+    this.logger.info(
+      `${tag}: draft ${status} (${assets.filter((a) => a.action === 'uploaded' || a.action === 'replaced').length} uploaded, ${assets.filter((a) => a.action === 'kept').length} kept)`,
+    );
     return { ...result, releaseId: release.id, htmlUrl: release.htmlUrl, status, assets: assets.map(({ existing: _e, ...a }) => a) };
   }
 
@@ -171,7 +212,12 @@ export class ReleasePublisher {
       // GitHub refuses a prerelease as latest
       const makeLatest = draft.prerelease ? 'false' : (options.makeLatest ?? draft.makeLatest ?? 'false');
       try {
-        const { data } = await this.octokit.rest.repos.updateRelease({ ...draft.repository, release_id: draft.releaseId, draft: false, make_latest: makeLatest });
+        const { data } = await this.octokit.rest.repos.updateRelease({
+          ...draft.repository,
+          release_id: draft.releaseId,
+          draft: false,
+          make_latest: makeLatest,
+        });
         this.#published.add(draft.releaseId);
         published.push({ chart: draft.chart, tag: draft.tag, releaseId: data.id, htmlUrl: data.html_url, published: true });
         this.logger.info(`${draft.tag}: published ${data.html_url}`);
@@ -186,7 +232,8 @@ export class ReleasePublisher {
         );
       }
     }
-    if (failures.length) throw new AggregateReleaseError(failures, `${failures.length} of ${drafts.length} releases could not be published (${published.length} were)`);
+    if (failures.length)
+      throw new AggregateReleaseError(failures, `${failures.length} of ${drafts.length} releases could not be published (${published.length} were)`);
     return published;
   }
 
@@ -232,7 +279,12 @@ export class ReleasePublisher {
     }
   }
 
-  async #syncAssets(repo: RepositoryRef, release: ExistingRelease, planned: PlannedAsset[], chart: string): Promise<(AssetOutcome & { existing?: ExistingAsset })[]> {
+  async #syncAssets(
+    repo: RepositoryRef,
+    release: ExistingRelease,
+    planned: PlannedAsset[],
+    chart: string,
+  ): Promise<(AssetOutcome & { existing?: ExistingAsset })[]> {
     const out: (AssetOutcome & { existing?: ExistingAsset })[] = [];
     for (const action of decideAssets(release.assets, planned, (name) => isChartReleaseAsset(chart, name))) {
       if (action.action === 'keep' || action.action === 'leave') {

@@ -74,7 +74,11 @@ export class ReleaseIndex {
   }
 
   forget(releaseId: number): void {
-    for (const [tag, releases] of this.#byTag) this.#byTag.set(tag, releases.filter((r) => r.id !== releaseId));
+    for (const [tag, releases] of this.#byTag)
+      this.#byTag.set(
+        tag,
+        releases.filter((r) => r.id !== releaseId),
+      );
   }
 
   get size(): number {

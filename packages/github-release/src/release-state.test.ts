@@ -3,9 +3,31 @@ import type { PlannedAsset } from './assets.ts';
 import { decideAssets, decideRelease, isChartReleaseAsset, type ExistingAsset, type ExistingRelease } from './release-state.ts';
 
 const sha = (c: string) => `sha256:${c.repeat(64)}`;
-const pkg: PlannedAsset = { kind: 'package', name: 'web-app-1.0.0.tgz', path: '/tmp/web-app-1.0.0.tgz', contentType: 'application/gzip', size: 10, sha256: sha('a') };
-const sig: PlannedAsset = { kind: 'signature', name: 'web-app-1.0.0.tgz.sig', path: '/tmp/web-app-1.0.0.tgz.sig', contentType: 'application/octet-stream', size: 3, sha256: sha('b') };
-const asset = (over: Partial<ExistingAsset>): ExistingAsset => ({ id: 1, name: pkg.name, size: 10, digest: sha('a'), state: 'uploaded', contentType: 'application/gzip', ...over });
+const pkg: PlannedAsset = {
+  kind: 'package',
+  name: 'web-app-1.0.0.tgz',
+  path: '/tmp/web-app-1.0.0.tgz',
+  contentType: 'application/gzip',
+  size: 10,
+  sha256: sha('a'),
+};
+const sig: PlannedAsset = {
+  kind: 'signature',
+  name: 'web-app-1.0.0.tgz.sig',
+  path: '/tmp/web-app-1.0.0.tgz.sig',
+  contentType: 'application/octet-stream',
+  size: 3,
+  sha256: sha('b'),
+};
+const asset = (over: Partial<ExistingAsset>): ExistingAsset => ({
+  id: 1,
+  name: pkg.name,
+  size: 10,
+  digest: sha('a'),
+  state: 'uploaded',
+  contentType: 'application/gzip',
+  ...over,
+});
 const desired = { tag: 'web-app-v1.0.0', name: 'web-app: v1.0.0', body: 'notes', prerelease: false, targetCommitish: 'abc' };
 const release = (over: Partial<ExistingRelease>): ExistingRelease => ({
   id: 7,
@@ -75,7 +97,16 @@ describe('asset decisions in a draft', () => {
       { action: 'delete', existing: { id: 2 } },
       { action: 'leave', existing: { id: 3 } },
     ]);
-    for (const name of ['web-app-1.0.0.tgz', 'web-app-1.0.0.tgz.sigstore.json', 'web-app-attestation-lineage.json', 'CHANGELOG.md', 'README.md', 'LICENSE', 'LICENSE.txt']) expect(ours(name), name).toBe(true);
+    for (const name of [
+      'web-app-1.0.0.tgz',
+      'web-app-1.0.0.tgz.sigstore.json',
+      'web-app-attestation-lineage.json',
+      'CHANGELOG.md',
+      'README.md',
+      'LICENSE',
+      'LICENSE.txt',
+    ])
+      expect(ours(name), name).toBe(true);
     for (const name of ['api-1.0.0.tgz', 'sbom.spdx.json', 'web-app.png', 'notes.md']) expect(ours(name), name).toBe(false);
   });
 });

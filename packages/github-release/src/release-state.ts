@@ -102,10 +102,13 @@ export function decideAssets(existing: ExistingAsset[], planned: PlannedAsset[],
     const current = byName.get(asset.name);
     byName.delete(asset.name);
     if (!current) actions.push({ action: 'upload', planned: asset });
-    else if (current.state !== 'uploaded') actions.push({ action: 'replace', planned: asset, existing: current, reason: `its upload never finished (state ${current.state})` });
-    else if (current.size !== asset.size) actions.push({ action: 'replace', planned: asset, existing: current, reason: `size ${current.size} -> ${asset.size}` });
+    else if (current.state !== 'uploaded')
+      actions.push({ action: 'replace', planned: asset, existing: current, reason: `its upload never finished (state ${current.state})` });
+    else if (current.size !== asset.size)
+      actions.push({ action: 'replace', planned: asset, existing: current, reason: `size ${current.size} -> ${asset.size}` });
     else if (current.digest === null) actions.push({ action: 'replace', planned: asset, existing: current, reason: 'GitHub reports no digest to compare' });
-    else if (current.digest !== asset.sha256) actions.push({ action: 'replace', planned: asset, existing: current, reason: `${current.digest} -> ${asset.sha256}` });
+    else if (current.digest !== asset.sha256)
+      actions.push({ action: 'replace', planned: asset, existing: current, reason: `${current.digest} -> ${asset.sha256}` });
     else actions.push({ action: 'keep', planned: asset, existing: current });
   }
   for (const stale of byName.values()) {

@@ -23,7 +23,9 @@ describe('release tags', () => {
   });
 
   it('refuse unknown placeholders and invalid git tags', () => {
-    expect(() => releaseTag('{name}-{version}-{sha}', chart)).toThrow(expect.objectContaining({ code: 'TAG_TEMPLATE_INVALID', message: expect.stringContaining('{sha}') }));
+    expect(() => releaseTag('{name}-{version}-{sha}', chart)).toThrow(
+      expect.objectContaining({ code: 'TAG_TEMPLATE_INVALID', message: expect.stringContaining('{sha}') }),
+    );
     expect(() => releaseTag('{name} v{version}', chart)).toThrow(expect.objectContaining({ code: 'TAG_INVALID' }));
     expect(() => releaseTag('{name}..{version}', chart)).toThrow(/'\.\.'/);
   });

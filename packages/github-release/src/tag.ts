@@ -66,12 +66,14 @@ export function isPrerelease(version: string): boolean {
 // the rules of `git check-ref-format` that a tag can break
 function gitRefProblem(tag: string): string | undefined {
   if (tag.length === 0) return 'it is empty';
-  if ([...tag].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f) || /[~^:?*[\\]/.test(tag)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
+  if ([...tag].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f) || /[~^:?*[\\]/.test(tag))
+    return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
   if (tag.includes('..')) return "it contains '..'";
   if (tag.includes('@{')) return "it contains '@{'";
   if (tag === '@') return "it is '@'";
   if (tag.startsWith('-') || tag.startsWith('/') || tag.endsWith('/') || tag.includes('//')) return 'it starts with - or /, ends with /, or has //';
-  if (tag.endsWith('.') || tag.endsWith('.lock') || tag.split('/').some((part) => part.startsWith('.'))) return "a component starts with '.' or it ends with '.' or '.lock'";
+  if (tag.endsWith('.') || tag.endsWith('.lock') || tag.split('/').some((part) => part.startsWith('.')))
+    return "a component starts with '.' or it ends with '.' or '.lock'";
   return undefined;
 }
 

@@ -25,7 +25,12 @@ describe('notes templates', () => {
 
   it('name an unknown value, and say what is available', () => {
     expect(() => renderTemplate('{{chart}} {{chrat}}', { chart: 'x' }, 'notes.md')).toThrow(
-      expect.objectContaining({ code: 'TEMPLATE_INVALID', file: 'notes.md', message: expect.stringContaining("'chrat'"), hint: expect.stringContaining('chart') }),
+      expect.objectContaining({
+        code: 'TEMPLATE_INVALID',
+        file: 'notes.md',
+        message: expect.stringContaining("'chrat'"),
+        hint: expect.stringContaining('chart'),
+      }),
     );
   });
 

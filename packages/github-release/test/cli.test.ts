@@ -31,14 +31,35 @@ async function chartDir() {
 
 function cli(args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, ['--conditions=@chart-release/source', CLI, ...args], {
-    env: { PATH: process.env.PATH, GITHUB_API_URL: emulator.url, GITHUB_TOKEN: emulator.token, GITHUB_SHA: RELEASE_SHA, CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS: '0', ...env },
+    env: {
+      PATH: process.env.PATH,
+      GITHUB_API_URL: emulator.url,
+      GITHUB_TOKEN: emulator.token,
+      GITHUB_SHA: RELEASE_SHA,
+      CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS: '0',
+      ...env,
+    },
   });
 }
 
 describe('chart-github-release', () => {
   it('assembles a draft, then publishes it on a second run with --publish, uploading nothing twice', async () => {
     const { files, dir } = await chartDir();
-    const args = ['--repo', `${OWNER}/${REPO}`, '--chart-dir', dir, '--package', files.package, '--signature', files.signature, '--digest', DIGEST, '--registry', 'oci://ghcr.io/acme/charts', '--json'];
+    const args = [
+      '--repo',
+      `${OWNER}/${REPO}`,
+      '--chart-dir',
+      dir,
+      '--package',
+      files.package,
+      '--signature',
+      files.signature,
+      '--digest',
+      DIGEST,
+      '--registry',
+      'oci://ghcr.io/acme/charts',
+      '--json',
+    ];
 
     const dry = JSON.parse((await cli([...args, '--dry-run'])).stdout);
     expect(dry.release.status).toBe('created');
@@ -58,9 +79,10 @@ describe('chart-github-release', () => {
   it('says the token was refused, without printing it', async () => {
     const { files, dir } = await chartDir();
     const wrong = 'ghp_' + 'Q'.repeat(36);
-    const error = await cli(['--repo', `${OWNER}/${REPO}`, '--chart-dir', dir, '--package', files.package, '--digest', DIGEST, '--registry', 'ghcr.io/acme/charts'], { GITHUB_TOKEN: wrong }).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const error = await cli(
+      ['--repo', `${OWNER}/${REPO}`, '--chart-dir', dir, '--package', files.package, '--digest', DIGEST, '--registry', 'ghcr.io/acme/charts'],
+      { GITHUB_TOKEN: wrong },
+    ).catch((e: { code: number; stderr: string }) => e);
     expect(error).toMatchObject({ code: 1 });
     const stderr = (error as { stderr: string }).stderr;
     expect(stderr).toContain('[GITHUB_AUTH]');
@@ -70,9 +92,20 @@ describe('chart-github-release', () => {
 
   it('fails with every missing required asset named, and no token in the output', async () => {
     const { files, dir } = await chartDir();
-    const error = await cli(['--repo', `${OWNER}/${REPO}`, '--chart-dir', dir, '--package', join(dir, 'nope.tgz'), '--digest', DIGEST, '--registry', 'ghcr.io/acme/charts', '--require', 'package,signature,lineage']).catch(
-      (e: { code: number; stderr: string; stdout: string }) => e,
-    );
+    const error = await cli([
+      '--repo',
+      `${OWNER}/${REPO}`,
+      '--chart-dir',
+      dir,
+      '--package',
+      join(dir, 'nope.tgz'),
+      '--digest',
+      DIGEST,
+      '--registry',
+      'ghcr.io/acme/charts',
+      '--require',
+      'package,signature,lineage',
+    ]).catch((e: { code: number; stderr: string; stdout: string }) => e);
     expect(error).toMatchObject({ code: 1 });
     const stderr = (error as { stderr: string }).stderr;
     expect(stderr).toContain(`[ASSET_MISSING] web-app ${join(dir, 'nope.tgz')}`);

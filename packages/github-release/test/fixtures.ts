@@ -16,7 +16,18 @@ export async function startEmulator(options: { enterprise?: boolean } = {}): Pro
     ...options,
     strict: true,
     rateLimit: false,
-    seed: { repos: [{ owner: OWNER, name: REPO, commits: [{ sha: 'ba5e'.padEnd(40, '0'), message: 'charts' }, { sha: RELEASE_SHA, message: 'release web-app' }] }] },
+    seed: {
+      repos: [
+        {
+          owner: OWNER,
+          name: REPO,
+          commits: [
+            { sha: 'ba5e'.padEnd(40, '0'), message: 'charts' },
+            { sha: RELEASE_SHA, message: 'release web-app' },
+          ],
+        },
+      ],
+    },
   });
 }
 

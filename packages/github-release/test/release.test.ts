@@ -15,9 +15,22 @@ afterAll(async () => {
 beforeEach(() => emulator.reset());
 
 const repo = { owner: OWNER, repo: REPO };
-const ALL: ('package' | 'signature' | 'bundle' | 'lineage' | 'changelog' | 'readme' | 'license')[] = ['package', 'signature', 'bundle', 'lineage', 'changelog', 'readme', 'license'];
+const ALL: ('package' | 'signature' | 'bundle' | 'lineage' | 'changelog' | 'readme' | 'license')[] = [
+  'package',
+  'signature',
+  'bundle',
+  'lineage',
+  'changelog',
+  'readme',
+  'license',
+];
 
-async function input(publisher: ReleasePublisher, chart: string, version: string, files: Awaited<ReturnType<typeof chartFiles>>): Promise<AssembleReleaseInput> {
+async function input(
+  publisher: ReleasePublisher,
+  chart: string,
+  version: string,
+  files: Awaited<ReturnType<typeof chartFiles>>,
+): Promise<AssembleReleaseInput> {
   const notes = renderReleaseNotes({
     chart: { name: chart, version },
     registry: 'oci://ghcr.io/acme/charts',
@@ -58,7 +71,11 @@ describe('assembling a chart release on GitHub', () => {
     });
     // the bytes GitHub holds are the file's
     const pkg = data.assets.find((a) => a.name === 'web-app-1.2.0.tgz')!;
-    expect(pkg.digest).toBe(`sha256:${createHash('sha256').update(await readFile(files.package)).digest('hex')}`);
+    expect(pkg.digest).toBe(
+      `sha256:${createHash('sha256')
+        .update(await readFile(files.package))
+        .digest('hex')}`,
+    );
     expect(emulator.schemaViolations).toEqual([]);
   });
 
@@ -90,7 +107,13 @@ describe('assembling a chart release on GitHub', () => {
     const files = await chartFiles('web-app', '1.2.0');
     const draft = await publisher.assembleRelease(await input(publisher, 'web-app', '1.2.0', files));
     const { data: release } = await octokit.rest.repos.getRelease({ ...repo, release_id: draft.releaseId! });
-    await octokit.request({ method: 'POST', url: release.upload_url, name: 'sbom.spdx.json', data: '{"spdxVersion":"SPDX-2.3"}', headers: { 'content-type': 'application/json' } });
+    await octokit.request({
+      method: 'POST',
+      url: release.upload_url,
+      name: 'sbom.spdx.json',
+      data: '{"spdxVersion":"SPDX-2.3"}',
+      headers: { 'content-type': 'application/json' },
+    });
     // the chart dropped its README since the draft was made
     const next = await input(publisher, 'web-app', '1.2.0', files);
     const again = await publisher.assembleRelease({ ...next, assets: next.assets.filter((a) => a.kind !== 'readme') });
@@ -99,7 +122,15 @@ describe('assembling a chart release on GitHub', () => {
       { name: 'sbom.spdx.json', action: 'kept', size: 26, reason: 'not made by chart-release: left in place' },
     ]);
     const { data } = await octokit.rest.repos.getRelease({ ...repo, release_id: draft.releaseId! });
-    expect(data.assets.map((a) => a.name).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'sbom.spdx.json', 'web-app-1.2.0.tgz', 'web-app-1.2.0.tgz.sig', 'web-app-1.2.0.tgz.sigstore.json', 'web-app-attestation-lineage.json']);
+    expect(data.assets.map((a) => a.name).sort()).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'sbom.spdx.json',
+      'web-app-1.2.0.tgz',
+      'web-app-1.2.0.tgz.sig',
+      'web-app-1.2.0.tgz.sigstore.json',
+      'web-app-attestation-lineage.json',
+    ]);
   });
 
   it('re-running finds the draft and uploads nothing: one listing and no writes', async () => {
@@ -126,7 +157,11 @@ describe('assembling a chart release on GitHub', () => {
     const result = await publisher.assembleRelease(await input(publisher, 'web-app', '1.2.0', files));
     expect(result.status).toBe('updated');
     expect(result.assets.filter((a) => a.action !== 'kept').map((a) => [a.name, a.action])).toEqual([['web-app-1.2.0.tgz.sig', 'replaced']]);
-    expect(requestsSince(emulator, from)).toEqual(['GET repos/list-releases 200', 'DELETE repos/delete-release-asset 204', 'POST repos/upload-release-asset 201']);
+    expect(requestsSince(emulator, from)).toEqual([
+      'GET repos/list-releases 200',
+      'DELETE repos/delete-release-asset 204',
+      'POST repos/upload-release-asset 201',
+    ]);
     const { data } = await publisher.octokit.rest.repos.getRelease({ ...repo, release_id: result.releaseId! });
     const sig = data.assets.filter((a) => a.name === 'web-app-1.2.0.tgz.sig');
     expect(sig).toHaveLength(1);
@@ -204,18 +239,38 @@ describe('assembling a chart release on GitHub', () => {
   it('keeps an asset whose upload landed although the client saw it fail', async () => {
     const { publisher, octokit } = publisherFor(emulator);
     const files = await chartFiles('web-app', '1.2.0');
-    const first = await publisher.assembleRelease({ ...(await input(publisher, 'web-app', '1.2.0', files)), assets: await plannedAssets('web-app', { package: files.package }) });
+    const first = await publisher.assembleRelease({
+      ...(await input(publisher, 'web-app', '1.2.0', files)),
+      assets: await plannedAssets('web-app', { package: files.package }),
+    });
     // the run's listing was taken before the package landed on the draft a second time round
     const request = await input(publisher, 'web-app', '1.2.0', files);
-    await octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: (await octokit.rest.repos.listReleaseAssets({ ...repo, release_id: first.releaseId! })).data[0]!.id });
+    await octokit.rest.repos.deleteReleaseAsset({
+      ...repo,
+      asset_id: (await octokit.rest.repos.listReleaseAssets({ ...repo, release_id: first.releaseId! })).data[0]!.id,
+    });
     const stale = await publisher.listExistingReleases(`${OWNER}/${REPO}`);
-    await octokit.request({ method: 'POST', url: (await octokit.rest.repos.getRelease({ ...repo, release_id: first.releaseId! })).data.upload_url, name: 'web-app-1.2.0.tgz', data: await readFile(files.package), headers: { 'content-type': 'application/gzip' } });
+    await octokit.request({
+      method: 'POST',
+      url: (await octokit.rest.repos.getRelease({ ...repo, release_id: first.releaseId! })).data.upload_url,
+      name: 'web-app-1.2.0.tgz',
+      data: await readFile(files.package),
+      headers: { 'content-type': 'application/gzip' },
+    });
     const from = emulator.requests.length;
     const result = await publisher.assembleRelease({ ...request, existing: stale });
     expect(result.assets.find((a) => a.name === 'web-app-1.2.0.tgz')?.action).toBe('uploaded');
     expect(requestsSince(emulator, from).slice(0, 2)).toEqual(['POST repos/upload-release-asset 422', 'GET repos/list-release-assets 200']);
     const { data } = await octokit.rest.repos.listReleaseAssets({ ...repo, release_id: first.releaseId! });
-    expect(data.map((a) => a.name).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'web-app-1.2.0.tgz', 'web-app-1.2.0.tgz.sig', 'web-app-1.2.0.tgz.sigstore.json', 'web-app-attestation-lineage.json']);
+    expect(data.map((a) => a.name).sort()).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'web-app-1.2.0.tgz',
+      'web-app-1.2.0.tgz.sig',
+      'web-app-1.2.0.tgz.sigstore.json',
+      'web-app-attestation-lineage.json',
+    ]);
   });
 
   it('reports a missing required asset before anything is written', async () => {
@@ -259,7 +314,14 @@ describe('assembling a chart release on GitHub', () => {
     const { publisher, octokit } = publisherFor(emulator);
     const request = await input(publisher, 'web-app', '1.2.0', await chartFiles('web-app', '1.2.0'));
     // the draft lands, but the client sees a 502 (created after the run's listing, so only a fresh look finds it)
-    const created = await octokit.rest.repos.createRelease({ ...repo, tag_name: 'web-app-v1.2.0', name: 'web-app: v1.2.0', body: request.notes, draft: true, target_commitish: RELEASE_SHA });
+    const created = await octokit.rest.repos.createRelease({
+      ...repo,
+      tag_name: 'web-app-v1.2.0',
+      name: 'web-app: v1.2.0',
+      body: request.notes,
+      draft: true,
+      target_commitish: RELEASE_SHA,
+    });
     emulator.setFaults({ failNext: 1, routes: ['repos/create-release'] });
     const result = await publisher.assembleRelease(request);
     expect(result.releaseId).toBe(created.data.id);

@@ -95,18 +95,20 @@ export class RegistryAuth {
   /** The error for refused credentials: names the registry, repository and user, never a secret. */
   failed(repository: string | undefined, status: number, why?: string): ReleaseError {
     const creds = this.#credentials;
-    const who = !creds ? 'anonymously' : 'token' in creds ? 'with the given token' : 'identityToken' in creds ? 'with an identity token' : `as user '${creds.username}'`;
+    const who = !creds
+      ? 'anonymously'
+      : 'token' in creds
+        ? 'with the given token'
+        : 'identityToken' in creds
+          ? 'with an identity token'
+          : `as user '${creds.username}'`;
     const what = repository ? ` to repository '${repository}'` : '';
-    return new ReleaseError(
-      'REGISTRY_AUTH_FAILED',
-      `${this.#registry} refused access${what} ${who} (HTTP ${status}${why ? `: ${why}` : ''}).`,
-      {
-        hint: !creds
-          ? `log in: pass --username and --password-stdin, set CHART_RELEASE_REGISTRY_USERNAME/PASSWORD${this.#registry === 'ghcr.io' ? ' or GITHUB_TOKEN' : ''}, or run 'helm registry login ${this.#registry}'`
-          : 'check the username and password or token, and that it may push to this repository (GITHUB_TOKEN needs `packages: write`)',
-        details: { registry: this.#registry, repository, status },
-      },
-    );
+    return new ReleaseError('REGISTRY_AUTH_FAILED', `${this.#registry} refused access${what} ${who} (HTTP ${status}${why ? `: ${why}` : ''}).`, {
+      hint: !creds
+        ? `log in: pass --username and --password-stdin, set CHART_RELEASE_REGISTRY_USERNAME/PASSWORD${this.#registry === 'ghcr.io' ? ' or GITHUB_TOKEN' : ''}, or run 'helm registry login ${this.#registry}'`
+        : 'check the username and password or token, and that it may push to this repository (GITHUB_TOKEN needs `packages: write`)',
+      details: { registry: this.#registry, repository, status },
+    });
   }
 
   async #fetchToken(challenge: AuthChallenge, repository: string | undefined, actions: readonly string[], fetchFn: AuthFetch): Promise<string> {

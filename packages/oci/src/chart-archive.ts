@@ -17,7 +17,10 @@ export interface ChartArchive {
 export async function readChartArchive(path: string): Promise<ChartArchive> {
   const bytes = await readFile(path);
   const fail = (why: string) =>
-    new ReleaseError('INVALID_CHART_ARCHIVE', `${path} is not a helm chart archive: ${why}.`, { file: path, hint: "package the chart with 'helm package' (or pass the chart folder)" });
+    new ReleaseError('INVALID_CHART_ARCHIVE', `${path} is not a helm chart archive: ${why}.`, {
+      file: path,
+      hint: "package the chart with 'helm package' (or pass the chart folder)",
+    });
   let tar: Buffer;
   try {
     tar = gunzipSync(bytes);

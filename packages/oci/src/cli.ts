@@ -65,10 +65,25 @@ async function main(argv: string[]): Promise<number> {
     password = (await readStdin()).replace(/\r?\n$/, '');
     registerSecret(password);
   }
-  const { credentials, source } = resolveCredentials({ registry: target.registry, flags: values.username || password ? { username: values.username, password } : undefined, env: process.env });
+  const { credentials, source } = resolveCredentials({
+    registry: target.registry,
+    flags: values.username || password ? { username: values.username, password } : undefined,
+    env: process.env,
+  });
   logger.debug(`credentials for ${target.registry}: ${source}`);
-  const client = new RegistryClient({ registry: target.registry, plainHttp: values['plain-http'], caFile: values['ca-file'], insecureSkipTlsVerify: values['insecure-skip-tls-verify'], credentials, logger });
-  const helm = { binary: values.helm, flags: { plainHttp: values['plain-http'], caFile: values['ca-file'], insecureSkipTlsVerify: values['insecure-skip-tls-verify'] }, credentials };
+  const client = new RegistryClient({
+    registry: target.registry,
+    plainHttp: values['plain-http'],
+    caFile: values['ca-file'],
+    insecureSkipTlsVerify: values['insecure-skip-tls-verify'],
+    credentials,
+    logger,
+  });
+  const helm = {
+    binary: values.helm,
+    flags: { plainHttp: values['plain-http'], caFile: values['ca-file'], insecureSkipTlsVerify: values['insecure-skip-tls-verify'] },
+    credentials,
+  };
 
   const work = await mkdtemp(join(tmpdir(), 'chart-push-'));
   try {
@@ -111,7 +126,18 @@ async function main(argv: string[]): Promise<number> {
     if (problems.length === 1) throw problems[0]!;
     if (problems.length > 1) throw new AggregateReleaseError(problems, `${problems.length} charts cannot be pushed`);
     if (values['dry-run']) {
-      print(values.json, plans.map((p) => ({ chart: p.chart, version: p.version, ref: p.ref, digest: p.existingDigest ?? null, layerDigest: p.layerDigest, status: p.action === 'exists' ? 'exists' : 'would-push' })), true);
+      print(
+        values.json,
+        plans.map((p) => ({
+          chart: p.chart,
+          version: p.version,
+          ref: p.ref,
+          digest: p.existingDigest ?? null,
+          layerDigest: p.layerDigest,
+          status: p.action === 'exists' ? 'exists' : 'would-push',
+        })),
+        true,
+      );
       return 0;
     }
     const results: PushResult[] = [];
@@ -125,14 +151,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function print(json: boolean, rows: { chart: string; version: string; ref: string; digest: string | null; layerDigest: string; status: string }[], dryRun: boolean): void {
+function print(
+  json: boolean,
+  rows: { chart: string; version: string; ref: string; digest: string | null; layerDigest: string; status: string }[],
+  dryRun: boolean,
+): void {
   if (json) {
     process.stdout.write(`${JSON.stringify({ ok: true, dryRun, charts: rows }, null, 2)}\n`);
     return;
   }
   const table = [['CHART', 'VERSION', 'STATUS', 'REF', 'DIGEST'], ...rows.map((r) => [r.chart, r.version, r.status, r.ref, r.digest ?? '-'])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+  for (const row of table)
+    process.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 async function readStdin(): Promise<string> {

@@ -15,19 +15,38 @@ describe('resolveCredentials', () => {
     dir = await mkdtemp(join(tmpdir(), 'creds-'));
     docker = join(dir, 'docker.json');
     helm = join(dir, 'helm.json');
-    await writeFile(docker, JSON.stringify({ auths: { 'https://registry.example/v1/': { auth: Buffer.from('docker-user:docker-pw-1234').toString('base64') } } }));
-    await writeFile(helm, JSON.stringify({ auths: { 'registry.example': { username: 'helm-user', password: 'helm-pw-5678' }, 'tokens.example': { registrytoken: 'reg-token-0001' } } }));
+    await writeFile(
+      docker,
+      JSON.stringify({ auths: { 'https://registry.example/v1/': { auth: Buffer.from('docker-user:docker-pw-1234').toString('base64') } } }),
+    );
+    await writeFile(
+      helm,
+      JSON.stringify({
+        auths: { 'registry.example': { username: 'helm-user', password: 'helm-pw-5678' }, 'tokens.example': { registrytoken: 'reg-token-0001' } },
+      }),
+    );
   });
 
   const base = () => ({ registry: 'registry.example', dockerConfigPath: docker, helmRegistryConfigPath: helm });
 
   it('prefers flags, then the environment, then docker config, then helm config', () => {
     const env = { CHART_RELEASE_REGISTRY_USERNAME: 'env-user', CHART_RELEASE_REGISTRY_PASSWORD: 'env-pw-0000' };
-    expect(resolveCredentials({ ...base(), env, flags: { username: 'flag-user', password: 'flag-pw-0000' } })).toEqual({ credentials: { username: 'flag-user', password: 'flag-pw-0000' }, source: 'flags' });
-    expect(resolveCredentials({ ...base(), env })).toEqual({ credentials: { username: 'env-user', password: 'env-pw-0000' }, source: 'env:CHART_RELEASE_REGISTRY_*' });
+    expect(resolveCredentials({ ...base(), env, flags: { username: 'flag-user', password: 'flag-pw-0000' } })).toEqual({
+      credentials: { username: 'flag-user', password: 'flag-pw-0000' },
+      source: 'flags',
+    });
+    expect(resolveCredentials({ ...base(), env })).toEqual({
+      credentials: { username: 'env-user', password: 'env-pw-0000' },
+      source: 'env:CHART_RELEASE_REGISTRY_*',
+    });
     expect(resolveCredentials({ ...base(), env: {} })).toEqual({ credentials: { username: 'docker-user', password: 'docker-pw-1234' }, source: docker });
-    expect(resolveCredentials({ ...base(), dockerConfigPath: none, env: {} })).toEqual({ credentials: { username: 'helm-user', password: 'helm-pw-5678' }, source: helm });
-    expect(resolveCredentials({ registry: 'tokens.example', dockerConfigPath: none, helmRegistryConfigPath: helm, env: {} }).credentials).toEqual({ token: 'reg-token-0001' });
+    expect(resolveCredentials({ ...base(), dockerConfigPath: none, env: {} })).toEqual({
+      credentials: { username: 'helm-user', password: 'helm-pw-5678' },
+      source: helm,
+    });
+    expect(resolveCredentials({ registry: 'tokens.example', dockerConfigPath: none, helmRegistryConfigPath: helm, env: {} }).credentials).toEqual({
+      token: 'reg-token-0001',
+    });
     expect(resolveCredentials({ registry: 'other.example', dockerConfigPath: docker, helmRegistryConfigPath: helm, env: {} })).toEqual({ source: 'anonymous' });
   });
 
@@ -53,7 +72,9 @@ describe('resolveCredentials', () => {
   it('names a broken config file', async () => {
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{ not json');
-    expect(() => resolveCredentials({ registry: 'x.example', env: {}, dockerConfigPath: broken, helmRegistryConfigPath: none })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', file: broken }));
+    expect(() => resolveCredentials({ registry: 'x.example', env: {}, dockerConfigPath: broken, helmRegistryConfigPath: none })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', file: broken }),
+    );
   });
 
   describe('docker credential helpers', () => {
@@ -95,13 +116,19 @@ describe('resolveCredentials', () => {
         source: path,
       });
       const store = await config('store.json', { credsStore: 'fake' });
-      expect(resolveCredentials({ registry: 'docker.io', dockerConfigPath: store, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({ username: 'hub-user', password: 'hub-pw-8765' });
+      expect(resolveCredentials({ registry: 'docker.io', dockerConfigPath: store, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({
+        username: 'hub-user',
+        password: 'hub-pw-8765',
+      });
       expect(redact('helper-pw-4321 hub-pw-8765')).toBe('*** ***');
     });
 
     it('goes on to auths and helm when the helper has nothing, and past a credsStore that is not installed', async () => {
       const path = await config('fallback.json', { credsStore: 'fake', auths: { 'other.example': { username: 'auth-user', password: 'auth-pw-2222' } } });
-      expect(resolveCredentials({ registry: 'other.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({ username: 'auth-user', password: 'auth-pw-2222' });
+      expect(resolveCredentials({ registry: 'other.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({
+        username: 'auth-user',
+        password: 'auth-pw-2222',
+      });
       const absent = await config('absent-store.json', { credsStore: 'not-installed' });
       expect(resolveCredentials({ registry: 'registry.example', dockerConfigPath: absent, helmRegistryConfigPath: helm, env: env() }).source).toBe(helm);
     });
@@ -112,11 +139,17 @@ describe('resolveCredentials', () => {
         expect.objectContaining({ code: 'CREDENTIAL_HELPER_FAILED', file: missing, message: expect.stringContaining('docker-credential-not-installed') }),
       );
       const path = await config('failing.json', { credsStore: 'fake' });
-      expect(() => resolveCredentials({ registry: 'broken.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() })).toThrow(/exit 3\): keychain locked/);
-      expect(resolveCredentials({ registry: 'sso.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({ identityToken: 'identity-token-1111' });
+      expect(() => resolveCredentials({ registry: 'broken.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() })).toThrow(
+        /exit 3\): keychain locked/,
+      );
+      expect(resolveCredentials({ registry: 'sso.example', dockerConfigPath: path, helmRegistryConfigPath: none, env: env() }).credentials).toEqual({
+        identityToken: 'identity-token-1111',
+      });
       expect(redact('identity-token-1111')).toBe('***');
       const auths = await config('identity.json', { auths: { 'sso.example': { identitytoken: 'identity-token-2222' } } });
-      expect(resolveCredentials({ registry: 'sso.example', dockerConfigPath: auths, helmRegistryConfigPath: none, env: {} }).credentials).toEqual({ identityToken: 'identity-token-2222' });
+      expect(resolveCredentials({ registry: 'sso.example', dockerConfigPath: auths, helmRegistryConfigPath: none, env: {} }).credentials).toEqual({
+        identityToken: 'identity-token-2222',
+      });
     });
   });
 });

@@ -48,7 +48,9 @@ export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCred
   }
   const dockerConfig = input.dockerConfigPath ?? join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
   const helmConfig =
-    input.helmRegistryConfigPath ?? env.HELM_REGISTRY_CONFIG ?? join(env.HELM_CONFIG_HOME || join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'helm'), 'registry', 'config.json');
+    input.helmRegistryConfigPath ??
+    env.HELM_REGISTRY_CONFIG ??
+    join(env.HELM_CONFIG_HOME || join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'helm'), 'registry', 'config.json');
   for (const path of [dockerConfig, helmConfig]) {
     const credentials = fromConfigFile(path, input.registry, env);
     if (credentials) return found(credentials, path);
@@ -78,7 +80,10 @@ export function fromConfigFile(path: string, registry: string, env: Record<strin
   try {
     config = JSON.parse(text) as typeof config;
   } catch (error) {
-    throw new ReleaseError('INVALID_CONFIG', `${path} is not valid JSON: ${(error as Error).message}.`, { file: path, hint: 'fix or remove the file, or pass credentials with --username/--password-stdin' });
+    throw new ReleaseError('INVALID_CONFIG', `${path} is not valid JSON: ${(error as Error).message}.`, {
+      file: path,
+      hint: 'fix or remove the file, or pass credentials with --username/--password-stdin',
+    });
   }
   const wanted = normalizeHost(registry);
   const named = Object.entries(config.credHelpers ?? {}).find(([key]) => normalizeHost(key) === wanted)?.[1];
@@ -143,7 +148,10 @@ function fromHelper(helper: string, host: string, path: string, env: Record<stri
 
 // config keys come as `host`, `https://host`, `https://host/v1/`; Docker Hub has several aliases
 function normalizeHost(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  const host = key
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
   return ['index.docker.io', 'registry-1.docker.io', 'docker.io'].includes(host) ? 'docker.io' : host;
 }
 

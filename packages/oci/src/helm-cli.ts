@@ -32,17 +32,31 @@ export async function packageChart(input: { chartDir: string; destination: strin
   try {
     chart = parse(await readFile(chartFile, 'utf8')) as typeof chart;
   } catch (error) {
-    throw new ReleaseError('INVALID_CHART', `cannot read ${chartFile}: ${(error as Error).message}.`, { file: chartFile, hint: 'pass a chart folder holding a valid Chart.yaml' });
+    throw new ReleaseError('INVALID_CHART', `cannot read ${chartFile}: ${(error as Error).message}.`, {
+      file: chartFile,
+      hint: 'pass a chart folder holding a valid Chart.yaml',
+    });
   }
   const name = chart?.name ?? chartDir;
   if (chart?.dependencies?.some((d) => d.repository?.startsWith('file://'))) {
     logger.info(`${name}: helm dependency build`);
-    await runHelm(input.helm, ['dependency', 'build', chartDir], { chart: name, file: chartFile, code: 'HELM_DEPENDENCY_FAILED', hint: 'check the file:// dependencies in Chart.yaml point at chart folders' });
+    await runHelm(input.helm, ['dependency', 'build', chartDir], {
+      chart: name,
+      file: chartFile,
+      code: 'HELM_DEPENDENCY_FAILED',
+      hint: 'check the file:// dependencies in Chart.yaml point at chart folders',
+    });
   }
   logger.info(`${name}: helm package`);
-  const out = await runHelm(input.helm, ['package', chartDir, '--destination', resolve(input.destination)], { chart: name, file: chartFile, code: 'HELM_PACKAGE_FAILED', hint: "run 'helm lint' on the chart and fix what it reports" });
+  const out = await runHelm(input.helm, ['package', chartDir, '--destination', resolve(input.destination)], {
+    chart: name,
+    file: chartFile,
+    code: 'HELM_PACKAGE_FAILED',
+    hint: "run 'helm lint' on the chart and fix what it reports",
+  });
   const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(`${out.stdout}\n${out.stderr}`)?.[1];
-  if (!saved) throw new ReleaseError('HELM_PACKAGE_FAILED', `helm package printed no archive path for ${name}: ${out.stdout}`, { chart: name, file: chartFile });
+  if (!saved)
+    throw new ReleaseError('HELM_PACKAGE_FAILED', `helm package printed no archive path for ${name}: ${out.stdout}`, { chart: name, file: chartFile });
   const archive = await readChartArchive(saved);
   const { digest } = await fileDigest(saved);
   return { tgz: saved, sha256: digest.slice('sha256:'.length), name: archive.chart.name, version: archive.chart.version };
@@ -71,7 +85,15 @@ export interface HelmPushFlags {
 }
 
 /** Runs `helm push <tgz> oci://<registry>/<namespace>`, with credentials in a throw-away registry config. */
-export async function helmPush(input: { helm?: HelmRunner; tgz: string; target: string; registry: string; chart: string; flags: HelmPushFlags; credentials?: RegistryCredentials }): Promise<HelmPushOutput> {
+export async function helmPush(input: {
+  helm?: HelmRunner;
+  tgz: string;
+  target: string;
+  registry: string;
+  chart: string;
+  flags: HelmPushFlags;
+  credentials?: RegistryCredentials;
+}): Promise<HelmPushOutput> {
   const args = ['push', input.tgz, input.target];
   if (input.flags.plainHttp) args.push('--plain-http');
   if (input.flags.caFile) args.push('--ca-file', input.flags.caFile);
@@ -82,14 +104,29 @@ export async function helmPush(input: { helm?: HelmRunner; tgz: string; target: 
     // never on the command line (visible in `ps`): a private docker-style config only this helm reads
     configDir = await mkdtemp(join(tmpdir(), 'chart-push-auth-'));
     const c = input.credentials;
-    const entry = 'token' in c ? { registrytoken: c.token } : 'identityToken' in c ? { identitytoken: c.identityToken } : { auth: Buffer.from(`${c.username}:${c.password}`).toString('base64') };
+    const entry =
+      'token' in c
+        ? { registrytoken: c.token }
+        : 'identityToken' in c
+          ? { identitytoken: c.identityToken }
+          : { auth: Buffer.from(`${c.username}:${c.password}`).toString('base64') };
     await writeFile(join(configDir, 'config.json'), JSON.stringify({ auths: { [input.registry]: entry } }), { mode: 0o600 });
     env.HELM_REGISTRY_CONFIG = join(configDir, 'config.json');
   }
   try {
-    const out = await runHelm({ ...input.helm, env }, args, { chart: input.chart, file: input.tgz, code: 'HELM_PUSH_FAILED', hint: 'see the helm output above' });
+    const out = await runHelm({ ...input.helm, env }, args, {
+      chart: input.chart,
+      file: input.tgz,
+      code: 'HELM_PUSH_FAILED',
+      hint: 'see the helm output above',
+    });
     const parsed = parseHelmPushOutput(out.stdout, out.stderr);
-    if (!parsed) throw new ReleaseError('HELM_PUSH_FAILED', `helm push of ${input.chart} printed no digest.`, { chart: input.chart, file: input.tgz, details: { stdout: out.stdout, stderr: out.stderr } });
+    if (!parsed)
+      throw new ReleaseError('HELM_PUSH_FAILED', `helm push of ${input.chart} printed no digest.`, {
+        chart: input.chart,
+        file: input.tgz,
+        details: { stdout: out.stdout, stderr: out.stderr },
+      });
     return parsed;
   } finally {
     if (configDir) await rm(configDir, { recursive: true, force: true });
@@ -108,20 +145,31 @@ export function classifyHelmFailure(error: unknown): FailureClass {
   return transient ? { retry: true, cause: `helm: ${transient[0]}` } : { retry: false, cause: 'helm failed' };
 }
 
-async function runHelm(helm: HelmRunner | undefined, args: string[], context: { chart: string; file: string; code: string; hint: string }): Promise<{ stdout: string; stderr: string }> {
+async function runHelm(
+  helm: HelmRunner | undefined,
+  args: string[],
+  context: { chart: string; file: string; code: string; hint: string },
+): Promise<{ stdout: string; stderr: string }> {
   const binary = helm?.binary ?? 'helm';
   let r;
   try {
     r = await execa(binary, args, { env: helm?.env, extendEnv: true, reject: false, stdin: 'ignore' });
   } catch (error) {
-    throw new ReleaseError('HELM_NOT_FOUND', `cannot run helm ('${binary}'): ${(error as Error).message}.`, { hint: 'install helm v3 or v4, or pass --helm <path>' });
+    throw new ReleaseError('HELM_NOT_FOUND', `cannot run helm ('${binary}'): ${(error as Error).message}.`, {
+      hint: 'install helm v3 or v4, or pass --helm <path>',
+    });
   }
   if (r.failed && r.exitCode === undefined) {
     throw new ReleaseError('HELM_NOT_FOUND', `cannot run helm ('${binary}'): ${r.shortMessage}.`, { hint: 'install helm v3 or v4, or pass --helm <path>' });
   }
   if (r.exitCode !== 0) {
     const output = (r.stderr || r.stdout).trim();
-    throw new HelmCommandError(context.code, `helm ${args[0]} failed for ${context.chart} (exit ${r.exitCode}): ${output}`, { chart: context.chart, file: context.file, hint: context.hint, details: { output } });
+    throw new HelmCommandError(context.code, `helm ${args[0]} failed for ${context.chart} (exit ${r.exitCode}): ${output}`, {
+      chart: context.chart,
+      file: context.file,
+      hint: context.hint,
+      details: { output },
+    });
   }
   return { stdout: r.stdout, stderr: r.stderr };
 }

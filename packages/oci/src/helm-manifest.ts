@@ -23,7 +23,12 @@ export function helmArtifact(chart: ChartYaml, tgz: Buffer, created: Date, prove
   const provLayer = provenance ? { mediaType: HELM_PROVENANCE_LAYER, digest: sha256Digest(provenance), size: provenance.length } : undefined;
   const layers = [chartLayer, ...(provLayer ? [provLayer] : [])].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
   const manifest = { schemaVersion: 2, config, layers, annotations: sortKeys(helmAnnotations(chart, goRfc3339(created))) };
-  return { config: { bytes: configBytes, descriptor: config }, chart: chartLayer, ...(provLayer ? { provenance: provLayer } : {}), manifest: Buffer.from(goJson(manifest)) };
+  return {
+    config: { bytes: configBytes, descriptor: config },
+    chart: chartLayer,
+    ...(provLayer ? { provenance: provLayer } : {}),
+    manifest: Buffer.from(goJson(manifest)),
+  };
 }
 
 /** The manifest annotations helm derives from Chart.yaml (chart annotations may not override title or version). */
@@ -61,7 +66,13 @@ export function chartMetadata(chart: ChartYaml): Record<string, unknown> {
         name: s(d.name) ?? '',
         ...omitEmpty({ version: s(d.version) }),
         repository: s(d.repository) ?? '',
-        ...omitEmpty({ condition: s(d.condition), tags: list(d.tags), enabled: d.enabled === 'true' ? true : undefined, 'import-values': list(d['import-values']), alias: d.alias }),
+        ...omitEmpty({
+          condition: s(d.condition),
+          tags: list(d.tags),
+          enabled: d.enabled === 'true' ? true : undefined,
+          'import-values': list(d['import-values']),
+          alias: d.alias,
+        }),
       }))
     : undefined;
   return omitEmpty({
@@ -78,7 +89,10 @@ export function chartMetadata(chart: ChartYaml): Record<string, unknown> {
     tags: s(chart.tags),
     appVersion: s(chart.appVersion),
     deprecated: chart.deprecated === 'true' ? true : undefined,
-    annotations: chart.annotations && typeof chart.annotations === 'object' && Object.keys(chart.annotations).length ? sortKeys(chart.annotations as Record<string, string>) : undefined,
+    annotations:
+      chart.annotations && typeof chart.annotations === 'object' && Object.keys(chart.annotations).length
+        ? sortKeys(chart.annotations as Record<string, string>)
+        : undefined,
     kubeVersion: s(chart.kubeVersion),
     dependencies: dependencies?.length ? dependencies : undefined,
     type: chart.type,

@@ -15,7 +15,11 @@ describe('helm push output', () => {
 
   it('retries helm failures that name a transient registry answer, never auth failures', () => {
     const failure = (output: string) => new HelmCommandError('HELM_PUSH_FAILED', 'helm push failed', { details: { output } });
-    expect(classifyHelmFailure(failure('Error: failed to perform "Push" on destination: PUT "http://r/v2/c/manifests/1": response status code 503: Service Unavailable')).retry).toBe(true);
+    expect(
+      classifyHelmFailure(
+        failure('Error: failed to perform "Push" on destination: PUT "http://r/v2/c/manifests/1": response status code 503: Service Unavailable'),
+      ).retry,
+    ).toBe(true);
     expect(classifyHelmFailure(failure('Error: read tcp 127.0.0.1:1->127.0.0.1:2: read: connection reset by peer')).retry).toBe(true);
     expect(classifyHelmFailure(failure('Error: unexpected status code 401: unauthorized: authentication required')).retry).toBe(false);
     expect(classifyHelmFailure(failure('Error: chart name mismatch')).retry).toBe(false);

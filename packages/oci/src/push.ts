@@ -65,13 +65,24 @@ export interface PushChartInput {
 export async function planPush(input: Pick<PushChartInput, 'tgz' | 'registry' | 'client'>): Promise<PushPlan> {
   const target = parseOciReference(input.registry);
   if (target.tag || target.digest) {
-    throw new ReleaseError('INVALID_REFERENCE', `--registry ${input.registry} must name a namespace, not a tag or digest.`, { hint: 'use oci://host/namespace; the chart name and version make the rest' });
+    throw new ReleaseError('INVALID_REFERENCE', `--registry ${input.registry} must name a namespace, not a tag or digest.`, {
+      hint: 'use oci://host/namespace; the chart name and version make the rest',
+    });
   }
   const archive = await readChartArchive(input.tgz);
   const { name, version } = archive.chart;
   const repository = `${target.repository}/${name}`;
   const tag = chartTag(version);
-  const plan = { chart: name, version, tgz: input.tgz, registry: target.registry, repository, tag, ref: formatOciReference({ registry: target.registry, repository, tag }), layerDigest: sha256Digest(archive.bytes) };
+  const plan = {
+    chart: name,
+    version,
+    tgz: input.tgz,
+    registry: target.registry,
+    repository,
+    tag,
+    ref: formatOciReference({ registry: target.registry, repository, tag }),
+    layerDigest: sha256Digest(archive.bytes),
+  };
   const existing = await input.client.checkManifest(repository, tag);
   if (!existing) return { ...plan, action: 'push' };
   const fetched = await input.client.getManifest(repository, existing.digest);
@@ -88,7 +99,12 @@ export async function planPush(input: Pick<PushChartInput, 'tgz' | 'registry' | 
   throw new ReleaseError(
     'IMMUTABLE_TAG',
     `${name} ${version} is already in ${plan.ref} (manifest ${fetched.digest}, chart layer ${remoteLayer ?? 'none'}) with different content than ${input.tgz} (chart layer ${plan.layerDigest}; differs in ${shown}); a released version is never overwritten.`,
-    { chart: name, file: input.tgz, hint: `bump \`version\` in ${name}/Chart.yaml and release again`, details: { ref: plan.ref, existingDigest: fetched.digest, existingLayerDigest: remoteLayer, localLayerDigest: plan.layerDigest, differingFiles: changed } },
+    {
+      chart: name,
+      file: input.tgz,
+      hint: `bump \`version\` in ${name}/Chart.yaml and release again`,
+      details: { ref: plan.ref, existingDigest: fetched.digest, existingLayerDigest: remoteLayer, localLayerDigest: plan.layerDigest, differingFiles: changed },
+    },
   );
 }
 
@@ -107,7 +123,8 @@ export async function pushChart(input: PushChartInput): Promise<PushResult> {
     return { ...result, layerDigest, archiveMatches: layerDigest === plan.layerDigest, digest: plan.existingDigest!, status: 'exists' };
   }
   logger.info(`${plan.ref}: pushing (${input.mode ?? 'helm'})`);
-  const pushed: { digest: string; manifest?: Buffer } = input.mode === 'native' ? await pushNative(input.client, plan) : { digest: await pushWithHelm(input, plan) };
+  const pushed: { digest: string; manifest?: Buffer } =
+    input.mode === 'native' ? await pushNative(input.client, plan) : { digest: await pushWithHelm(input, plan) };
   const digest = pushed.digest;
   await verifyPush(input.client, plan, digest, pushed.manifest);
   logger.info(`${plan.ref}: pushed ${digest}`);
@@ -129,7 +146,16 @@ async function pushWithHelm(input: PushChartInput, plan: PushPlan): Promise<stri
   const policy = input.client.transport.retry;
   const pushed = await policy.run(
     `helm push ${plan.chart} ${plan.version}`,
-    () => helmPush({ helm: input.helm, tgz: plan.tgz, target: target.replace(/\/+$/, ''), registry: plan.registry, chart: plan.chart, flags: input.helm?.flags ?? {}, credentials: input.helm?.credentials }),
+    () =>
+      helmPush({
+        helm: input.helm,
+        tgz: plan.tgz,
+        target: target.replace(/\/+$/, ''),
+        registry: plan.registry,
+        chart: plan.chart,
+        flags: input.helm?.flags ?? {},
+        credentials: input.helm?.credentials,
+      }),
     classifyHelmFailure,
   );
   return pushed.digest;
@@ -141,11 +167,19 @@ async function pushWithHelm(input: PushChartInput, plan: PushPlan): Promise<stri
  */
 async function verifyPush(client: RegistryClient, plan: PushPlan, digest: string, ownManifest?: Buffer): Promise<void> {
   const fail = (why: string) =>
-    new ReleaseError('PUSH_VERIFY_FAILED', `${plan.ref}: read-back after push failed: ${why}.`, { chart: plan.chart, file: plan.tgz, hint: 're-run the release; a correct copy is detected and not pushed again', details: { ref: plan.ref, digest } });
+    new ReleaseError('PUSH_VERIFY_FAILED', `${plan.ref}: read-back after push failed: ${why}.`, {
+      chart: plan.chart,
+      file: plan.tgz,
+      hint: 're-run the release; a correct copy is detected and not pushed again',
+      details: { ref: plan.ref, digest },
+    });
   const resolved = await client.checkManifest(plan.repository, plan.tag);
   if (!resolved) throw fail('the tag does not exist');
   if (resolved.digest !== digest) throw fail(`the tag resolves to ${resolved.digest}, not the pushed ${digest}`);
-  const manifest = ownManifest && sha256Digest(ownManifest) === digest ? (JSON.parse(ownManifest.toString('utf8')) as Manifest) : (await client.getManifest(plan.repository, digest)).manifest;
+  const manifest =
+    ownManifest && sha256Digest(ownManifest) === digest
+      ? (JSON.parse(ownManifest.toString('utf8')) as Manifest)
+      : (await client.getManifest(plan.repository, digest)).manifest;
   const layer = chartLayer(manifest)?.digest;
   if (layer !== plan.layerDigest) throw fail(`the chart layer is ${layer ?? 'missing'}, not the local archive's ${plan.layerDigest}`);
 }

@@ -4,7 +4,12 @@ import { chartTag, formatOciReference, parseOciReference } from './reference.ts'
 describe('OCI references', () => {
   it('parses host, port, nested repository, tag and digest', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
-    expect(parseOciReference(`oci://127.0.0.1:5000/org/charts/web-app:1.2.3@${digest}`)).toEqual({ registry: '127.0.0.1:5000', repository: 'org/charts/web-app', tag: '1.2.3', digest });
+    expect(parseOciReference(`oci://127.0.0.1:5000/org/charts/web-app:1.2.3@${digest}`)).toEqual({
+      registry: '127.0.0.1:5000',
+      repository: 'org/charts/web-app',
+      tag: '1.2.3',
+      digest,
+    });
     expect(parseOciReference('ghcr.io/my-org/charts')).toEqual({ registry: 'ghcr.io', repository: 'my-org/charts' });
     expect(parseOciReference('oci://ghcr.io/my-org/charts/')).toEqual({ registry: 'ghcr.io', repository: 'my-org/charts' });
   });

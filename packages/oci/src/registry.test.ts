@@ -33,10 +33,18 @@ describe('RegistryClient over the Bearer challenge flow', () => {
   it('fetches a scoped token once, follows Link pagination, and refreshes an expired token once', async () => {
     // token-1 works for the first two registry calls with it, then "expires"
     const registry = bearerRegistry({ acceptToken: (token, call) => token === 'token-2' || (token === 'token-1' && call <= 3) });
-    const client = new RegistryClient({ registry: 'registry.example', credentials: { username: 'u', password: 'secret-pw-123' }, fetch: registry.fetch, retry: { minTimeoutMs: 1, maxTimeoutMs: 1 } });
+    const client = new RegistryClient({
+      registry: 'registry.example',
+      credentials: { username: 'u', password: 'secret-pw-123' },
+      fetch: registry.fetch,
+      retry: { minTimeoutMs: 1, maxTimeoutMs: 1 },
+    });
 
     expect(await client.listTags('org/web', 2)).toEqual(['a', 'b', 'c']);
-    expect(registry.calls.slice(0, 2)).toEqual(['GET /v2/org/web/tags/list?n=2', 'GET /token?service=registry.example&scope=repository%3Aorg%2Fweb%3Apull Basic']);
+    expect(registry.calls.slice(0, 2)).toEqual([
+      'GET /v2/org/web/tags/list?n=2',
+      'GET /token?service=registry.example&scope=repository%3Aorg%2Fweb%3Apull Basic',
+    ]);
     expect(registry.issued()).toBe(1);
 
     expect(await client.listTags('org/web', 2)).toEqual(['a', 'b', 'c']);

@@ -76,24 +76,53 @@ export class RegistryClient {
   // fine); push opens a blob upload session (POST /v2/<name>/blobs/uploads/) and cancels it (DELETE <location>).
   async checkAuth(repository: string, actions: readonly ('pull' | 'push')[]): Promise<void> {
     if (actions.includes('push')) {
-      const res = await this.transport.send({ method: 'POST', path: `/v2/${repository}/blobs/uploads/`, repository, actions: ['pull', 'push'], expect: [202], operation: `open upload ${repository}` });
+      const res = await this.transport.send({
+        method: 'POST',
+        path: `/v2/${repository}/blobs/uploads/`,
+        repository,
+        actions: ['pull', 'push'],
+        expect: [202],
+        operation: `open upload ${repository}`,
+      });
       await res.body?.cancel();
       const location = res.headers.get('location');
       if (location) {
         await this.transport
-          .once({ method: 'DELETE', path: this.#absolute(location), repository, actions: ['pull', 'push'], expect: [204, 404], operation: `cancel upload ${repository}` })
+          .once({
+            method: 'DELETE',
+            path: this.#absolute(location),
+            repository,
+            actions: ['pull', 'push'],
+            expect: [204, 404],
+            operation: `cancel upload ${repository}`,
+          })
           .then((r) => r.body?.cancel())
           .catch(() => undefined);
       }
       return;
     }
-    const res = await this.transport.send({ method: 'GET', path: `/v2/${repository}/tags/list?n=1`, repository, actions: ['pull'], expect: [200, 404], operation: `list tags ${repository}` });
+    const res = await this.transport.send({
+      method: 'GET',
+      path: `/v2/${repository}/tags/list?n=1`,
+      repository,
+      actions: ['pull'],
+      expect: [200, 404],
+      operation: `list tags ${repository}`,
+    });
     await res.body?.cancel();
   }
 
   // HEAD /v2/<name>/manifests/<reference> with the OCI Accept headers: digest, media type and size, or undefined on 404
   async checkManifest(repository: string, reference: string): Promise<ManifestDescriptor | undefined> {
-    const res = await this.transport.send({ method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull'], headers: { accept: MANIFEST_ACCEPT }, expect: [200, 404], operation: `HEAD manifest ${repository}:${reference}` });
+    const res = await this.transport.send({
+      method: 'HEAD',
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: ['pull'],
+      headers: { accept: MANIFEST_ACCEPT },
+      expect: [200, 404],
+      operation: `HEAD manifest ${repository}:${reference}`,
+    });
     await res.body?.cancel();
     if (res.status === 404) return undefined;
     const digest = res.headers.get('docker-content-digest');
@@ -108,12 +137,22 @@ export class RegistryClient {
   // GET /v2/<name>/manifests/<reference>: the exact bytes, their digest (computed, and checked when asked by digest)
   async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
     const res = await this.transport
-      .send({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull'], headers: { accept: MANIFEST_ACCEPT }, expect: [200], operation: `GET manifest ${repository}:${reference}` })
+      .send({
+        method: 'GET',
+        path: `/v2/${repository}/manifests/${reference}`,
+        repository,
+        actions: ['pull'],
+        headers: { accept: MANIFEST_ACCEPT },
+        expect: [200],
+        operation: `GET manifest ${repository}:${reference}`,
+      })
       .catch((error: unknown) => this.#notFound(error, repository, reference));
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = sha256Digest(bytes);
     if (reference.includes(':') && reference !== digest) {
-      throw new ReleaseError('PUSH_VERIFY_FAILED', `${this.registry}/${repository}@${reference} returned bytes whose digest is ${digest}.`, { hint: 'the registry returned corrupt content; retry, and report it to the registry operator if it persists' });
+      throw new ReleaseError('PUSH_VERIFY_FAILED', `${this.registry}/${repository}@${reference} returned bytes whose digest is ${digest}.`, {
+        hint: 'the registry returned corrupt content; retry, and report it to the registry operator if it persists',
+      });
     }
     const manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
     return { bytes, digest, size: bytes.length, manifest, mediaType: manifest.mediaType ?? res.headers.get('content-type') ?? OCI_MANIFEST };
@@ -122,18 +161,38 @@ export class RegistryClient {
   // PUT /v2/<name>/manifests/<reference> with the manifest's own media type; returns the digest of the bytes sent
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string = OCI_MANIFEST): Promise<string> {
     const digest = sha256Digest(bytes);
-    const res = await this.transport.send({ method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push'], headers: { 'content-type': mediaType }, body: () => bytes, expect: [201], operation: `PUT manifest ${repository}:${reference}` });
+    const res = await this.transport.send({
+      method: 'PUT',
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: ['pull', 'push'],
+      headers: { 'content-type': mediaType },
+      body: () => bytes,
+      expect: [201],
+      operation: `PUT manifest ${repository}:${reference}`,
+    });
     await res.body?.cancel();
     const reported = res.headers.get('docker-content-digest');
     if (reported && reported !== digest) {
-      throw new ReleaseError('PUSH_VERIFY_FAILED', `${this.registry}/${repository}:${reference}: the registry stored digest ${reported}, but the manifest sent has ${digest}.`, { hint: 'the registry rewrote the manifest; use a registry that stores OCI manifests as sent' });
+      throw new ReleaseError(
+        'PUSH_VERIFY_FAILED',
+        `${this.registry}/${repository}:${reference}: the registry stored digest ${reported}, but the manifest sent has ${digest}.`,
+        { hint: 'the registry rewrote the manifest; use a registry that stores OCI manifests as sent' },
+      );
     }
     return digest;
   }
 
   // HEAD /v2/<name>/blobs/<digest>
   async hasBlob(repository: string, digest: string): Promise<boolean> {
-    const res = await this.transport.send({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, repository, actions: ['pull'], expect: [200, 404], operation: `HEAD blob ${repository}@${digest}` });
+    const res = await this.transport.send({
+      method: 'HEAD',
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      actions: ['pull'],
+      expect: [200, 404],
+      operation: `HEAD blob ${repository}@${digest}`,
+    });
     await res.body?.cancel();
     return res.status === 200;
   }
@@ -141,7 +200,14 @@ export class RegistryClient {
   // GET /v2/<name>/blobs/<digest> (follows the redirect to storage); the bytes are checked against the digest
   async getBlob(repository: string, digest: string): Promise<Buffer> {
     const res = await this.transport
-      .send({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, repository, actions: ['pull'], expect: [200], operation: `GET blob ${repository}@${digest}` })
+      .send({
+        method: 'GET',
+        path: `/v2/${repository}/blobs/${digest}`,
+        repository,
+        actions: ['pull'],
+        expect: [200],
+        operation: `GET blob ${repository}@${digest}`,
+      })
       .catch((error: unknown) => this.#notFound(error, repository, digest));
     const bytes = Buffer.from(await res.arrayBuffer());
     if (sha256Digest(bytes) !== digest) throw new ReleaseError('PUSH_VERIFY_FAILED', `blob ${repository}@${digest} read back with a different digest.`);
@@ -157,13 +223,29 @@ export class RegistryClient {
     if (await this.hasBlob(repository, digest)) return descriptor;
     const body = typeof data === 'string' ? () => Readable.toWeb(createReadStream(data)) as unknown as NonNullable<RequestInit['body']> : () => data;
     await this.transport.retry.run(`upload blob ${repository}@${digest} (${this.registry})`, async () => {
-      const post = await this.transport.once({ method: 'POST', path: `/v2/${repository}/blobs/uploads/`, repository, actions: ['pull', 'push'], expect: [202], operation: `open upload ${repository}` });
+      const post = await this.transport.once({
+        method: 'POST',
+        path: `/v2/${repository}/blobs/uploads/`,
+        repository,
+        actions: ['pull', 'push'],
+        expect: [202],
+        operation: `open upload ${repository}`,
+      });
       await post.body?.cancel();
       const location = post.headers.get('location');
       if (!location) throw new ReleaseError('REGISTRY_PROTOCOL', `${this.registry} opened a blob upload without a Location header.`);
       const url = new URL(this.#absolute(location));
       url.searchParams.set('digest', digest);
-      const put = await this.transport.once({ method: 'PUT', path: url.href, repository, actions: ['pull', 'push'], headers: { 'content-type': OCTET_STREAM, 'content-length': String(size) }, body, expect: [201], operation: `PUT blob ${repository}@${digest}` });
+      const put = await this.transport.once({
+        method: 'PUT',
+        path: url.href,
+        repository,
+        actions: ['pull', 'push'],
+        headers: { 'content-type': OCTET_STREAM, 'content-length': String(size) },
+        body,
+        expect: [201],
+        operation: `PUT blob ${repository}@${digest}`,
+      });
       await put.body?.cancel();
     });
     return descriptor;
@@ -175,7 +257,14 @@ export class RegistryClient {
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repository}/tags/list?n=${pageSize}`;
     for (let page = 0; path && page < 10_000; page++) {
-      const res: Response = await this.transport.send({ method: 'GET', path, repository, actions: ['pull'], expect: [200, 404], operation: `list tags ${repository}` });
+      const res: Response = await this.transport.send({
+        method: 'GET',
+        path,
+        repository,
+        actions: ['pull'],
+        expect: [200, 404],
+        operation: `list tags ${repository}`,
+      });
       if (res.status === 404) {
         await res.body?.cancel();
         return [];
@@ -212,7 +301,15 @@ export class RegistryClient {
   // the referrers live in an index tagged `sha256-<hex>` (the referrers tag schema).
   async referrers(repository: string, digest: string, artifactType?: string): Promise<Referrers> {
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
-    const res = await this.transport.send({ method: 'GET', path: `/v2/${repository}/referrers/${digest}${query}`, repository, actions: ['pull'], headers: { accept: OCI_INDEX }, expect: [200, 404], operation: `referrers ${repository}@${digest}` });
+    const res = await this.transport.send({
+      method: 'GET',
+      path: `/v2/${repository}/referrers/${digest}${query}`,
+      repository,
+      actions: ['pull'],
+      headers: { accept: OCI_INDEX },
+      expect: [200, 404],
+      operation: `referrers ${repository}@${digest}`,
+    });
     const type = res.headers.get('content-type') ?? '';
     if (res.status === 200 && type.startsWith(OCI_INDEX)) {
       const index = (await res.json()) as Manifest;
@@ -227,11 +324,22 @@ export class RegistryClient {
 
   async #delete(repository: string, reference: string, operation: string): Promise<void> {
     try {
-      const res = await this.transport.send({ method: 'DELETE', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push', 'delete'], expect: [202, 200, 204], operation });
+      const res = await this.transport.send({
+        method: 'DELETE',
+        path: `/v2/${repository}/manifests/${reference}`,
+        repository,
+        actions: ['pull', 'push', 'delete'],
+        expect: [202, 200, 204],
+        operation,
+      });
       await res.body?.cancel();
     } catch (error) {
       if (error instanceof RegistryHttpError && [400, 405].includes(error.status)) {
-        throw new ReleaseError('DELETE_NOT_ALLOWED', `${this.registry} does not allow ${operation} (HTTP ${error.status}${error.ociErrors[0] ? `: ${error.ociErrors[0]}` : ''}).`, { hint: 'delete it in the registry UI, or enable deletes on the registry', cause: error });
+        throw new ReleaseError(
+          'DELETE_NOT_ALLOWED',
+          `${this.registry} does not allow ${operation} (HTTP ${error.status}${error.ociErrors[0] ? `: ${error.ociErrors[0]}` : ''}).`,
+          { hint: 'delete it in the registry UI, or enable deletes on the registry', cause: error },
+        );
       }
       if (error instanceof RegistryHttpError && error.status === 404) throw this.#notFoundError(repository, reference, error);
       throw error;
@@ -244,7 +352,11 @@ export class RegistryClient {
   }
 
   #notFoundError(repository: string, reference: string, cause: unknown): ReleaseError {
-    return new ReleaseError('MANIFEST_NOT_FOUND', `${this.registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference} does not exist.`, { hint: 'check the chart name, version or digest', cause, details: { registry: this.registry, repository, reference } });
+    return new ReleaseError('MANIFEST_NOT_FOUND', `${this.registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference} does not exist.`, {
+      hint: 'check the chart name, version or digest',
+      cause,
+      details: { registry: this.registry, repository, reference },
+    });
   }
 
   #absolute(location: string): string {

@@ -19,7 +19,10 @@ describe('retry classification', () => {
     const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
     expect(classifyFailure(reset)).toEqual({ retry: true, cause: 'ECONNRESET' });
     expect(classifyFailure(new RegistryNetworkError('GET', 'u', 'UND_ERR_SOCKET', undefined)).retry).toBe(true);
-    expect(classifyFailure(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }))).toEqual({ retry: true, cause: 'TIMEOUT' });
+    expect(classifyFailure(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }))).toEqual({
+      retry: true,
+      cause: 'TIMEOUT',
+    });
   });
 
   it('never retries a ReleaseError or a plain bug', () => {
@@ -88,7 +91,11 @@ describe('the retry policy', () => {
       })
       .catch((e: unknown) => e);
     expect(calls).toBe(3);
-    expect(error).toMatchObject({ code: 'REGISTRY_UNAVAILABLE', message: 'GET /v2/ failed after 3 attempts: ECONNREFUSED.', hint: expect.stringContaining('host and port') });
+    expect(error).toMatchObject({
+      code: 'REGISTRY_UNAVAILABLE',
+      message: 'GET /v2/ failed after 3 attempts: ECONNREFUSED.',
+      hint: expect.stringContaining('host and port'),
+    });
     // a refusal between other failures is an outage in progress: the full budget applies
     calls = 0;
     await retryPolicy(FAST)

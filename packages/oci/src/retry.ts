@@ -102,7 +102,9 @@ export function retryPolicy(options: RetryOptions = {}, logger: Logger = silentL
               if (retriesLeft <= 0) return;
               const failure = classify(error);
               const extra = failure.retryAfterMs === undefined ? 0 : Math.min(failure.retryAfterMs, resolved.maxRetryAfterMs) - retryDelay;
-              logger.info(`${operation}: ${failure.cause}; retrying in ${Math.round(retryDelay + Math.max(0, extra))} ms (attempt ${attemptNumber + 1} of ${resolved.retries + 1})`);
+              logger.info(
+                `${operation}: ${failure.cause}; retrying in ${Math.round(retryDelay + Math.max(0, extra))} ms (attempt ${attemptNumber + 1} of ${resolved.retries + 1})`,
+              );
               // honour Retry-After on 429: wait out whatever the backoff does not already cover
               if (extra > 0) await sleep(extra);
             },

@@ -36,7 +36,22 @@ describe('chart-push with credentials from a docker credential helper', () => {
   it('pushes natively and through helm with the helper credentials, which never reach the output', async () => {
     const env = { ...helm.env, DOCKER_CONFIG: join(home, 'docker'), PATH: `${join(home, 'bin')}:${process.env.PATH}` };
     const run = (repo: string, extra: string[]) =>
-      execa('node', ['--conditions=@chart-release/source', cli, join(ws.charts, 'web-app'), '--registry', `oci://${registry.host}/${repo}`, '--plain-http', '--helm', helm.binary, '--json', ...extra], { env, reject: false, all: true });
+      execa(
+        'node',
+        [
+          '--conditions=@chart-release/source',
+          cli,
+          join(ws.charts, 'web-app'),
+          '--registry',
+          `oci://${registry.host}/${repo}`,
+          '--plain-http',
+          '--helm',
+          helm.binary,
+          '--json',
+          ...extra,
+        ],
+        { env, reject: false, all: true },
+      );
 
     const native = await run('native', ['--native']);
     expect(native.exitCode, native.all).toBe(0);
@@ -50,10 +65,14 @@ describe('chart-push with credentials from a docker credential helper', () => {
     expect(`${native.all}${viaHelm.all}`).not.toContain(password);
 
     // without the helper on PATH the registry named in credHelpers is an error naming it, before anything is pushed
-    const missing = await execa('node', ['--conditions=@chart-release/source', cli, join(ws.charts, 'web-app'), '--registry', `oci://${registry.host}/other`, '--plain-http', '--json'], {
-      env: { ...helm.env, DOCKER_CONFIG: join(home, 'docker') },
-      reject: false,
-    });
+    const missing = await execa(
+      'node',
+      ['--conditions=@chart-release/source', cli, join(ws.charts, 'web-app'), '--registry', `oci://${registry.host}/other`, '--plain-http', '--json'],
+      {
+        env: { ...helm.env, DOCKER_CONFIG: join(home, 'docker') },
+        reject: false,
+      },
+    );
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('docker-credential-test-store');
     expect(missing.stderr).toContain('CREDENTIAL_HELPER_FAILED');

@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { clearSecrets, memoryLogger } from '@chart-release/core';
-import { isolatedHelm, skopeoDigest, skopeoListTags, startFaultProxy, startRegistry, type IsolatedHelm, type RunningFaultProxy, type RunningRegistry } from '@chart-release/testkit';
+import {
+  isolatedHelm,
+  skopeoDigest,
+  skopeoListTags,
+  startFaultProxy,
+  startRegistry,
+  type IsolatedHelm,
+  type RunningFaultProxy,
+  type RunningRegistry,
+} from '@chart-release/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageChart, pushChart, RegistryClient, type PackagedChart } from '../src/index.ts';
 import { chartWorkspace, generatedChart } from './fixtures.ts';
@@ -74,7 +83,14 @@ describe('pushing through a registry that fails 30% of requests', () => {
     const pkg = await packageChart({ chartDir: dir, destination: join(ws.out, 'helm'), helm });
     const logger = memoryLogger();
     const client = new RegistryClient({ registry: proxy.host, plainHttp: true, retry: { ...FAST_RETRY, retries: 12 }, logger });
-    const result = await pushChart({ tgz: pkg.tgz, registry: `oci://${proxy.host}/charts`, client, mode: 'helm', helm: { ...helm, flags: { plainHttp: true } }, logger });
+    const result = await pushChart({
+      tgz: pkg.tgz,
+      registry: `oci://${proxy.host}/charts`,
+      client,
+      mode: 'helm',
+      helm: { ...helm, flags: { plainHttp: true } },
+      logger,
+    });
     expect(result.status).toBe('pushed');
     expect(logger.lines.some((l) => l.startsWith('helm push via-helm 0.1.0: helm:') && l.includes('retrying in'))).toBe(true);
     expect(await skopeoDigest(`${registry.host}/charts/via-helm:0.1.0`)).toBe(result.digest);
@@ -103,7 +119,11 @@ describe('a registry that refuses the credentials', () => {
     const logger = memoryLogger();
     const client = new RegistryClient({ registry: proxy.host, plainHttp: true, credentials: wrong, retry: FAST_RETRY, logger });
     const before = proxy.stats.requests;
-    const error = (await pushChart({ tgz, registry: `oci://${proxy.host}/charts`, client, mode: 'native', logger }).catch((e: unknown) => e)) as Error & { code: string; hint: string; toJSON(): unknown };
+    const error = (await pushChart({ tgz, registry: `oci://${proxy.host}/charts`, client, mode: 'native', logger }).catch((e: unknown) => e)) as Error & {
+      code: string;
+      hint: string;
+      toJSON(): unknown;
+    };
 
     expect(error.code).toBe('REGISTRY_AUTH_FAILED');
     expect(error.message).toContain(`refused access to repository 'charts/web-app' as user 'publisher' (HTTP 401)`);
@@ -111,7 +131,11 @@ describe('a registry that refuses the credentials', () => {
     expect(proxy.stats.requests - before).toBe(2);
     clearSecrets(); // what is asserted is the error text itself, not redaction done after the fact
     const everything = [error.message, error.hint, JSON.stringify(error.toJSON()), ...logger.lines].join('\n');
-    for (const secret of [wrong.password, Buffer.from(wrong.password).toString('base64'), Buffer.from(`${wrong.username}:${wrong.password}`).toString('base64')]) {
+    for (const secret of [
+      wrong.password,
+      Buffer.from(wrong.password).toString('base64'),
+      Buffer.from(`${wrong.username}:${wrong.password}`).toString('base64'),
+    ]) {
       expect(everything).not.toContain(secret);
     }
   });
@@ -130,7 +154,13 @@ describe('a registry that refuses the credentials', () => {
 
   it('pushes with the right credentials, through helm and natively', async () => {
     const client = new RegistryClient({ registry: registry.host, plainHttp: true, credentials });
-    const viaHelm = await pushChart({ tgz, registry: `oci://${registry.host}/helm`, client, mode: 'helm', helm: { ...helm, flags: { plainHttp: true }, credentials } });
+    const viaHelm = await pushChart({
+      tgz,
+      registry: `oci://${registry.host}/helm`,
+      client,
+      mode: 'helm',
+      helm: { ...helm, flags: { plainHttp: true }, credentials },
+    });
     const native = await pushChart({ tgz, registry: `oci://${registry.host}/native`, client, mode: 'native' });
     expect([viaHelm.status, native.status]).toEqual(['pushed', 'pushed']);
     expect(native.digest).toBe(viaHelm.digest);

@@ -1,7 +1,16 @@
 import { mkdtemp, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { memoryLogger } from '@chart-release/core';
-import { isolatedHelm, sha256File, skopeoDigest, skopeoListTags, skopeoRawManifest, startRegistry, type IsolatedHelm, type RunningRegistry } from '@chart-release/testkit';
+import {
+  isolatedHelm,
+  sha256File,
+  skopeoDigest,
+  skopeoListTags,
+  skopeoRawManifest,
+  startRegistry,
+  type IsolatedHelm,
+  type RunningRegistry,
+} from '@chart-release/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELM_CHART_LAYER, packageChart, pushChart, RegistryClient, type PushResult } from '../src/index.ts';
 import { chartWorkspace } from './fixtures.ts';
@@ -27,7 +36,13 @@ describe.each([4, 3] as const)('helm v%i push through pushChart', (major) => {
     expect(pkg).toMatchObject({ name: 'api-service', version: '1.4.0' });
     first = await pushChart({ tgz: pkg.tgz, registry: namespace(), client, mode: 'helm', helm: { ...helm, flags: { plainHttp: true } } });
 
-    expect(first).toMatchObject({ status: 'pushed', repository: 'charts/api-service', tag: '1.4.0', ref: `oci://${registry.host}/charts/api-service:1.4.0`, layerDigest: `sha256:${pkg.sha256}` });
+    expect(first).toMatchObject({
+      status: 'pushed',
+      repository: 'charts/api-service',
+      tag: '1.4.0',
+      ref: `oci://${registry.host}/charts/api-service:1.4.0`,
+      layerDigest: `sha256:${pkg.sha256}`,
+    });
     const ref = `${registry.host}/charts/api-service:1.4.0`;
     expect(await skopeoDigest(ref)).toBe(first.digest);
     const manifest = (await skopeoRawManifest(ref)) as { mediaType?: string; layers: { mediaType: string; digest: string }[] };
@@ -60,7 +75,9 @@ describe.each([4, 3] as const)('helm v%i push through pushChart', (major) => {
     await appendFile(join(ws.charts, 'api-service', 'values.yaml'), '\nextra: changed\n');
     const changed = await packageChart({ chartDir: join(ws.charts, 'api-service'), destination: join(ws.out, 'c'), helm });
 
-    const error = await pushChart({ tgz: changed.tgz, registry: namespace(), client, mode: 'helm', helm: { ...helm, flags: { plainHttp: true } } }).catch((e: unknown) => e);
+    const error = await pushChart({ tgz: changed.tgz, registry: namespace(), client, mode: 'helm', helm: { ...helm, flags: { plainHttp: true } } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'IMMUTABLE_TAG', chart: 'api-service' });
     const message = (error as Error).message;
     expect(message).toContain('api-service 1.4.0');

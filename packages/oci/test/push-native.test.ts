@@ -2,7 +2,16 @@ import { appendFile, mkdtemp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryLogger } from '@chart-release/core';
-import { isolatedHelm, sha256File, skopeoDigest, skopeoListTags, skopeoRawManifest, startRegistry, type IsolatedHelm, type RunningRegistry } from '@chart-release/testkit';
+import {
+  isolatedHelm,
+  sha256File,
+  skopeoDigest,
+  skopeoListTags,
+  skopeoRawManifest,
+  startRegistry,
+  type IsolatedHelm,
+  type RunningRegistry,
+} from '@chart-release/testkit';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCI_INDEX, OCI_MANIFEST, packageChart, pushChart, referrersTag, RegistryClient } from '../src/index.ts';
@@ -28,7 +37,13 @@ describe('native push, re-tag, tags and referrers against distribution', () => {
   it('writes the same manifest bytes as helm push, readable by helm v4 and v3', async () => {
     const pkg = await packageChart({ chartDir: join(ws.charts, 'web-app'), destination: ws.out, helm: helm4 });
     const native = await pushChart({ tgz: pkg.tgz, registry: `oci://${registry.host}/native`, client, mode: 'native' });
-    const viaHelm = await pushChart({ tgz: pkg.tgz, registry: `oci://${registry.host}/helm`, client, mode: 'helm', helm: { ...helm4, flags: { plainHttp: true } } });
+    const viaHelm = await pushChart({
+      tgz: pkg.tgz,
+      registry: `oci://${registry.host}/helm`,
+      client,
+      mode: 'helm',
+      helm: { ...helm4, flags: { plainHttp: true } },
+    });
 
     expect(native.status).toBe('pushed');
     expect(native.digest).toBe(viaHelm.digest);
@@ -88,7 +103,16 @@ describe('native push, re-tag, tags and referrers against distribution', () => {
   });
 
   it('chart-push packages and pushes chart folders, then reports them as already there', async () => {
-    const args = [join(ws.charts, 'common-lib'), join(ws.charts, 'api-service'), '--registry', `oci://${registry.host}/cli`, '--plain-http', '--helm', helm4.binary, '--json'];
+    const args = [
+      join(ws.charts, 'common-lib'),
+      join(ws.charts, 'api-service'),
+      '--registry',
+      `oci://${registry.host}/cli`,
+      '--plain-http',
+      '--helm',
+      helm4.binary,
+      '--json',
+    ];
     const run = (extra: string[]) => execa('node', ['--conditions=@chart-release/source', cli, ...args, ...extra], { env: helm4.env, reject: false });
 
     const dry = await run(['--dry-run']);
@@ -99,12 +123,17 @@ describe('native push, re-tag, tags and referrers against distribution', () => {
     const pushed = await run(['--native']);
     expect(pushed.exitCode, pushed.stderr).toBe(0);
     const charts = JSON.parse(pushed.stdout).charts as { chart: string; status: string; digest: string }[];
-    expect(charts.map((c) => [c.chart, c.status])).toEqual([['common-lib', 'pushed'], ['api-service', 'pushed']]);
+    expect(charts.map((c) => [c.chart, c.status])).toEqual([
+      ['common-lib', 'pushed'],
+      ['api-service', 'pushed'],
+    ]);
     expect(await skopeoDigest(`${registry.host}/cli/api-service:1.4.0`)).toBe(charts[1]!.digest);
 
     const again = await run([]);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout).charts.map((c: { status: string; digest: string }) => [c.status, c.digest])).toEqual(charts.map((c) => ['exists', c.digest]));
+    expect(JSON.parse(again.stdout).charts.map((c: { status: string; digest: string }) => [c.status, c.digest])).toEqual(
+      charts.map((c) => ['exists', c.digest]),
+    );
     const manifest = (await skopeoRawManifest(`${registry.host}/cli/common-lib:1.0.0`)) as { annotations: Record<string, string> };
     expect(manifest.annotations['org.opencontainers.image.title']).toBe('common-lib');
   });
@@ -113,12 +142,34 @@ describe('native push, re-tag, tags and referrers against distribution', () => {
     const fresh = await generatedChart(ws.dir, { name: 'fresh', version: '0.0.1' });
     await appendFile(join(ws.charts, 'common-lib', 'templates', '_names.tpl'), '\n{{/* changed */}}\n');
     await appendFile(join(ws.charts, 'api-service', 'values.yaml'), '\nchanged: true\n');
-    const r = await execa('node', ['--conditions=@chart-release/source', cli, fresh, join(ws.charts, 'common-lib'), join(ws.dir, 'missing-chart'), join(ws.charts, 'api-service'), '--registry', `oci://${registry.host}/cli`, '--plain-http', '--native', '--helm', helm4.binary, '--json'], { env: helm4.env, reject: false });
+    const r = await execa(
+      'node',
+      [
+        '--conditions=@chart-release/source',
+        cli,
+        fresh,
+        join(ws.charts, 'common-lib'),
+        join(ws.dir, 'missing-chart'),
+        join(ws.charts, 'api-service'),
+        '--registry',
+        `oci://${registry.host}/cli`,
+        '--plain-http',
+        '--native',
+        '--helm',
+        helm4.binary,
+        '--json',
+      ],
+      { env: helm4.env, reject: false },
+    );
 
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; errors: { code: string; chart: string }[] } };
     expect(report.ok).toBe(false);
-    expect(report.error.errors.map((e) => [e.code, e.chart ?? null])).toEqual([['USAGE', null], ['IMMUTABLE_TAG', 'common-lib'], ['IMMUTABLE_TAG', 'api-service']]);
+    expect(report.error.errors.map((e) => [e.code, e.chart ?? null])).toEqual([
+      ['USAGE', null],
+      ['IMMUTABLE_TAG', 'common-lib'],
+      ['IMMUTABLE_TAG', 'api-service'],
+    ]);
     expect(r.stderr).toContain('3 charts cannot be pushed');
     expect(await client.listTags('cli/fresh')).toEqual([]);
   });
@@ -136,7 +187,9 @@ describe('deleting on a registry that allows it', () => {
   it('deletes a manifest by digest, and reports tag deletes distribution 2.8 does not support', async () => {
     const client = new RegistryClient({ registry: registry.host, plainHttp: true });
     const config = await client.uploadBlob('scratch/thing', Buffer.from('{}'));
-    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { ...config, mediaType: 'application/vnd.oci.empty.v1+json' }, layers: [] }));
+    const manifest = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { ...config, mediaType: 'application/vnd.oci.empty.v1+json' }, layers: [] }),
+    );
     const digest = await client.putManifest('scratch/thing', 'v1', manifest);
     expect(await skopeoDigest(`${registry.host}/scratch/thing:v1`)).toBe(digest);
 

@@ -27,7 +27,13 @@ describe('a registry served over HTTPS by a private CA', () => {
     const client = new RegistryClient({ registry: registry.host, caFile: registry.caFile, logger: memoryLogger() });
     const pkg = await packageChart({ chartDir: join(ws.charts, 'web-app'), destination: ws.out, helm });
     const native = await pushChart({ tgz: pkg.tgz, registry: `oci://${registry.host}/native`, client, mode: 'native' });
-    const viaHelm = await pushChart({ tgz: pkg.tgz, registry: `oci://${registry.host}/helm`, client, mode: 'helm', helm: { ...helm, flags: { caFile: registry.caFile } } });
+    const viaHelm = await pushChart({
+      tgz: pkg.tgz,
+      registry: `oci://${registry.host}/helm`,
+      client,
+      mode: 'helm',
+      helm: { ...helm, flags: { caFile: registry.caFile } },
+    });
     expect(native.status).toBe('pushed');
     expect(viaHelm.digest).toBe(native.digest);
     const pulled = await mkdtemp(join(ws.dir, 'pulled-'));

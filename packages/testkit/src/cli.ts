@@ -68,7 +68,13 @@ async function main(argv: string[]): Promise<number> {
       identity: sub,
       identityToken: stack.oidc.mintToken({ sub, ttlSeconds: 3600 }),
     };
-    process.stdout.write(values.json ? `${JSON.stringify(info)}\n` : `${Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(info)}\n`
+        : `${Object.entries(info)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n')}\n`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -92,14 +92,20 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
       options.signing === 'none' ? Promise.resolve(undefined) : startSigstoreStack(),
       GitRepo.create({ branch: 'main' }),
     ]);
-    stops.push(() => registry.stop(), () => helm.dispose(), () => repo.dispose());
+    stops.push(
+      () => registry.stop(),
+      () => helm.dispose(),
+      () => repo.dispose(),
+    );
     if (sigstore) stops.push(() => sigstore.stop());
     const rf = options.registryFaults;
     const proxy = rf
       ? await startFaultProxy({
           target: registry.url,
           latencyMs: rf.latencyMs,
-          faults: rf.rate ? { rate: rf.rate, kinds: rf.kinds ?? ['503', '429', 'reset'], seed: rf.seed, maxConsecutive: rf.maxConsecutive, only: rf.only } : undefined,
+          faults: rf.rate
+            ? { rate: rf.rate, kinds: rf.kinds ?? ['503', '429', 'reset'], seed: rf.seed, maxConsecutive: rf.maxConsecutive, only: rf.only }
+            : undefined,
           maxRequests: 100_000,
         })
       : undefined;
@@ -127,7 +133,12 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
       for (const chart of charts) await r.copyIn(join(source, chart), `charts/${chart}`);
     });
 
-    const github = await startGitHubEmulator({ faults: options.githubFaults, rateLimit: false, statePath: options.githubStatePath, enterprise: options.githubEnterprise });
+    const github = await startGitHubEmulator({
+      faults: options.githubFaults,
+      rateLimit: false,
+      statePath: options.githubStatePath,
+      enterprise: options.githubEnterprise,
+    });
     stops.push(() => github.stop());
     const log = await repo.git('log', '--format=%H%x09%P%x09%s', '--reverse', 'release');
     const commits = log.split('\n').map((line) => {
@@ -175,7 +186,10 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
               user: { login: 'maintainer' },
               commits: prCommits,
               reviews: [{ user: { login: 'reviewer' }, state: 'APPROVED', commit_id: prCommits[0]! }],
-              comments: options.attestationMap === false ? [] : [{ body: `Attestations of this pull request:\n\n${attestationMapBlock(map)}`, user: { login: 'github-actions[bot]', type: 'Bot' } }],
+              comments:
+                options.attestationMap === false
+                  ? []
+                  : [{ body: `Attestations of this pull request:\n\n${attestationMapBlock(map)}`, user: { login: 'github-actions[bot]', type: 'Bot' } }],
             },
           ],
         },
@@ -213,7 +227,9 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
       GITHUB_ACTOR: 'maintainer',
       CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS: '0',
       ...(sigstore ? { SIGSTORE_ID_TOKEN: sigstore.oidc.mintToken({ sub: identity }) } : {}),
-      ...(options.registryAuth ? { CHART_RELEASE_REGISTRY_USERNAME: options.registryAuth.username, CHART_RELEASE_REGISTRY_PASSWORD: options.registryAuth.password } : {}),
+      ...(options.registryAuth
+        ? { CHART_RELEASE_REGISTRY_USERNAME: options.registryAuth.username, CHART_RELEASE_REGISTRY_PASSWORD: options.registryAuth.password }
+        : {}),
     };
 
     return {

@@ -40,7 +40,23 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
   let keyPem: string;
   let certPem: string;
   try {
-    await execa('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=chart-release test token issuer']);
+    await execa('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=chart-release test token issuer',
+    ]);
     [keyPem, certPem] = await Promise.all([readFile(join(dir, 'key.pem'), 'utf8'), readFile(join(dir, 'cert.pem'), 'utf8')]);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -53,7 +69,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
   const refreshTokens = new Map<string, string>();
   const refuse = (res: ServerResponse, status = 401) => {
     stats.refused++;
-    res.writeHead(status, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="chart-release test token server"' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="chart-release test token server"' })
+      .end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
   };
   const issue = (res: ServerResponse, user: string | undefined, scopes: string[], extra: Record<string, unknown> = {}) => {
     const access = scopes.flatMap((scope) => {
@@ -62,14 +80,17 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
       if (parts.length < 3 || parts[0] !== 'repository') return [];
       const actions = parts.at(-1)!.split(',').filter(Boolean);
       const name = parts.slice(1, -1).join(':');
-      const granted = user === undefined ? (options.anonymousPull ? actions.filter((a) => a === 'pull') : []) : (options.allow?.(user, name, actions) ?? actions);
+      const granted =
+        user === undefined ? (options.anonymousPull ? actions.filter((a) => a === 'pull') : []) : (options.allow?.(user, name, actions) ?? actions);
       return [{ type: 'repository', name, actions: granted }];
     });
     const now = Math.floor(Date.now() / 1000);
     const claims = { iss: issuer, sub: user ?? '', aud: service, exp: now + ttl, nbf: now - 10, iat: now, jti: randomUUID(), access };
     const token = signJwt({ alg: 'ES256', typ: 'JWT', x5c: [x5c] }, claims, key);
     stats.issued++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: ttl, issued_at: new Date(now * 1000).toISOString(), ...extra }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ token, access_token: token, expires_in: ttl, issued_at: new Date(now * 1000).toISOString(), ...extra }));
   };
 
   const server = createServer((req, res) => {
@@ -81,7 +102,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-        const scopes = form.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+        const scopes = form
+          .getAll('scope')
+          .flatMap((s) => s.split(' '))
+          .filter(Boolean);
         const grant = form.get('grant_type');
         if (grant === 'password') {
           const user = form.get('username') ?? '';

@@ -94,7 +94,9 @@ export async function findSystemTools(): Promise<Record<'docker-registry' | 'sko
 /** Throws a message naming the Debian packages to install when a system tool is missing. */
 export async function requireSystemTools(): Promise<void> {
   const tools = await findSystemTools();
-  const missing = Object.entries(tools).filter(([, p]) => !p).map(([n]) => n);
+  const missing = Object.entries(tools)
+    .filter(([, p]) => !p)
+    .map(([n]) => n);
   if (missing.length) {
     throw new Error(`missing ${missing.join(', ')}: install with 'apt-get install ${missing.join(' ')}' (Debian/Ubuntu)`);
   }

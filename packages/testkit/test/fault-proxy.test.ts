@@ -81,11 +81,18 @@ describe('the token server', () => {
       const body = JSON.parse(Buffer.from(claims, 'base64url').toString()) as Record<string, unknown>;
       expect(head.alg).toBe('ES256');
       expect(new X509Certificate(Buffer.from(head.x5c[0]!, 'base64')).raw.equals(new X509Certificate(server.rootCertBundle).raw)).toBe(true);
-      expect(body).toMatchObject({ iss: server.issuer, aud: server.service, sub: 'alice', access: [{ type: 'repository', name: 'org/chart', actions: ['pull', 'push'] }] });
+      expect(body).toMatchObject({
+        iss: server.issuer,
+        aud: server.service,
+        sub: 'alice',
+        access: [{ type: 'repository', name: 'org/chart', actions: ['pull', 'push'] }],
+      });
       const key = createPublicKey(server.rootCertBundle);
       expect(verify('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))).toBe(true);
 
-      const refused = await fetch(`${server.realm}?service=${server.service}`, { headers: { authorization: `Basic ${Buffer.from('alice:wrong').toString('base64')}` } });
+      const refused = await fetch(`${server.realm}?service=${server.service}`, {
+        headers: { authorization: `Basic ${Buffer.from('alice:wrong').toString('base64')}` },
+      });
       expect(refused.status).toBe(401);
       expect(server.stats).toMatchObject({ issued: 1, refused: 1 });
     } finally {
@@ -98,12 +105,24 @@ describe('the token server', () => {
     try {
       const post = (form: Record<string, string>) => fetch(server.realm, { method: 'POST', body: new URLSearchParams(form) });
       const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; access: unknown[] };
-      const granted = (await (await post({ grant_type: 'password', username: 'alice', password: 'alice-pw-1', service: server.service, scope: 'repository:org/chart:pull,push', access_type: 'offline', client_id: 'helm' })).json()) as {
+      const granted = (await (
+        await post({
+          grant_type: 'password',
+          username: 'alice',
+          password: 'alice-pw-1',
+          service: server.service,
+          scope: 'repository:org/chart:pull,push',
+          access_type: 'offline',
+          client_id: 'helm',
+        })
+      ).json()) as {
         access_token: string;
         refresh_token: string;
       };
       expect(claimsOf(granted.access_token)).toMatchObject({ sub: 'alice', access: [{ name: 'org/chart', actions: ['pull', 'push'] }] });
-      const refreshed = (await (await post({ grant_type: 'refresh_token', refresh_token: granted.refresh_token, service: server.service, scope: 'repository:org/other:pull' })).json()) as { access_token: string };
+      const refreshed = (await (
+        await post({ grant_type: 'refresh_token', refresh_token: granted.refresh_token, service: server.service, scope: 'repository:org/other:pull' })
+      ).json()) as { access_token: string };
       expect(claimsOf(refreshed.access_token)).toMatchObject({ sub: 'alice', access: [{ name: 'org/other', actions: ['pull'] }] });
       expect((await post({ grant_type: 'password', username: 'alice', password: 'nope' })).status).toBe(401);
       expect((await post({ grant_type: 'refresh_token', refresh_token: 'made-up' })).status).toBe(401);

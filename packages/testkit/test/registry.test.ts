@@ -67,11 +67,7 @@ describe('a registry with htpasswd basic auth', () => {
   let work: string;
 
   beforeAll(async () => {
-    [helm, registry, work] = await Promise.all([
-      isolatedHelm(4),
-      startRegistry({ basicAuth: credentials }),
-      mkdtemp(join(tmpdir(), 'push-auth-')),
-    ]);
+    [helm, registry, work] = await Promise.all([isolatedHelm(4), startRegistry({ basicAuth: credentials }), mkdtemp(join(tmpdir(), 'push-auth-'))]);
   });
   afterAll(async () => {
     await Promise.all([helm?.dispose(), registry?.stop(), rm(work, { recursive: true, force: true })]);

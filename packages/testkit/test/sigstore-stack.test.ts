@@ -29,7 +29,9 @@ describe('local Sigstore stack', () => {
     const { requestUrl, requestToken } = stack.oidc.actionsTokenEndpoint({ sub: 'repo:acme/charts:ref:refs/heads/release' });
     const denied = await fetch(`${requestUrl}&audience=sigstore`, { headers: { authorization: 'Bearer wrong' } });
     expect(denied.status).toBe(401);
-    const { value } = (await (await fetch(`${requestUrl}&audience=sigstore`, { headers: { authorization: `Bearer ${requestToken}` } })).json()) as { value: string };
+    const { value } = (await (await fetch(`${requestUrl}&audience=sigstore`, { headers: { authorization: `Bearer ${requestToken}` } })).json()) as {
+      value: string;
+    };
     expect(claimsOf(value)).toMatchObject({ sub: 'repo:acme/charts:ref:refs/heads/release', aud: 'sigstore' });
   });
 
@@ -41,20 +43,30 @@ describe('local Sigstore stack', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         credentials: { oidcIdentityToken: stack.oidc.mintToken({ sub }) },
-        publicKeyRequest: { publicKey: { algorithm: 'ECDSA', content: publicKey.export({ format: 'pem', type: 'spki' }) }, proofOfPossession: sign('sha256', Buffer.from(sub), privateKey).toString('base64') },
+        publicKeyRequest: {
+          publicKey: { algorithm: 'ECDSA', content: publicKey.export({ format: 'pem', type: 'spki' }) },
+          proofOfPossession: sign('sha256', Buffer.from(sub), privateKey).toString('base64'),
+        },
       }),
     });
     expect(res.status).toBe(201);
-    const [leafPem] = ((await res.json()) as { signedCertificateEmbeddedSct: { chain: { certificates: string[] } } }).signedCertificateEmbeddedSct.chain.certificates;
+    const [leafPem] = ((await res.json()) as { signedCertificateEmbeddedSct: { chain: { certificates: string[] } } }).signedCertificateEmbeddedSct.chain
+      .certificates;
     const leaf = new X509Certificate(leafPem!);
     expect(leaf.subjectAltName).toBe(`URI:${sub}`);
-    const root = JSON.parse(await readFile(stack.trustedRootPath, 'utf8')) as { certificateAuthorities: { certChain: { certificates: { rawBytes: string }[] } }[] };
+    const root = JSON.parse(await readFile(stack.trustedRootPath, 'utf8')) as {
+      certificateAuthorities: { certChain: { certificates: { rawBytes: string }[] } }[];
+    };
     const rootCert = new X509Certificate(Buffer.from(root.certificateAuthorities[0]!.certChain.certificates[0]!.rawBytes, 'base64'));
     expect(leaf.verify(rootCert.publicKey)).toBe(true);
   });
 
   it('logs dsse entries in Rekor with the canonical body real Rekor stores', async () => {
-    const envelope = JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: Buffer.from('{"a":1}').toString('base64'), signatures: [{ keyid: '', sig: 'c2ln' }] });
+    const envelope = JSON.stringify({
+      payloadType: 'application/vnd.in-toto+json',
+      payload: Buffer.from('{"a":1}').toString('base64'),
+      signatures: [{ keyid: '', sig: 'c2ln' }],
+    });
     const verifier = Buffer.from('-----BEGIN CERTIFICATE-----\n...').toString('base64');
     const res = await fetch(`${stack.rekorUrl}/api/v1/log/entries`, {
       method: 'POST',

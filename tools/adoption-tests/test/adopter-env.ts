@@ -6,7 +6,16 @@ import { dirname, join } from 'node:path';
  */
 export function adopterEnv(adopterDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    PATH: [join(adopterDir, 'node_modules', '.bin'), dirname(process.execPath), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':'),
+    PATH: [
+      join(adopterDir, 'node_modules', '.bin'),
+      dirname(process.execPath),
+      '/usr/local/sbin',
+      '/usr/local/bin',
+      '/usr/sbin',
+      '/usr/bin',
+      '/sbin',
+      '/bin',
+    ].join(':'),
     HOME: adopterDir,
     LANG: 'C.UTF-8',
     TMPDIR: process.env.TMPDIR ?? '/tmp',

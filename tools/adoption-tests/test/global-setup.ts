@@ -27,7 +27,8 @@ async function publishablePackages() {
     if (!existsSync(join(dir, 'package.json'))) continue;
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name: string; private?: boolean; bin?: Record<string, string> };
     if (pkg.private) continue;
-    if (!existsSync(join(dir, 'dist', 'index.js'))) throw new Error(`${pkg.name} has no dist/index.js: run 'nx run-many -t build' first (the test target depends on it).`);
+    if (!existsSync(join(dir, 'dist', 'index.js')))
+      throw new Error(`${pkg.name} has no dist/index.js: run 'nx run-many -t build' first (the test target depends on it).`);
     found.push({ name: pkg.name, dir, bin: pkg.bin ?? {} });
   }
   return found;
@@ -40,7 +41,10 @@ export default async function setup(project: TestProject) {
   await mkdir(packs);
   await mkdir(adopterDir);
   const packages = await publishablePackages();
-  const npm = { env: { npm_config_cache: join(root, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }, extendEnv: true };
+  const npm = {
+    env: { npm_config_cache: join(root, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+    extendEnv: true,
+  };
   const packed = await execa('npm', ['pack', '--json', '--pack-destination', packs, ...packages.map((p) => p.dir)], { ...npm, cwd: WORKSPACE });
   const tarballs = (JSON.parse(packed.stdout) as { filename: string }[]).map((t) => join(packs, t.filename));
   await writeFile(join(adopterDir, 'package.json'), `${JSON.stringify({ name: 'adopter', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`);

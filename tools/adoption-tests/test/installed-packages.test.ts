@@ -2,15 +2,7 @@ import { lstat, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  GitRepo,
-  isolatedHelm,
-  skopeoDigest,
-  startRegistry,
-  writeChart,
-  type IsolatedHelm,
-  type RunningRegistry,
-} from '@chart-release/testkit';
+import { GitRepo, isolatedHelm, skopeoDigest, startRegistry, writeChart, type IsolatedHelm, type RunningRegistry } from '@chart-release/testkit';
 import { inAdopter } from './adopter-env.ts';
 
 const WORKSPACE = join(import.meta.dirname, '../../..');
@@ -19,42 +11,16 @@ const packages = inject('packages');
 
 /** Names every package's public API must export (a few each; a missing build or a broken export map fails). */
 const EXPECTED_EXPORTS: Record<string, string[]> = {
-  '@chart-release/core': [
-    'ReleaseError',
-    'redact',
-    'registerSecret',
-    'createLogger',
-    'runCli',
-    'setOutput',
-  ],
+  '@chart-release/core': ['ReleaseError', 'redact', 'registerSecret', 'createLogger', 'runCli', 'setOutput'],
   '@chart-release/changed-charts': ['detectChangedCharts'],
   '@chart-release/oci': ['pushChart', 'parseOciReference'],
   '@chart-release/cosign': ['createSigner', 'verifyByDigest', 'verifyBlob'],
-  '@chart-release/github-release': [
-    'ReleasePublisher',
-    'renderReleaseNotes',
-    'createGitHubClient',
-  ],
+  '@chart-release/github-release': ['ReleasePublisher', 'renderReleaseNotes', 'createGitHubClient'],
   '@chart-release/attestation-map': ['renderMapBlock', 'loadSchema'],
   '@chart-release/github-emulator': ['startGitHubEmulator'],
-  '@chart-release/testkit': [
-    'startRegistry',
-    'GitRepo',
-    'startReleaseSandbox',
-    'isolatedHelm',
-  ],
-  '@chart-release/atomic-release-publishing': [
-    'loadConfig',
-    'runPublish',
-    'promote',
-    'verifyManifest',
-    'manifestSchemaProblems',
-  ],
-  '@chart-release/atomic-release-publishing/action': [
-    'runAction',
-    'actionArgv',
-    'readActionInputs',
-  ],
+  '@chart-release/testkit': ['startRegistry', 'GitRepo', 'startReleaseSandbox', 'isolatedHelm'],
+  '@chart-release/atomic-release-publishing': ['loadConfig', 'runPublish', 'promote', 'verifyManifest', 'manifestSchemaProblems'],
+  '@chart-release/atomic-release-publishing/action': ['runAction', 'actionArgv', 'readActionInputs'],
 };
 
 describe('every package installed from its npm tarball in a project outside the workspace', () => {
@@ -63,9 +29,7 @@ describe('every package installed from its npm tarball in a project outside the 
       const installed = join(adopterDir, 'node_modules', name);
       expect((await lstat(installed)).isSymbolicLink(), name).toBe(false);
       expect(await realpath(installed), name).not.toContain(WORKSPACE);
-      const pkg = JSON.parse(
-        await readFile(join(installed, 'package.json'), 'utf8'),
-      );
+      const pkg = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
       expect(pkg.publishConfig, name).toEqual({
         access: 'public',
         provenance: true,
@@ -76,15 +40,7 @@ describe('every package installed from its npm tarball in a project outside the 
   it('runs every bin with --help', async () => {
     const bins = packages.flatMap((p) => Object.keys(p.bin));
     expect(bins).toEqual(
-      expect.arrayContaining([
-        'changed-charts',
-        'chart-push',
-        'chart-sign',
-        'chart-github-release',
-        'attestation-map',
-        'github-emulator',
-        'chart-release',
-      ]),
+      expect.arrayContaining(['changed-charts', 'chart-push', 'chart-sign', 'chart-github-release', 'attestation-map', 'github-emulator', 'chart-release']),
     );
     for (const bin of bins) {
       const run = await execa(bin, ['--help'], inAdopter(adopterDir));
@@ -119,9 +75,7 @@ console.log(JSON.stringify({ missing, modules: Object.keys(expected).length, map
       mapSchema: 'string',
       manifestProblems: true,
     });
-    expect(Object.keys(EXPECTED_EXPORTS)).toEqual(
-      expect.arrayContaining(packages.map((p) => p.name)),
-    );
+    expect(Object.keys(EXPECTED_EXPORTS)).toEqual(expect.arrayContaining(packages.map((p) => p.name)));
   });
 
   describe('on real components', () => {
@@ -132,11 +86,7 @@ console.log(JSON.stringify({ missing, modules: Object.keys(expected).length, map
     let head: string;
 
     beforeAll(async () => {
-      [repo, registry, helm] = await Promise.all([
-        GitRepo.create(),
-        startRegistry(),
-        isolatedHelm(4),
-      ]);
+      [repo, registry, helm] = await Promise.all([GitRepo.create(), startRegistry(), isolatedHelm(4)]);
       await writeChart(join(repo.dir, 'charts', 'ledger'), {
         name: 'ledger',
         version: '1.0.0',
@@ -158,50 +108,22 @@ console.log(JSON.stringify({ missing, modules: Object.keys(expected).length, map
     });
 
     it('changed-charts finds the one chart a commit changed', async () => {
-      const run = await execa(
-        'changed-charts',
-        ['--base', base, '--head', head, '--json'],
-        inAdopter(adopterDir, {}, repo.dir),
-      );
+      const run = await execa('changed-charts', ['--base', base, '--head', head, '--json'], inAdopter(adopterDir, {}, repo.dir));
       expect(run.exitCode, run.all).toBe(0);
       const result = JSON.parse(run.stdout);
-      expect(
-        result.charts.map(
-          (c: { name: string; version: string; status: string }) => [
-            c.name,
-            c.version,
-            c.status,
-          ],
-        ),
-      ).toEqual([['ledger', '1.1.0', 'modified']]);
+      expect(result.charts.map((c: { name: string; version: string; status: string }) => [c.name, c.version, c.status])).toEqual([
+        ['ledger', '1.1.0', 'modified'],
+      ]);
     });
 
     it('chart-push pushes a chart folder to the registry, and finds it there on a second run', async () => {
-      const args = [
-        join(repo.dir, 'charts', 'ledger'),
-        '--registry',
-        `oci://${registry.host}/acme/charts`,
-        '--plain-http',
-        '--helm',
-        helm.binary,
-        '--json',
-      ];
-      const first = await execa(
-        'chart-push',
-        args,
-        inAdopter(adopterDir, helm.env),
-      );
+      const args = [join(repo.dir, 'charts', 'ledger'), '--registry', `oci://${registry.host}/acme/charts`, '--plain-http', '--helm', helm.binary, '--json'];
+      const first = await execa('chart-push', args, inAdopter(adopterDir, helm.env));
       expect(first.exitCode, first.all).toBe(0);
       const pushed = JSON.parse(first.stdout);
-      const digest = await skopeoDigest(
-        `${registry.host}/acme/charts/ledger:1.1.0`,
-      );
+      const digest = await skopeoDigest(`${registry.host}/acme/charts/ledger:1.1.0`);
       expect(JSON.stringify(pushed)).toContain(digest);
-      const again = await execa(
-        'chart-push',
-        args,
-        inAdopter(adopterDir, helm.env),
-      );
+      const again = await execa('chart-push', args, inAdopter(adopterDir, helm.env));
       expect(again.exitCode, again.all).toBe(0);
       expect(again.stdout).toContain('exists');
     });

@@ -29,12 +29,9 @@ async function main(): Promise<number> {
   }
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
-  const say = (text: string) =>
-    process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\n`);
+  const say = (text: string) => process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\n`);
 
-  say(
-    'starting a docker-registry, the GitHub emulator and a Sigstore stack on 127.0.0.1',
-  );
+  say('starting a docker-registry, the GitHub emulator and a Sigstore stack on 127.0.0.1');
   const sandbox = await startReleaseSandbox({
     githubStatePath: join(out, 'github-state.json'),
   });
@@ -46,60 +43,34 @@ async function main(): Promise<number> {
     };
     await writeFile(env.GITHUB_STEP_SUMMARY, '');
     const run = (args: string[]) =>
-      execa(
-        process.execPath,
-        ['--conditions=@chart-release/source', cli, ...args],
-        { cwd: sandbox.repo.dir, env, stdio: 'inherit', reject: false },
-      );
+      execa(process.execPath, ['--conditions=@chart-release/source', cli, ...args], { cwd: sandbox.repo.dir, env, stdio: 'inherit', reject: false });
     console.log(`  registry        ${sandbox.registryUrl}`);
-    console.log(
-      `  GitHub API      ${sandbox.github.url} (repository ${sandbox.owner}/${sandbox.name})`,
-    );
-    console.log(
-      `  Sigstore        fulcio ${sandbox.sigstore!.fulcioUrl}, rekor ${sandbox.sigstore!.rekorUrl}`,
-    );
-    console.log(
-      `  chart repo      ${sandbox.repo.dir} (push to release ${sandbox.base.slice(0, 7)}..${sandbox.head.slice(0, 7)})`,
-    );
+    console.log(`  GitHub API      ${sandbox.github.url} (repository ${sandbox.owner}/${sandbox.name})`);
+    console.log(`  Sigstore        fulcio ${sandbox.sigstore!.fulcioUrl}, rekor ${sandbox.sigstore!.rekorUrl}`);
+    console.log(`  chart repo      ${sandbox.repo.dir} (push to release ${sandbox.base.slice(0, 7)}..${sandbox.head.slice(0, 7)})`);
 
     say('chart-release publish');
     const first = await run(['publish']);
     if (first.exitCode !== 0) return first.exitCode ?? 1;
 
-    say(
-      'chart-release publish again: everything is already there, nothing is written',
-    );
-    const before = sandbox.github.requests.filter(
-      (r) => r.method !== 'GET',
-    ).length;
+    say('chart-release publish again: everything is already there, nothing is written');
+    const before = sandbox.github.requests.filter((r) => r.method !== 'GET').length;
     const second = await run(['publish']);
     if (second.exitCode !== 0) return second.exitCode ?? 1;
-    const writes =
-      sandbox.github.requests.filter((r) => r.method !== 'GET').length - before;
+    const writes = sandbox.github.requests.filter((r) => r.method !== 'GET').length - before;
     console.log(`  GitHub writes during the re-run: ${writes}`);
 
     say('chart-release verify .chart-release/release-manifest.json');
-    const verified = await run([
-      'verify',
-      '.chart-release/release-manifest.json',
-    ]);
+    const verified = await run(['verify', '.chart-release/release-manifest.json']);
     if (verified.exitCode !== 0) return verified.exitCode ?? 1;
 
-    await cp(
-      join(sandbox.repo.dir, '.chart-release'),
-      join(out, 'chart-release'),
-      { recursive: true },
-    );
+    await cp(join(sandbox.repo.dir, '.chart-release'), join(out, 'chart-release'), { recursive: true });
     sandbox.github.save();
     say('where to look');
     for (const chart of ['api-service', 'common-lib', 'web-app']) {
-      console.log(
-        `  ${chart.padEnd(12)} tags: ${(await skopeoListTags(`${sandbox.registryHost}/${sandbox.owner}/${sandbox.name}/${chart}`)).join(', ')}`,
-      );
+      console.log(`  ${chart.padEnd(12)} tags: ${(await skopeoListTags(`${sandbox.registryHost}/${sandbox.owner}/${sandbox.name}/${chart}`)).join(', ')}`);
     }
-    console.log(
-      `  releases         curl -s ${sandbox.github.url}/repos/${sandbox.owner}/${sandbox.name}/releases`,
-    );
+    console.log(`  releases         curl -s ${sandbox.github.url}/repos/${sandbox.owner}/${sandbox.name}/releases`);
     console.log(`  manifest         .demo/chart-release/release-manifest.json`);
     console.log(`  lineage          .demo/chart-release/lineage/`);
     console.log(`  step summary     .demo/step-summary.md`);

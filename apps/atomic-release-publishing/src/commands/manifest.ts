@@ -41,7 +41,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const path = positionals[0];
   if (!path) throw new ReleaseError('USAGE', 'missing the manifest file.', { hint: 'chart-release verify release-manifest.json' });
   const manifest = await readManifest(path);
-  const config = loadConfig({ cwd: values.cwd ?? process.cwd(), env: process.env, flags: { ...connectionFlags(values), registry: values.registry ?? manifest.registry } });
+  const config = loadConfig({
+    cwd: values.cwd ?? process.cwd(),
+    env: process.env,
+    flags: { ...connectionFlags(values), registry: values.registry ?? manifest.registry },
+  });
   const registry = registryContext(config, process.env, createLogger());
   const publicKeyPem = values['public-key'] ? await readFile(values['public-key'], 'utf8') : undefined;
   const results = await verifyManifest(manifest, {
@@ -78,21 +82,42 @@ export async function manifestCommand(argv: string[]): Promise<number> {
     process.stdout.write(`Usage: chart-release manifest generate|verify ...\n\n${GENERATE_HELP}\n${VERIFY_HELP}`);
     return sub === '--help' || sub === '-h' ? 0 : 2;
   }
-  const { values } = parseCli(rest, { 'work-dir': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, cwd: { type: 'string' }, registry: { type: 'string' } }, 'chart-release manifest generate');
+  const { values } = parseCli(
+    rest,
+    { 'work-dir': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, cwd: { type: 'string' }, registry: { type: 'string' } },
+    'chart-release manifest generate',
+  );
   if (values.help) {
     process.stdout.write(GENERATE_HELP);
     return 0;
   }
-  const config = loadConfig({ cwd: values.cwd ?? process.cwd(), env: process.env, flags: { workDir: values['work-dir'], config: values.config, registry: values.registry ?? 'oci://unset.invalid/x' } });
+  const config = loadConfig({
+    cwd: values.cwd ?? process.cwd(),
+    env: process.env,
+    flags: { workDir: values['work-dir'], config: values.config, registry: values.registry ?? 'oci://unset.invalid/x' },
+  });
   const journalPath = join(config.workDir, 'journal.json');
   let journal: JournalData;
   try {
     journal = JSON.parse(await readFile(journalPath, 'utf8')) as JournalData;
   } catch {
-    throw new ReleaseError('MANIFEST_INVALID', `no publish journal at ${journalPath}.`, { file: journalPath, hint: 'run it in the repository where chart-release publish ran, or pass --work-dir.' });
+    throw new ReleaseError('MANIFEST_INVALID', `no publish journal at ${journalPath}.`, {
+      file: journalPath,
+      hint: 'run it in the repository where chart-release publish ran, or pass --work-dir.',
+    });
   }
   const previous = await readManifest(join(config.workDir, 'release-manifest.json')).catch(() => undefined);
-  const manifest = manifestFromJournal(journal, previous && { registry: previous.registry, repository: previous.repository, base: previous.base, runUrl: previous.runUrl, signing: previous.signing, promotions: previous.promotions });
+  const manifest = manifestFromJournal(
+    journal,
+    previous && {
+      registry: previous.registry,
+      repository: previous.repository,
+      base: previous.base,
+      runUrl: previous.runUrl,
+      signing: previous.signing,
+      promotions: previous.promotions,
+    },
+  );
   const out = values.out ?? join(config.workDir, 'release-manifest.json');
   await writeManifest(out, manifest);
   process.stdout.write(values.json ? `${JSON.stringify({ ok: true, manifest: out }, null, 2)}\n` : `wrote ${out} (${manifest.artifacts.length} artifacts)\n`);

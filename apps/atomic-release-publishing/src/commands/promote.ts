@@ -84,11 +84,19 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   }
   if (!values.to) throw new ReleaseError('USAGE', 'missing --to <tag>.', { hint: "run 'chart-release promote --help'" });
   const manifest = values.manifest ? await readManifest(values.manifest) : undefined;
-  const config = loadConfig({ cwd: values.cwd ?? process.cwd(), env: process.env, flags: { ...connectionFlags(values), registry: values.registry ?? manifest?.registry } });
-  const targets = manifest && !values.chart ? manifest.artifacts.map((a) => ({ chart: a.name, digest: a.digest, version: undefined })) : [{ chart: required(values.chart, '--chart'), version: values.version, digest: values.digest }];
+  const config = loadConfig({
+    cwd: values.cwd ?? process.cwd(),
+    env: process.env,
+    flags: { ...connectionFlags(values), registry: values.registry ?? manifest?.registry },
+  });
+  const targets =
+    manifest && !values.chart
+      ? manifest.artifacts.map((a) => ({ chart: a.name, digest: a.digest, version: undefined }))
+      : [{ chart: required(values.chart, '--chart'), version: values.version, digest: values.digest }];
   const services = await promotionServices(config, values);
   if (values['publish-drafts']) {
-    if (!manifest) throw new ReleaseError('USAGE', '--publish-drafts needs --manifest <release-manifest.json>.', { hint: 'pass the manifest the publish phase wrote.' });
+    if (!manifest)
+      throw new ReleaseError('USAGE', '--publish-drafts needs --manifest <release-manifest.json>.', { hint: 'pass the manifest the publish phase wrote.' });
     // nothing is published unless every artifact is signed by the expected identity
     for (const a of manifest.artifacts) await services.verifySignature(services.repositoryOf(a.name), a.digest);
     if (!values['dry-run']) await publishManifestDrafts(config, manifest);
@@ -117,7 +125,11 @@ export async function promoteCommand(argv: string[]): Promise<number> {
 
 /** `chart-release rollback`. */
 export async function rollbackCommand(argv: string[]): Promise<number> {
-  const { values } = parseCli(argv, { ...CONNECTION_OPTIONS, ...POLICY_OPTIONS, chart: { type: 'string' }, channel: { type: 'string' }, to: { type: 'string' } }, 'chart-release rollback');
+  const { values } = parseCli(
+    argv,
+    { ...CONNECTION_OPTIONS, ...POLICY_OPTIONS, chart: { type: 'string' }, channel: { type: 'string' }, to: { type: 'string' } },
+    'chart-release rollback',
+  );
   if (values.help) {
     process.stdout.write(ROLLBACK_HELP);
     return 0;
@@ -125,7 +137,11 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
   const chart = required(values.chart, '--chart');
   const channel = required(values.channel, '--channel');
   const manifest = values.manifest ? await readManifest(values.manifest) : undefined;
-  const config = loadConfig({ cwd: values.cwd ?? process.cwd(), env: process.env, flags: { ...connectionFlags(values), registry: values.registry ?? manifest?.registry } });
+  const config = loadConfig({
+    cwd: values.cwd ?? process.cwd(),
+    env: process.env,
+    flags: { ...connectionFlags(values), registry: values.registry ?? manifest?.registry },
+  });
   const services = await promotionServices(config, values);
   const result = await rollback(
     { chart, channel, target: values.to, repository: services.repositoryOf(chart), ociRepository: `${config.registry}/${chart}`, dryRun: values['dry-run'] },
@@ -186,13 +202,22 @@ async function promotionServices(config: ReleaseConfig, values: Record<string, u
   };
 }
 
-async function finish(results: PromotionResult[], values: Record<string, unknown>, manifest: Awaited<ReturnType<typeof readManifest>> | undefined): Promise<void> {
+async function finish(
+  results: PromotionResult[],
+  values: Record<string, unknown>,
+  manifest: Awaited<ReturnType<typeof readManifest>> | undefined,
+): Promise<void> {
   if (manifest && values.manifest && !values['dry-run']) {
     manifest.promotions.push(...results.flatMap((r) => (r.record ? [r.record] : [])));
     await writeManifest(values.manifest as string, manifest);
   }
-  const rows = results.map((r) => `${r.chart}: ${r.tag} -> ${r.digest} ${r.status}${r.previousDigest && r.status === 'moved' ? ` (was ${r.previousDigest})` : ''}${r.auditTag ? ` audit tag ${r.auditTag}` : ''}\n  ${r.install}`);
-  appendStepSummary(`## Promotion\n\n${results.map((r) => `- **${r.chart}** \`${r.tag}\` → \`${r.digest}\` (${r.version ?? '?'}) ${r.status}${r.auditUrl ? ` — [record](${r.auditUrl})` : ''}`).join('\n')}\n`);
+  const rows = results.map(
+    (r) =>
+      `${r.chart}: ${r.tag} -> ${r.digest} ${r.status}${r.previousDigest && r.status === 'moved' ? ` (was ${r.previousDigest})` : ''}${r.auditTag ? ` audit tag ${r.auditTag}` : ''}\n  ${r.install}`,
+  );
+  appendStepSummary(
+    `## Promotion\n\n${results.map((r) => `- **${r.chart}** \`${r.tag}\` → \`${r.digest}\` (${r.version ?? '?'}) ${r.status}${r.auditUrl ? ` — [record](${r.auditUrl})` : ''}`).join('\n')}\n`,
+  );
   setOutput('promoted', JSON.stringify(results.map((r) => ({ chart: r.chart, tag: r.tag, digest: r.digest, version: r.version, status: r.status }))));
   process.stdout.write(values.json ? `${JSON.stringify({ ok: true, results }, null, 2)}\n` : `${rows.join('\n')}\n`);
 }

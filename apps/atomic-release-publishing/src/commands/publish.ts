@@ -62,7 +62,9 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
   registerSecret(config.github.token);
   const dryRun = options.dryRun || values['dry-run'];
   if (values.phase !== undefined && values.phase !== 'publish' && values.phase !== 'all') {
-    throw new ReleaseError('USAGE', `--phase must be 'publish' or 'all', not '${values.phase}'.`, { hint: "'publish' drafts without publishing; 'all' (default) publishes." });
+    throw new ReleaseError('USAGE', `--phase must be 'publish' or 'all', not '${values.phase}'.`, {
+      hint: "'publish' drafts without publishing; 'all' (default) publishes.",
+    });
   }
   const logger = createLogger();
   const steps = await createPublishSteps(config, { base: values.base, head: values.head, env, logger, dryRun });
@@ -83,7 +85,9 @@ function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
   appendStepSummary(renderStepSummary(report), env);
   if (inActions(env)) {
     for (const e of report.errors) {
-      process.stdout.write(`${annotation('error', `[${e.code}] ${e.message}${e.hint ? ` Fix: ${e.hint}` : ''}`, { file: e.file, line: e.line, title: e.chart ?? e.code })}\n`);
+      process.stdout.write(
+        `${annotation('error', `[${e.code}] ${e.message}${e.hint ? ` Fix: ${e.hint}` : ''}`, { file: e.file, line: e.line, title: e.chart ?? e.code })}\n`,
+      );
     }
     for (const w of report.warnings) process.stdout.write(`${annotation('warning', w)}\n`);
   }

@@ -3,7 +3,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 
 /** sha256 (hex) of a file. */
 export async function fileSha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** Writes JSON through a temp file and a rename, so a crash never leaves half a file. */

@@ -13,9 +13,10 @@ export function renderPromotionSection(records: ManifestPromotion[], ociReposito
   for (const [channel, r] of [...latestByChannel].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`| \`${channel}\` | ${r.version ?? '—'} | \`${r.digest}\` |`);
   }
-  lines.push('', 'helm resolves `--version` against version tags only, so install a channel\'s chart by its pinned version and digest:', '');
+  lines.push('', "helm resolves `--version` against version tags only, so install a channel's chart by its pinned version and digest:", '');
   for (const [channel, r] of latestByChannel) {
-    if (r.version) lines.push(`- \`${channel}\`: \`helm install ${ociRepository.split('/').pop()} ${ociRepository} --version ${r.version}\` (digest \`${r.digest}\`)`);
+    if (r.version)
+      lines.push(`- \`${channel}\`: \`helm install ${ociRepository.split('/').pop()} ${ociRepository} --version ${r.version}\` (digest \`${r.digest}\`)`);
   }
   lines.push('', '### Promotion history', '', '| When (UTC) | Action | Channel | Version | Digest | By | Run |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of records) {

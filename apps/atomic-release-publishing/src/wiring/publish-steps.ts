@@ -110,7 +110,11 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
         registry: config.registry,
         client: registry.client,
         mode: config.pushMode,
-        helm: { ...helm, flags: { plainHttp: config.plainHttp, caFile: config.caFile, insecureSkipTlsVerify: config.insecureSkipTlsVerify }, credentials: registry.credentials },
+        helm: {
+          ...helm,
+          flags: { plainHttp: config.plainHttp, caFile: config.caFile, insecureSkipTlsVerify: config.insecureSkipTlsVerify },
+          credentials: registry.credentials,
+        },
         logger: log,
       });
       log.info(`${result.status === 'exists' ? 'already in the registry' : 'pushed'}: ${result.ref}@${result.digest}`);

@@ -50,7 +50,11 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
       try {
         const { data } = await octokit.rest.repos.get({ owner: repo.owner, repo: repo.repo });
         if (data.permissions && !data.permissions.push) {
-          errors.push(new ReleaseError('GITHUB_AUTH_FAILED', `the token cannot write to ${repo.owner}/${repo.repo}.`, { hint: 'give the job `permissions: contents: write`.' }));
+          errors.push(
+            new ReleaseError('GITHUB_AUTH_FAILED', `the token cannot write to ${repo.owner}/${repo.repo}.`, {
+              hint: 'give the job `permissions: contents: write`.',
+            }),
+          );
         }
       } catch (error) {
         const status = (error as { status?: number }).status;
@@ -77,7 +81,12 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
         warnings.push(...assets.warnings.map((w) => `${chart.name}: ${w.message}`));
         const pkg = assets.assets.find((a) => a.kind === 'package')!;
         try {
-          decideRelease(chart.name, existing.get(chart.gitTag), { tag: chart.gitTag, name: releaseTitle(chart), body: '', prerelease: chart.prerelease, targetCommitish: plan.head }, pkg);
+          decideRelease(
+            chart.name,
+            existing.get(chart.gitTag),
+            { tag: chart.gitTag, name: releaseTitle(chart), body: '', prerelease: chart.prerelease, targetCommitish: plan.head },
+            pkg,
+          );
         } catch (error) {
           errors.push(error as ReleaseError);
         }
@@ -136,7 +145,14 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
       });
       assembled.set(chart.name, result);
       log.info(`release ${result.tag}: ${result.status}${result.htmlUrl ? ` ${result.htmlUrl}` : ''}`);
-      return { chart: chart.name, id: result.releaseId!, tag: result.tag, url: result.htmlUrl ?? '', draft: result.draft, created: result.status === 'created' };
+      return {
+        chart: chart.name,
+        id: result.releaseId!,
+        tag: result.tag,
+        url: result.htmlUrl ?? '',
+        draft: result.draft,
+        created: result.status === 'created',
+      };
     },
 
     async publish(drafts: DraftedRelease[]): Promise<void> {

@@ -37,7 +37,10 @@ export function createSigningStage(config: ReleaseConfig, registry: RegistryCont
         });
       }
       if (s.mode === 'key' && config.signing.keyPath && !existsSync(config.signing.keyPath)) {
-        throw new ReleaseError('SIGNING_UNAVAILABLE', `signing key ${config.signing.keyPath} does not exist.`, { file: config.signing.keyPath, hint: 'fix signing.keyPath.' });
+        throw new ReleaseError('SIGNING_UNAVAILABLE', `signing key ${config.signing.keyPath} does not exist.`, {
+          file: config.signing.keyPath,
+          hint: 'fix signing.keyPath.',
+        });
       }
     },
 
