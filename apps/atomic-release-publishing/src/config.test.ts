@@ -46,6 +46,16 @@ describe('configuration', () => {
     );
   });
 
+  it('limits the package size to 10 MiB unless maxPackageSize says otherwise', async () => {
+    expect(loadConfig({ cwd: await repoWith('registry: oci://x/y\n'), env: {} }).maxPackageSize).toBe(10 * 1024 * 1024);
+    expect(loadConfig({ cwd: await repoWith('registry: oci://x/y\nmaxPackageSize: 64MiB\n'), env: {} }).maxPackageSize).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ cwd: await repoWith('registry: oci://x/y\nmaxPackageSize: 0\n'), env: {} }).maxPackageSize).toBe(0);
+    const unreadable = await repoWith('registry: oci://x/y\nmaxPackageSize: lots\n');
+    expect(() => loadConfig({ cwd: unreadable, env: {} })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('/maxPackageSize') }),
+    );
+  });
+
   it('points at the line of a YAML syntax error', async () => {
     const cwd = await repoWith('registry: oci://x/y\nchartDirs: [charts\n');
     expect(() => loadConfig({ cwd, env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', line: expect.any(Number) }));

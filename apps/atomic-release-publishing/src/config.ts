@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ReleaseError } from '@chart-release/core';
+import { DEFAULT_MAX_PACKAGE_SIZE, parseSize } from './package-size.ts';
 import { loadSchema } from './schemas.ts';
 
 export type SigningMode = 'auto' | 'cosign' | 'sigstore' | 'key' | 'none';
@@ -21,6 +22,8 @@ export interface ReleaseConfig {
   insecureSkipTlsVerify: boolean;
   pushMode: 'helm' | 'native';
   concurrency: number;
+  /** Largest package a run publishes, in bytes (0: no limit). */
+  maxPackageSize: number;
   keepDrafts: boolean;
   workDir: string;
   helm: string;
@@ -116,6 +119,7 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
     insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? file.insecureSkipTlsVerify ?? false,
     pushMode: flags.pushMode ?? file.pushMode ?? 'helm',
     concurrency,
+    maxPackageSize: file.maxPackageSize === undefined ? DEFAULT_MAX_PACKAGE_SIZE : parseSize(file.maxPackageSize)!,
     keepDrafts: flags.keepDrafts ?? file.keepDrafts ?? false,
     workDir,
     helm: flags.helm ?? env.HELM_BINARY ?? file.helm ?? 'helm',
@@ -151,7 +155,8 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
   };
 }
 
-type FileConfig = Partial<Omit<ReleaseConfig, 'signing' | 'release' | 'lineage' | 'github'>> & {
+type FileConfig = Partial<Omit<ReleaseConfig, 'signing' | 'release' | 'lineage' | 'github' | 'maxPackageSize'>> & {
+  maxPackageSize?: number | string;
   signing?: Partial<ReleaseConfig['signing']>;
   release?: Partial<ReleaseConfig['release']>;
   lineage?: Partial<ReleaseConfig['lineage']>;

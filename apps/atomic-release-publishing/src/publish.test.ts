@@ -125,6 +125,25 @@ describe('a publish run', () => {
     expect(report.resume).toMatch(/Nothing was written/);
   });
 
+  it('refuses two charts with one name before packaging either, and still runs the other checks', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('web-app', '0.3.0'), { ...chart('web-app', '1.0.0'), path: 'charts/frontend' }, chart('api-service', '1.4.0')]);
+    const packaged: string[] = [];
+    const pack = fake.steps.package;
+    fake.steps.package = (c, log) => (packaged.push(c.path), pack(c, log));
+    let preflighted: string[] = [];
+    fake.steps.preflight = async (plan) => ((preflighted = plan.charts.map((c) => c.path)), { errors: [], warnings: [] });
+    const report = await runPublish(cfg, fake.steps);
+    expect(report.ok).toBe(false);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ code: 'DUPLICATE_CHART_NAME', chart: 'web-app', details: { folders: ['charts/frontend', 'charts/web-app'] } }),
+    ]);
+    expect(report.warnings).toEqual([expect.stringContaining("the chart in charts/frontend is named 'web-app'")]);
+    expect(packaged).toEqual(['charts/api-service']);
+    expect(preflighted).toEqual(['charts/api-service']);
+    expect(fake.written).toEqual([]);
+  });
+
   it('stops at the plan and preflight with dryRun', async () => {
     const cfg = await config();
     const fake = fakeSteps([chart('web-app', '0.3.0')]);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AggregateReleaseError, isReleaseError, ReleaseError, silentLogger, type Logger, type ReleaseErrorJSON } from '@chart-release/core';
+import { chartIdentityProblems } from './chart-identity.ts';
 import { runBounded } from './concurrency.ts';
 import type { ReleaseConfig } from './config.ts';
 import { Journal } from './journal.ts';
@@ -131,9 +132,18 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     group: (_t, fn) => fn(),
   });
 
+  // a chart is its folder and its name: charts sharing a name are an error (and are not packaged, since they would
+  // share one package file); a name other than the folder's is a warning
+  const identity = chartIdentityProblems(plan.charts);
+  for (const w of identity.warnings) log.warn(w.message, { file: w.file });
+  report.warnings.push(...identity.warnings.map((w) => w.message));
+  report.errors.push(...identity.errors.map((e) => e.toJSON()));
+  const duplicated = new Set(identity.errors.map((e) => e.chart));
+  const checkable: ReleasePlan = { ...plan, charts: plan.charts.filter((c) => !duplicated.has(c.name)) };
+
   // 1. package locally (no remote write) so preflight can compare content with what is already published
   const packages = new Map<string, PackagedChart>();
-  const packaged = await runBounded(plan.charts, config.concurrency, async (chart) => {
+  const packaged = await runBounded(checkable.charts, config.concurrency, async (chart) => {
     progress.stage(chart.name, 'packaging');
     const pkg = await steps.package(chart, chartLog(chart.name));
     packages.set(chart.name, pkg);
@@ -143,7 +153,7 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
   const packageErrors = packaged.flatMap((r) => (r.status === 'rejected' ? [asReleaseError(r.reason)] : []));
 
   // 2. preflight: every problem at once, before anything is written anywhere
-  const preflight = packageErrors.length ? { errors: [], warnings: [] } : await steps.preflight(plan, packages);
+  const preflight = packageErrors.length ? { errors: [], warnings: [] } : await steps.preflight(checkable, packages);
   report.warnings.push(...preflight.warnings);
   const problems = [...packageErrors, ...preflight.errors];
   report.errors.push(...problems.map((e) => e.toJSON()));

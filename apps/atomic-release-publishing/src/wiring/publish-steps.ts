@@ -1,9 +1,11 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ReleaseError, type Logger } from '@chart-release/core';
 import { detectChangedCharts } from '@chart-release/changed-charts';
 import { packageChart, planPush, pushChart } from '@chart-release/oci';
+import { chartIdentityProblems } from '../chart-identity.ts';
+import { checkPackageSize } from '../package-size.ts';
 import { runBounded } from '../concurrency.ts';
 import type { ReleaseConfig } from '../config.ts';
 import type { ChartArtifacts, DraftedRelease, PackagedChart, PublishSteps, PushedChart, SignedChart } from '../publish.ts';
@@ -11,6 +13,7 @@ import type { PlannedChart, ReleasePlan } from '../plan.ts';
 import { githubContext, registryContext } from './clients.ts';
 import { fileSha256 } from './files.ts';
 import { makeArchiveReproducible } from './reproducible.ts';
+import { listRepositoryCharts } from './repository-charts.ts';
 import { createReleaseStage } from './release-stage.ts';
 import { createLineageStage } from './lineage-stage.ts';
 import { createSigningStage } from './signing-stage.ts';
@@ -98,7 +101,15 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
           gh();
           await Promise.all([release.preflight(plan, packages, errors, warnings), collect(() => lineage.preflight(plan, errors, warnings))]);
         });
-      await Promise.all([registryChecks(), lintChecks(), githubChecks(), collect(() => signing.preflight(plan))]);
+      // a planned chart sharing its name with another chart folder of the repository (planned ones among
+      // themselves are checked before packaging)
+      const sizeChecks = () =>
+        runBounded(plan.charts, config.concurrency, async (chart) => {
+          const problem = checkPackageSize(chart, (await stat(packages.get(chart.name)!.file)).size, config.maxPackageSize);
+          if (problem) errors.push(problem);
+        });
+      const identityChecks = async () => errors.push(...chartIdentityProblems(plan.charts, await listRepositoryCharts(config)).errors);
+      await Promise.all([registryChecks(), lintChecks(), githubChecks(), collect(() => signing.preflight(plan)), collect(identityChecks), sizeChecks()]);
       // checks ran side by side: report in a stable order
       errors.sort((a, b) => (a.chart ?? '').localeCompare(b.chart ?? '') || a.code.localeCompare(b.code));
       return { errors, warnings };

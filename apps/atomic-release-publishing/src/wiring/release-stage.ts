@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ReleaseError, type Logger } from '@chart-release/core';
 import { readChartYaml } from '@chart-release/changed-charts';
@@ -23,6 +23,7 @@ import {
 import type { ReleaseConfig } from '../config.ts';
 import type { ChartArtifacts, DraftedRelease, PackagedChart } from '../publish.ts';
 import type { PlannedChart, ReleasePlan } from '../plan.ts';
+import { listRepositoryCharts } from './repository-charts.ts';
 
 /** Source files of a chart's release, found in its folder. */
 function sourceFiles(chart: PlannedChart) {
@@ -91,7 +92,7 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
           errors.push(error as ReleaseError);
         }
       }
-      makeLatest = config.release.makeLatest === 'auto' ? defaultMakeLatest(await countCharts(config)) : config.release.makeLatest;
+      makeLatest = config.release.makeLatest === 'auto' ? defaultMakeLatest((await listRepositoryCharts(config)).length) : config.release.makeLatest;
     },
 
     /** Creates (or reuses) the chart's draft release with every asset. */
@@ -174,20 +175,4 @@ function withRepoPath(error: ReleaseError, chart: PlannedChart): ReleaseError {
   if (!error.file?.startsWith(chart.dir)) return error;
   const file = join(chart.path, error.file.slice(chart.dir.length + 1));
   return new ReleaseError(error.code, error.message.replace(error.file, file), { chart: error.chart, file, hint: error.hint });
-}
-
-/** Number of charts in the repository's chart folders (make_latest defaults to false when there are several). */
-async function countCharts(config: ReleaseConfig): Promise<number> {
-  let count = 0;
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    if (depth > 4) return;
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    if (entries.some((e) => e.isFile() && e.name === 'Chart.yaml')) {
-      count++;
-      return;
-    }
-    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) await walk(join(dir, e.name), depth + 1);
-  };
-  for (const d of config.chartDirs) await walk(join(config.cwd, d), 0);
-  return count;
 }
