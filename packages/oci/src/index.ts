@@ -20,3 +20,4 @@ export { helmArtifact } from './helm-manifest.ts';
 export type { HelmArtifact } from './helm-manifest.ts';
 export { sha256Digest, fileDigest } from './digest.ts';
 export * from './media-types.ts';
+export { pushArtifactHubMetadata, artifactHubMetadataManifest, ARTIFACTHUB_TAG, ARTIFACTHUB_CONFIG, ARTIFACTHUB_METADATA_LAYER } from './artifacthub-metadata.ts';
