@@ -26,3 +26,9 @@ export { parseHelmIndex, validateHelmIndex, emptyHelmIndex, mergeIntoHelmIndex }
 export type { HelmIndex, IndexedVersion, IndexAddition, MergeResult } from './helm-index.ts';
 export { helmIndexEntry, renderIndexEntry, goTime } from './helm-index-entry.ts';
 export type { IndexEntryInput } from './helm-index-entry.ts';
+export { PagesBranch } from './pages-branch.ts';
+export type { BranchSnapshot, BranchFile } from './pages-branch.ts';
+export { publishHelmIndex, planIndexWrite, DEFAULT_PAGES_BRANCH, DEFAULT_INDEX_PATH, DEFAULT_INDEX_SIZE_WARNING_BYTES } from './index-publisher.ts';
+export type { PublishIndexInput, PublishIndexResult } from './index-publisher.ts';
+export { renderArtifactHubRepo, checkArtifactHubRepository, checkArtifactHubAnnotations, ARTIFACTHUB_REPO_FILE } from './artifacthub.ts';
+export type { ArtifactHubRepository } from './artifacthub.ts';
