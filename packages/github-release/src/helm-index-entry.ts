@@ -16,45 +16,20 @@ type Entry = { [key: string]: YamlValue };
 
 // helm's sanitizeString (pkg/chart/metadata.go): every space character becomes ' ', unprintable ones go
 function sanitize(value: string): string {
-  return [...value]
-    .map((c) =>
-      /\s/u.test(c) || /[\p{Zs}\u0085]/u.test(c)
-        ? ' '
-        : /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(c)
-          ? c
-          : '',
-    )
-    .join('');
+  return [...value].map((c) => (/\s/u.test(c) || /[\p{Zs}\u0085]/u.test(c) ? ' ' : /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(c) ? c : '')).join('');
 }
 
 const text = (v: unknown): string =>
-  v === undefined || v === null
-    ? ''
-    : typeof v === 'string'
-      ? v
-      : typeof v === 'number' || typeof v === 'boolean'
-        ? String(v)
-        : '';
+  v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const truthy = (v: unknown): boolean =>
-  v === true ||
-  (typeof v === 'string' &&
-    /^(true|True|TRUE|y|Y|yes|Yes|YES|on|On|ON)$/.test(v));
+const truthy = (v: unknown): boolean => v === true || (typeof v === 'string' && /^(true|True|TRUE|y|Y|yes|Yes|YES|on|On|ON)$/.test(v));
 
 // encoding/json's omitempty, field by field, as helm's Metadata and Dependency structs declare it
-function put(
-  out: Entry,
-  key: string,
-  value: YamlValue | undefined,
-  omitEmpty = true,
-): void {
+function put(out: Entry, key: string, value: YamlValue | undefined, omitEmpty = true): void {
   if (value === undefined) return;
   if (
     omitEmpty &&
-    (value === '' ||
-      value === false ||
-      (Array.isArray(value) && !value.length) ||
-      (value && typeof value === 'object' && !Object.keys(value).length))
+    (value === '' || value === false || (Array.isArray(value) && !value.length) || (value && typeof value === 'object' && !Object.keys(value).length))
   )
     return;
   out[key] = value;
@@ -62,10 +37,7 @@ function put(
 
 function anyValue(v: unknown): YamlValue {
   if (Array.isArray(v)) return v.map(anyValue);
-  if (v && typeof v === 'object')
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, anyValue(x)]),
-    );
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, anyValue(x)]));
   return v === undefined ? null : (v as YamlValue);
 }
 
@@ -126,24 +98,13 @@ export function helmIndexEntry(input: IndexEntryInput): Entry {
   put(out, 'tags', sanitize(text(c.tags)));
   put(out, 'appVersion', sanitize(text(c.appVersion)));
   put(out, 'deprecated', truthy(c.deprecated));
-  const annotations =
-    c.annotations && typeof c.annotations === 'object'
-      ? (c.annotations as Record<string, unknown>)
-      : {};
-  put(
-    out,
-    'annotations',
-    Object.fromEntries(
-      Object.entries(annotations).map(([k, v]) => [k, text(v)]),
-    ),
-  );
+  const annotations = c.annotations && typeof c.annotations === 'object' ? (c.annotations as Record<string, unknown>) : {};
+  put(out, 'annotations', Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, text(v)])));
   put(out, 'kubeVersion', sanitize(text(c.kubeVersion)));
   put(
     out,
     'dependencies',
-    list(c.dependencies).map((d) =>
-      dependency((d ?? {}) as Record<string, unknown>),
-    ),
+    list(c.dependencies).map((d) => dependency((d ?? {}) as Record<string, unknown>)),
   );
   put(out, 'type', text(c.type));
   out.urls = [input.url];
@@ -159,9 +120,5 @@ export function renderIndexEntry(entry: Entry, indent = 2): string {
 
 /** A time as Go's encoding/json writes it (RFC 3339, fraction without trailing zeros, UTC as `Z`). */
 export function goTime(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/\.(\d*?)0*Z$/, (_m, fraction: string) =>
-      fraction ? `.${fraction}Z` : 'Z',
-    );
+  return date.toISOString().replace(/\.(\d*?)0*Z$/, (_m, fraction: string) => (fraction ? `.${fraction}Z` : 'Z'));
 }

@@ -1,20 +1,7 @@
 import { ReleaseError } from '@chart-release/core';
 import { compare as compareSemver, valid as validSemver } from 'semver';
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Document,
-  type YAMLMap,
-  type YAMLSeq,
-} from 'yaml';
-import {
-  goTime,
-  helmIndexEntry,
-  renderIndexEntry,
-  type IndexEntryInput,
-} from './helm-index-entry.ts';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+import { goTime, helmIndexEntry, renderIndexEntry, type IndexEntryInput } from './helm-index-entry.ts';
 import { goYamlKeyLess, renderYamlKey } from './helm-yaml.ts';
 
 /** One chart version listed in a Helm repository index. */
@@ -43,33 +30,17 @@ export interface MergeResult {
   unchanged: IndexedVersion[];
 }
 
-const invalid = (
-  file: string,
-  why: string,
-  hint = "fix the file on the pages branch, or recreate it with 'chart-release index --rebuild'.",
-) =>
-  new ReleaseError(
-    'INDEX_INVALID',
-    `${file} is not a valid Helm repository index: ${why}.`,
-    { file, hint },
-  );
+const invalid = (file: string, why: string, hint = "fix the file on the pages branch, or recreate it with 'chart-release index --rebuild'.") =>
+  new ReleaseError('INDEX_INVALID', `${file} is not a valid Helm repository index: ${why}.`, { file, hint });
 
 const key = (e: { name: string; version: string }) => `${e.name}@${e.version}`;
 
 function entriesMap(doc: Document, file: string): YAMLMap<unknown, unknown> {
-  if (doc.errors.length)
-    throw invalid(
-      file,
-      `it is not YAML (${doc.errors[0]!.message.split('\n')[0]})`,
-    );
+  if (doc.errors.length) throw invalid(file, `it is not YAML (${doc.errors[0]!.message.split('\n')[0]})`);
   const root = doc.contents;
   if (!isMap(root)) throw invalid(file, 'it is not a mapping');
   const apiVersion = root.get('apiVersion');
-  if (apiVersion !== 'v1')
-    throw invalid(
-      file,
-      `apiVersion is ${JSON.stringify(apiVersion ?? null)}, not v1`,
-    );
+  if (apiVersion !== 'v1') throw invalid(file, `apiVersion is ${JSON.stringify(apiVersion ?? null)}, not v1`);
   const entries = root.get('entries', true);
   if (!isMap(entries)) throw invalid(file, 'it has no `entries` mapping');
   return entries;
@@ -81,31 +52,21 @@ export function parseHelmIndex(text: string, file = 'index.yaml'): HelmIndex {
   return index;
 }
 
-function readIndex(
-  text: string,
-  file: string,
-): { index: HelmIndex; doc: Document; map: YAMLMap<unknown, unknown> } {
+function readIndex(text: string, file: string): { index: HelmIndex; doc: Document; map: YAMLMap<unknown, unknown> } {
   const doc = parseDocument(text, { version: '1.1', uniqueKeys: true });
   const map = entriesMap(doc, file);
   const entries: IndexedVersion[] = [];
   for (const pair of map.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!isSeq(pair.value))
-      throw invalid(file, `entries.${name} is not a list of versions`);
+    if (!isSeq(pair.value)) throw invalid(file, `entries.${name} is not a list of versions`);
     for (const item of pair.value.items) {
-      if (!isMap(item))
-        throw invalid(
-          file,
-          `entries.${name} has an item that is not a mapping`,
-        );
+      if (!isMap(item)) throw invalid(file, `entries.${name} has an item that is not a mapping`);
       const urls = item.get('urls');
       entries.push({
         name: String(item.get('name') ?? ''),
         version: String(item.get('version') ?? ''),
         digest: String(item.get('digest') ?? ''),
-        urls: isSeq(urls)
-          ? urls.items.map((u) => String(isScalar(u) ? u.value : u))
-          : [],
+        urls: isSeq(urls) ? urls.items.map((u) => String(isScalar(u) ? u.value : u)) : [],
       });
     }
   }
@@ -113,10 +74,7 @@ function readIndex(
 }
 
 /** Every problem that makes an index unusable for a consumer: INDEX_INVALID for each entry without name, version, digest or URL. */
-export function validateHelmIndex(
-  index: HelmIndex,
-  file = 'index.yaml',
-): ReleaseError[] {
+export function validateHelmIndex(index: HelmIndex, file = 'index.yaml'): ReleaseError[] {
   const problems: ReleaseError[] = [];
   const seen = new Set<string>();
   for (const e of index.entries) {
@@ -127,10 +85,8 @@ export function validateHelmIndex(
       !/^[0-9a-f]{64}$/.test(e.digest) && 'a sha256 digest',
       !e.urls.some((u) => u.length > 0) && 'a download URL',
     ].filter(Boolean);
-    if (missing.length)
-      problems.push(invalid(file, `${what} has no ${missing.join(', ')}`));
-    if (seen.has(key(e)))
-      problems.push(invalid(file, `${what} is listed twice`));
+    if (missing.length) problems.push(invalid(file, `${what} has no ${missing.join(', ')}`));
+    if (seen.has(key(e))) problems.push(invalid(file, `${what} is listed twice`));
     seen.add(key(e));
   }
   return problems;
@@ -152,12 +108,7 @@ function dashColumn(text: string, itemStart: number, file: string): number {
   const start = lineStart(text, itemStart);
   const prefix = text.slice(start, itemStart);
   const m = /^( *)- +$/.exec(prefix);
-  if (!m)
-    throw invalid(
-      file,
-      'its entries are not in block style',
-      "recreate it with 'chart-release index --rebuild', which writes it as helm does.",
-    );
+  if (!m) throw invalid(file, 'its entries are not in block style', "recreate it with 'chart-release index --rebuild', which writes it as helm does.");
   return m[1]!.length;
 }
 
@@ -171,12 +122,7 @@ function atLineEnd(text: string, offset: number): string {
  * the file is kept. A version already listed with the same digest is left alone; with another digest it is
  * INDEX_DIGEST_CONFLICT.
  */
-export function mergeIntoHelmIndex(
-  existing: string,
-  additions: IndexAddition[],
-  now: Date,
-  file = 'index.yaml',
-): MergeResult {
+export function mergeIntoHelmIndex(existing: string, additions: IndexAddition[], now: Date, file = 'index.yaml'): MergeResult {
   const { index: current, doc, map } = readIndex(existing, file);
   const byKey = new Map(current.entries.map((e) => [key(e), e]));
   const added: IndexedVersion[] = [];
@@ -214,49 +160,29 @@ export function mergeIntoHelmIndex(
   // `entries: {}` (helm's empty index) becomes a block mapping holding the new charts
   let emptyFlow: { start: number; end: number } | undefined;
   if (map.flow) {
-    if (pairs.length)
-      throw invalid(
-        file,
-        'its entries are in flow style',
-        "recreate it with 'chart-release index --rebuild', which writes it as helm does.",
-      );
+    if (pairs.length) throw invalid(file, 'its entries are in flow style', "recreate it with 'chart-release index --rebuild', which writes it as helm does.");
     const [start, end] = map.range!;
     emptyFlow = {
       start: existing[start - 1] === ' ' ? start - 1 : start,
       end: existing[end] === '\n' ? end + 1 : end,
     };
   }
-  const keyColumn = pairs.length
-    ? pairs[0]!.key.range[0] - lineStart(existing, pairs[0]!.key.range[0])
-    : 2;
+  const keyColumn = pairs.length ? pairs[0]!.key.range[0] - lineStart(existing, pairs[0]!.key.range[0]) : 2;
   const firstSeq = pairs.find((p) => p.value.items.length)?.value;
-  const seqOffset = firstSeq
-    ? dashColumn(existing, (firstSeq.items[0] as YAMLMap).range![0], file) -
-      keyColumn
-    : 0;
+  const seqOffset = firstSeq ? dashColumn(existing, (firstSeq.items[0] as YAMLMap).range![0], file) - keyColumn : 0;
 
   const byChart = new Map<string, IndexAddition[]>();
-  for (const a of fresh)
-    byChart.set(a.name, [...(byChart.get(a.name) ?? []), a]);
+  for (const a of fresh) byChart.set(a.name, [...(byChart.get(a.name) ?? []), a]);
   const newCharts: string[] = [];
-  for (const [name, versions] of [...byChart].sort(([a], [b]) =>
-    goYamlKeyLess(a, b) ? -1 : goYamlKeyLess(b, a) ? 1 : 0,
-  )) {
+  for (const [name, versions] of [...byChart].sort(([a], [b]) => (goYamlKeyLess(a, b) ? -1 : goYamlKeyLess(b, a) ? 1 : 0))) {
     versions.sort((a, b) => newerFirst(a.version, b.version));
     const pair = pairs.find((p) => String(p.key.value) === name);
     if (pair) {
       const items = pair.value.items as YAMLMap[];
-      const dash = items.length
-        ? dashColumn(existing, items[0]!.range![0], file)
-        : keyColumn + seqOffset;
+      const dash = items.length ? dashColumn(existing, items[0]!.range![0], file) : keyColumn + seqOffset;
       for (const v of versions) {
-        const before = items.find(
-          (item) =>
-            newerFirst(v.version, String(item.get('version') ?? '')) < 0,
-        );
-        const offset = before
-          ? lineStart(existing, before.range![0])
-          : pair.value.range![1];
+        const before = items.find((item) => newerFirst(v.version, String(item.get('version') ?? '')) < 0);
+        const offset = before ? lineStart(existing, before.range![0]) : pair.value.range![1];
         edits.push({
           start: offset,
           end: offset,
@@ -268,12 +194,8 @@ export function mergeIntoHelmIndex(
       const block = `${' '.repeat(keyColumn)}${renderYamlKey(name)}:\n${versions.map((v) => renderIndexEntry(helmIndexEntry(v), keyColumn + seqOffset)).join('')}`;
       if (emptyFlow) newCharts.push(block);
       else {
-        const next = pairs.find((p) =>
-          goYamlKeyLess(name, String(p.key.value)),
-        );
-        const offset = next
-          ? lineStart(existing, next.key.range[0])
-          : pairs[pairs.length - 1]!.value.range![1];
+        const next = pairs.find((p) => goYamlKeyLess(name, String(p.key.value)));
+        const offset = next ? lineStart(existing, next.key.range[0]) : pairs[pairs.length - 1]!.value.range![1];
         edits.push({ start: offset, end: offset, text: block, order: order++ });
       }
     }
@@ -292,9 +214,7 @@ export function mergeIntoHelmIndex(
       text: `\n${newCharts.join('')}`,
       order: order++,
     });
-  const generated = (doc.contents as YAMLMap).items.find(
-    (p) => isScalar(p.key) && p.key.value === 'generated',
-  );
+  const generated = (doc.contents as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'generated');
   if (generated && isScalar(generated.value) && generated.value.range) {
     edits.push({
       start: generated.value.range[0],

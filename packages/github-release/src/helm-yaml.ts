@@ -3,13 +3,7 @@
  * natural order, sequences not indented under their key, 2-space indent, scalars folded past column 80, YAML 1.1
  * quoting). Only the shapes a chart's metadata can take: strings, booleans, numbers, lists and string-keyed maps.
  */
-export type YamlValue =
-  | string
-  | number
-  | boolean
-  | null
-  | YamlValue[]
-  | { [key: string]: YamlValue };
+export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
 const BEST_WIDTH = 80;
 
@@ -30,10 +24,7 @@ class Emitter {
 }
 
 /** `value` as a block mapping at column `indent` (a document when 0), ending with a newline. */
-export function renderYamlBlock(
-  value: { [key: string]: YamlValue },
-  indent: number,
-): string {
+export function renderYamlBlock(value: { [key: string]: YamlValue }, indent: number): string {
   const e = new Emitter();
   e.write(' '.repeat(indent));
   emitMapping(e, value, indent);
@@ -41,10 +32,7 @@ export function renderYamlBlock(
 }
 
 /** `value` as one item of a block sequence whose `-` is at column `indent`, ending with a newline. */
-export function renderYamlSequenceItem(
-  value: YamlValue,
-  indent: number,
-): string {
+export function renderYamlSequenceItem(value: YamlValue, indent: number): string {
   const e = new Emitter();
   e.write(' '.repeat(indent));
   emitSequence(e, [value], indent);
@@ -58,9 +46,7 @@ export function renderYamlKey(key: string): string {
   return e.out;
 }
 
-function isCollection(
-  v: YamlValue,
-): v is YamlValue[] | { [key: string]: YamlValue } {
+function isCollection(v: YamlValue): v is YamlValue[] | { [key: string]: YamlValue } {
   return v !== null && typeof v === 'object';
 }
 
@@ -68,14 +54,8 @@ function isEmpty(v: YamlValue[] | { [key: string]: YamlValue }): boolean {
   return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
 }
 
-function emitMapping(
-  e: Emitter,
-  map: { [key: string]: YamlValue },
-  indent: number,
-): void {
-  const keys = Object.keys(map).sort((a, b) =>
-    goYamlKeyLess(a, b) ? -1 : goYamlKeyLess(b, a) ? 1 : 0,
-  );
+function emitMapping(e: Emitter, map: { [key: string]: YamlValue }, indent: number): void {
+  const keys = Object.keys(map).sort((a, b) => (goYamlKeyLess(a, b) ? -1 : goYamlKeyLess(b, a) ? 1 : 0));
   if (!keys.length) return e.write('{}');
   keys.forEach((key, i) => {
     if (i > 0) e.newline(indent);
@@ -95,12 +75,7 @@ function emitSequence(e: Emitter, items: YamlValue[], indent: number): void {
 }
 
 // after `key:` or `-`: a scalar on the same line, a collection on the next lines (a mapping in a sequence inline)
-function emitValue(
-  e: Emitter,
-  value: YamlValue,
-  indent: number,
-  inSequence: boolean,
-): void {
+function emitValue(e: Emitter, value: YamlValue, indent: number, inSequence: boolean): void {
   if (isCollection(value) && !isEmpty(value)) {
     if (Array.isArray(value)) {
       if (inSequence) {
@@ -125,24 +100,11 @@ function emitValue(
 
 type Style = 'plain' | 'single' | 'double' | 'literal';
 
-function emitString(
-  e: Emitter,
-  value: string,
-  indent: number,
-  simpleKey: boolean,
-): void {
-  let style: Style = value.includes('\n')
-    ? 'literal'
-    : resolvesToString(value)
-      ? 'plain'
-      : 'double';
+function emitString(e: Emitter, value: string, indent: number, simpleKey: boolean): void {
+  let style: Style = value.includes('\n') ? 'literal' : resolvesToString(value) ? 'plain' : 'double';
   const a = analyzeScalar(value);
   if (simpleKey && a.multiline) style = 'double';
-  if (
-    style === 'plain' &&
-    (!a.blockPlainAllowed || (value === '' && simpleKey))
-  )
-    style = 'single';
+  if (style === 'plain' && (!a.blockPlainAllowed || (value === '' && simpleKey))) style = 'single';
   if (style === 'single' && !a.singleQuotedAllowed) style = 'double';
   if (style === 'literal' && (!a.blockAllowed || simpleKey)) style = 'double';
   const allowBreaks = !simpleKey;
@@ -152,25 +114,14 @@ function emitString(
   else writeLiteral(e, value, indent);
 }
 
-const isBreak = (c: string | undefined) =>
-  c === '\r' ||
-  c === '\n' ||
-  c === '\u0085' ||
-  c === '\u2028' ||
-  c === '\u2029';
+const isBreak = (c: string | undefined) => c === '\r' || c === '\n' || c === '\u0085' || c === '\u2028' || c === '\u2029';
 const isSpace = (c: string | undefined) => c === ' ';
-const isBlankOrEnd = (c: string | undefined) =>
-  c === undefined || c === ' ' || c === '\t' || isBreak(c);
+const isBlankOrEnd = (c: string | undefined) => c === undefined || c === ' ' || c === '\t' || isBreak(c);
 
 // libyaml's is_printable, on code points
 function isPrintable(c: string): boolean {
   const cp = c.codePointAt(0)!;
-  return (
-    cp === 0x0a ||
-    (cp >= 0x20 && cp <= 0x7e) ||
-    (cp >= 0xa0 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
-  );
+  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff);
 }
 
 // libyaml's yaml_emitter_analyze_scalar: which styles can carry the text unchanged
@@ -200,8 +151,7 @@ function analyzeScalar(value: string) {
     const c = chars[i]!;
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(c)) blockIndicators = true;
-      else if ((c === '?' || c === ':' || c === '-') && followedByWhitespace)
-        blockIndicators = true;
+      else if ((c === '?' || c === ':' || c === '-') && followedByWhitespace) blockIndicators = true;
     } else if (c === ':' && followedByWhitespace) blockIndicators = true;
     else if (c === '#' && precededByWhitespace) blockIndicators = true;
     if (!isPrintable(c)) special = true;
@@ -225,17 +175,11 @@ function analyzeScalar(value: string) {
     precededByWhitespace = isBlankOrEnd(c);
     followedByWhitespace = isBlankOrEnd(chars[i + 2]);
   }
-  let blockPlainAllowed = !(
-    leadingSpace ||
-    leadingBreak ||
-    trailingSpace ||
-    trailingBreak
-  );
+  let blockPlainAllowed = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak);
   let singleQuotedAllowed = true;
   let blockAllowed = !trailingSpace;
   if (breakSpace) blockPlainAllowed = singleQuotedAllowed = false;
-  if (spaceBreak || special)
-    blockPlainAllowed = singleQuotedAllowed = blockAllowed = false;
+  if (spaceBreak || special) blockPlainAllowed = singleQuotedAllowed = blockAllowed = false;
   if (lineBreaks || blockIndicators) blockPlainAllowed = false;
   return {
     multiline: lineBreaks,
@@ -245,24 +189,13 @@ function analyzeScalar(value: string) {
   };
 }
 
-function writePlain(
-  e: Emitter,
-  value: string,
-  indent: number,
-  allowBreaks: boolean,
-): void {
+function writePlain(e: Emitter, value: string, indent: number, allowBreaks: boolean): void {
   const chars = [...value];
   let spaces = false;
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
     if (isSpace(c)) {
-      if (
-        allowBreaks &&
-        !spaces &&
-        e.column > BEST_WIDTH &&
-        !isSpace(chars[i + 1])
-      )
-        e.newline(indent);
+      if (allowBreaks && !spaces && e.column > BEST_WIDTH && !isSpace(chars[i + 1])) e.newline(indent);
       else e.write(c);
       spaces = true;
     } else {
@@ -272,27 +205,14 @@ function writePlain(
   }
 }
 
-function writeSingleQuoted(
-  e: Emitter,
-  value: string,
-  indent: number,
-  allowBreaks: boolean,
-): void {
+function writeSingleQuoted(e: Emitter, value: string, indent: number, allowBreaks: boolean): void {
   const chars = [...value];
   e.write("'");
   let spaces = false;
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
     if (isSpace(c)) {
-      if (
-        allowBreaks &&
-        !spaces &&
-        e.column > BEST_WIDTH &&
-        i !== 0 &&
-        i !== chars.length - 1 &&
-        !isSpace(chars[i + 1])
-      )
-        e.newline(indent);
+      if (allowBreaks && !spaces && e.column > BEST_WIDTH && i !== 0 && i !== chars.length - 1 && !isSpace(chars[i + 1])) e.newline(indent);
       else e.write(c);
       spaces = true;
     } else {
@@ -321,39 +241,20 @@ const ESCAPES: Record<string, string> = {
   '\u2029': 'P',
 };
 
-function writeDoubleQuoted(
-  e: Emitter,
-  value: string,
-  indent: number,
-  allowBreaks: boolean,
-): void {
+function writeDoubleQuoted(e: Emitter, value: string, indent: number, allowBreaks: boolean): void {
   const chars = [...value];
   e.write('"');
   let spaces = false;
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
-    if (
-      !isPrintable(c) ||
-      c === '\ufeff' ||
-      isBreak(c) ||
-      c === '"' ||
-      c === '\\'
-    ) {
+    if (!isPrintable(c) || c === '\ufeff' || isBreak(c) || c === '"' || c === '\\') {
       const named = ESCAPES[c];
       const cp = c.codePointAt(0)!;
       const hex = cp.toString(16).toUpperCase();
-      e.write(
-        `\\${named ?? (cp <= 0xff ? `x${hex.padStart(2, '0')}` : cp <= 0xffff ? `u${hex.padStart(4, '0')}` : `U${hex.padStart(8, '0')}`)}`,
-      );
+      e.write(`\\${named ?? (cp <= 0xff ? `x${hex.padStart(2, '0')}` : cp <= 0xffff ? `u${hex.padStart(4, '0')}` : `U${hex.padStart(8, '0')}`)}`);
       spaces = false;
     } else if (isSpace(c)) {
-      if (
-        allowBreaks &&
-        !spaces &&
-        e.column > BEST_WIDTH &&
-        i !== 0 &&
-        i !== chars.length - 1
-      ) {
+      if (allowBreaks && !spaces && e.column > BEST_WIDTH && i !== 0 && i !== chars.length - 1) {
         e.newline(indent);
         if (isSpace(chars[i + 1])) e.write('\\');
       } else e.write(c);
@@ -432,8 +333,7 @@ const GO_YAML_V2_MAP = new Set([
   '-.Inf',
   '-.INF',
 ]);
-const YAML_STYLE_FLOAT =
-  /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 const TIMESTAMPS = [
   /^\d{4}-\d{1,2}-\d{1,2}$/,
@@ -443,17 +343,10 @@ const TIMESTAMPS = [
 
 // Go's strconv.ParseInt/ParseUint(s, 0, 64): sign, 0x/0o/0b/0 prefixes, within 64 bits
 function parsesAsGoInt(s: string): boolean {
-  const m =
-    /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(
-      s,
-    );
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
   if (!m) return false;
   const digits = m[2]!;
-  const magnitude = /^0[oO]/.test(digits)
-    ? BigInt(`0o${digits.slice(2)}`)
-    : /^0[0-7]+$/.test(digits)
-      ? BigInt(`0o${digits.slice(1)}`)
-      : BigInt(digits);
+  const magnitude = /^0[oO]/.test(digits) ? BigInt(`0o${digits.slice(2)}`) : /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
   return m[1] === '-' ? magnitude <= 2n ** 63n : magnitude < 2n ** 64n;
 }
 
@@ -503,10 +396,8 @@ export function goYamlKeyLess(a: string, b: string): boolean {
     }
     let ai = i;
     let bi = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++)
-      an = an * 10 + Number(ar[ai]);
-    for (; bi < br.length && isDigit(br[bi]); bi++)
-      bn = bn * 10 + Number(br[bi]);
+    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10 + Number(ar[ai]);
+    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10 + Number(br[bi]);
     if (an !== bn) return an < bn;
     if (ai !== bi) return ai < bi;
     return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;

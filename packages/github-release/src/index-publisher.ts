@@ -1,23 +1,7 @@
-import {
-  AggregateReleaseError,
-  ReleaseError,
-  silentLogger,
-  type Logger,
-} from '@chart-release/core';
+import { AggregateReleaseError, ReleaseError, silentLogger, type Logger } from '@chart-release/core';
 import type { GitHubClient } from './client.ts';
-import {
-  emptyHelmIndex,
-  mergeIntoHelmIndex,
-  parseHelmIndex,
-  validateHelmIndex,
-  type IndexAddition,
-  type IndexedVersion,
-} from './helm-index.ts';
-import {
-  PagesBranch,
-  type BranchFile,
-  type BranchSnapshot,
-} from './pages-branch.ts';
+import { emptyHelmIndex, mergeIntoHelmIndex, parseHelmIndex, validateHelmIndex, type IndexAddition, type IndexedVersion } from './helm-index.ts';
+import { PagesBranch, type BranchFile, type BranchSnapshot } from './pages-branch.ts';
 import type { RepositoryRef } from './repository.ts';
 
 /** Defaults of the Helm repository on Pages, as chart-releaser uses them. */
@@ -79,16 +63,13 @@ const key = (e: { name: string; version: string }) => `${e.name}@${e.version}`;
  * `prune`, the size), then commit through the Git Data API. When another run moved the branch meanwhile, it reads
  * again, merges again and retries, a bounded number of times, so concurrent runs never revert each other.
  */
-export async function publishHelmIndex(
-  input: PublishIndexInput,
-): Promise<PublishIndexResult> {
+export async function publishHelmIndex(input: PublishIndexInput): Promise<PublishIndexResult> {
   const branch = input.branch ?? DEFAULT_PAGES_BRANCH;
   const path = input.path ?? DEFAULT_INDEX_PATH;
   const log = input.logger ?? silentLogger;
   const now = input.now ?? (() => new Date());
   const attempts = input.attempts ?? 5;
-  const backoff =
-    input.backoffMs ?? ((n: number) => 200 * n * (0.5 + Math.random()));
+  const backoff = input.backoffMs ?? ((n: number) => 200 * n * (0.5 + Math.random()));
   const pages = new PagesBranch({
     octokit: input.octokit,
     repository: input.repository,
@@ -98,10 +79,7 @@ export async function publishHelmIndex(
   for (let attempt = 1; ; attempt++) {
     const snapshot = await pages.read([path, ...extra.map((f) => f.path)]);
     const planned = planIndexWrite(snapshot, path, input, now());
-    const files = [
-      ...(planned.changed ? [{ path, content: planned.text }] : []),
-      ...extra.filter((f) => snapshot.files.get(f.path) !== f.content),
-    ];
+    const files = [...(planned.changed ? [{ path, content: planned.text }] : []), ...extra.filter((f) => snapshot.files.get(f.path) !== f.content)];
     const result: PublishIndexResult = {
       branch,
       path,
@@ -130,18 +108,12 @@ export async function publishHelmIndex(
       return { ...result, commit: written.commit };
     }
     if (attempt >= attempts) {
-      throw new ReleaseError(
-        'INDEX_CONFLICT',
-        `the branch ${branch} kept moving while the index was written (${attempts} attempts).`,
-        {
-          file: path,
-          hint: 're-run: the index is merged again with what the other runs wrote, and nothing else is repeated.',
-        },
-      );
+      throw new ReleaseError('INDEX_CONFLICT', `the branch ${branch} kept moving while the index was written (${attempts} attempts).`, {
+        file: path,
+        hint: 're-run: the index is merged again with what the other runs wrote, and nothing else is repeated.',
+      });
     }
-    log.warn(
-      `${branch} moved while the index was written (another run); reading it again (attempt ${attempt + 1} of ${attempts})`,
-    );
+    log.warn(`${branch} moved while the index was written (another run); reading it again (attempt ${attempt + 1} of ${attempts})`);
     await new Promise((r) => setTimeout(r, backoff(attempt)));
   }
 }
@@ -160,10 +132,7 @@ interface PlannedIndex {
 export function planIndexWrite(
   snapshot: BranchSnapshot,
   path: string,
-  input: Pick<
-    PublishIndexInput,
-    'additions' | 'mode' | 'prune' | 'sizeWarningBytes'
-  >,
+  input: Pick<PublishIndexInput, 'additions' | 'mode' | 'prune' | 'sizeWarningBytes'>,
   now: Date,
 ): PlannedIndex {
   const existing = snapshot.files.get(path) ?? null;
@@ -174,29 +143,14 @@ export function planIndexWrite(
   } catch (error) {
     // a rebuild is the way out of an index that cannot be read
     if (input.mode !== 'rebuild') throw error;
-    warnings.push(
-      `${(error as Error).message} It is replaced by the rebuilt index.`,
-    );
+    warnings.push(`${(error as Error).message} It is replaced by the rebuilt index.`);
   }
-  const base =
-    input.mode === 'rebuild' || existing === null
-      ? emptyHelmIndex(now)
-      : existing;
+  const base = input.mode === 'rebuild' || existing === null ? emptyHelmIndex(now) : existing;
   const merged = mergeIntoHelmIndex(base, input.additions, now, path);
-  const text =
-    input.mode === 'rebuild' &&
-    existing !== null &&
-    before.length &&
-    sameEntries(existing, merged.text, path)
-      ? existing
-      : merged.text;
+  const text = input.mode === 'rebuild' && existing !== null && before.length && sameEntries(existing, merged.text, path) ? existing : merged.text;
   const after = parseHelmIndex(text, path);
   const problems = validateHelmIndex(after, path);
-  if (problems.length)
-    throw new AggregateReleaseError(
-      problems,
-      `the index to write to ${snapshot.branch}:${path} is not valid`,
-    );
+  if (problems.length) throw new AggregateReleaseError(problems, `the index to write to ${snapshot.branch}:${path} is not valid`);
   const kept = new Set(after.entries.map(key));
   const removed = before.filter((e) => !kept.has(key(e)));
   if (removed.length && !input.prune) {
@@ -211,14 +165,8 @@ export function planIndexWrite(
     );
   }
   const previous = new Map(before.map((e) => [key(e), e]));
-  const added =
-    input.mode === 'rebuild'
-      ? after.entries.filter((e) => !previous.has(key(e)))
-      : merged.added;
-  const unchanged =
-    input.mode === 'rebuild'
-      ? after.entries.filter((e) => previous.has(key(e)))
-      : merged.unchanged;
+  const added = input.mode === 'rebuild' ? after.entries.filter((e) => !previous.has(key(e))) : merged.added;
+  const unchanged = input.mode === 'rebuild' ? after.entries.filter((e) => previous.has(key(e))) : merged.unchanged;
   const bytes = Buffer.byteLength(text);
   const ceiling = input.sizeWarningBytes ?? DEFAULT_INDEX_SIZE_WARNING_BYTES;
   if (bytes > ceiling) {

@@ -31,11 +31,7 @@ export class PagesBranch {
   readonly repository: RepositoryRef;
   readonly branch: string;
 
-  constructor(options: {
-    octokit: GitHubClient;
-    repository: RepositoryRef;
-    branch: string;
-  }) {
+  constructor(options: { octokit: GitHubClient; repository: RepositoryRef; branch: string }) {
     this.octokit = options.octokit;
     this.repository = options.repository;
     this.branch = options.branch;
@@ -54,13 +50,8 @@ export class PagesBranch {
       });
       commit = data.object.sha;
     } catch (error) {
-      if (status(error) === 404)
-        return { branch: this.branch, commit: null, tree: null, files };
-      throw describeGitHubError(
-        error,
-        undefined,
-        `reading the branch ${this.branch}`,
-      );
+      if (status(error) === 404) return { branch: this.branch, commit: null, tree: null, files };
+      throw describeGitHubError(error, undefined, `reading the branch ${this.branch}`);
     }
     try {
       const { data } = await this.octokit.rest.git.getCommit({
@@ -68,15 +59,10 @@ export class PagesBranch {
         commit_sha: commit,
       });
       const tree = data.tree.sha;
-      for (const path of paths)
-        files.set(path, await this.#readFile(tree, path));
+      for (const path of paths) files.set(path, await this.#readFile(tree, path));
       return { branch: this.branch, commit, tree, files };
     } catch (error) {
-      throw describeGitHubError(
-        error,
-        undefined,
-        `reading ${paths.join(', ')} on the branch ${this.branch}`,
-      );
+      throw describeGitHubError(error, undefined, `reading ${paths.join(', ')} on the branch ${this.branch}`);
     }
   }
 
@@ -97,10 +83,7 @@ export class PagesBranch {
           ...this.repository,
           file_sha: entry.sha,
         });
-        return Buffer.from(
-          blob.data.content,
-          blob.data.encoding === 'base64' ? 'base64' : 'utf8',
-        ).toString('utf8');
+        return Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
       }
       if (entry.type !== 'tree') return null;
       tree = entry.sha;
@@ -114,11 +97,7 @@ export class PagesBranch {
    * was created meanwhile), so the caller re-reads and tries again. A missing branch is created with an orphan
    * commit (no parent).
    */
-  async write(
-    base: BranchSnapshot,
-    files: BranchFile[],
-    message: string,
-  ): Promise<{ commit: string } | 'moved'> {
+  async write(base: BranchSnapshot, files: BranchFile[], message: string): Promise<{ commit: string } | 'moved'> {
     const repo = this.repository;
     let commit: string;
     try {
@@ -151,11 +130,7 @@ export class PagesBranch {
       });
       commit = newCommit.sha;
     } catch (error) {
-      throw describeGitHubError(
-        error,
-        undefined,
-        `writing ${files.map((f) => f.path).join(', ')} to the branch ${this.branch}`,
-      );
+      throw describeGitHubError(error, undefined, `writing ${files.map((f) => f.path).join(', ')} to the branch ${this.branch}`);
     }
     try {
       if (base.commit)
@@ -174,16 +149,8 @@ export class PagesBranch {
       return { commit };
     } catch (error) {
       const why = (error as Error).message ?? '';
-      if (
-        (status(error) === 422 && /fast.forward|already exists/i.test(why)) ||
-        status(error) === 409
-      )
-        return 'moved';
-      const described = describeGitHubError(
-        error,
-        undefined,
-        `moving the branch ${this.branch} to ${commit.slice(0, 12)}`,
-      );
+      if ((status(error) === 422 && /fast.forward|already exists/i.test(why)) || status(error) === 409) return 'moved';
+      const described = describeGitHubError(error, undefined, `moving the branch ${this.branch} to ${commit.slice(0, 12)}`);
       if (status(error) !== 422) throw described;
       throw new ReleaseError('PAGES_BRANCH_REFUSED', described.message, {
         hint: `a ruleset or branch protection on ${this.branch} refuses the update; allow the workflow's token to push to it (commits made through the API are signed by GitHub).`,

@@ -6,11 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isolatedHelm, type IsolatedHelm } from '@chart-release/testkit';
-import {
-  emptyHelmIndex,
-  mergeIntoHelmIndex,
-  type IndexAddition,
-} from '../src/index.ts';
+import { emptyHelmIndex, mergeIntoHelmIndex, type IndexAddition } from '../src/index.ts';
 
 const BASE_URL = 'https://github.com/acme/charts/releases/download';
 
@@ -85,10 +81,7 @@ async function writeCharts(root: string): Promise<void> {
     await writeFile(join(dir, 'Chart.yaml'), chartYaml);
     for (const dep of name === 'tricky' ? ['common', 'other'] : []) {
       await mkdir(join(dir, 'charts', dep, 'templates'), { recursive: true });
-      await writeFile(
-        join(dir, 'charts', dep, 'Chart.yaml'),
-        `apiVersion: v2\nname: ${dep}\nversion: 1.0.0\n`,
-      );
+      await writeFile(join(dir, 'charts', dep, 'Chart.yaml'), `apiVersion: v2\nname: ${dep}\nversion: 1.0.0\n`);
     }
   }
 }
@@ -96,18 +89,8 @@ async function writeCharts(root: string): Promise<void> {
 async function additions(dir: string, created: Date): Promise<IndexAddition[]> {
   const out: IndexAddition[] = [];
   for (const file of (await readdir(dir)).filter((f) => f.endsWith('.tgz'))) {
-    const { stdout } = await execa('tar', [
-      '-xzOf',
-      join(dir, file),
-      '--wildcards',
-      '*/Chart.yaml',
-      '--exclude',
-      '*/charts/*',
-    ]);
-    const chartYaml = parse(stdout, { schema: 'failsafe' }) as Record<
-      string,
-      unknown
-    >;
+    const { stdout } = await execa('tar', ['-xzOf', join(dir, file), '--wildcards', '*/Chart.yaml', '--exclude', '*/charts/*']);
+    const chartYaml = parse(stdout, { schema: 'failsafe' }) as Record<string, unknown>;
     const digest = createHash('sha256')
       .update(await readFile(join(dir, file)))
       .digest('hex');
@@ -129,8 +112,7 @@ beforeAll(async () => {
   await writeCharts(root);
   packages = join(root, 'packages');
   await mkdir(packages);
-  for (const name of Object.keys(CHARTS))
-    await helm4.run(['package', join(root, name), '-d', packages]);
+  for (const name of Object.keys(CHARTS)) await helm4.run(['package', join(root, name), '-d', packages]);
 });
 afterAll(async () => {
   await Promise.all([helm3?.dispose(), helm4?.dispose()]);
@@ -141,23 +123,15 @@ describe('index entries as helm repo index writes them', () => {
     it(`match helm v${major} byte for byte (created and generated aside)`, async () => {
       const helm = major === 3 ? helm3 : helm4;
       const dir = await mkdtemp(join(tmpdir(), `index-helm${major}-`));
-      for (const f of await readdir(packages))
-        await writeFile(join(dir, f), await readFile(join(packages, f)));
+      for (const f of await readdir(packages)) await writeFile(join(dir, f), await readFile(join(packages, f)));
       await helm.run(['repo', 'index', dir, '--url', BASE_URL]);
       const theirs = await readFile(join(dir, 'index.yaml'), 'utf8');
-      const times = (text: string) =>
-        text.replace(/(created|generated): "[^"]+"/g, '$1: T');
+      const times = (text: string) => text.replace(/(created|generated): "[^"]+"/g, '$1: T');
       const now = new Date('2026-12-01T20:00:00.123Z');
-      const ours = mergeIntoHelmIndex(
-        emptyHelmIndex(now),
-        await additions(dir, now),
-        now,
-      ).text;
+      const ours = mergeIntoHelmIndex(emptyHelmIndex(now), await additions(dir, now), now).text;
       expect(times(ours)).toBe(times(theirs));
       expect(ours).toContain('    created: "2026-12-01T20:00:00.123Z"\n');
-      expect(ours.endsWith('generated: "2026-12-01T20:00:00.123Z"\n')).toBe(
-        true,
-      );
+      expect(ours.endsWith('generated: "2026-12-01T20:00:00.123Z"\n')).toBe(true);
     });
   }
 });

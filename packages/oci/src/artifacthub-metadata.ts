@@ -7,10 +7,8 @@ import type { RegistryClient } from './registry.ts';
 // type and one layer holding artifacthub-repo.yml (what `oras push <repo>:artifacthub.io --config
 // /dev/null:application/vnd.cncf.artifacthub.config.v1+yaml artifacthub-repo.yml:<layer type>` makes)
 export const ARTIFACTHUB_TAG = 'artifacthub.io';
-export const ARTIFACTHUB_CONFIG =
-  'application/vnd.cncf.artifacthub.config.v1+yaml';
-export const ARTIFACTHUB_METADATA_LAYER =
-  'application/vnd.cncf.artifacthub.repository-metadata.layer.v1.yaml';
+export const ARTIFACTHUB_CONFIG = 'application/vnd.cncf.artifacthub.config.v1+yaml';
+export const ARTIFACTHUB_METADATA_LAYER = 'application/vnd.cncf.artifacthub.repository-metadata.layer.v1.yaml';
 
 /** The `artifacthub.io` manifest for the text of an `artifacthub-repo.yml`. */
 export function artifactHubMetadataManifest(content: string): {
@@ -51,17 +49,11 @@ export async function pushArtifactHubMetadata(
 ): Promise<{ digest: string; status: 'pushed' | 'exists' }> {
   const { bytes, layer } = artifactHubMetadataManifest(content);
   const current = await client.checkManifest(repository, ARTIFACTHUB_TAG);
-  if (current?.digest === sha256Digest(bytes))
-    return { digest: current.digest, status: 'exists' };
+  if (current?.digest === sha256Digest(bytes)) return { digest: current.digest, status: 'exists' };
   await client.uploadBlob(repository, Buffer.alloc(0));
   await client.uploadBlob(repository, layer);
   return {
-    digest: await client.putManifest(
-      repository,
-      ARTIFACTHUB_TAG,
-      bytes,
-      OCI_MANIFEST,
-    ),
+    digest: await client.putManifest(repository, ARTIFACTHUB_TAG, bytes, OCI_MANIFEST),
     status: 'pushed',
   };
 }

@@ -20,4 +20,10 @@ export { helmArtifact } from './helm-manifest.ts';
 export type { HelmArtifact } from './helm-manifest.ts';
 export { sha256Digest, fileDigest } from './digest.ts';
 export * from './media-types.ts';
-export { pushArtifactHubMetadata, artifactHubMetadataManifest, ARTIFACTHUB_TAG, ARTIFACTHUB_CONFIG, ARTIFACTHUB_METADATA_LAYER } from './artifacthub-metadata.ts';
+export {
+  pushArtifactHubMetadata,
+  artifactHubMetadataManifest,
+  ARTIFACTHUB_TAG,
+  ARTIFACTHUB_CONFIG,
+  ARTIFACTHUB_METADATA_LAYER,
+} from './artifacthub-metadata.ts';
