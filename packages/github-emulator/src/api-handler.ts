@@ -7,7 +7,7 @@ import { PrimaryRateLimit, type RateLimitStatus } from './rate-limit.ts';
 import type { RenderContext } from './render-repo.ts';
 import { invalidRequest } from './request-problems.ts';
 import type { RouteHandler, RouteResponse } from './routes-context.ts';
-import { ensureUser } from './state.ts';
+import { ensureUser, findRepo } from './state.ts';
 
 /** One API request as the emulator saw it (GET /_emulator/requests). */
 export interface RecordedRequest {
@@ -59,11 +59,42 @@ export interface ApiOutcome extends RouteResponse {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
+/** Which origin a request came in on: the API, or the uploads host (which serves asset uploads and nothing else). */
+export type ApiOrigin = 'api' | 'uploads';
+
+const UPLOAD_OPERATION = 'repos/upload-release-asset';
+const LEGACY_REFS = /^\/repos\/([^/]+)\/([^/]+)\/git\/refs(?:\/(.*))?$/;
+
+/**
+ * The older `GET /repos/{owner}/{repo}/git/refs[/{ref}]` that GitHub still serves but the description no longer
+ * lists: an exact ref is `git/get-ref`, anything else the refs under the prefix (`git/list-matching-refs`).
+ */
+function matchLegacyRefs(settings: ApiSettings, ctx: RenderContext, path: string) {
+  const found = LEGACY_REFS.exec(path);
+  if (!found) return undefined;
+  const [, owner, name, rest = ''] = found;
+  const ref = rest.replace(/\/+$/, '');
+  const repo = findRepo(ctx.state, decodeURIComponent(owner!), decodeURIComponent(name!));
+  if (ref && repo?.refs.some((r) => r.ref === `refs/${decodeURIComponent(ref)}`))
+    return settings.description.match('GET', `/repos/${owner}/${name}/git/ref/${ref}`);
+  const matched = settings.description.match('GET', `/repos/${owner}/${name}/git/matching-refs/${ref || 'heads'}`);
+  return matched && { ...matched, params: { ...matched.params, ref: decodeURIComponent(ref) } };
+}
+
 /** Serves one API request: match, authenticate, limit, inject faults, validate, route, validate the response. */
-export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext, req: IncomingMessage, raw: Buffer, id: number): Promise<ApiOutcome> {
+export async function handleApiRequest(
+  settings: ApiSettings,
+  ctx: RenderContext,
+  req: IncomingMessage,
+  raw: Buffer,
+  id: number,
+  origin: ApiOrigin = 'api',
+): Promise<ApiOutcome> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(req.url ?? '/', ctx.webUrl);
-  const record: RecordedRequest = { id, time: new Date().toISOString(), method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+  // the URL as the client sees it (Link headers repeat it, with any Enterprise prefix); `path` is the route's path
+  const url = new URL(`${origin === 'uploads' ? ctx.uploadsUrl : ctx.baseUrl}${req.url ?? '/'}`);
+  const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+  const record: RecordedRequest = { id, time: new Date().toISOString(), method, path, query: Object.fromEntries(url.searchParams), status: 0 };
   const headers: Record<string, string> = {};
   const finish = (response: RouteResponse, extra: Partial<ApiOutcome> = {}): ApiOutcome => {
     record.status = response.status;
@@ -77,7 +108,10 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   const delay = settings.latencyMs + settings.faults.latencyMs;
   if (delay > 0) await sleep(delay);
 
-  const matched = settings.description.match(method, url.pathname);
+  const legacy = method === 'GET' ? matchLegacyRefs(settings, ctx, path) : undefined;
+  let matched = legacy ?? settings.description.match(method, path);
+  // uploads go to the uploads origin only, and it serves nothing else (a client must follow `upload_url`)
+  if (matched && (matched.operationId === UPLOAD_OPERATION) !== (origin === 'uploads')) matched = undefined;
   if (matched) record.operationId = matched.operationId;
 
   // authentication: a wrong token is always 401; no token is fine for reads of public data
@@ -120,7 +154,7 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   }
   if (fault?.kind === 'server-error') return fail(new GitHubHttpError(fault.status, fault.status === 502 ? 'Server Error' : 'Service Unavailable'), fault.kind);
 
-  const upload = matched.operationId === 'repos/upload-release-asset';
+  const upload = matched.operationId === UPLOAD_OPERATION;
   let body: Record<string, unknown> | undefined;
   if (upload) record.body = { bytes: raw.length };
   else if (raw.length > 0) {
@@ -163,6 +197,7 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
       actor,
       canPush,
       rateLimit,
+      legacyRefs: legacy !== undefined,
     });
   } catch (error) {
     if (error instanceof GitHubHttpError) return fail(error);
@@ -172,7 +207,7 @@ export async function handleApiRequest(settings: ApiSettings, ctx: RenderContext
   if (response.bytes === undefined) {
     const problems = settings.description.validateResponse(matched.operation, response.status, response.body ?? null);
     if (problems.length) {
-      const violation: SchemaViolation = { requestId: id, operationId: matched.operationId, method, path: url.pathname, status: response.status, problems };
+      const violation: SchemaViolation = { requestId: id, operationId: matched.operationId, method, path, status: response.status, problems };
       if (settings.strict) {
         record.fault = 'invalid-response';
         return finish(

@@ -23,7 +23,7 @@ Options:
   --no-strict          send such responses anyway (they are still logged)
   --latency MS         delay every API response
   --enterprise         serve the API under /api/v3 and uploads under /api/uploads (GitHub Enterprise Server)
-  --json               print {url, token} as JSON on stdout
+  --json               print {url, uploadsUrl, webUrl, storageUrl, pagesUrl, token} as JSON on stdout
   -h, --help           this help
 
 Control endpoints: GET /_emulator/requests, GET /_emulator/state, POST /_emulator/seed,
@@ -69,9 +69,12 @@ async function main(argv: string[]): Promise<number> {
     logger: createLogger({ actions: false }),
   });
   const generated = !values.token?.length;
-  if (values.json) process.stdout.write(`${JSON.stringify({ url: emulator.url, ...(generated ? { token: emulator.token } : {}) })}\n`);
+  if (values.json)
+    process.stdout.write(
+      `${JSON.stringify({ url: emulator.url, uploadsUrl: emulator.uploadsUrl, webUrl: emulator.webUrl, storageUrl: emulator.storageUrl, pagesUrl: emulator.pagesUrl, ...(generated ? { token: emulator.token } : {}) })}\n`,
+    );
   else {
-    process.stdout.write(`github-emulator listening at ${emulator.url}\n`);
+    process.stdout.write(`github-emulator listening at ${emulator.url} (uploads ${emulator.uploadsUrl}, web ${emulator.webUrl}, Pages ${emulator.pagesUrl})\n`);
     // a generated token is printed so the user can use it; it is a throwaway for this process
     if (generated) process.stdout.write(`token: ${emulator.token}\n`);
   }

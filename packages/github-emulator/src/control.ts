@@ -2,14 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { GitHubEmulator } from './emulator.ts';
 import type { FaultOptions } from './faults.ts';
 import type { RenderContext } from './render-repo.ts';
-import { assetBytes } from './routes-assets.ts';
 import type { RouteResponse } from './routes-context.ts';
 import type { EmulatorSeed } from './seed.ts';
-import { findRepo } from './state.ts';
 
 /**
  * The emulator's own endpoints under /_emulator/ (no token needed; the emulator listens on 127.0.0.1 only):
- * the request log, the state, seeding, faults, reset, and the storage URLs asset downloads redirect to.
+ * the request log, the state, seeding, faults, reset, and attestation bundles (`bundle_url`).
  */
 export function handleControlRequest(emulator: GitHubEmulator, ctx: RenderContext, req: IncomingMessage, raw: Buffer): RouteResponse {
   const method = (req.method ?? 'GET').toUpperCase();
@@ -39,10 +37,6 @@ export function handleControlRequest(emulator: GitHubEmulator, ctx: RenderContex
       case 'POST reset':
         emulator.reset();
         return { status: 200, body: { ok: true } };
-      case 'GET assets':
-        return assetDownload(ctx, Number(parts[1]));
-      case 'GET download':
-        return browserDownload(ctx, parts.slice(1));
       case 'GET attestations':
         return attestationBundle(ctx, Number(parts[1]));
       case 'GET avatars':
@@ -53,32 +47,6 @@ export function handleControlRequest(emulator: GitHubEmulator, ctx: RenderContex
   } catch (error) {
     return { status: 400, body: { message: (error as Error).message } };
   }
-}
-
-function bytesOf(asset: { data: string; name: string }): RouteResponse {
-  return {
-    status: 200,
-    bytes: Buffer.from(asset.data, 'base64'),
-    headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename=${asset.name}` },
-  };
-}
-
-/** Where `GET /repos/{o}/{r}/releases/assets/{id}` with `Accept: application/octet-stream` redirects to. */
-function assetDownload(ctx: RenderContext, id: number): RouteResponse {
-  const asset = assetBytes(ctx, id);
-  if (!asset) return { status: 404, body: { message: 'Not Found' } };
-  asset.download_count++;
-  return bytesOf(asset);
-}
-
-/** `browser_download_url`: /_emulator/download/{owner}/{repo}/{tag}/{name}. */
-function browserDownload(ctx: RenderContext, [owner, name, tag, file]: string[]): RouteResponse {
-  const repo = findRepo(ctx.state, owner ?? '', name ?? '');
-  const release = repo?.releases.find((r) => (r.draft ? `untagged-${r.id}` : r.tag_name) === tag);
-  const asset = release?.assets.find((a) => a.name === file);
-  if (!asset) return { status: 404, body: { message: 'Not Found' } };
-  asset.download_count++;
-  return bytesOf(asset);
 }
 
 function attestationBundle(ctx: RenderContext, id: number): RouteResponse {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerSecret, silentLogger, type Logger } from '@chart-release/core';
-import { handleApiRequest, type RecordedRequest, type SchemaViolation } from './api-handler.ts';
+import { handleApiRequest, type ApiOrigin, type RecordedRequest, type SchemaViolation } from './api-handler.ts';
 import { handleControlRequest } from './control.ts';
 import { FaultInjector, type FaultOptions } from './faults.ts';
 import { githubApiDescription } from './openapi.ts';
@@ -11,12 +11,16 @@ import { PrimaryRateLimit, type RateLimitOptions } from './rate-limit.ts';
 import type { RenderContext } from './render-repo.ts';
 import { assetRoutes } from './routes-assets.ts';
 import { attestationRoutes } from './routes-attestations.ts';
+import { contentRoutes } from './routes-contents.ts';
+import type { RouteResponse } from './routes-context.ts';
+import { gitDataRoutes } from './routes-git-data.ts';
 import { gitRoutes } from './routes-git.ts';
 import { pullRoutes } from './routes-pulls.ts';
 import { rateLimitRoutes } from './routes-rate-limit.ts';
 import { releaseRoutes } from './routes-releases.ts';
 import { applySeed, type EmulatorSeed } from './seed.ts';
 import { emptyState, type EmulatorState } from './state.ts';
+import { handlePagesRequest, handleStorageRequest, handleWebRequest, pagesSiteUrl, type WebAccess } from './web-origins.ts';
 
 export interface StartGitHubEmulatorOptions {
   /** 0 (any free port) by default; the emulator listens on 127.0.0.1 only. */
@@ -50,6 +54,16 @@ export interface StartGitHubEmulatorOptions {
 /** A running emulator. `url` is the API root (like https://api.github.com), for Octokit's `baseUrl`. */
 export interface GitHubEmulator {
   url: string;
+  /** Where asset uploads go (uploads.github.com; `/api/uploads` on Enterprise Server); `upload_url` points here. */
+  uploadsUrl: string;
+  /** The web origin (github.com): `html_url` and `browser_download_url` (which redirects to storage). */
+  webUrl: string;
+  /** Release asset storage, another origin: downloads redirect here with a signed URL; it refuses `Authorization`. */
+  storageUrl: string;
+  /** The GitHub Pages origin; a repository's site is at `pagesUrl/{owner}/{repo}/`. */
+  pagesUrl: string;
+  /** The Pages site of a repository (its `gh-pages` branch by default), with a trailing slash: `helm repo add` it. */
+  pagesSiteUrl(owner: string, repo: string): string;
   /** The first accepted token. */
   token: string;
   /** The live state; tests may read and change it directly. */
@@ -91,7 +105,7 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
 
   const settings = {
     description,
-    routes: { ...gitRoutes, ...releaseRoutes, ...assetRoutes, ...pullRoutes, ...attestationRoutes, ...rateLimitRoutes },
+    routes: { ...gitRoutes, ...gitDataRoutes, ...contentRoutes, ...releaseRoutes, ...assetRoutes, ...pullRoutes, ...attestationRoutes, ...rateLimitRoutes },
     tokens: new Set(tokens),
     readOnlyTokens: new Set(options.readOnlyTokens ?? []),
     login,
@@ -101,7 +115,14 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     faults,
     rateLimit: options.rateLimit === false ? undefined : new PrimaryRateLimit(options.rateLimit),
   };
-  const ctx: RenderContext = { state, baseUrl: '', uploadsUrl: '', webUrl: '' };
+  const ctx: RenderContext = { state, baseUrl: '', uploadsUrl: '', webUrl: '', storageUrl: '', pagesUrl: '', storageSecret: randomBytes(16).toString('hex') };
+  const access: WebAccess = {
+    access(authorization) {
+      const token = /^(?:token|bearer)\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+      if (token !== undefined && settings.tokens.has(token)) return 'push';
+      return token !== undefined && settings.readOnlyTokens.has(token) ? 'read' : 'none';
+    },
+  };
   const save = () => {
     if (options.statePath) saveState(options.statePath, state, requests);
   };
@@ -109,6 +130,11 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
 
   const emulator: GitHubEmulator = {
     url: '',
+    uploadsUrl: '',
+    webUrl: '',
+    storageUrl: '',
+    pagesUrl: '',
+    pagesSiteUrl: (owner, repo) => pagesSiteUrl(ctx, owner, repo),
     token: tokens[0]!,
     state,
     requests,
@@ -129,29 +155,25 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     },
     save,
     stop: async () => {
-      if (!server.listening) return;
+      if (!servers.some((s) => s.listening)) return;
       save();
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      server.closeAllConnections();
-      await closed;
+      await Promise.all(servers.map((server) => closeServer(server)));
     },
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse, origin: ApiOrigin) => {
     const raw = await readBody(req);
     if (options.enterprise && !/^\/_emulator(?:[/?]|$)/.test(req.url ?? '')) {
-      // Enterprise Server: the API and uploads under their prefixes (the emulator's own endpoints anywhere); the
-      // routes below see the path without it
+      // Enterprise Server: the API and uploads under their prefixes (the emulator's own endpoints anywhere), the
+      // web at the root; the routes below see the path without the prefix
       const prefix = ENTERPRISE_PREFIXES.find((p) => req.url === p || req.url?.startsWith(`${p}/`) || req.url?.startsWith(`${p}?`));
-      if (!prefix) return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/enterprise-server/rest' });
+      if (!prefix) return sendResponse(res, handleWebRequest(ctx, access, req));
       req.url = req.url!.slice(prefix.length) || '/';
+      origin = prefix === ENTERPRISE_PREFIXES[1] ? 'uploads' : 'api';
     }
-    const path = new URL(req.url ?? '/', ctx.webUrl).pathname;
-    if (path === '/_emulator' || path.startsWith('/_emulator/')) {
-      const response = handleControlRequest(emulator, ctx, req, raw);
-      return send(res, response.status, response.body, response.bytes, response.headers);
-    }
-    const outcome = await handleApiRequest(settings, ctx, req, raw, nextRequestId++);
+    const path = new URL(req.url ?? '/', ctx.baseUrl).pathname;
+    if (origin === 'api' && (path === '/_emulator' || path.startsWith('/_emulator/'))) return sendResponse(res, handleControlRequest(emulator, ctx, req, raw));
+    const outcome = await handleApiRequest(settings, ctx, req, raw, nextRequestId++, origin);
     requests.push(outcome.record);
     if (outcome.violation) {
       schemaViolations.push(outcome.violation);
@@ -166,24 +188,61 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     send(res, outcome.status, outcome.body, outcome.bytes, outcome.headers);
   };
 
-  const server = createServer((req, res) => {
-    serve(req, res).catch((error: unknown) => {
-      logger.error(`internal error serving ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent)
-        send(res, 500, { message: `github-emulator internal error: ${(error as Error).message}`, documentation_url: 'https://docs.github.com/rest' });
-      else res.destroy();
+  const guarded = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    createServer((req, res) => {
+      handler(req, res).catch((error: unknown) => {
+        logger.error(`internal error serving ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent)
+          send(res, 500, { message: `github-emulator internal error: ${(error as Error).message}`, documentation_url: 'https://docs.github.com/rest' });
+        else res.destroy();
+      });
     });
-  });
+  const plain = (handler: (req: IncomingMessage) => RouteResponse) =>
+    guarded(async (req, res) => {
+      await readBody(req);
+      sendResponse(res, handler(req));
+    });
+  const servers: Server[] = [];
+  const listen = async (server: Server, port = 0) => {
+    servers.push(server);
+    return `http://127.0.0.1:${await listenOn(server, port)}`;
+  };
+  const root = await listen(
+    guarded((req, res) => serve(req, res, 'api')),
+    options.port,
+  );
+  if (options.enterprise) {
+    ctx.webUrl = root;
+    ctx.baseUrl = `${root}${ENTERPRISE_PREFIXES[0]}`;
+    ctx.uploadsUrl = `${root}${ENTERPRISE_PREFIXES[1]}`;
+  } else {
+    ctx.baseUrl = root;
+    ctx.uploadsUrl = await listen(guarded((req, res) => serve(req, res, 'uploads')));
+    ctx.webUrl = await listen(plain((req) => handleWebRequest(ctx, access, req)));
+  }
+  ctx.storageUrl = await listen(plain((req) => handleStorageRequest(ctx, req)));
+  ctx.pagesUrl = await listen(plain((req) => handlePagesRequest(ctx, req)));
+  Object.assign(emulator, { url: ctx.baseUrl, uploadsUrl: ctx.uploadsUrl, webUrl: ctx.webUrl, storageUrl: ctx.storageUrl, pagesUrl: ctx.pagesUrl });
+  return emulator;
+}
+
+async function listenOn(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  ctx.webUrl = `http://127.0.0.1:${port}`;
-  ctx.baseUrl = options.enterprise ? `${ctx.webUrl}${ENTERPRISE_PREFIXES[0]}` : ctx.webUrl;
-  ctx.uploadsUrl = options.enterprise ? `${ctx.webUrl}${ENTERPRISE_PREFIXES[1]}` : ctx.webUrl;
-  emulator.url = ctx.baseUrl;
-  return emulator;
+  return (server.address() as AddressInfo).port;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.closeAllConnections();
+  await closed;
+}
+
+function sendResponse(res: ServerResponse, response: RouteResponse): void {
+  send(res, response.status, response.body, response.bytes, response.headers);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -3,6 +3,36 @@ import type { CommitRecord, GitPerson, RefRecord, RepoRecord, TagObjectRecord } 
 
 const UNSIGNED = { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null };
 
+/** The `verification` object: `valid` for a commit GitHub signed itself, `unsigned` otherwise. */
+export function verificationOf(commit: CommitRecord) {
+  if (!commit.signature) return UNSIGNED;
+  return {
+    verified: true,
+    reason: 'valid',
+    signature: commit.signature.signature,
+    payload: commit.signature.payload,
+    verified_at: commit.signature.verified_at,
+  };
+}
+
+/** `git-commit` (GET/POST /repos/{owner}/{repo}/git/commits). */
+export function renderGitCommit(ctx: RenderContext, repo: RepoRecord, commit: CommitRecord) {
+  const api = repoApiUrl(ctx, repo);
+  const html = htmlUrl(ctx, `${repo.owner}/${repo.name}`);
+  return {
+    sha: commit.sha,
+    node_id: nodeId('Commit', commit.sha),
+    url: `${api}/git/commits/${commit.sha}`,
+    html_url: `${html}/commit/${commit.sha}`,
+    author: person(commit.author),
+    committer: person(commit.committer),
+    tree: { sha: commit.tree, url: `${api}/git/trees/${commit.tree}` },
+    message: commit.message,
+    parents: commit.parents.map((sha) => ({ sha, url: `${api}/git/commits/${sha}`, html_url: `${html}/commit/${sha}` })),
+    verification: verificationOf(commit),
+  };
+}
+
 /** `commit` (GET /repos/{owner}/{repo}/commits/{ref}). */
 export function renderCommit(ctx: RenderContext, repo: RepoRecord, commit: CommitRecord) {
   const api = repoApiUrl(ctx, repo);
@@ -21,7 +51,7 @@ export function renderCommit(ctx: RenderContext, repo: RepoRecord, commit: Commi
       message: commit.message,
       comment_count: 0,
       tree: { sha: commit.tree, url: `${api}/git/trees/${commit.tree}` },
-      verification: UNSIGNED,
+      verification: verificationOf(commit),
     },
     author: account,
     committer: account,

@@ -1,7 +1,7 @@
 import { htmlUrl, nodeId, renderUser, repoApiUrl, type RenderContext } from './render-repo.ts';
 import type { AssetRecord, ReleaseRecord, RepoRecord } from './state.ts';
 
-/** `release`: the upload_url points at the emulator's uploads root (GitHub's at uploads.github.com). */
+/** `release`: the upload_url points at the uploads origin (GitHub's at uploads.github.com). */
 export function renderRelease(ctx: RenderContext, repo: RepoRecord, release: ReleaseRecord) {
   const api = `${repoApiUrl(ctx, repo)}/releases/${release.id}`;
   const html = htmlUrl(ctx, `${repo.owner}/${repo.name}`);
@@ -36,7 +36,7 @@ export function renderAsset(ctx: RenderContext, repo: RepoRecord, release: Relea
   const tag = release.draft ? `untagged-${release.id}` : release.tag_name;
   return {
     url: `${repoApiUrl(ctx, repo)}/releases/assets/${asset.id}`,
-    browser_download_url: `${ctx.baseUrl}/_emulator/download/${repo.owner}/${repo.name}/${encodeURIComponent(tag)}/${encodeURIComponent(asset.name)}`,
+    browser_download_url: `${ctx.webUrl}/${repo.owner}/${repo.name}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(asset.name)}`,
     id: asset.id,
     node_id: nodeId('ReleaseAsset', asset.id),
     name: asset.name,

@@ -1,9 +1,9 @@
 import { ensureUser, type EmulatorState, type RepoRecord } from './state.ts';
 
 /**
- * What every renderer needs: the state and where the emulator is served. Like github.com, the API at the root of
- * `http://127.0.0.1:PORT`; like GitHub Enterprise Server (`enterprise`), the API under `/api/v3` and uploads under
- * `/api/uploads`. Web pages (`html_url`) are at the root either way.
+ * What every renderer needs: the state and where the emulator is served. Like github.com, the API, uploads, the web,
+ * storage and Pages each on an origin of their own; like GitHub Enterprise Server (`enterprise`), the API under
+ * `/api/v3`, uploads under `/api/uploads` and the web at the root of one origin (storage and Pages apart).
  */
 export interface RenderContext {
   state: EmulatorState;
@@ -11,8 +11,14 @@ export interface RenderContext {
   baseUrl: string;
   /** Where release asset uploads go (GitHub: uploads.github.com; Enterprise Server: `/api/uploads`). */
   uploadsUrl: string;
-  /** `http://127.0.0.1:PORT`, for web pages. */
+  /** The web origin (github.com): `html_url`, `browser_download_url`, raw files. */
   webUrl: string;
+  /** Release asset storage, where downloads redirect to (another origin, as on GitHub). */
+  storageUrl: string;
+  /** The GitHub Pages origin. */
+  pagesUrl: string;
+  /** Signs storage URLs. */
+  storageSecret: string;
 }
 
 /** A stable GraphQL-style node id for a record. */

@@ -3,6 +3,7 @@ import { GitHubHttpError, notFound, validationFailed } from './github-errors.ts'
 import { renderAsset } from './render-release.ts';
 import type { RenderContext } from './render-repo.ts';
 import { created, listed, noContent, numberParam, ok, repoOf, stringField, type RouteHandler, type RouteRequest } from './routes-context.ts';
+import { storageUrlFor } from './web-origins.ts';
 import { ensureUser, nextId, timestamp, type AssetRecord, type ReleaseRecord, type RepoRecord } from './state.ts';
 
 function releaseOf(ctx: RenderContext, req: RouteRequest): { repo: RepoRecord; release: ReleaseRecord } {
@@ -62,11 +63,11 @@ const upload: RouteHandler = (ctx, req) => {
   return created(rendered, rendered.url);
 };
 
-/** JSON by default; with `Accept: application/octet-stream` a 302 to the bytes, as GitHub redirects to storage. */
+/** JSON by default; with `Accept: application/octet-stream` a 302 to a signed storage URL on another origin, as on GitHub. */
 const get: RouteHandler = (ctx, req) => {
   const { repo, release, asset } = assetOf(ctx, req);
   if (String(req.headers.accept ?? '').includes('application/octet-stream')) {
-    return { status: 302, headers: { location: `${ctx.baseUrl}/_emulator/assets/${asset.id}` } };
+    return { status: 302, headers: { location: storageUrlFor(ctx, repo, asset) } };
   }
   return ok(renderAsset(ctx, repo, release, asset));
 };
@@ -98,14 +99,3 @@ export const assetRoutes: Record<string, RouteHandler> = {
   'repos/update-release-asset': update,
   'repos/delete-release-asset': remove,
 };
-
-/** The bytes of an asset, for the storage URL the download redirect points at; counts the download. */
-export function assetBytes(ctx: RenderContext, assetId: number): AssetRecord | undefined {
-  for (const repo of ctx.state.repos) {
-    for (const release of repo.releases) {
-      const asset = release.assets.find((a) => a.id === assetId);
-      if (asset) return asset;
-    }
-  }
-  return undefined;
-}

@@ -22,6 +22,8 @@ export interface RouteRequest {
   canPush: boolean;
   /** The caller's primary rate limit, when limits are on. */
   rateLimit?: RateLimitStatus;
+  /** Served through the older `GET /repos/{owner}/{repo}/git/refs[/{prefix}]` path. */
+  legacyRefs?: boolean;
 }
 
 export interface RouteResponse {

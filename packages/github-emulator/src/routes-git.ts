@@ -64,12 +64,29 @@ const getRef: RouteHandler = (ctx, req) => {
   return ok(renderRef(ctx, repo, ref));
 };
 
+/** `matching-refs/{prefix}`, and the older `GET /git/refs[/{prefix}]` (404 there when nothing matches). */
 const matchingRefs: RouteHandler = (ctx, req) => {
   const repo = repoOf(ctx, req);
-  const prefix = qualify(req.params.ref ?? '');
+  if (repo.commits.length === 0) throw new GitHubHttpError(409, 'Git Repository is empty.');
+  const prefix = req.params.ref ? qualify(req.params.ref) : 'refs/';
   const refs = repo.refs.filter((r) => r.ref.startsWith(prefix)).sort((a, b) => a.ref.localeCompare(b.ref));
+  if (req.legacyRefs && refs.length === 0) throw notFound();
   return ok(refs.map((r) => renderRef(ctx, repo, r)));
 };
+
+/** Whether `ancestor` is `sha` or reachable from it through parents. */
+function reachable(repo: RepoRecord, sha: string, ancestor: string): boolean {
+  const seen = new Set<string>();
+  const queue = [sha];
+  while (queue.length) {
+    const current = queue.pop()!;
+    if (current === ancestor) return true;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    queue.push(...(repo.commits.find((c) => c.sha === current)?.parents ?? []));
+  }
+  return false;
+}
 
 const createRef: RouteHandler = (ctx, req) => {
   const repo = repoOf(ctx, req);
@@ -91,6 +108,10 @@ const updateRef: RouteHandler = (ctx, req) => {
   if (!ref) throw unprocessable('Reference does not exist');
   const sha = stringField(req.body, 'sha')!;
   if (!objectExists(repo, sha)) throw unprocessable('Object does not exist');
+  // without `force`, only a fast-forward: the current commit must be an ancestor of the new one
+  if (req.body?.force !== true && !reachable(repo, sha, ref.sha)) {
+    throw new GitHubHttpError(422, 'Update is not a fast forward', { documentation_url: 'https://docs.github.com/rest/git/refs#update-a-reference' });
+  }
   ref.sha = sha;
   return ok(renderRef(ctx, repo, ref));
 };

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { attestationSubjects } from './attestation-bundle.ts';
+import { applyChanges, writeBlob, writeTree } from './git-objects.ts';
 import {
   ensureUser,
   findRepo,
+  gitStore,
   nextId,
   resolveCommitish,
   timestamp,
@@ -35,6 +37,8 @@ export interface RepoSeed {
   pulls?: PullSeed[];
   releases?: ReleaseSeed[];
   attestations?: AttestationSeed[];
+  /** The branch and folder GitHub Pages serves (`gh-pages` and `/` by default). */
+  pages?: { branch?: string; path?: string };
 }
 
 export interface CommitSeed {
@@ -43,6 +47,10 @@ export interface CommitSeed {
   message: string;
   parents?: string[];
   author?: { name?: string; email?: string; date?: string; login?: string };
+  /** Files this commit adds or changes (path -> UTF-8 text; `null` deletes), on its parent's tree. */
+  files?: Record<string, string | null>;
+  /** The branch the commit goes on (its parent is that branch's head); the default branch when absent. */
+  branch?: string;
 }
 
 export interface PullSeed {
@@ -128,10 +136,13 @@ function seedRepo(state: EmulatorState, seed: RepoSeed, actor: string): void {
     };
     state.repos.push(repo);
   }
+  if (seed.pages) repo.pages = { branch: seed.pages.branch ?? 'gh-pages', path: seed.pages.path ?? '/' };
   const commits = seed.commits?.length ? seed.commits : repo.commits.length ? [] : [{ message: 'Initial commit' }];
-  for (const commit of commits) addCommit(state, repo, commit);
-  const head = repo.commits.at(-1)!.sha;
-  if (commits.length) setRef(repo, `refs/heads/${repo.default_branch}`, head);
+  for (const commit of commits) {
+    const branch = commit.branch ?? repo.default_branch;
+    const head = repo.refs.find((r) => r.ref === `refs/heads/${branch}`)?.sha;
+    setRef(repo, `refs/heads/${branch}`, addCommit(state, repo, commit, head));
+  }
   for (const [branch, sha] of Object.entries(seed.branches ?? {})) setRef(repo, `refs/heads/${branch}`, sha);
   for (const [tag, sha] of Object.entries(seed.tags ?? {})) setRef(repo, `refs/tags/${tag}`, sha);
   for (const pull of seed.pulls ?? []) seedPull(state, repo, pull);
@@ -139,10 +150,18 @@ function seedRepo(state: EmulatorState, seed: RepoSeed, actor: string): void {
   for (const attestation of seed.attestations ?? []) seedAttestation(state, repo, attestation, actor);
 }
 
-function addCommit(state: EmulatorState, repo: RepoRecord, seed: CommitSeed): void {
+/** Adds a seeded commit (on `head`, the branch's current commit) and returns its sha. */
+function addCommit(state: EmulatorState, repo: RepoRecord, seed: CommitSeed, head: string | undefined): string {
   const index = repo.commits.length;
   const sha = seed.sha ?? sha1(`${repo.owner}/${repo.name}\n${index}\n${seed.message}`);
-  if (repo.commits.some((c) => c.sha === sha)) return;
+  if (repo.commits.some((c) => c.sha === sha)) return sha;
+  const parents = seed.parents ?? (head ? [head] : []);
+  const store = gitStore(repo);
+  const parentTree = repo.commits.find((c) => c.sha === parents[0])?.tree ?? writeTree(store, []);
+  const changes = Object.entries(seed.files ?? {}).map(([path, text]) => ({
+    path,
+    entry: text === null ? null : { mode: '100644', type: 'blob' as const, sha: writeBlob(store, Buffer.from(text, 'utf8')) },
+  }));
   const person: GitPerson = {
     name: seed.author?.name ?? DEFAULT_PERSON.name,
     email: seed.author?.email ?? DEFAULT_PERSON.email,
@@ -152,12 +171,13 @@ function addCommit(state: EmulatorState, repo: RepoRecord, seed: CommitSeed): vo
   repo.commits.push({
     sha,
     message: seed.message,
-    tree: sha1(`tree ${sha}`),
-    parents: seed.parents ?? (index > 0 ? [repo.commits[index - 1]!.sha] : []),
+    tree: changes.length ? applyChanges(store, parentTree, changes) : parentTree,
+    parents,
     author: person,
     committer: person,
     authorLogin: seed.author?.login,
   });
+  return sha;
 }
 
 export function setRef(repo: RepoRecord, ref: string, sha: string): void {

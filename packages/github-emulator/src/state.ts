@@ -1,7 +1,9 @@
+import type { GitObjectStore } from './git-objects.ts';
+
 /**
  * The emulator's state: plain JSON-serialisable records (asset bytes as base64), so a snapshot can be written to
  * disk, inspected after a demo and loaded again. Representations served to clients are rendered from these
- * records by `representations.ts`.
+ * records by the `render-*.ts` modules.
  */
 
 export type UserType = 'User' | 'Bot' | 'Organization';
@@ -27,6 +29,15 @@ export interface CommitRecord {
   committer: GitPerson;
   /** The GitHub account the commit is attributed to, if any. */
   authorLogin?: string;
+  /** Set when GitHub signed the commit (made through the API for the token, without a custom author or committer). */
+  signature?: CommitSignature;
+}
+
+/** GitHub's signature on a commit it made: the signed text, the armored signature, when it was verified. */
+export interface CommitSignature {
+  signature: string;
+  payload: string;
+  verified_at: string;
 }
 
 export interface RefRecord {
@@ -146,6 +157,10 @@ export interface RepoRecord {
   attestations: AttestationRecord[];
   /** The release marked latest with `make_latest`; otherwise the newest published non-prerelease is latest. */
   latest_release_id: number | null;
+  /** Blobs and trees (absent in state files written before the Git Data API was served). */
+  git?: GitObjectStore;
+  /** The branch and folder GitHub Pages serves (`gh-pages` and `/` by default). */
+  pages?: { branch: string; path: string };
 }
 
 /** Everything the emulator knows; serialisable as JSON. */
@@ -207,4 +222,10 @@ function peel(repo: RepoRecord, sha: string): string {
     current = tag.object.sha;
   }
   return current;
+}
+
+/** The repository's blobs and trees, created on first use. */
+export function gitStore(repo: RepoRecord): GitObjectStore {
+  repo.git ??= { blobs: {}, trees: {} };
+  return repo.git;
 }

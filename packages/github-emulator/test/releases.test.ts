@@ -20,7 +20,8 @@ describe('releases', () => {
     expect(status).toBe(201);
     expect(headers.location).toBe(created.url);
     expect(created).toMatchObject({ tag_name: 'app-v1.0.0', draft: false, prerelease: false, author: { login: 'github-actions[bot]', type: 'Bot' } });
-    expect(created.upload_url).toBe(`${emulator.url}/repos/${OWNER}/${REPO}/releases/${created.id}/assets{?name,label}`);
+    expect(created.upload_url).toBe(`${emulator.uploadsUrl}/repos/${OWNER}/${REPO}/releases/${created.id}/assets{?name,label}`);
+    expect(new URL(emulator.uploadsUrl).origin).not.toBe(new URL(emulator.url).origin);
 
     const { data: ref } = await octokit.git.getRef({ ...repo, ref: 'tags/app-v1.0.0' });
     const head = emulator.state.repos[0]!.commits.at(-1)!.sha;
@@ -135,7 +136,9 @@ describe('release assets', () => {
       redirect: 'manual',
     });
     expect(raw.status).toBe(302);
-    expect(raw.headers.get('location')).toBe(`${emulator.url}/_emulator/assets/${asset.id}`);
+    const location = new URL(raw.headers.get('location')!);
+    expect(location.origin).toBe(emulator.storageUrl);
+    expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
 
     const json = await octokit.repos.getReleaseAsset({ ...repo, asset_id: asset.id });
     expect(json.data.download_count).toBe(1);

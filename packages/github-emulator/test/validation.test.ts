@@ -33,7 +33,7 @@ describe('requests the OpenAPI description rejects', () => {
   });
 
   it('answer 422 for an upload without the required name parameter', async () => {
-    const response = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/releases/1/assets`, {
+    const response = await fetch(`${emulator.uploadsUrl}/repos/${OWNER}/${REPO}/releases/1/assets`, {
       method: 'POST',
       headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/gzip' },
       body: 'bytes',
