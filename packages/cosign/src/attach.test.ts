@@ -171,3 +171,40 @@ describe('attaching a bundle', () => {
     expect((await findBundles(registry, 'charts/nginx', digest)).map((f) => f.referrerDigest)).toEqual([attached.referrerDigest]);
   });
 });
+
+describe('a crash while attaching a bundle', () => {
+  it('leaves a manifest the same bundle attached again lists, so nothing stays orphaned', async () => {
+    const registry = memoryRegistry({ referrersApi: false });
+    const digest = await withChart(registry);
+    const realPut = registry.putManifest.bind(registry);
+    // the process dies right after the referrer manifest, before the index write
+    registry.putManifest = async (repo, ref, bytes, mediaType) => {
+      if (mediaType === OCI_INDEX_MEDIA_TYPE) throw new Error('killed');
+      return realPut(repo, ref, bytes, mediaType);
+    };
+    const bundle = JSON.stringify({ verificationMaterial: { tlogEntries: [{ integratedTime: '1767225600' }] } });
+    await expect(attachBundle(registry, 'charts/nginx', digest, bundle, 'p')).rejects.toThrow('killed');
+    expect(await findBundles(registry, 'charts/nginx', digest)).toEqual([]);
+    const orphans = [...registry.manifests.keys()].filter((d) => d !== digest);
+    expect(orphans).toHaveLength(1);
+
+    registry.putManifest = realPut;
+    const attached = await attachBundle(registry, 'charts/nginx', digest, bundle, 'p');
+    expect(attached.referrerDigest).toBe(orphans[0]);
+    expect((await registry.referrers('charts/nginx', digest)).manifests.map((m) => m.digest)).toEqual([attached.referrerDigest]);
+  });
+
+  it("stamps the referrer with the bundle's transparency log time", async () => {
+    const registry = memoryRegistry({ referrersApi: true });
+    const digest = await withChart(registry);
+    const attached = await attachBundle(
+      registry,
+      'charts/nginx',
+      digest,
+      JSON.stringify({ verificationMaterial: { tlogEntries: [{ integratedTime: '1767225600' }] } }),
+      'p',
+    );
+    const { manifest } = await registry.getManifest('charts/nginx', attached.referrerDigest);
+    expect(manifest.annotations?.['org.opencontainers.image.created']).toBe('2026-01-01T00:00:00Z');
+  });
+});

@@ -2,11 +2,27 @@ import { X509Certificate } from '@sigstore/core';
 
 const OID_FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 const OID_FULCIO_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+// https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md
+const CERTIFICATE_CLAIM_OIDS = {
+  buildSignerUri: '1.3.6.1.4.1.57264.1.9',
+  runnerEnvironment: '1.3.6.1.4.1.57264.1.11',
+  sourceRepositoryUri: '1.3.6.1.4.1.57264.1.12',
+  sourceRepositoryDigest: '1.3.6.1.4.1.57264.1.13',
+  sourceRepositoryRef: '1.3.6.1.4.1.57264.1.14',
+  sourceRepositoryOwnerUri: '1.3.6.1.4.1.57264.1.16',
+  buildConfigUri: '1.3.6.1.4.1.57264.1.18',
+  runInvocationUri: '1.3.6.1.4.1.57264.1.21',
+} as const;
+
+/** The Fulcio certificate extensions about the build (GitHub Actions: repository, workflow, commit, run). */
+export type CertificateClaims = Partial<Record<keyof typeof CERTIFICATE_CLAIM_OIDS, string>>;
 
 /** Facts about a signed bundle worth reporting: the certificate's identity and issuer, the Rekor log index. */
 export interface BundleFacts {
   certificateIdentity?: string;
   issuer?: string;
+  /** The certificate's build extensions (keyless). */
+  certificateClaims?: CertificateClaims;
   rekorLogIndex?: number;
   /** base64 signature (message signature bundles). */
   signature?: string;
@@ -32,6 +48,12 @@ export function bundleFacts(bundle: Record<string, unknown>): BundleFacts {
     const v2 = cert.extension(OID_FULCIO_ISSUER_V2);
     const issuer = v2 ? v2.valueObj.subs?.[0]?.value.toString('ascii') : cert.extension(OID_FULCIO_ISSUER_V1)?.value.toString('ascii');
     if (issuer) facts.issuer = issuer;
+    const claims: CertificateClaims = {};
+    for (const [name, oid] of Object.entries(CERTIFICATE_CLAIM_OIDS) as [keyof CertificateClaims, string][]) {
+      const value = cert.extension(oid)?.valueObj.subs?.[0]?.value.toString('utf8');
+      if (value) claims[name] = value;
+    }
+    if (Object.keys(claims).length) facts.certificateClaims = claims;
   }
   const index = b.verificationMaterial?.tlogEntries?.[0]?.logIndex;
   if (index !== undefined) facts.rekorLogIndex = Number(index);

@@ -4,7 +4,8 @@ import { createLogger, parseCli, registerSecret, ReleaseError, runCli } from '@c
 import { parseOciReference, RegistryClient, resolveCredentials, type RegistryCredentials } from '@chart-release/oci';
 import { createSigner, resolveSigningMode } from './signer.ts';
 import { verifyBlob, verifyByDigest } from './verify.ts';
-import type { SigningConfig, SigningMode, VerificationPolicy } from './types.ts';
+import { verifyAttestation, verifyBlobAttestation } from './verify-attestation.ts';
+import type { SignatureLayout, SigningConfig, SigningMode, VerificationPolicy } from './types.ts';
 
 const HELP = `chart-sign: sign Helm charts by OCI digest and as .tgz files, and verify them (Sigstore bundles, as cosign v3)
 
@@ -13,10 +14,17 @@ Usage:
   chart-sign sign-blob <chart.tgz>... [signing options]      writes <file>.sig and <file>.sigstore.json
   chart-sign verify <host>/<repository>@sha256:<hex> <policy> [--trusted-root <file>]
   chart-sign verify-blob <chart.tgz> [--bundle <file>] <policy> [--trusted-root <file>]
+  chart-sign verify-attestation <host>/<repository>@sha256:<hex> | <file> --bundle <file>
+             [--type <predicate type>] <policy> [--source-repository <url>] [--trusted-root <file>]
 
 A digest signature is a bundle holding a DSSE in-toto statement (https://sigstore.dev/cosign/sign/v1) pushed as an
 OCI referrer of the chart manifest; registries without the referrers API get the sha256-<hex> index tag.
-'cosign verify' of cosign v3 accepts it.
+'cosign verify' of cosign v3 accepts it. By default cosign v2's layout is written too: a simple-signing
+signature at the sha256-<hex>.sig tag, which cosign v2 and Flux before 2.8 read. Verification reads both.
+
+verify-attestation checks DSSE in-toto attestations (any predicate type) attached as referrers of a digest, or
+a bundle file for a file: signature, certificate, transparency log, a subject naming the digest (or the file's
+sha256), the predicate type and the signer.
 
 Signing options:
   --mode <mode>                 auto | cosign | sigstore | key (env CHART_RELEASE_SIGNING; default auto:
@@ -28,6 +36,7 @@ Signing options:
                                 CHART_RELEASE_SIGNING_KEY; password in CHART_RELEASE_SIGNING_KEY_PASSWORD
                                 or COSIGN_PASSWORD)
   --no-tlog                     key mode: do not record the signature in Rekor
+  --layout <layout>             bundle | legacy | both (default both): referrer bundle, .sig tag, or both
   --cosign <path>               the cosign binary for mode cosign
   Keyless signing takes its OIDC token from SIGSTORE_ID_TOKEN or the GitHub Actions OIDC endpoint
   (permissions: id-token: write).
@@ -38,6 +47,11 @@ Policy (verify, verify-blob):
   --certificate-identity-regexp <re>   or a pattern (unanchored, as cosign)
   --certificate-oidc-issuer <url>      e.g. https://token.actions.githubusercontent.com
   --public-key <file>                  or: the PEM public key of a key-signed chart
+  --insecure-ignore-tlog               with --public-key: accept a signature without a transparency log entry
+  --type <type>                        verify-attestation: predicate type, a URI or slsaprovenance1, spdxjson,
+                                       cyclonedx, link, vuln, openvex, custom (default: any)
+  --source-repository <url>            verify-attestation: the certificate's source repository must be this,
+                                       e.g. https://github.com/OWNER/REPO (what 'gh attestation verify --repo' checks)
   --trusted-root <file>                trusted_root.json of a private Sigstore (default: public Sigstore via TUF)
 
 Registry options:
@@ -49,7 +63,7 @@ Registry options:
   --json                        results as JSON on stdout
   -h, --help                    this help
 
-Error codes: SIGNING_FAILED, SIGNATURE_NOT_FOUND, SIGNATURE_INVALID, UNTRUSTED_SIGNER, TRUSTED_ROOT_UNAVAILABLE, USAGE.
+Error codes: SIGNING_FAILED, SIGNATURE_NOT_FOUND, ATTESTATION_NOT_FOUND, SIGNATURE_INVALID, UNTRUSTED_SIGNER, TRUSTED_ROOT_UNAVAILABLE, USAGE.
 Exit codes: 0 done; 1 a signing or verification failure; 2 usage; 70 internal error.
 `;
 
@@ -61,6 +75,10 @@ const OPTIONS = {
   'trusted-root': { type: 'string' },
   key: { type: 'string' },
   'no-tlog': { type: 'boolean', default: false },
+  layout: { type: 'string' },
+  'insecure-ignore-tlog': { type: 'boolean', default: false },
+  type: { type: 'string' },
+  'source-repository': { type: 'string' },
   cosign: { type: 'string' },
   'certificate-identity': { type: 'string' },
   'certificate-identity-regexp': { type: 'string' },
@@ -103,7 +121,8 @@ async function main(argv: string[]): Promise<number> {
           ref: `${client.registry}/${repository}@${digest}`,
           mode,
           status: 'signed',
-          referrer: signed.referrerRef,
+          referrer: signed.referrerRef ?? null,
+          legacy: signed.legacyRef ?? null,
           identity: signed.certificateIdentity ?? null,
           issuer: signed.issuer ?? null,
           rekorLogIndex: signed.rekorLogIndex ?? null,
@@ -137,7 +156,14 @@ async function main(argv: string[]): Promise<number> {
       const policy = await verificationPolicy(values);
       for (const target of targets) {
         const { client, repository, digest } = await registryTarget(values, target);
-        const verified = await verifyByDigest({ registryClient: client, repository, digest, policy, trustedRootPath: values['trusted-root'] });
+        const verified = await verifyByDigest({
+          registryClient: client,
+          repository,
+          digest,
+          policy,
+          trustedRootPath: values['trusted-root'],
+          insecureIgnoreTlog: values['insecure-ignore-tlog'],
+        });
         results.push({ ref: `${client.registry}/${repository}@${digest}`, status: 'verified', ...verified });
       }
       break;
@@ -146,13 +172,40 @@ async function main(argv: string[]): Promise<number> {
       const policy = await verificationPolicy(values);
       if (values.bundle && targets.length > 1) throw new ReleaseError('USAGE', '--bundle names the bundle of one file; verify one file at a time with it.');
       for (const file of targets) {
-        const verified = await verifyBlob({ path: file, bundlePath: values.bundle, policy, trustedRootPath: values['trusted-root'] });
+        const verified = await verifyBlob({
+          path: file,
+          bundlePath: values.bundle,
+          policy,
+          trustedRootPath: values['trusted-root'],
+          insecureIgnoreTlog: values['insecure-ignore-tlog'],
+        });
         results.push({ file, status: 'verified', ...verified });
       }
       break;
     }
+    case 'verify-attestation': {
+      const policy = await verificationPolicy(values);
+      const common = {
+        policy,
+        predicateType: values.type,
+        sourceRepository: values['source-repository'],
+        trustedRootPath: values['trusted-root'],
+        insecureIgnoreTlog: values['insecure-ignore-tlog'],
+      };
+      for (const target of targets) {
+        if (values.bundle) {
+          const verified = await verifyBlobAttestation({ ...common, path: target, bundlePath: values.bundle });
+          results.push({ file: target, status: 'verified', ...verified });
+          continue;
+        }
+        const { client, repository, digest } = await registryTarget(values, target);
+        const verified = await verifyAttestation({ ...common, registryClient: client, repository, digest });
+        results.push({ ref: `${client.registry}/${repository}@${digest}`, status: 'verified', ...verified });
+      }
+      break;
+    }
     default:
-      throw new ReleaseError('USAGE', `unknown command '${command}'.`, { hint: 'use sign, sign-blob, verify or verify-blob' });
+      throw new ReleaseError('USAGE', `unknown command '${command}'.`, { hint: 'use sign, sign-blob, verify, verify-blob or verify-attestation' });
   }
   print(values.json, results, values['dry-run']);
   return 0;
@@ -169,8 +222,14 @@ function signingConfig(values: Values): SigningConfig {
     trustedRootPath: values['trusted-root'],
     keyPath: values.key,
     tlogUpload: values['no-tlog'] ? false : undefined,
+    layout: signatureLayout(values.layout),
     cosignBinary: values.cosign,
   };
+}
+
+function signatureLayout(layout: string | undefined): SignatureLayout | undefined {
+  if (layout === undefined || layout === 'bundle' || layout === 'legacy' || layout === 'both') return layout;
+  throw new ReleaseError('USAGE', `--layout ${layout} is not one of bundle, legacy, both.`);
 }
 
 async function verificationPolicy(values: Values): Promise<VerificationPolicy> {
@@ -185,11 +244,11 @@ async function verificationPolicy(values: Values): Promise<VerificationPolicy> {
     throw new ReleaseError(
       'USAGE',
       'verification needs --certificate-identity (or --certificate-identity-regexp) and --certificate-oidc-issuer, or --public-key.',
-      {
-        hint: "run 'chart-sign --help' for an example identity",
-      },
+      { hint: "run 'chart-sign --help' for an example identity" },
     );
   }
+  if (values['insecure-ignore-tlog'])
+    throw new ReleaseError('USAGE', '--insecure-ignore-tlog applies to key signatures (--public-key) only; keyless signatures are always in the log.');
   return values['certificate-identity']
     ? { certificateIdentity: values['certificate-identity'], issuer }
     : { certificateIdentityRegexp: values['certificate-identity-regexp']!, issuer };

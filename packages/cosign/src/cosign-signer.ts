@@ -22,7 +22,8 @@ import {
 import { resolveIdentityToken } from './identity-token.ts';
 import { findBundles } from './referrer.ts';
 import { signingFailed } from './sign-errors.ts';
-import { splitDigest } from './statement.ts';
+import { createSigstoreSigner } from './sigstore-signer.ts';
+import { COSIGN_SIGN_PREDICATE_TYPE, splitDigest } from './statement.ts';
 import type { BlobSignature, DigestSignature, SignByDigestOptions, Signer, SigningConfig } from './types.ts';
 
 /** True for registries cosign must reach over plain HTTP (a local registry in tests and demos). */
@@ -76,7 +77,9 @@ export function createCosignSigner(config: SigningConfig): Signer {
           const bundle = JSON.parse(await readFile(bundlePath, 'utf8')) as Record<string, unknown>;
           // cosign does not print the referrer it pushed: find it by the signature it carries
           const signatureOf = (b: Record<string, unknown>) => JSON.stringify((b.dsseEnvelope as { signatures?: unknown } | undefined)?.signatures);
-          const attached = (await findBundles(registryClient, repository, digest)).find((f) => signatureOf(f.bundle) === signatureOf(bundle));
+          const attached = (await findBundles(registryClient, repository, digest, COSIGN_SIGN_PREDICATE_TYPE)).find(
+            (f) => signatureOf(f.bundle) === signatureOf(bundle),
+          );
           if (!attached)
             throw new ReleaseError('SIGNING_FAILED', `cosign signed ${reference} but its bundle is not among the manifest's referrers.`, {
               chart: config.chart,
@@ -93,6 +96,8 @@ export function createCosignSigner(config: SigningConfig): Signer {
         throw signingFailed(error, reference, config.chart);
       }
     },
+    // cosign attests with an in-toto predicate file, not a whole statement; sigstore-js signs the same DSSE bundle
+    attestByDigest: (options) => createSigstoreSigner(config, config.keyPath ? 'key' : 'sigstore').attestByDigest(options),
     async signBlob(path: string): Promise<BlobSignature> {
       try {
         const bundlePath = `${path}.sigstore.json`;

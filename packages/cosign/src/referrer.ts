@@ -75,7 +75,10 @@ export interface AttachedReferrer {
 
 /**
  * Pushes `bundleJson` as a referrer of `repository@digest` and, when the registry has no referrers API, records it
- * in the fallback index. Idempotent: the same bundle bytes give the same referrer digest and one index entry.
+ * in the fallback index (manifest first: registries refuse an index naming a manifest they do not hold).
+ * Idempotent and deterministic: the same bundle gives the same referrer manifest (its `created` annotation is the
+ * bundle's transparency log time), so attaching a kept bundle again after a crash between the two writes lists the
+ * manifest the crash left unlisted instead of leaving it orphaned.
  */
 export async function attachBundle(
   registry: SignatureRegistry,
@@ -83,7 +86,7 @@ export async function attachBundle(
   digest: string,
   bundleJson: string,
   predicateType: string,
-  created = new Date(),
+  created = bundleTime(bundleJson),
 ): Promise<AttachedReferrer> {
   const subject = await registry.checkManifest(repository, digest);
   if (!subject) {
@@ -110,6 +113,20 @@ export async function attachBundle(
   return { referrerDigest, referrerRef: `${registry.registry}/${repository}@${referrerDigest}` };
 }
 
+/** When the bundle was logged (its first transparency log entry), else now. */
+export function bundleTime(bundleJson: string): Date {
+  try {
+    const seconds = Number(
+      (JSON.parse(bundleJson) as { verificationMaterial?: { tlogEntries?: { integratedTime?: string }[] } }).verificationMaterial?.tlogEntries?.[0]
+        ?.integratedTime,
+    );
+    if (Number.isFinite(seconds) && seconds > 0) return new Date(seconds * 1000);
+  } catch {
+    // not JSON: attachBundle attaches the bytes anyway, stamped now
+  }
+  return new Date();
+}
+
 // A registry with the referrers API lists the new manifest itself; otherwise read-merge-write the fallback index
 // and read it back, so a concurrent writer that replaced the index is noticed and merged again.
 async function recordReferrer(registry: SignatureRegistry, repository: string, digest: string, entry: OciDescriptor): Promise<void> {
@@ -123,9 +140,7 @@ async function recordReferrer(registry: SignatureRegistry, repository: string, d
       throw new ReleaseError(
         'SIGNING_FAILED',
         `${registry.registry}/${repository}:${tag} exists but is not an OCI image index (${existing.mediaType ?? 'no mediaType'}).`,
-        {
-          hint: `the referrers fallback tag is reserved for the index of referrers of ${digest}; remove whatever was pushed under it`,
-        },
+        { hint: `the referrers fallback tag is reserved for the index of referrers of ${digest}; remove whatever was pushed under it` },
       );
     }
     const { index, changed } = mergeReferrersIndex(existing, entry);
@@ -136,9 +151,7 @@ async function recordReferrer(registry: SignatureRegistry, repository: string, d
     throw new ReleaseError(
       'SIGNING_FAILED',
       `the referrers index ${registry.registry}/${repository}:${tag} kept losing the new signature to concurrent writers.`,
-      {
-        hint: 'run the signing step again; it keeps every existing entry',
-      },
+      { hint: 'run the signing step again; it keeps every existing entry' },
     );
   }
 }
@@ -147,10 +160,15 @@ async function recordReferrer(registry: SignatureRegistry, repository: string, d
 export interface FoundBundle {
   referrerDigest: string;
   bundle: Record<string, unknown>;
+  /** The `dev.sigstore.bundle.predicateType` annotation of the referrer, when it has one. */
+  predicateType?: string;
 }
 
-/** Reads every Sigstore bundle v0.3 that refers to `repository@digest`. */
-export async function findBundles(registry: SignatureRegistry, repository: string, digest: string): Promise<FoundBundle[]> {
+/**
+ * Reads every Sigstore bundle v0.3 that refers to `repository@digest`; with `predicateType`, only those annotated
+ * with it (or not annotated at all: the statement inside decides then).
+ */
+export async function findBundles(registry: SignatureRegistry, repository: string, digest: string, predicateType?: string): Promise<FoundBundle[]> {
   const { manifests } = await registry.referrers(repository, digest);
   const found: FoundBundle[] = [];
   for (const descriptor of manifests) {
@@ -164,13 +182,19 @@ export async function findBundles(registry: SignatureRegistry, repository: strin
       },
     );
     if (!manifest) continue;
+    const annotated = manifest.annotations?.[ANNOTATION_BUNDLE_PREDICATE_TYPE];
+    if (predicateType !== undefined && annotated !== undefined && annotated !== predicateType) continue;
     // a fallback index is a plain tag anyone with push rights can edit: trust only manifests that name this subject
     if (manifest.subject?.digest !== digest) continue;
     const layer = manifest.layers?.find((l) => l.mediaType === BUNDLE_V03_MEDIA_TYPE);
     if (!layer) continue;
     const bytes = await registry.getBlob(repository, layer.digest);
     try {
-      found.push({ referrerDigest: descriptor.digest, bundle: JSON.parse(bytes.toString('utf8')) as Record<string, unknown> });
+      found.push({
+        referrerDigest: descriptor.digest,
+        bundle: JSON.parse(bytes.toString('utf8')) as Record<string, unknown>,
+        ...(annotated ? { predicateType: annotated } : {}),
+      });
     } catch {
       // not JSON: not a bundle we can verify; verification reports "no signature" if nothing else is found
     }

@@ -56,7 +56,7 @@ export function createSigner(config: SigningConfig): Signer {
       const refuse = async (): Promise<never> => {
         throw new ReleaseError('SIGNING_DISABLED', "signing is set to 'none'; nothing was signed.", { chart: config.chart });
       };
-      return { mode, signByDigest: refuse, signBlob: refuse };
+      return { mode, signByDigest: refuse, signBlob: refuse, attestByDigest: refuse };
     }
   }
 }

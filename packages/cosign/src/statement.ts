@@ -24,20 +24,28 @@ export function splitDigest(digest: string): [string, string] {
   return [match[1]!, match[2]!];
 }
 
-/**
- * Why a signed statement does not cover `digest`, or undefined when it does (a subject with that digest and the
- * cosign sign predicate type).
- */
-export function statementMismatch(payload: Buffer, digest: string): string | undefined {
+/** The signed payload as an in-toto v1 statement, or why it is not one. */
+export function parseStatement(payload: Buffer): { statement: InTotoStatement } | { problem: string } {
   let statement: InTotoStatement;
   try {
     statement = JSON.parse(payload.toString('utf8')) as InTotoStatement;
   } catch {
-    return 'the signed payload is not an in-toto statement (not JSON)';
+    return { problem: 'the signed payload is not an in-toto statement (not JSON)' };
   }
-  if (statement._type !== IN_TOTO_STATEMENT_TYPE) return `the signed payload is not an in-toto v1 statement (_type ${String(statement._type)})`;
-  if (statement.predicateType !== COSIGN_SIGN_PREDICATE_TYPE)
-    return `the signed statement has predicate type ${String(statement.predicateType)}, not ${COSIGN_SIGN_PREDICATE_TYPE}`;
+  if (statement?._type !== IN_TOTO_STATEMENT_TYPE) return { problem: `the signed payload is not an in-toto v1 statement (_type ${String(statement?._type)})` };
+  return { statement };
+}
+
+/**
+ * Why a signed statement does not cover `digest`, or undefined when it does (a subject with that digest and the
+ * predicate type, by default cosign's sign predicate; `null` accepts any predicate type).
+ */
+export function statementMismatch(payload: Buffer, digest: string, predicateType: string | null = COSIGN_SIGN_PREDICATE_TYPE): string | undefined {
+  const parsed = parseStatement(payload);
+  if ('problem' in parsed) return parsed.problem;
+  const { statement } = parsed;
+  if (predicateType !== null && statement.predicateType !== predicateType)
+    return `the signed statement has predicate type ${String(statement.predicateType)}, not ${predicateType}`;
   const [algorithm, hex] = splitDigest(digest);
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
   if (subjects.some((s) => s?.digest?.[algorithm] === hex)) return undefined;

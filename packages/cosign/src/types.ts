@@ -1,11 +1,18 @@
+import type { CertificateClaims } from './bundle-facts.ts';
+import type { InTotoStatement } from './statement.ts';
 import type { SignatureRegistry } from './registry.ts';
 
 /** Which signing backend to use; `auto` picks the cosign CLI when it is on PATH, else sigstore-js. */
 export type SigningMode = 'auto' | 'cosign' | 'sigstore' | 'key' | 'none';
 
+/** Where digest signatures go: referrer bundles (cosign v3), the `.sig` tag (cosign v2, Flux < 2.8), or both. */
+export type SignatureLayout = 'bundle' | 'legacy' | 'both';
+
 /** How to sign; every URL defaults to the public Sigstore instance. */
 export interface SigningConfig {
   mode: SigningMode;
+  /** Digest signature layout (sigstore and key backends); `both` by default. The cosign backend writes cosign's own. */
+  layout?: SignatureLayout;
   fulcioUrl?: string;
   rekorUrl?: string;
   /** RFC 3161 timestamp authority; optional. */
@@ -35,12 +42,14 @@ export interface SigningConfig {
 
 /** A signature attached to a manifest digest. */
 export interface DigestSignature {
-  /** The Sigstore bundle v0.3 (JSON). */
+  /** The Sigstore bundle v0.3 (JSON) of the bundle layout, else the message-signature bundle of the `.sig` layer. */
   bundle: Record<string, unknown>;
-  /** Digest of the referrer manifest holding the bundle. */
-  referrerDigest: string;
-  /** `registry/repository@sha256:...` of the referrer manifest. */
-  referrerRef: string;
+  /** Digest of the referrer manifest holding the bundle (bundle layout). */
+  referrerDigest?: string;
+  /** `registry/repository@sha256:...` of the referrer manifest (bundle layout). */
+  referrerRef?: string;
+  /** `registry/repository:sha256-<hex>.sig` (legacy layout). */
+  legacyRef?: string;
   /** Certificate SAN (keyless). */
   certificateIdentity?: string;
   /** OIDC issuer from the certificate (keyless). */
@@ -68,12 +77,37 @@ export interface SignByDigestOptions {
   digest: string;
 }
 
+export interface AttestByDigestOptions extends SignByDigestOptions {
+  /** The in-toto statement to sign (any predicate type); its subjects should include `digest`. */
+  statement: InTotoStatement;
+  /**
+   * Keeps the signed bundle somewhere else too (GitHub's attestations API), before it is attached in the registry;
+   * returns the id it was stored under.
+   */
+  store?: (bundle: Record<string, unknown>) => Promise<string | number | undefined>;
+}
+
+/** A DSSE attestation signed for a manifest digest, stored and attached as a referrer. */
+export interface DigestAttestation {
+  bundle: Record<string, unknown>;
+  predicateType: string;
+  referrerDigest: string;
+  referrerRef: string;
+  /** The id `store` returned. */
+  storedId?: string | number;
+  certificateIdentity?: string;
+  issuer?: string;
+  rekorLogIndex?: number;
+}
+
 /** Signs charts by digest and as blobs with one backend. */
 export interface Signer {
   /** The backend actually used (`auto` resolved). */
   mode: Exclude<SigningMode, 'auto'>;
   signByDigest(options: SignByDigestOptions): Promise<DigestSignature>;
   signBlob(path: string): Promise<BlobSignature>;
+  /** Signs an in-toto statement as a DSSE bundle and attaches it to the digest as a referrer (after `store`). */
+  attestByDigest(options: AttestByDigestOptions): Promise<DigestAttestation>;
 }
 
 /** Who must have signed: a keyless identity and issuer, or a public key. */
@@ -85,12 +119,18 @@ export type VerificationPolicy =
 /** What a successful verification established. */
 export interface VerificationResult {
   verified: true;
-  /** The verified bundle's referrer manifest digest (digest verification). */
+  /** Which layout held the verified signature (digest verification). */
+  layout?: 'bundle' | 'legacy';
+  /** The verified bundle's referrer manifest digest (bundle layout). */
   referrerDigest?: string;
+  /** The `sha256-<hex>.sig` tag holding the verified signature (legacy layout). */
+  signatureTag?: string;
   /** The artifact digest the signature covers (`sha256:<hex>`). */
   digest: string;
   certificateIdentity?: string;
   issuer?: string;
+  /** The certificate's build extensions (source repository, workflow, commit), keyless only. */
+  certificateClaims?: CertificateClaims;
   /** Key hint of a key-signed bundle. */
   keyHint?: string;
   rekorLogIndex?: number;

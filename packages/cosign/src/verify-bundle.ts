@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import { ReleaseError } from '@chart-release/core';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { toSignedEntity, Verifier, type Signer as VerifiedSigner } from '@sigstore/verify';
+import { bundleFacts } from './bundle-facts.ts';
 import { statementMismatch } from './statement.ts';
 import { emptyTrustedRoot, loadTrustedRoot, trustMaterialFor } from './trust.ts';
+import { tlogWindowProblem } from './trust-windows.ts';
 import type { VerificationPolicy, VerificationResult } from './types.ts';
 
-/** What the bundle must cover: a manifest digest (DSSE statement) or a file's bytes (message signature). */
-export type SignedSubject = { kind: 'digest'; digest: string } | { kind: 'blob'; data: Buffer; path: string };
+/**
+ * What the bundle must cover: a DSSE in-toto statement with `digest` among its subjects (and of `predicateType`:
+ * cosign's sign predicate by default, `null` for any), or a file's bytes (message signature).
+ */
+export type SignedSubject = { kind: 'digest'; digest: string; predicateType?: string | null } | { kind: 'blob'; data: Buffer; path: string };
 
 export interface BundleVerification {
   bundle: Record<string, unknown>;
@@ -16,6 +21,8 @@ export interface BundleVerification {
   trustedRootPath?: string;
   /** Where the bundle came from, for messages (a referrer digest or a file path). */
   source: string;
+  /** Key mode: accept a bundle without a transparency log entry (cosign's `--insecure-ignore-tlog`). */
+  insecureIgnoreTlog?: boolean;
 }
 
 /**
@@ -51,11 +58,18 @@ export async function verifyBundle(input: BundleVerification): Promise<Verificat
   }
 
   const tlogCount = bundle.verificationMaterial.tlogEntries.length;
-  const root = keyed && tlogCount === 0 ? emptyTrustedRoot() : await loadTrustedRoot(input.trustedRootPath);
+  // as cosign: a key signature counts only when it is in the transparency log, unless that is explicitly waived
+  const ignoreTlog = keyed && input.insecureIgnoreTlog === true;
+  if (keyed && tlogCount === 0 && !ignoreTlog) {
+    throw fail('tlog', 'the bundle has no transparency log entry; a key signature is accepted without one only with --insecure-ignore-tlog');
+  }
+  const root = ignoreTlog && tlogCount === 0 ? emptyTrustedRoot() : await loadTrustedRoot(input.trustedRootPath);
+  const window = tlogWindowProblem(root, bundle);
+  if (window) throw fail('trust-window', window);
   const verifier = new Verifier(trustMaterialFor(root, policy.publicKeyPem), {
-    tlogThreshold: keyed ? Math.min(tlogCount, 1) : 1,
+    tlogThreshold: ignoreTlog ? 0 : 1,
     ctlogThreshold: keyed ? 0 : 1,
-    timestampThreshold: keyed ? Math.min(tlogCount, 1) : 1,
+    timestampThreshold: ignoreTlog ? 0 : 1,
   });
   let signer: VerifiedSigner;
   try {
@@ -66,7 +80,7 @@ export async function verifyBundle(input: BundleVerification): Promise<Verificat
   }
 
   if (subject.kind === 'digest' && bundle.content.$case === 'dsseEnvelope') {
-    const mismatch = statementMismatch(Buffer.from(bundle.content.dsseEnvelope.payload), subject.digest);
+    const mismatch = statementMismatch(Buffer.from(bundle.content.dsseEnvelope.payload), subject.digest, subject.predicateType);
     if (mismatch) throw fail('subject', mismatch);
   }
 
@@ -75,11 +89,13 @@ export async function verifyBundle(input: BundleVerification): Promise<Verificat
   if (!keyed) checkIdentity(policy, identity, issuer, fail);
 
   const entry = bundle.verificationMaterial.tlogEntries[0];
+  const { certificateClaims } = keyed ? {} : bundleFacts(input.bundle);
   return {
     verified: true,
     digest: subject.kind === 'digest' ? subject.digest : `sha256:${createHash('sha256').update(subject.data).digest('hex')}`,
     ...(identity ? { certificateIdentity: identity } : {}),
     ...(issuer ? { issuer } : {}),
+    ...(certificateClaims ? { certificateClaims } : {}),
     ...(keyed && bundle.verificationMaterial.content.$case === 'publicKey' ? { keyHint: bundle.verificationMaterial.content.publicKey.hint } : {}),
     ...(entry ? { rekorLogIndex: Number(entry.logIndex), integratedTime: Number(entry.integratedTime) } : {}),
   };

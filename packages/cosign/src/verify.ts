@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isReleaseError, ReleaseError } from '@chart-release/core';
+import { findLegacySignatures } from './legacy-attach.ts';
+import { legacyLayerToBundle, legacySignatureTag, simpleSigningMismatch } from './legacy-signature.ts';
 import { findBundles } from './referrer.ts';
 import type { SignatureRegistry } from './registry.ts';
-import { splitDigest } from './statement.ts';
+import { COSIGN_SIGN_PREDICATE_TYPE, splitDigest } from './statement.ts';
 import { verifyBundle } from './verify-bundle.ts';
 import type { VerificationPolicy, VerificationResult } from './types.ts';
 
@@ -13,20 +15,27 @@ export interface VerifyByDigestOptions {
   policy: VerificationPolicy;
   /** A trusted root for a private or test instance; the public Sigstore root (TUF) otherwise. */
   trustedRootPath?: string;
+  /** Key mode: accept signatures without a transparency log entry (cosign's `--insecure-ignore-tlog`). */
+  insecureIgnoreTlog?: boolean;
+  /** Which layouts count: `bundle` (referrers, cosign v3), `legacy` (the `.sig` tag, cosign v2) or `any` (default). */
+  layout?: 'bundle' | 'legacy' | 'any';
   chart?: string;
 }
 
 /**
- * Finds the Sigstore bundles attached to `repository@digest` (referrers API or fallback tag) and verifies them; the
- * first that passes wins. None attached: SIGNATURE_NOT_FOUND. All fail: UNTRUSTED_SIGNER when every valid signature
- * came from someone else, SIGNATURE_INVALID otherwise; the message lists each bundle's reason.
+ * Finds the signatures of `repository@digest` in both layouts (Sigstore bundles among the referrers, cosign v2
+ * layers at the `.sig` tag) and verifies them; the first that passes wins. None: SIGNATURE_NOT_FOUND. All fail:
+ * UNTRUSTED_SIGNER when every valid signature came from someone else, SIGNATURE_INVALID otherwise; the message
+ * lists each signature's reason.
  */
 export async function verifyByDigest(options: VerifyByDigestOptions): Promise<VerificationResult> {
   checkPolicy(options.policy);
   splitDigest(options.digest);
   const ref = `${options.registryClient.registry}/${options.repository}@${options.digest}`;
-  const bundles = await findBundles(options.registryClient, options.repository, options.digest);
-  if (bundles.length === 0) {
+  const layout = options.layout ?? 'any';
+  const bundles = layout === 'legacy' ? [] : await findBundles(options.registryClient, options.repository, options.digest, COSIGN_SIGN_PREDICATE_TYPE);
+  const legacy = layout === 'bundle' ? [] : await findLegacySignatures(options.registryClient, options.repository, options.digest);
+  if (bundles.length === 0 && legacy.length === 0) {
     throw new ReleaseError('SIGNATURE_NOT_FOUND', `no Sigstore signature is attached to ${ref}.`, {
       chart: options.chart,
       hint: 'sign the chart by digest (chart-sign sign) before promoting or installing it',
@@ -40,9 +49,30 @@ export async function verifyByDigest(options: VerifyByDigestOptions): Promise<Ve
         subject: { kind: 'digest', digest: options.digest },
         policy: options.policy,
         trustedRootPath: options.trustedRootPath,
+        insecureIgnoreTlog: options.insecureIgnoreTlog,
         source: `signature ${found.referrerDigest}`,
       });
-      return { ...result, referrerDigest: found.referrerDigest };
+      return { ...result, layout: 'bundle', referrerDigest: found.referrerDigest };
+    } catch (error) {
+      if (!isReleaseError(error)) throw error;
+      failures.push(error);
+    }
+  }
+  const tag = legacySignatureTag(options.digest);
+  for (const [i, found] of legacy.entries()) {
+    const source = `signature ${i + 1} at ${tag}`;
+    try {
+      const result = await verifyBundle({
+        bundle: legacyLayerToBundle(found.payload, found.annotations),
+        subject: { kind: 'blob', data: found.payload, path: tag },
+        policy: options.policy,
+        trustedRootPath: options.trustedRootPath,
+        insecureIgnoreTlog: options.insecureIgnoreTlog,
+        source,
+      });
+      const mismatch = simpleSigningMismatch(found.payload, options.digest);
+      if (mismatch) throw new ReleaseError('SIGNATURE_INVALID', `${source}: ${mismatch}`, { details: { reason: 'subject', source } });
+      return { ...result, digest: options.digest, layout: 'legacy', signatureTag: tag };
     } catch (error) {
       if (!isReleaseError(error)) throw error;
       failures.push(error);
@@ -57,6 +87,8 @@ export interface VerifyBlobOptions {
   bundlePath?: string;
   policy: VerificationPolicy;
   trustedRootPath?: string;
+  /** Key mode: accept a bundle without a transparency log entry (cosign's `--insecure-ignore-tlog`). */
+  insecureIgnoreTlog?: boolean;
   chart?: string;
 }
 
@@ -86,6 +118,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
       subject: { kind: 'blob', data, path: options.path },
       policy: options.policy,
       trustedRootPath: options.trustedRootPath,
+      insecureIgnoreTlog: options.insecureIgnoreTlog,
       source: bundlePath,
     });
   } catch (error) {
@@ -95,11 +128,18 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
   }
 }
 
-function checkPolicy(policy: VerificationPolicy): void {
+/** Refuses a policy that is not exactly one of: identity (exact, or a non-empty regexp) with issuer, or public key. */
+export function checkPolicy(policy: VerificationPolicy): void {
   const keyless = policy.certificateIdentity !== undefined || policy.certificateIdentityRegexp !== undefined;
   if (policy.publicKeyPem ? keyless || policy.issuer : !keyless || !policy.issuer) {
     throw new ReleaseError('USAGE', 'a verification policy is either a certificate identity (exact or regexp) with an OIDC issuer, or a public key.', {
       hint: "e.g. --certificate-identity 'https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/release' --certificate-oidc-issuer https://token.actions.githubusercontent.com",
+    });
+  }
+  // an empty pattern matches every identity: refused here as by the CLI, so no caller trusts everyone by accident
+  if (policy.certificateIdentity === '' || policy.certificateIdentityRegexp === '' || policy.issuer === '') {
+    throw new ReleaseError('USAGE', 'an empty certificate identity, identity regexp or issuer would accept any signer; name the release workflow.', {
+      hint: "e.g. --certificate-identity 'https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/release'",
     });
   }
   if (policy.certificateIdentityRegexp !== undefined) {
@@ -111,7 +151,8 @@ function checkPolicy(policy: VerificationPolicy): void {
   }
 }
 
-function combineFailures(failures: ReleaseError[], ref: string, chart?: string): ReleaseError {
+/** One error for every bundle that failed: UNTRUSTED_SIGNER when each was valid but from someone else. */
+export function combineFailures(failures: ReleaseError[], ref: string, chart?: string): ReleaseError {
   const code = failures.every((f) => f.code === 'UNTRUSTED_SIGNER') ? 'UNTRUSTED_SIGNER' : 'SIGNATURE_INVALID';
   const reasons = failures.map((f) => f.message);
   const lead = code === 'UNTRUSTED_SIGNER' ? `${ref} is signed, but not by a signer the policy trusts` : `no valid signature for ${ref}`;

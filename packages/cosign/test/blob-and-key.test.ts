@@ -55,10 +55,7 @@ describe('blob signing', () => {
     });
     await expect(
       verifyBlob({ path: chart.tgz, policy: { ...policy(), issuer: 'https://accounts.google.com' }, trustedRootPath: world.stack.trustedRootPath }),
-    ).rejects.toMatchObject({
-      code: 'UNTRUSTED_SIGNER',
-      details: { reason: 'issuer' },
-    });
+    ).rejects.toMatchObject({ code: 'UNTRUSTED_SIGNER', details: { reason: 'issuer' } });
   });
 
   it('gets its identity token from the GitHub Actions OIDC endpoint', async () => {
@@ -116,9 +113,7 @@ describe('key signing', () => {
         policy: { publicKeyPem: otherKey },
         trustedRootPath: world.stack.trustedRootPath,
       }),
-    ).rejects.toMatchObject({
-      code: 'SIGNATURE_INVALID',
-    });
+    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
   });
 
   it('signs with a key cosign generate-key-pair wrote, its password from COSIGN_PASSWORD, and names a wrong password', async () => {
@@ -149,13 +144,14 @@ describe('key signing', () => {
     vi.unstubAllEnvs();
   });
 
-  it('signs a blob from CHART_RELEASE_SIGNING_KEY without a transparency log, verifiable offline', async () => {
+  it('signs a blob from CHART_RELEASE_SIGNING_KEY without a transparency log, verifiable offline only with the log explicitly ignored', async () => {
     vi.stubEnv('CHART_RELEASE_SIGNING_KEY', privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
     const file = join(world.dir, 'keyed.tgz');
     await copyFile(chart.tgz, file);
     const signed = await createSigner({ mode: 'key', tlogUpload: false }).signBlob(file);
     expect(signed.rekorLogIndex).toBeUndefined();
-    expect((await verifyBlob({ path: file, policy: { publicKeyPem } })).verified).toBe(true);
+    await expect(verifyBlob({ path: file, policy: { publicKeyPem } })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID', details: { reason: 'tlog' } });
+    expect((await verifyBlob({ path: file, policy: { publicKeyPem }, insecureIgnoreTlog: true })).verified).toBe(true);
     await expect(verifyBlob({ path: file, policy: policy(), trustedRootPath: world.stack.trustedRootPath })).rejects.toMatchObject({
       code: 'UNTRUSTED_SIGNER',
       details: { reason: 'key-mismatch' },

@@ -1,6 +1,9 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigner, provenanceStatementFor } from '../src/index.ts';
 import { RELEASE_WORKFLOW, startSigningWorld, type SigningWorld } from './fixtures.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -87,6 +90,78 @@ describe('chart-sign', () => {
     ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).results[0]).toMatchObject({ file: chart.tgz, status: 'verified', certificateIdentity: RELEASE_WORKFLOW });
+  });
+
+  it('verify-attestation checks a provenance referrer by digest, and a bundle file for a file', async () => {
+    const workflowRef = RELEASE_WORKFLOW.replace('https://github.com/', '');
+    const claims = {
+      repository: 'acme/charts',
+      repository_id: '1',
+      repository_owner_id: '2',
+      ref: 'refs/heads/release',
+      sha: 'a'.repeat(40),
+      event_name: 'push',
+      workflow_ref: workflowRef,
+      job_workflow_ref: workflowRef,
+      runner_environment: 'github-hosted',
+      run_id: '7',
+      run_attempt: '1',
+    };
+    const token = world.stack.oidc.mintToken({ sub: RELEASE_WORKFLOW, claims });
+    const statement = await provenanceStatementFor({ subjectName: `${world.registry.host}/${chart.repository}`, digest: chart.digest, identityToken: token });
+    const { bundle } = await createSigner({
+      mode: 'sigstore',
+      fulcioUrl: world.stack.fulcioUrl,
+      rekorUrl: world.stack.rekorUrl,
+      identityToken: token,
+    }).attestByDigest({ registryClient: world.client, repository: chart.repository, digest: chart.digest, statement });
+    const policy = [
+      '--certificate-identity',
+      RELEASE_WORKFLOW,
+      '--certificate-oidc-issuer',
+      world.stack.oidc.issuer,
+      '--trusted-root',
+      world.stack.trustedRootPath,
+    ];
+    const byDigest = await chartSign([
+      'verify-attestation',
+      ref,
+      '--type',
+      'slsaprovenance1',
+      '--source-repository',
+      'https://github.com/acme/charts',
+      ...policy,
+      '--plain-http',
+      '--json',
+    ]);
+    expect(byDigest.exitCode, byDigest.stderr).toBe(0);
+    expect(JSON.parse(byDigest.stdout).results[0]).toMatchObject({
+      ref,
+      status: 'verified',
+      predicateType: 'https://slsa.dev/provenance/v1',
+      certificateIdentity: RELEASE_WORKFLOW,
+    });
+    const foreign = await chartSign([
+      'verify-attestation',
+      ref,
+      '--type',
+      'slsaprovenance1',
+      '--source-repository',
+      'https://github.com/evil/charts',
+      ...policy,
+      '--plain-http',
+      '--json',
+    ]);
+    expect(foreign.exitCode).toBe(1);
+    expect(JSON.parse(foreign.stdout).error.code).toBe('UNTRUSTED_SIGNER');
+
+    // the manifest bytes as a file: its sha256 is the digest the statement names
+    const file = join(world.dir, 'manifest.json');
+    await writeFile(file, (await world.client.getManifest(chart.repository, chart.digest)).bytes);
+    await writeFile(`${file}.intoto.jsonl`, `${JSON.stringify(bundle)}\n`);
+    const byFile = await chartSign(['verify-attestation', file, '--bundle', `${file}.intoto.jsonl`, '--type', 'https://slsa.dev/provenance/v1', ...policy]);
+    expect(byFile.exitCode, byFile.stderr).toBe(0);
+    expect(byFile.stdout).toContain(`verified    ${file}  by ${RELEASE_WORKFLOW}`);
   });
 
   it('requires a policy to verify', async () => {

@@ -131,7 +131,8 @@ describe('verification failures say why', () => {
       code: 'UNTRUSTED_SIGNER',
       message: expect.stringContaining(`signed by ${RELEASE_WORKFLOW}, but the policy requires https://github.com/evil/fork`),
     });
-    await expect(attempt).rejects.toMatchObject({ details: { reasons: ['identity'] } });
+    // both layouts (the referrer bundle and the .sig tag) were checked and refused
+    await expect(attempt).rejects.toMatchObject({ details: { reasons: ['identity', 'identity'] } });
   });
 
   it('a wrong issuer is an untrusted signer naming the issuer', async () => {
@@ -147,7 +148,7 @@ describe('verification failures say why', () => {
       message: expect.stringContaining(
         `issued for OIDC issuer ${world.stack.oidc.issuer}, but the policy requires https://token.actions.githubusercontent.com`,
       ),
-      details: { reasons: ['issuer'] },
+      details: { reasons: ['issuer', 'issuer'] },
     });
   });
 
@@ -195,9 +196,7 @@ describe('verification failures say why', () => {
         policy: policy(),
         trustedRootPath: world.stack.trustedRootPath,
       }),
-    ).rejects.toMatchObject({
-      code: 'SIGNATURE_NOT_FOUND',
-    });
+    ).rejects.toMatchObject({ code: 'SIGNATURE_NOT_FOUND' });
   });
 });
 

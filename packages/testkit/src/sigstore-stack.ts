@@ -46,9 +46,19 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
     const ctLog = await initializeCTLog(ctKeys);
     const ca = await initializeCA(caKeys, ctLog);
     const fulcio = fulcioHandler(ca);
-    const fulcioServer = await listen(servers, postRoutes({ [fulcio.path]: fulcio.fn }));
+    // GET /api/v2/configuration as Fulcio serves it: the OIDC issuers it accepts (readiness checks read it)
+    const fulcioConfiguration = { issuers: [{ issuerUrl: oidcRoutes.issuer.issuer, audience: 'sigstore', challengeClaim: 'sub' }] };
+    const fulcioServer = await listen(servers, withGet({ '/api/v2/configuration': () => fulcioConfiguration }, postRoutes({ [fulcio.path]: fulcio.fn })));
 
-    const rekorServer = await listen(servers, (req, body) => postRoutes({ '/api/v1/log/entries': (b) => createRekorEntry(b) })(req, body));
+    let treeSize = 0;
+    const rekorServer = await listen(
+      servers,
+      withGet({ '/api/v1/log': () => ({ treeID: '1', treeSize }) }, async (req, body) => {
+        const answer = await postRoutes({ '/api/v1/log/entries': (b) => createRekorEntry(b) })(req, body);
+        if (answer.status === 201) treeSize++;
+        return answer;
+      }),
+    );
     const rekorUrl = rekorServer.url;
     const tlog = await initializeTLog(rekorUrl, tlogKeys);
     const hashedRekordAndIntoto = rekorHandler(tlog);
@@ -147,6 +157,15 @@ function canonicalDsseBody(proposed: ProposedDsseEntry): object {
 }
 
 type Responder = (req: IncomingMessage, body: string) => Promise<{ status: number; body: string | ArrayBufferView; contentType?: string }>;
+
+/** Answers GET requests for these paths with JSON, everything else with `next`. */
+function withGet(routes: Record<string, () => unknown>, next: Responder): Responder {
+  return async (req, body) => {
+    const route = routes[new URL(req.url ?? '/', 'http://127.0.0.1').pathname];
+    if (req.method === 'GET' && route) return { status: 200, body: JSON.stringify(route()), contentType: 'application/json' };
+    return next(req, body);
+  };
+}
 
 function postRoutes(routes: Record<string, HandlerFn>): Responder {
   return async (req, body) => {

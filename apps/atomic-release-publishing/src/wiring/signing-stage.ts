@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ReleaseError, type Logger } from '@chart-release/core';
-import { createSigner, findBundles, type Signer, type SigningConfig } from '@chart-release/cosign';
+import { COSIGN_SIGN_PREDICATE_TYPE, createSigner, findBundles, type Signer, type SigningConfig } from '@chart-release/cosign';
 import type { ReleaseConfig } from '../config.ts';
 import type { PackagedChart, PushedChart, SignedChart } from '../publish.ts';
 import type { PlannedChart, ReleasePlan } from '../plan.ts';
@@ -52,8 +52,8 @@ export function createSigningStage(config: ReleaseConfig, registry: RegistryCont
       }
       const s = getSigner();
       const repository = registry.repositoryOf(chart.name);
-      const attached = await findBundles(registry.client, repository, pushed.digest);
-      let referrerDigest = attached[0]?.referrerDigest;
+      const attached = await findBundles(registry.client, repository, pushed.digest, COSIGN_SIGN_PREDICATE_TYPE);
+      let referrerDigest: string | undefined = attached[0]?.referrerDigest;
       if (referrerDigest) {
         log.info(`signature already attached to ${pushed.digest} (${referrerDigest}); not signing again`);
       } else {
