@@ -32,3 +32,5 @@ export { publishHelmIndex, planIndexWrite, DEFAULT_PAGES_BRANCH, DEFAULT_INDEX_P
 export type { PublishIndexInput, PublishIndexResult } from './index-publisher.ts';
 export { renderArtifactHubRepo, checkArtifactHubRepository, checkArtifactHubAnnotations, ARTIFACTHUB_REPO_FILE } from './artifacthub.ts';
 export type { ArtifactHubRepository } from './artifacthub.ts';
+export { acquireLease } from './lease.ts';
+export type { Lease, LeaseOptions, LeaseRecord } from './lease.ts';

@@ -1,10 +1,23 @@
-import { annotation, appendStepSummary, createLogger, inActions, parseCli, registerSecret, ReleaseError, setOutput } from '@chart-release/core';
+import {
+  annotation,
+  appendStepSummary,
+  createLogger,
+  inActions,
+  isReleaseError,
+  parseCli,
+  registerSecret,
+  ReleaseError,
+  setOutput,
+  type Logger,
+} from '@chart-release/core';
+import type { Lease } from '@chart-release/github-release';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type ReleaseConfig } from '../config.ts';
 import { createProgress } from '../progress.ts';
 import { runPublish } from '../publish.ts';
 import { renderStepSummary, renderTable, type PublishReport } from '../report.ts';
 import { createPublishSteps } from '../wiring/publish-steps.ts';
+import { takeRunLease } from '../wiring/run-lease.ts';
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -68,12 +81,19 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
   }
   const logger = createLogger();
   const steps = await createPublishSteps(config, { base: values.base, head: values.head, env, logger, dryRun });
-  const report = await runPublish(config, steps, {
-    dryRun,
-    phase: values.phase as 'all' | 'publish' | undefined,
-    logger,
-    progress: (charts) => createProgress({ charts, quiet: values.json && !inActions() }),
-  });
+  // one publish run of the repository at a time: a second one (a re-run, a push without a concurrency group) waits
+  const lease = dryRun ? undefined : await publishLease(config, env, logger);
+  let report: PublishReport;
+  try {
+    report = await runPublish(config, steps, {
+      dryRun,
+      phase: values.phase as 'all' | 'publish' | undefined,
+      logger,
+      progress: (charts) => createProgress({ charts, quiet: values.json && !inActions() }),
+    });
+  } finally {
+    await lease?.release();
+  }
   emitOutputs(report, env);
   options.onReport?.(report);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
@@ -96,4 +116,16 @@ function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
     .map((c) => ({ name: c.name, version: c.version, digest: c.digest, ref: c.ref, release: c.release?.url }));
   setOutput('released', JSON.stringify(released), env);
   if (report.manifest) setOutput('manifest', report.manifest, env);
+}
+
+/** The run lease, unless GitHub is not set up (preflight then reports why) or cannot be asked (a warning). */
+async function publishLease(config: ReleaseConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<Lease | undefined> {
+  if (!config.github.token || !config.github.repository) return undefined;
+  try {
+    return await takeRunLease(config, env, logger, 'publish', 'publish run of this repository');
+  } catch (error) {
+    if (isReleaseError(error)) throw error;
+    logger.warn(`could not take the run lease in GitHub, publishing without it: ${(error as Error).message}`);
+    return undefined;
+  }
 }
