@@ -12,11 +12,23 @@ export const DEFAULT_RELEASE_NOTES_TEMPLATE = `{{#unsigned}}
 {{description}}
 
 {{/description}}
+{{^library}}
 ## Install
 
 \`\`\`sh
 {{installCommand}}
 \`\`\`
+{{/library}}
+{{#library}}
+## Use as a dependency
+
+\`{{chart}}\` is a library chart: it is not installed on its own, other charts use it. Add it to your chart's
+\`Chart.yaml\` and run \`helm dependency update\`:
+
+\`\`\`yaml
+{{dependencySnippet}}
+\`\`\`
+{{/library}}
 
 | | |
 |---|---|

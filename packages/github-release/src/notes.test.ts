@@ -37,6 +37,18 @@ describe('release notes', () => {
     await expect(notes).toMatchFileSnapshot('__snapshots__/notes-keyless.md');
   });
 
+  it('give a library chart a dependency snippet instead of helm install', async () => {
+    const notes = renderReleaseNotes({
+      ...base,
+      chart: { name: 'common-lib', version: '0.2.0', type: 'library', description: 'Shared templates.' },
+      lineage: null,
+    });
+    expect(notes).not.toContain('helm install');
+    expect(notes).toContain('## Use as a dependency');
+    expect(notes).toContain('dependencies:\n  - name: common-lib\n    version: "0.2.0"\n    repository: oci://ghcr.io/acme/charts\n');
+    await expect(notes).toMatchFileSnapshot('__snapshots__/notes-library.md');
+  });
+
   it('say clearly that an unsigned release is unsigned, with no verify commands', async () => {
     const notes = renderReleaseNotes({ ...base, signing: { mode: 'none' }, lineage: null });
     expect(notes).toContain('**This release is unsigned.**');

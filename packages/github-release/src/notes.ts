@@ -31,7 +31,8 @@ export interface LineageSummary {
 }
 
 export interface ReleaseNotesInput {
-  chart: { name: string; version: string; appVersion?: string; description?: string };
+  /** `type` from Chart.yaml: a `library` chart gets a dependency snippet instead of `helm install`. */
+  chart: { name: string; version: string; appVersion?: string; description?: string; type?: 'application' | 'library' | string };
   /** The OCI namespace the chart was pushed to, with or without `oci://` (`ghcr.io/acme/charts`). */
   registry: string;
   /** The chart's manifest digest in the registry (`sha256:...`). */
@@ -84,6 +85,7 @@ export function releaseNotesView(input: ReleaseNotesInput): TemplateView {
   const commits = input.commits ?? [];
   const changes = fromChangelog ? input.changelog!.body : commits.map((c) => `- ${c.subject.trim()} (${c.sha.slice(0, 7)})`).join('\n');
   const identity = identityFlags(input);
+  const library = chart.type === 'library';
   return {
     chart: chart.name,
     version: chart.version,
@@ -94,7 +96,10 @@ export function releaseNotesView(input: ReleaseNotesInput): TemplateView {
     ociReference,
     digest: input.digest,
     digestReference,
-    installCommand: `helm install ${chart.name} ${ociReference} --version ${chart.version}`,
+    // helm refuses to install a library chart: it is only ever a dependency of another chart
+    installCommand: library ? '' : `helm install ${chart.name} ${ociReference} --version ${chart.version}`,
+    library,
+    dependencySnippet: library ? dependencySnippet(chart.name, chart.version, `oci://${registry}`) : '',
     changes,
     changesFromChangelog: fromChangelog,
     changesFromCommits: !fromChangelog && commits.length > 0,
@@ -111,6 +116,12 @@ export function releaseNotesView(input: ReleaseNotesInput): TemplateView {
       (input.githubAttestations ?? signed) ? shellJoin(['gh', 'attestation', 'verify', `oci://${digestReference}`, '--repo', input.repository]) : '',
     lineage: input.lineage ? renderLineage(input.lineage) : '',
   };
+}
+
+/** The `dependencies:` entry of a Chart.yaml that uses the chart from its OCI repository. */
+function dependencySnippet(name: string, version: string, repository: string): string {
+  const quote = (value: string) => (/^[\w./:@+-]+$/.test(value) && !/^[\d.]+$/.test(value) ? value : JSON.stringify(value));
+  return ['dependencies:', `  - name: ${quote(name)}`, `    version: ${quote(version)}`, `    repository: ${quote(repository)}`].join('\n');
 }
 
 function identityFlags(input: ReleaseNotesInput): string[] {

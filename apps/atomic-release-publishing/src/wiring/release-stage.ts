@@ -114,7 +114,7 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
       const metadata = await readChartYaml(chart.dir);
       const changelog = existsSync(files.changelog) ? extractChangelogSection(await readFile(files.changelog, 'utf8'), chart.version) : undefined;
       const notes = renderReleaseNotes({
-        chart: { name: chart.name, version: chart.version, appVersion: metadata.appVersion, description: metadata.description },
+        chart: { name: chart.name, version: chart.version, appVersion: metadata.appVersion, description: metadata.description, type: metadata.type },
         registry: config.registry,
         digest: artifacts.pushed.digest,
         repository: `${gh().repo.owner}/${gh().repo.repo}`,
