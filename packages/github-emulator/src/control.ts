@@ -7,7 +7,7 @@ import type { EmulatorSeed } from './seed.ts';
 
 /**
  * The emulator's own endpoints under /_emulator/ (no token needed; the emulator listens on 127.0.0.1 only):
- * the request log, the state, seeding, faults, reset, and attestation bundles (`bundle_url`).
+ * the request log, the state, seeding, faults and reset.
  */
 export function handleControlRequest(emulator: GitHubEmulator, ctx: RenderContext, req: IncomingMessage, raw: Buffer): RouteResponse {
   const method = (req.method ?? 'GET').toUpperCase();
@@ -37,8 +37,6 @@ export function handleControlRequest(emulator: GitHubEmulator, ctx: RenderContex
       case 'POST reset':
         emulator.reset();
         return { status: 200, body: { ok: true } };
-      case 'GET attestations':
-        return attestationBundle(ctx, Number(parts[1]));
       case 'GET avatars':
         return { status: 200, bytes: Buffer.from(''), headers: { 'content-type': 'image/png' } };
       default:
@@ -47,12 +45,4 @@ export function handleControlRequest(emulator: GitHubEmulator, ctx: RenderContex
   } catch (error) {
     return { status: 400, body: { message: (error as Error).message } };
   }
-}
-
-function attestationBundle(ctx: RenderContext, id: number): RouteResponse {
-  for (const repo of ctx.state.repos) {
-    const attestation = repo.attestations.find((a) => a.id === id);
-    if (attestation) return { status: 200, body: attestation.bundle };
-  }
-  return { status: 404, body: { message: 'Not Found' } };
 }

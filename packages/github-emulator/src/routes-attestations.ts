@@ -1,8 +1,9 @@
 import { attestationSubjects } from './attestation-bundle.ts';
-import { GitHubHttpError } from './github-errors.ts';
+import { GitHubHttpError, notFound } from './github-errors.ts';
 import type { RenderContext } from './render-repo.ts';
 import { created, repoOf, type RouteHandler, type RouteRequest, type RouteResponse } from './routes-context.ts';
 import { nextId, timestamp, type RepoRecord } from './state.ts';
+import { bundleUrlFor } from './web-origins.ts';
 
 /**
  * Artifact attestations, indexed by the sha256 subjects of the bundle's in-toto statement.
@@ -18,27 +19,51 @@ const create: RouteHandler = (ctx, req) => {
   return created({ id });
 };
 
+/** The short names GitHub accepts for `predicate_type`, and the predicate types they stand for. */
+const PREDICATE_ALIASES: Record<string, string[]> = {
+  provenance: ['https://slsa.dev/provenance/v1', 'https://slsa.dev/provenance/v0.2'],
+  sbom: [
+    'https://spdx.dev/Document/v2.2',
+    'https://spdx.dev/Document/v2.3',
+    'https://cyclonedx.org/bom',
+    'https://cyclonedx.org/bom/v1.4',
+    'https://cyclonedx.org/bom/v1.5',
+    'https://cyclonedx.org/bom/v1.6',
+  ],
+  release: ['https://in-toto.io/attestation/release/v0.1'],
+};
+
+function predicateMatches(actual: string | null, wanted: string | null): boolean {
+  if (!wanted) return true;
+  return actual === wanted || (actual !== null && (PREDICATE_ALIASES[wanted] ?? []).includes(actual));
+}
+
 /** Cursor pagination (`after`, `before`, `per_page`) as GitHub does for attestations; `predicate_type` filters. */
 function listIn(ctx: RenderContext, req: RouteRequest, repos: RepoRecord[]): RouteResponse {
   const q = req.url.searchParams;
   const digest = req.params.subject_digest ?? '';
   const predicate = q.get('predicate_type');
   const matching = repos.flatMap((repo) =>
-    repo.attestations
-      .filter((a) => a.subject_digests.includes(digest))
-      .filter((a) => !predicate || a.predicate_type === predicate || a.predicate_type?.includes(`/${predicate}/`) === true)
-      .map((a) => ({ repo, attestation: a })),
+    repo.attestations.filter((a) => a.subject_digests.includes(digest) && predicateMatches(a.predicate_type, predicate)).map((a) => ({ repo, attestation: a })),
   );
+  // GitHub answers 404 when nothing is attested for the digest (gh reports "no attestations found")
+  if (matching.length === 0) throw notFound();
   const perPage = Math.min(100, Math.max(1, Number(q.get('per_page')) || 30));
-  const after = q.get('after') ? Number(Buffer.from(q.get('after')!, 'base64url').toString()) || 0 : 0;
-  const page = matching.slice(after, after + perPage);
-  const headers: Record<string, string> = {};
-  if (after + perPage < matching.length) {
-    const next = new URL(req.url);
-    next.searchParams.set('after', Buffer.from(String(after + perPage)).toString('base64url'));
-    next.searchParams.set('per_page', String(perPage));
-    headers.link = `<${next}>; rel="next"`;
-  }
+  const cursor = (name: string) => (q.get(name) ? Number(Buffer.from(q.get(name)!, 'base64url').toString()) || 0 : undefined);
+  const before = cursor('before');
+  const start = before !== undefined ? Math.max(0, before - perPage) : (cursor('after') ?? 0);
+  const page = matching.slice(start, start + perPage);
+  const end = start + page.length;
+  const at = (name: 'after' | 'before', index: number) => {
+    const url = new URL(req.url);
+    url.searchParams.delete('after');
+    url.searchParams.delete('before');
+    url.searchParams.set(name, Buffer.from(String(index)).toString('base64url'));
+    url.searchParams.set('per_page', String(perPage));
+    return url;
+  };
+  const links = [...(end < matching.length ? [`<${at('after', end)}>; rel="next"`] : []), ...(start > 0 ? [`<${at('before', start)}>; rel="prev"`] : [])];
+  const headers: Record<string, string> = links.length ? { link: links.join(', ') } : {};
   return {
     status: 200,
     headers,
@@ -46,7 +71,7 @@ function listIn(ctx: RenderContext, req: RouteRequest, repos: RepoRecord[]): Rou
       attestations: page.map(({ repo, attestation }) => ({
         bundle: attestation.bundle,
         repository_id: repo.id,
-        bundle_url: `${ctx.baseUrl}/_emulator/attestations/${attestation.id}/bundle`,
+        bundle_url: bundleUrlFor(ctx, attestation.id),
         initiator: attestation.initiator,
       })),
     },

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { findPath, readBlob, readTree } from './git-objects.ts';
 import type { RenderContext } from './render-repo.ts';
 import type { RouteResponse } from './routes-context.ts';
+import { snappyLiterals } from './snappy.ts';
 import { findRepo, gitStore, resolveCommitish, type AssetRecord, type RepoRecord } from './state.ts';
 
 /**
@@ -21,21 +22,35 @@ const NOT_FOUND: RouteResponse = {
   headers: { 'content-type': 'text/plain; charset=utf-8' },
 };
 
-function sign(ctx: RenderContext, assetId: number, expires: number): string {
-  return createHmac('sha256', ctx.storageSecret).update(`${assetId}:${expires}`).digest('hex');
+function sign(ctx: RenderContext, object: string, expires: number): string {
+  return createHmac('sha256', ctx.storageSecret).update(`${object}:${expires}`).digest('hex');
+}
+
+/** A storage URL for one object (`releases/{repo}/{asset}`, `attestations/{id}`), signed for five minutes. */
+function signedStorageUrl(ctx: RenderContext, object: string, extra: Record<string, string>, now: number): string {
+  const expires = Math.floor(now / 1000) + STORAGE_LIFETIME_SECONDS;
+  const url = new URL(`${ctx.storageUrl}/${object}`);
+  url.searchParams.set('X-Amz-Algorithm', 'AWS4-HMAC-SHA256');
+  url.searchParams.set('X-Amz-Expires', String(STORAGE_LIFETIME_SECONDS));
+  url.searchParams.set('X-Amz-Date', String(expires));
+  url.searchParams.set('X-Amz-Signature', sign(ctx, object, expires));
+  for (const [key, value] of Object.entries(extra)) url.searchParams.set(key, value);
+  return url.toString();
 }
 
 /** A signed storage URL for an asset's bytes, valid for five minutes (as GitHub's redirects are). */
 export function storageUrlFor(ctx: RenderContext, repo: RepoRecord, asset: AssetRecord, now = Date.now()): string {
-  const expires = Math.floor(now / 1000) + STORAGE_LIFETIME_SECONDS;
-  const url = new URL(`${ctx.storageUrl}/releases/${repo.id}/${asset.id}`);
-  url.searchParams.set('X-Amz-Algorithm', 'AWS4-HMAC-SHA256');
-  url.searchParams.set('X-Amz-Expires', String(STORAGE_LIFETIME_SECONDS));
-  url.searchParams.set('X-Amz-Date', String(expires));
-  url.searchParams.set('X-Amz-Signature', sign(ctx, asset.id, expires));
-  url.searchParams.set('response-content-disposition', `attachment; filename=${asset.name}`);
-  url.searchParams.set('response-content-type', 'application/octet-stream');
-  return url.toString();
+  return signedStorageUrl(
+    ctx,
+    `releases/${repo.id}/${asset.id}`,
+    { 'response-content-disposition': `attachment; filename=${asset.name}`, 'response-content-type': 'application/octet-stream' },
+    now,
+  );
+}
+
+/** `bundle_url` of an attestation: its bundle in storage, snappy-compressed JSON as GitHub keeps it. */
+export function bundleUrlFor(ctx: RenderContext, attestationId: number, now = Date.now()): string {
+  return signedStorageUrl(ctx, `attestations/${attestationId}`, {}, now);
 }
 
 function s3Error(status: number, code: string, message: string): RouteResponse {
@@ -60,13 +75,21 @@ export function handleStorageRequest(ctx: RenderContext, req: IncomingMessage): 
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
     );
   }
-  const match = /^\/releases\/(\d+)\/(\d+)$/.exec(url.pathname);
-  const asset = match ? findAsset(ctx, Number(match[2]))?.asset : undefined;
+  const object = url.pathname.slice(1);
   const expires = Number(url.searchParams.get('X-Amz-Date'));
   const given = Buffer.from(url.searchParams.get('X-Amz-Signature') ?? '');
-  const expected = asset ? Buffer.from(sign(ctx, asset.id, expires)) : Buffer.alloc(0);
-  if (!asset || given.length !== expected.length || !timingSafeEqual(given, expected)) return s3Error(403, 'AccessDenied', 'Access Denied');
+  const expected = Buffer.from(sign(ctx, object, expires));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return s3Error(403, 'AccessDenied', 'Access Denied');
   if (expires * 1000 < Date.now()) return s3Error(403, 'AccessDenied', 'Request has expired');
+  const attestation = /^attestations\/(\d+)$/.exec(object);
+  if (attestation) {
+    const bundle = ctx.state.repos.flatMap((r) => r.attestations).find((x) => x.id === Number(attestation[1]))?.bundle;
+    if (!bundle) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+    return { status: 200, bytes: snappyLiterals(Buffer.from(JSON.stringify(bundle))), headers: { 'content-type': 'application/octet-stream' } };
+  }
+  const release = /^releases\/\d+\/(\d+)$/.exec(object);
+  const asset = release ? findAsset(ctx, Number(release[1]))?.asset : undefined;
+  if (!asset) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
   asset.download_count++;
   return {
     status: 200,
