@@ -47,7 +47,9 @@ describe('chart-release publish on a push to release', () => {
       if (chart === 'common-lib') {
         // a library chart cannot be installed: its notes show how to depend on it
         expect(release.body).not.toContain('helm install');
-        expect(release.body).toContain(`dependencies:\n  - name: ${chart}\n    version: "${version}"\n    repository: oci://${sandbox.registryHost}/acme/charts\n`);
+        expect(release.body).toContain(
+          `dependencies:\n  - name: ${chart}\n    version: "${version}"\n    repository: oci://${sandbox.registryHost}/acme/charts\n`,
+        );
       } else {
         expect(release.body).toContain(`helm install ${chart} oci://${sandbox.registryHost}/acme/charts/${chart} --version ${version}`);
       }
