@@ -34,3 +34,4 @@ export { renderArtifactHubRepo, checkArtifactHubRepository, checkArtifactHubAnno
 export type { ArtifactHubRepository } from './artifacthub.ts';
 export { acquireLease } from './lease.ts';
 export type { Lease, LeaseOptions, LeaseRecord } from './lease.ts';
+export { chartPackageAsset, downloadReleaseAsset, publishedChartPackages } from './release-packages.ts';

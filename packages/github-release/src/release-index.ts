@@ -8,6 +8,7 @@ interface ApiAsset {
   digest?: string | null;
   state: string;
   content_type: string;
+  browser_download_url?: string;
 }
 
 interface ApiRelease {
@@ -20,11 +21,20 @@ interface ApiRelease {
   target_commitish: string;
   html_url: string;
   upload_url: string;
+  published_at?: string | null;
   assets: ApiAsset[];
 }
 
 export function toExistingAsset(asset: ApiAsset): ExistingAsset {
-  return { id: asset.id, name: asset.name, size: asset.size, digest: asset.digest ?? null, state: asset.state, contentType: asset.content_type };
+  return {
+    id: asset.id,
+    name: asset.name,
+    size: asset.size,
+    digest: asset.digest ?? null,
+    state: asset.state,
+    contentType: asset.content_type,
+    downloadUrl: asset.browser_download_url,
+  };
 }
 
 export function toExistingRelease(release: ApiRelease): ExistingRelease {
@@ -39,6 +49,7 @@ export function toExistingRelease(release: ApiRelease): ExistingRelease {
     htmlUrl: release.html_url,
     uploadUrl: release.upload_url,
     assets: release.assets.map(toExistingAsset),
+    publishedAt: release.published_at ?? null,
   };
 }
 
@@ -79,6 +90,14 @@ export class ReleaseIndex {
         tag,
         releases.filter((r) => r.id !== releaseId),
       );
+  }
+
+  /** Every published release (no drafts), oldest first. */
+  published(): ExistingRelease[] {
+    return [...this.#byTag.values()]
+      .flat()
+      .filter((r) => !r.draft)
+      .sort((a, b) => a.id - b.id);
   }
 
   get size(): number {

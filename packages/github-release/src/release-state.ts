@@ -11,6 +11,8 @@ export interface ExistingAsset {
   /** `uploaded`, or `open`/`starter` for an upload that never finished. */
   state: string;
   contentType: string;
+  /** `browser_download_url`: where consumers download it (under the tag once the release is published). */
+  downloadUrl?: string;
 }
 
 /** A release as GitHub lists it, reduced to what assembling a release needs. */
@@ -25,6 +27,8 @@ export interface ExistingRelease {
   htmlUrl: string;
   uploadUrl: string;
   assets: ExistingAsset[];
+  /** When it was published; null for a draft. */
+  publishedAt?: string | null;
 }
 
 /** What a chart's release should look like. */

@@ -15,7 +15,12 @@ export interface ChartArchive {
 
 /** Reads a helm chart archive (`.tgz`) and its top-level `<name>/Chart.yaml`. */
 export async function readChartArchive(path: string): Promise<ChartArchive> {
-  const bytes = await readFile(path);
+  return parseChartArchive(await readFile(path), path);
+}
+
+/** A helm chart archive's bytes and its `Chart.yaml`; `file` names the archive in errors. */
+export function parseChartArchive(bytes: Buffer, file: string): ChartArchive {
+  const path = file;
   const fail = (why: string) =>
     new ReleaseError('INVALID_CHART_ARCHIVE', `${path} is not a helm chart archive: ${why}.`, {
       file: path,

@@ -14,7 +14,7 @@ export { packageChart, parseHelmPushOutput, classifyHelmFailure } from './helm-c
 export type { PackagedChart, HelmRunner, HelmPushFlags, HelmPushOutput } from './helm-cli.ts';
 export { pushChart, planPush, chartLayer } from './push.ts';
 export type { PushResult, PushPlan, PushChartInput } from './push.ts';
-export { readChartArchive, chartArchiveFiles, differingFiles } from './chart-archive.ts';
+export { readChartArchive, parseChartArchive, chartArchiveFiles, differingFiles } from './chart-archive.ts';
 export type { ChartArchive, ChartYaml } from './chart-archive.ts';
 export { helmArtifact } from './helm-manifest.ts';
 export type { HelmArtifact } from './helm-manifest.ts';
