@@ -66,4 +66,23 @@ describe('configuration', () => {
       expect.objectContaining({ code: 'CONFIG_INVALID', hint: expect.stringContaining('--registry') }),
     );
   });
+
+  it('publishes the Helm index to gh-pages by default; index: false turns it off, branch, path and size ceiling are set', async () => {
+    const env = { GITHUB_REPOSITORY: 'acme/charts' };
+    expect(loadConfig({ cwd: await repoWith(), env })).toMatchObject({
+      index: { enabled: true, branch: 'gh-pages', path: 'index.yaml', sizeWarning: 20 * 1024 * 1024 },
+      release: { adoptTagTemplates: ['{name}-{version}'] },
+    });
+    expect(loadConfig({ cwd: await repoWith('index: false\n'), env }).index.enabled).toBe(false);
+    const custom = loadConfig({
+      cwd: await repoWith(
+        'index:\n  branch: pages\n  path: charts/index.yaml\n  sizeWarning: 5MiB\nartifactHub:\n  repositoryID: 5c2d6ef8-5a8b-4a3f-9d9d-6f2d1f3b1a10\n  owners: [{ email: a@acme.example }]\n',
+      ),
+      env,
+    });
+    expect(custom.index).toEqual({ enabled: true, branch: 'pages', path: 'charts/index.yaml', sizeWarning: 5 * 1024 * 1024 });
+    expect(custom.artifactHub).toEqual({ repositoryID: '5c2d6ef8-5a8b-4a3f-9d9d-6f2d1f3b1a10', owners: [{ email: 'a@acme.example' }] });
+    const typo = await repoWith('index:\n  brnach: pages\n');
+    expect(() => loadConfig({ cwd: typo, env })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
 });

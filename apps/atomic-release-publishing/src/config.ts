@@ -43,7 +43,13 @@ export interface ReleaseConfig {
     makeLatest: 'auto' | 'true' | 'false' | 'legacy';
     requiredAssets: AssetKind[];
     notesTemplate?: string;
+    /** Tag templates of releases another tool made (chart-releaser's `{name}-{version}`): their versions count as released. */
+    adoptTagTemplates: string[];
   };
+  /** The Helm repository index on the Pages branch. */
+  index: { enabled: boolean; branch: string; path: string; sizeWarning: number };
+  /** Artifact Hub repository metadata (artifacthub-repo.yml on the Pages branch, the artifacthub.io tag in the registry). */
+  artifactHub?: { repositoryID?: string; owners?: { name?: string; email: string }[] };
   lineage: { allowedAuthors: string[]; onMissingPr: 'fail' | 'warn' };
   github: { repository?: string; apiUrl: string; serverUrl: string; token?: string; runUrl?: string; sha?: string };
 }
@@ -139,7 +145,10 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
       makeLatest: file.release?.makeLatest ?? 'auto',
       requiredAssets: file.release?.requiredAssets ?? ['package', 'signature', 'lineage', 'changelog', 'readme', 'license'],
       notesTemplate: absolutize(cwd, file.release?.notesTemplate),
+      adoptTagTemplates: file.release?.adoptTagTemplates ?? ['{name}-{version}'],
     },
+    index: indexSettings(file.index),
+    artifactHub: file.artifactHub,
     lineage: {
       allowedAuthors: file.lineage?.allowedAuthors ?? ['github-actions[bot]'],
       onMissingPr: file.lineage?.onMissingPr ?? 'warn',
@@ -155,8 +164,9 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
   };
 }
 
-type FileConfig = Partial<Omit<ReleaseConfig, 'signing' | 'release' | 'lineage' | 'github' | 'maxPackageSize'>> & {
+type FileConfig = Partial<Omit<ReleaseConfig, 'signing' | 'release' | 'lineage' | 'github' | 'maxPackageSize' | 'index'>> & {
   maxPackageSize?: number | string;
+  index?: boolean | { enabled?: boolean; branch?: string; path?: string; sizeWarning?: number | string };
   signing?: Partial<ReleaseConfig['signing']>;
   release?: Partial<ReleaseConfig['release']>;
   lineage?: Partial<ReleaseConfig['lineage']>;
@@ -192,6 +202,17 @@ function readConfigFile(path: string, cwd: string): FileConfig {
     });
   }
   return data as FileConfig;
+}
+
+/** `index:` of the config file: `false` turns it off; defaults as chart-releaser (gh-pages, index.yaml). */
+function indexSettings(value: FileConfig['index']): ReleaseConfig['index'] {
+  const settings = typeof value === 'object' ? value : { enabled: value ?? true };
+  return {
+    enabled: settings.enabled ?? true,
+    branch: settings.branch ?? 'gh-pages',
+    path: settings.path ?? 'index.yaml',
+    sizeWarning: settings.sizeWarning === undefined ? 20 * 1024 * 1024 : parseSize(settings.sizeWarning)!,
+  };
 }
 
 function absolutize(cwd: string, path: string | undefined): string | undefined {
