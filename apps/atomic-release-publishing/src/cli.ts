@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from '@chart-release/core';
+import { indexCommand } from './commands/index-command.ts';
 import { manifestCommand, verifyCommand } from './commands/manifest.ts';
 import { promoteCommand, rollbackCommand } from './commands/promote.ts';
 import { publishCommand } from './commands/publish.ts';
@@ -16,6 +17,7 @@ Commands:
   manifest    generate | verify a release manifest
   promote     move a tag (stable, latest, vX.Y.Z) to a published, signed digest
   rollback    move a channel back to its previous (or a named) digest
+  index       complete (or --rebuild) the Helm repository index on the Pages branch from the published releases
 
 Every command takes --json (machine-readable output on stdout) and --help; commands that write take --dry-run.
 Exit codes: 0 done, 1 a problem to fix (the message says which and how), 2 a usage error, 70 an internal error.
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   manifest: manifestCommand,
   promote: promoteCommand,
   rollback: rollbackCommand,
+  index: indexCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

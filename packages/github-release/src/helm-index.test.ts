@@ -113,7 +113,7 @@ describe('merging entries into an existing index', () => {
     );
     const index = parseHelmIndex('apiVersion: v1\nentries:\n  web:\n  - name: web\n    version: 1.0.0\n    urls: []\n');
     expect(validateHelmIndex(index).map((e) => e.message)).toEqual([
-      'index.yaml is not a valid Helm repository index: entry web 1.0.0 has no a sha256 digest, a download URL.',
+      'index.yaml is not a valid Helm repository index: entry web 1.0.0 has no sha256 digest and no download URL.',
     ]);
   });
 });

@@ -82,10 +82,10 @@ export function validateHelmIndex(index: HelmIndex, file = 'index.yaml'): Releas
     const missing = [
       !e.name && 'name',
       !e.version && 'version',
-      !/^[0-9a-f]{64}$/.test(e.digest) && 'a sha256 digest',
-      !e.urls.some((u) => u.length > 0) && 'a download URL',
+      !/^[0-9a-f]{64}$/.test(e.digest) && 'sha256 digest',
+      !e.urls.some((u) => u.length > 0) && 'download URL',
     ].filter(Boolean);
-    if (missing.length) problems.push(invalid(file, `${what} has no ${missing.join(', ')}`));
+    if (missing.length) problems.push(invalid(file, `${what} has no ${missing.join(' and no ')}`));
     if (seen.has(key(e))) problems.push(invalid(file, `${what} is listed twice`));
     seen.add(key(e));
   }
