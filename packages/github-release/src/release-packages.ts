@@ -49,10 +49,14 @@ export async function publishedChartPackages(
       if (asset.name !== `${name}-${version}.tgz`) continue;
       const digest = createHash('sha256').update(bytes).digest('hex');
       if (asset.digest && asset.digest !== `sha256:${digest}`) {
-        throw new ReleaseError('ASSET_CORRUPTED', `${asset.name} of release ${release.tag} downloaded with digest sha256:${digest}, but GitHub reports ${asset.digest}.`, {
-          chart: name,
-          hint: 're-run; if it persists the asset is damaged and the release must be published again under a new version.',
-        });
+        throw new ReleaseError(
+          'ASSET_CORRUPTED',
+          `${asset.name} of release ${release.tag} downloaded with digest sha256:${digest}, but GitHub reports ${asset.digest}.`,
+          {
+            chart: name,
+            hint: 're-run; if it persists the asset is damaged and the release must be published again under a new version.',
+          },
+        );
       }
       if (!asset.downloadUrl) throw new ReleaseError('ASSET_URL_MISSING', `GitHub gave no download URL for ${asset.name} of ${release.tag}.`, { chart: name });
       out.push({ name, version, chartYaml, digest, url: asset.downloadUrl, created: new Date(release.publishedAt ?? Date.now()) });

@@ -65,6 +65,7 @@ describe('the Helm index on the Pages branch', () => {
 
     // nothing new: nothing written
     expect(await publishHelmIndex(input(octokit, [addition('web-app', '1.1.0', 2)], { files: [artifactHub] }))).toMatchObject({ commit: null, written: [] });
+    expect(emulator.schemaViolations).toEqual([]);
   });
 
   it('two runs for different charts at the same time both end up in the index (the loser re-reads and re-merges)', async () => {
@@ -83,6 +84,7 @@ describe('the Helm index on the Pages branch', () => {
     expect(resultA.attempts).toBe(2);
     const names = parseHelmIndex(await indexOnBranch(a)).entries.map((e) => `${e.name}@${e.version}`);
     expect(names).toEqual(['api@2.0.0', 'base@1.0.0', 'web@3.0.0']);
+    expect(emulator.schemaViolations).toEqual([]);
   });
 
   it('GitHub refuses a ref update that is not a fast forward', async () => {
