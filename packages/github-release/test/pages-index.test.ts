@@ -52,6 +52,8 @@ describe('the Helm index on the Pages branch', () => {
     expect(first).toMatchObject({ createdBranch: true, written: ['index.yaml', ARTIFACTHUB_REPO_FILE], attempts: 1 });
     const { data: root } = await octokit.rest.git.getCommit({ ...repository, commit_sha: first.commit! });
     expect(root.parents).toEqual([]);
+    // made by GitHub for the token, no author of ours: signed and verified, as rulesets requiring signed commits want
+    expect(root.verification).toMatchObject({ verified: true });
     const before = await indexOnBranch(octokit);
 
     const second = await publishHelmIndex(input(octokit, [addition('web-app', '1.1.0', 2), addition('web-app', '1.0.0', 1)], { files: [artifactHub] }));
