@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { notModified, withValidators } from './conditional.ts';
 import { GitHubHttpError, badCredentials, notFound, requiresAuthentication } from './github-errors.ts';
 import { SECONDARY_RATE_LIMIT_MESSAGE, type FaultInjector } from './faults.ts';
 import type { GitHubApiDescription, SchemaProblem } from './openapi.ts';
@@ -48,6 +50,8 @@ export interface ApiSettings {
   latencyMs: number;
   faults: FaultInjector;
   rateLimit: PrimaryRateLimit | undefined;
+  /** Sent as `x-oauth-scopes` for classic tokens (installation tokens, `ghs_…`, get none, as on GitHub). */
+  scopes: string[];
 }
 
 export interface ApiOutcome extends RouteResponse {
@@ -95,7 +99,8 @@ export async function handleApiRequest(
   const url = new URL(`${origin === 'uploads' ? ctx.uploadsUrl : ctx.baseUrl}${req.url ?? '/'}`);
   const path = new URL(req.url ?? '/', 'http://emulator').pathname;
   const record: RecordedRequest = { id, time: new Date().toISOString(), method, path, query: Object.fromEntries(url.searchParams), status: 0 };
-  const headers: Record<string, string> = {};
+  const requestId = githubRequestId();
+  const headers: Record<string, string> = { 'x-github-request-id': requestId };
   const finish = (response: RouteResponse, extra: Partial<ApiOutcome> = {}): ApiOutcome => {
     record.status = response.status;
     return { ...response, headers: { ...headers, ...response.headers }, record, mutated: false, ...extra };
@@ -121,10 +126,15 @@ export async function handleApiRequest(
   const actor = token ? settings.login : undefined;
   const canPush = token !== undefined && settings.tokens.has(token);
   if (actor) record.actor = actor;
+  if (token !== undefined && !token.startsWith('ghs_')) {
+    headers['x-oauth-scopes'] = settings.scopes.join(', ');
+    headers['x-accepted-oauth-scopes'] = matched ? acceptedScopes(matched.template) : '';
+  }
 
   let rateLimit: RateLimitStatus | undefined;
+  const rateKey = token ?? `anonymous:${req.socket.remoteAddress ?? ''}`;
   if (settings.rateLimit) {
-    const key = token ?? `anonymous:${req.socket.remoteAddress ?? ''}`;
+    const key = rateKey;
     const status = matched?.operationId === 'rate-limit/get' ? settings.rateLimit.peek(key) : settings.rateLimit.take(key);
     rateLimit = status;
     Object.assign(headers, PrimaryRateLimit.headers(status));
@@ -145,7 +155,7 @@ export async function handleApiRequest(
   const fault = settings.faults.decide(matched.operationId, method, matched.template);
   if (fault?.kind === 'secondary-rate-limit') {
     return fail(
-      new GitHubHttpError(fault.status, SECONDARY_RATE_LIMIT_MESSAGE, {
+      new GitHubHttpError(fault.status, `${SECONDARY_RATE_LIMIT_MESSAGE} ${requestId}.`, {
         headers: { 'retry-after': String(fault.retryAfter) },
         documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
       }),
@@ -226,5 +236,23 @@ export async function handleApiRequest(
       return finish(response, { violation, mutated: !READ_METHODS.has(method) && response.status < 400 });
     }
   }
+  if (method === 'GET' && response.bytes === undefined) {
+    response = withValidators(response, actor !== undefined);
+    if (notModified(req.headers, response)) {
+      if (actor && settings.rateLimit) Object.assign(headers, PrimaryRateLimit.headers(settings.rateLimit.refund(rateKey)));
+      return finish({ status: 304, headers: response.headers });
+    }
+  }
   return finish(response, { mutated: !READ_METHODS.has(method) && response.status < 400 });
+}
+
+/** A request id shaped like GitHub's `x-github-request-id` (`C0DE:1A2B:3C4D5E:6F7A8B:9C0D1E2F`). */
+function githubRequestId(): string {
+  return [2, 2, 3, 3, 4].map((n) => randomBytes(n).toString('hex').toUpperCase()).join(':');
+}
+
+/** The scope GitHub names in `x-accepted-oauth-scopes`: `repo` for repository operations, none elsewhere. */
+function acceptedScopes(template: string): string {
+  if (template.startsWith('/repos/') || template === '/user/repos' || template === '/orgs/{org}/repos') return 'repo';
+  return '';
 }

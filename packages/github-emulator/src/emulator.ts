@@ -46,6 +46,8 @@ export interface StartGitHubEmulatorOptions {
    * then ends in `/api/v3`); by default the API is at the root, as on github.com.
    */
   enterprise?: boolean;
+  /** `x-oauth-scopes` of the tokens (`repo, workflow` by default); tokens starting `ghs_` are installation tokens and get none. */
+  scopes?: string[];
   /** Serve GET requests without a token for public repositories, as GitHub does (true by default). */
   anonymousReads?: boolean;
   logger?: Logger;
@@ -111,6 +113,7 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     login,
     strict: options.strict ?? true,
     anonymousReads: options.anonymousReads ?? true,
+    scopes: options.scopes ?? ['repo', 'workflow'],
     latencyMs: options.latencyMs ?? 0,
     faults,
     rateLimit: options.rateLimit === false ? undefined : new PrimaryRateLimit(options.rateLimit),

@@ -16,6 +16,7 @@ export type {
   RefRecord,
   TagObjectRecord,
   IssueCommentRecord,
+  LabelRecord,
   ReviewRecord,
   ReviewState,
   AttestationRecord,

@@ -8,6 +8,8 @@ export interface RateLimitOptions {
   limit?: number;
   /** Length of the window in seconds (3600 by default). */
   windowSeconds?: number;
+  /** Requests per window for callers without a token, counted per client address (60 by default, as on GitHub). */
+  anonymousLimit?: number;
 }
 
 export interface RateLimitStatus {
@@ -22,14 +24,16 @@ export interface RateLimitStatus {
 export class PrimaryRateLimit {
   private readonly windows = new Map<string, { used: number; reset: number }>();
   private readonly limit: number;
+  private readonly anonymousLimit: number;
   private readonly windowSeconds: number;
 
   constructor(options: RateLimitOptions = {}) {
     this.limit = options.limit ?? 5000;
+    this.anonymousLimit = options.anonymousLimit ?? 60;
     this.windowSeconds = options.windowSeconds ?? 3600;
   }
 
-  /** Counts one request against `key` (a token, or the client address for anonymous requests). */
+  /** Counts one request against `key` (a token, or `anonymous:` and the client address). */
   take(key: string, now = Date.now()): RateLimitStatus {
     return this.count(key, now, 1);
   }
@@ -39,15 +43,23 @@ export class PrimaryRateLimit {
     return this.count(key, now, 0);
   }
 
+  /** Gives back one request (an authenticated 304 Not Modified does not count, as on GitHub). */
+  refund(key: string, now = Date.now()): RateLimitStatus {
+    const window = this.windows.get(key);
+    if (window && window.used > 0) window.used--;
+    return this.count(key, now, 0);
+  }
+
   private count(key: string, now: number, cost: number): RateLimitStatus {
+    const limit = key.startsWith('anonymous:') ? this.anonymousLimit : this.limit;
     let window = this.windows.get(key);
     if (!window || window.reset * 1000 <= now) {
       window = { used: 0, reset: Math.ceil(now / 1000) + this.windowSeconds };
       this.windows.set(key, window);
     }
-    const exceeded = cost > 0 && window.used >= this.limit;
+    const exceeded = cost > 0 && window.used >= limit;
     if (!exceeded) window.used += cost;
-    return { limit: this.limit, used: window.used, remaining: this.limit - window.used, reset: window.reset, exceeded };
+    return { limit, used: window.used, remaining: limit - window.used, reset: window.reset, exceeded };
   }
 
   static headers(status: RateLimitStatus): Record<string, string> {

@@ -1,5 +1,5 @@
 import { htmlUrl, nodeId, renderRepository, renderUser, repoApiUrl, type RenderContext } from './render-repo.ts';
-import type { IssueCommentRecord, PullRecord, RepoRecord, ReviewRecord } from './state.ts';
+import type { IssueCommentRecord, LabelRecord, PullRecord, RepoRecord, ReviewRecord } from './state.ts';
 
 /** `pull-request-simple` (lists, commits/{sha}/pulls). */
 export function renderPullSimple(ctx: RenderContext, repo: RepoRecord, pull: PullRecord) {
@@ -34,15 +34,19 @@ export function renderPullSimple(ctx: RenderContext, repo: RepoRecord, pull: Pul
     title: pull.title,
     user: renderUser(ctx, pull.user),
     body: pull.body,
-    labels: pull.labels.map((name, i) => ({
-      id: pull.id * 100 + i,
-      node_id: nodeId('Label', `${pull.id}:${name}`),
-      url: `${api}/labels/${encodeURIComponent(name)}`,
-      name,
-      description: null,
-      color: 'ededed',
-      default: false,
-    })),
+    // the description is a string in the description (empty when there is none), never null
+    labels: (pull.labels as (LabelRecord | string)[]).map((label, i) => {
+      const { name, color, description } = typeof label === 'string' ? { name: label, color: 'ededed', description: '' } : label;
+      return {
+        id: pull.id * 100 + i,
+        node_id: nodeId('Label', `${pull.id}:${name}`),
+        url: `${api}/labels/${encodeURIComponent(name)}`,
+        name,
+        description,
+        color,
+        default: false,
+      };
+    }),
     milestone: null,
     active_lock_reason: null,
     created_at: pull.created_at,

@@ -64,7 +64,8 @@ export interface PullSeed {
   merge_commit_sha?: string | null;
   merged_at?: string;
   user?: { login: string; type?: UserType };
-  labels?: string[];
+  /** Names, or labels with a colour (hex, `ededed` by default) and a description. */
+  labels?: (string | { name: string; color?: string; description?: string })[];
   /** Commit shas in the pull request (found by `commits/{sha}/pulls`); `head.sha` always counts. */
   commits?: string[];
   comments?: { body: string; user: { login: string; type?: UserType }; created_at?: string }[];
@@ -209,7 +210,9 @@ function seedPull(state: EmulatorState, repo: RepoRecord, seed: PullSeed): void 
     created_at: now,
     updated_at: now,
     user: login,
-    labels: seed.labels ?? [],
+    labels: (seed.labels ?? []).map((l) =>
+      typeof l === 'string' ? { name: l, color: 'ededed', description: '' } : { name: l.name, color: l.color ?? 'ededed', description: l.description ?? '' },
+    ),
     commits: [...new Set([...(seed.commits ?? []), seed.head.sha])],
   });
   for (const comment of seed.comments ?? []) {

@@ -69,9 +69,16 @@ export interface PullRecord {
   created_at: string;
   updated_at: string;
   user: string;
-  labels: string[];
+  labels: LabelRecord[];
   /** Shas of the commits the pull request contains. */
   commits: string[];
+}
+
+/** A label on a pull request (GitHub's label: a name, a six-digit hex colour, a description). */
+export interface LabelRecord {
+  name: string;
+  color: string;
+  description: string;
 }
 
 export interface IssueCommentRecord {
