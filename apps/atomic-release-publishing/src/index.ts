@@ -12,10 +12,22 @@ export { renderStepSummary, renderTable } from './report.ts';
 export type { PublishReport, ChartReport } from './report.ts';
 export { createProgress } from './progress.ts';
 export type { Progress, ChartStage } from './progress.ts';
-export { applyTagPolicy, checkDigest, checkTagCharacters, classifyTag, auditTag, parseAuditTag, DEFAULT_CHANNELS } from './tag-policy.ts';
+export {
+  applyTagPolicy,
+  checkDigest,
+  checkTagCharacters,
+  classifyTag,
+  auditTag,
+  parseAuditTag,
+  nextAuditTag,
+  reservedTagProblem,
+  DEFAULT_CHANNELS,
+} from './tag-policy.ts';
 export type { TagKind, TagPolicyDecision } from './tag-policy.ts';
 export { runBounded } from './concurrency.ts';
-export { promote, rollback, preflightPromotion, channelHistory } from './promote.ts';
-export type { PromoteRequest, PromotionResult, PromotionRegistry, PromotionServices, ChannelPosition } from './promote.ts';
+export { promote, promoteAll, preparePromotion, applyPromotion, preflightPromotion } from './promote.ts';
+export type { PromoteRequest, PromotionResult, PromotionRegistry, PromotionServices, PreparedPromotion } from './promote.ts';
+export { channelHistory, promotionsInEffect, rollback } from './channel-history.ts';
+export type { ChannelPosition } from './channel-history.ts';
 export { createPublishSteps } from './wiring/publish-steps.ts';
 export type { StepContext } from './wiring/publish-steps.ts';

@@ -1,5 +1,5 @@
 import { AggregateReleaseError, ReleaseError, silentLogger, type Logger } from '@chart-release/core';
-import { applyTagPolicy, auditTag, checkDigest, parseAuditTag, type TagPolicyDecision } from './tag-policy.ts';
+import { applyTagPolicy, checkDigest, nextAuditTag, type TagPolicyDecision } from './tag-policy.ts';
 import type { ManifestPromotion } from './manifest.ts';
 
 /** The registry operations promotion needs (a subset of @chart-release/oci's RegistryClient). */
@@ -116,28 +116,53 @@ export async function preflightPromotion(
   return { digest: digest!, policy: policy!, current };
 }
 
-/**
- * Promotes a published digest to a tag: preflight, signature verified before anything moves, a server-side re-tag
- * by digest, read back, a helm sanity check, an audit tag (channels) and an audit record.
- */
-export async function promote(request: PromoteRequest, services: PromotionServices): Promise<PromotionResult> {
-  const log = services.logger ?? silentLogger;
-  const now = services.now ?? (() => new Date());
-  const { registry } = services;
-  const { digest, policy, current } = await preflightPromotion(request, registry);
-  const kind = request.kind ?? 'promote';
-  const base = { chart: request.chart, tag: request.to, digest, previousDigest: current, policy };
-  const installFor = (version?: string) =>
-    `helm install ${request.chart} ${request.ociRepository}${version ? ` --version ${version}` : ''}  # or pin the digest: ${request.ociRepository}@${digest}`;
+/** A promotion every check passed for: what moves where, nothing moved yet. */
+export interface PreparedPromotion {
+  request: PromoteRequest;
+  digest: string;
+  policy: TagPolicyDecision;
+  current?: string;
+  version: string;
+}
 
+/**
+ * Every check of a promotion, writing nothing: preflight, the signature of the source digest, a helm sanity check,
+ * and that a version tag names the version of the chart it would point at (`0.6.0` only ever holds 0.6.0).
+ */
+export async function preparePromotion(request: PromoteRequest, services: PromotionServices): Promise<PreparedPromotion> {
+  const log = services.logger ?? silentLogger;
+  const { digest, policy, current } = await preflightPromotion(request, services.registry);
   log.info(`verifying the signature of ${request.ociRepository}@${digest}`);
   await services.verifySignature(request.repository, digest);
   const { version } = await services.sanityCheck(request.repository, digest);
+  if (policy.kind === 'version' && versionOfTag(request.to) !== version) {
+    throw new ReleaseError(
+      'TAG_VERSION_MISMATCH',
+      `${request.ociRepository}@${digest} is version ${version}; the version tag '${request.to}' may only point at version ${versionOfTag(request.to)}.`,
+      {
+        chart: request.chart,
+        hint: `promote it to '${version}' or 'v${version}', or to a channel (stable, latest, ...).`,
+        details: { digest, version, tag: request.to },
+      },
+    );
+  }
+  return { request, digest, policy, current, version };
+}
+
+/** Moves the tag of a prepared promotion: a server-side re-tag by digest, read back, then its audit tag and record. */
+export async function applyPromotion(prepared: PreparedPromotion, services: PromotionServices): Promise<PromotionResult> {
+  const log = services.logger ?? silentLogger;
+  const now = services.now ?? (() => new Date());
+  const { registry } = services;
+  const { request, digest, policy, current, version } = prepared;
+  const kind = request.kind ?? 'promote';
+  const base = { chart: request.chart, tag: request.to, digest, previousDigest: current, policy, version };
+  const install = `helm install ${request.chart} ${request.ociRepository} --version ${version}  # or pin the digest: ${request.ociRepository}@${digest}`;
   if (current === digest) {
     log.info(`${request.ociRepository}:${request.to} already points at ${digest}; nothing to do`);
-    return { ...base, version, status: 'unchanged', install: installFor(version) };
+    return { ...base, status: 'unchanged', install };
   }
-  if (request.dryRun) return { ...base, version, status: 'planned', install: installFor(version) };
+  if (request.dryRun) return { ...base, status: 'planned', install };
 
   log.info(`moving ${request.to} -> ${digest}${current ? ` (was ${current})` : ''}`);
   await registry.retag(request.repository, digest, request.to);
@@ -152,10 +177,13 @@ export async function promote(request: PromoteRequest, services: PromotionServic
       },
     );
   }
-  const at = now();
+  let at = now();
   let audit: string | undefined;
   if (policy.kind === 'channel') {
-    audit = auditTag(request.to, kind === 'rollback' ? 'rollback' : 'promoted', at);
+    // unique and after every earlier record of the channel (moves of one channel are serialised by its lease)
+    const next = nextAuditTag(request.to, kind === 'rollback' ? 'rollback' : 'promoted', at, await registry.listTags(request.repository));
+    audit = next.tag;
+    at = next.at > at ? next.at : at;
     await registry.retag(request.repository, digest, audit);
   }
   const record: ManifestPromotion = {
@@ -172,53 +200,59 @@ export async function promote(request: PromoteRequest, services: PromotionServic
     ...(policy.nonSemverAllowed ? { allowNonSemver: true } : {}),
   };
   const auditUrl = await services.audit?.({ ...record, repository: request.ociRepository });
-  return { ...base, version, status: 'moved', auditTag: audit, auditUrl, record, install: installFor(version) };
-}
-
-/** One position of a channel, as its audit tags record it. */
-export interface ChannelPosition {
-  tag: string;
-  digest: string;
-  at: Date;
-  kind: 'promoted' | 'rollback';
-}
-
-/** The channel's history, newest first, from its audit tags (recoverable from the registry alone). */
-export async function channelHistory(registry: PromotionRegistry, repository: string, channel: string): Promise<ChannelPosition[]> {
-  const tags = (await registry.listTags(repository)).map((tag) => ({ tag, parsed: parseAuditTag(tag) })).filter((t) => t.parsed?.channel === channel);
-  const positions: ChannelPosition[] = [];
-  for (const { tag, parsed } of tags) {
-    const digest = await registry.resolve(repository, tag);
-    if (digest) positions.push({ tag, digest, at: parsed!.at, kind: parsed!.kind });
-  }
-  return positions.sort((a, b) => b.at.getTime() - a.at.getTime() || b.tag.localeCompare(a.tag));
+  return { ...base, status: 'moved', auditTag: audit, auditUrl, record, install };
 }
 
 /**
- * Rolls `channel` back: to `target` (a version or digest) when given, else to the most recent earlier digest in the
- * channel's audit history. The target's signature is verified like any promotion; the audit tag says `rollback`.
+ * Promotes a published digest to a tag: every check (signature, sanity, version tag), then the server-side re-tag
+ * by digest, read back, an audit tag (channels) and an audit record.
  */
-export async function rollback(
-  request: Omit<PromoteRequest, 'to' | 'version' | 'digest' | 'kind'> & { channel: string; target?: string },
-  services: PromotionServices,
-): Promise<PromotionResult & { history: ChannelPosition[] }> {
-  const history = await channelHistory(services.registry, request.repository, request.channel);
-  let version: string | undefined;
-  let digest: string | undefined;
-  if (request.target) {
-    if (request.target.includes(':') || /^[0-9a-f]{64}$/i.test(request.target)) digest = request.target;
-    else version = request.target;
-  } else {
-    const current = await services.registry.resolve(request.repository, request.channel);
-    digest = history.find((p) => p.digest !== current)?.digest;
-    if (!digest) {
-      throw new ReleaseError('NO_ROLLBACK_TARGET', `${request.ociRepository}:${request.channel} has no earlier digest in its audit history.`, {
-        chart: request.chart,
-        hint: 'name the target with --to <version|digest>.',
-        details: { history: history.map((h) => h.tag) },
+export async function promote(request: PromoteRequest, services: PromotionServices): Promise<PromotionResult> {
+  return applyPromotion(await preparePromotion(request, services), services);
+}
+
+/**
+ * Promotes several charts all or nothing: every promotion is checked before any tag moves (every problem reported
+ * at once); should a move then fail, the channels already moved are put back where they were.
+ */
+export async function promoteAll(requests: PromoteRequest[], services: PromotionServices): Promise<PromotionResult[]> {
+  const prepared: PreparedPromotion[] = [];
+  const errors: ReleaseError[] = [];
+  for (const request of requests) {
+    try {
+      prepared.push(await preparePromotion(request, services));
+    } catch (error) {
+      if (error instanceof AggregateReleaseError) errors.push(...error.errors);
+      else if (error instanceof ReleaseError) errors.push(error);
+      else throw error;
+    }
+  }
+  if (errors.length) throw new AggregateReleaseError(errors, `no tag was moved; ${errors.length} of ${requests.length} promotions cannot be made`);
+  const results: PromotionResult[] = [];
+  for (const p of prepared) {
+    try {
+      results.push(await applyPromotion(p, services));
+    } catch (error) {
+      const restored: string[] = [];
+      for (const done of results.filter((r) => r.status === 'moved' && r.policy.kind === 'channel' && r.previousDigest)) {
+        const request = prepared.find((x) => x.request.chart === done.chart)!.request;
+        await services.registry.retag(request.repository, done.previousDigest!, done.tag).then(
+          () => restored.push(`${done.chart}:${done.tag}`),
+          () => undefined,
+        );
+      }
+      throw new ReleaseError('PROMOTION_INCOMPLETE', `moving ${p.request.chart}:${p.request.to} failed: ${(error as Error).message}`, {
+        chart: p.request.chart,
+        hint: `put back: ${restored.join(', ') || 'nothing to put back'}; re-run the promotion once the registry answers (it is idempotent).`,
+        cause: error,
+        details: { moved: results.filter((r) => r.status === 'moved').map((r) => `${r.chart}:${r.tag}`), restored },
       });
     }
   }
-  const result = await promote({ ...request, to: request.channel, version, digest, kind: 'rollback' }, services);
-  return { ...result, history };
+  return results;
+}
+
+/** `v1.2.3` and `1.2.3_build` as the chart version they stand for. */
+function versionOfTag(tag: string): string {
+  return tag.replace(/^v/, '').replaceAll('_', '+');
 }

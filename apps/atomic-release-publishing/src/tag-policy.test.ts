@@ -56,7 +56,7 @@ describe('audit tags', () => {
     const at = new Date('2026-11-23T09:08:07.654Z');
     const tag = auditTag('stable', 'rollback', at);
     expect(tag).toBe('stable-rollback-20261123-090807');
-    expect(parseAuditTag(tag)).toEqual({ channel: 'stable', kind: 'rollback', at: new Date('2026-11-23T09:08:07Z') });
+    expect(parseAuditTag(tag)).toEqual({ channel: 'stable', kind: 'rollback', at: new Date('2026-11-23T09:08:07Z'), sequence: 1 });
     expect(parseAuditTag('stable')).toBeUndefined();
   });
 });

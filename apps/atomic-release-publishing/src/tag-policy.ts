@@ -53,6 +53,8 @@ export interface TagPolicyDecision {
 export function applyTagPolicy(tag: string, options: { allowNonSemver?: boolean; channels?: readonly string[]; chart?: string } = {}): TagPolicyDecision {
   const invalid = checkTagCharacters(tag, options.chart);
   if (invalid) throw invalid;
+  const reserved = reservedTagProblem(tag, options.chart);
+  if (reserved) throw reserved;
   const kind = classifyTag(tag, options.channels);
   if (kind === 'other' && !options.allowNonSemver) {
     throw new ReleaseError(
@@ -67,16 +69,47 @@ export function applyTagPolicy(tag: string, options: { allowNonSemver?: boolean;
   return { kind, immutable: kind !== 'channel', nonSemverAllowed: kind === 'other' };
 }
 
-/** `<channel>-<kind>-YYYYMMDD-HHMMSS` (UTC): the audit tag written next to every channel move. */
-export function auditTag(channel: string, kind: 'rollback' | 'promoted', at: Date): string {
+/** `<channel>-<kind>-YYYYMMDD-HHMMSS[-N]` (UTC): the audit tag written next to every channel move; N > 1 orders moves within one second. */
+export function auditTag(channel: string, kind: 'rollback' | 'promoted', at: Date, sequence = 1): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${channel}-${kind}-${stamp}`;
+  return `${channel}-${kind}-${stamp}${sequence > 1 ? `-${sequence}` : ''}`;
 }
 
-/** Parses an audit tag back into its channel, kind and time, or undefined when `tag` is not one. */
-export function parseAuditTag(tag: string): { channel: string; kind: 'rollback' | 'promoted'; at: Date } | undefined {
-  const m = /^(.+)-(rollback|promoted)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})$/.exec(tag);
+/** Parses an audit tag back into its channel, kind, time and sequence, or undefined when `tag` is not one. */
+export function parseAuditTag(tag: string): { channel: string; kind: 'rollback' | 'promoted'; at: Date; sequence: number } | undefined {
+  const m = /^(.+)-(rollback|promoted)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?$/.exec(tag);
   if (!m) return undefined;
-  const [, channel, kind, y, mo, d, h, mi, s] = m;
-  return { channel: channel!, kind: kind as 'rollback' | 'promoted', at: new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`) };
+  const [, channel, kind, y, mo, d, h, mi, s, n] = m;
+  return { channel: channel!, kind: kind as 'rollback' | 'promoted', at: new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`), sequence: n ? Number(n) : 1 };
+}
+
+/**
+ * The audit tag for the next move of `channel`, after every audit tag already in `tags`: unique, and later than the
+ * newest one even when this machine's clock is behind the one that wrote it.
+ */
+export function nextAuditTag(channel: string, kind: 'rollback' | 'promoted', at: Date, tags: readonly string[]): { tag: string; at: Date } {
+  let newest: { at: Date; sequence: number } | undefined;
+  for (const t of tags) {
+    const parsed = parseAuditTag(t);
+    if (parsed?.channel !== channel) continue;
+    if (!newest || parsed.at.getTime() > newest.at.getTime() || (parsed.at.getTime() === newest.at.getTime() && parsed.sequence > newest.sequence))
+      newest = parsed;
+  }
+  const second = new Date(Math.floor(at.getTime() / 1000) * 1000);
+  if (!newest || second.getTime() > newest.at.getTime()) return { tag: auditTag(channel, kind, second), at: second };
+  return { tag: auditTag(channel, kind, newest.at, newest.sequence + 1), at: newest.at };
+}
+
+/** Tags the tooling writes itself and no promotion may take: audit tags, and cosign's and the referrers fallback's `sha256-<hex>[.sig|.att|...]`. */
+export function reservedTagProblem(tag: string, chart?: string): ReleaseError | undefined {
+  const audit = parseAuditTag(tag);
+  const digestTag = /^sha256-[0-9a-f]{64}(\.[A-Za-z0-9_-]+)?$/.test(tag);
+  if (!audit && !digestTag) return undefined;
+  return new ReleaseError(
+    'RESERVED_TAG',
+    audit
+      ? `tag '${tag}' has the shape of an audit tag of channel '${audit.channel}'; audit tags are written only by promote and rollback, so a promotion cannot take one.`
+      : `tag '${tag}' has the shape of a signature or referrers tag (sha256-<digest>); those belong to the digest they name.`,
+    { chart, hint: 'promote to a version tag or a channel (stable, latest, ...); --allow-non-semver does not lift this.' },
+  );
 }

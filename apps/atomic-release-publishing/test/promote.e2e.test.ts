@@ -5,6 +5,8 @@ import { Octokit } from '@octokit/rest';
 import { createSigner } from '@chart-release/cosign';
 import { RegistryClient } from '@chart-release/oci';
 import { skopeoDigest, skopeoListTags, startReleaseSandbox, type ReleaseSandbox } from '@chart-release/testkit';
+import { channelHistory } from '../src/channel-history.ts';
+import { promotionRegistry } from '../src/wiring/registry-views.ts';
 import { chartRelease } from './run-cli.ts';
 
 describe('promotion, rollback and release manifests on a real registry', () => {
@@ -97,6 +99,9 @@ describe('promotion, rollback and release manifests on a real registry', () => {
       [['--version', '0.4.0', '--to', 'nightly'], /TAG_POLICY.*--allow-non-semver/],
       [['--version', '0.4.0', '--to', 'bad tag!'], /INVALID_TAG/],
       [['--version', '7.7.7', '--to', 'stable'], /SOURCE_NOT_FOUND/],
+      [['--digest', digest030, '--to', 'v9.9.9'], /TAG_VERSION_MISMATCH.*is version 0\.3\.0/],
+      [['--digest', digest030, '--to', '0.6.0'], /TAG_VERSION_MISMATCH/],
+      [['--version', '0.3.0', '--to', 'stable-promoted-20261123-100001', '--allow-non-semver'], /RESERVED_TAG/],
     ];
     for (const [args, message] of cases) {
       const r = await run(['promote', '--chart', 'web-app', ...args]);
@@ -123,6 +128,27 @@ describe('promotion, rollback and release manifests on a real registry', () => {
     expect(await skopeoDigest(ref('stable'))).toBe(digest040);
     const tags = await skopeoListTags(`${sandbox.registryHost}/acme/charts/web-app`);
     expect(tags.filter((t) => t.startsWith('stable-rollback-'))).toHaveLength(2);
+  });
+
+  it('serialises a promotion and a rollback of one channel: the channel and its newest audit tag agree', async () => {
+    expect((await run(['promote', '--chart', 'web-app', '--version', '0.3.0', '--to', 'staging'])).exitCode).toBe(0);
+    const [promoted, rolledBack] = await Promise.all([
+      run(['promote', '--chart', 'web-app', '--version', '0.4.0', '--to', 'staging', '--json']),
+      run(['rollback', '--chart', 'web-app', '--channel', 'staging', '--json']),
+    ]);
+    expect(promoted.exitCode, promoted.all).toBe(0);
+    // rolled back after the promotion (to 0.3.0), or before it, when there was nothing to roll back to yet
+    expect(rolledBack.exitCode === 0 || rolledBack.stderr.includes('NO_ROLLBACK_TARGET'), rolledBack.all).toBe(true);
+    const client = new RegistryClient({ registry: sandbox.registryHost, plainHttp: true });
+    const history = await channelHistory(promotionRegistry(client), 'acme/charts/web-app', 'staging');
+    expect(new Set(history.map((h) => h.tag)).size).toBe(history.length);
+    expect(await skopeoDigest(ref('staging'))).toBe(history[0]!.digest);
+    expect(history[0]!.digest).toBe(rolledBack.exitCode === 0 ? digest030 : digest040);
+    // both took the channel's lease in GitHub, one after the other
+    const leases = sandbox.github.state.repos
+      .find((r) => r.name === 'charts')!
+      .refs.filter((r) => r.ref.startsWith('refs/chart-release/leases/promote-web-app-staging/'));
+    expect(leases.map((r) => r.ref)).toEqual(['refs/chart-release/leases/promote-web-app-staging/3']);
   });
 
   it('publishes the drafts of a two-phase release only when promoted', async () => {

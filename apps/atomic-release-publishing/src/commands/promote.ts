@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import type { Lease } from '@chart-release/github-release';
 import { appendStepSummary, createLogger, parseCli, ReleaseError, setOutput } from '@chart-release/core';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig, type ReleaseConfig } from '../config.ts';
 import { readManifest, writeManifest } from '../manifest.ts';
-import { promote, rollback, type PromotionResult, type PromotionServices } from '../promote.ts';
+import { rollback } from '../channel-history.ts';
+import { promoteAll, type PromotionResult, type PromotionServices } from '../promote.ts';
+import { takeRunLease } from '../wiring/run-lease.ts';
 import { githubContext, registryContext } from '../wiring/clients.ts';
 import { recordPromotionInRelease } from '../wiring/promotion-audit.ts';
 import { helmSanityCheck, promotionRegistry, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
@@ -32,9 +35,11 @@ const PROMOTE_HELP = `Usage: chart-release promote --chart <name> (--version <v>
 
 Moves a tag to a published digest: preflight (digest and tag format, tag policy, version tags immutable, the
 source exists), the signature verified, a server-side re-tag by digest (no pull and push), read back, helm show
-chart / helm template of the result, an audit tag <channel>-promoted-YYYYMMDD-HHMMSS and a record in the
-GitHub release notes and the manifest. Tags: vX.Y.Z[-pre] (immutable) or a channel (stable, latest, dev,
-staging, prod); anything else only with --allow-non-semver (recorded).
+chart / helm template of the result, an audit tag <channel>-promoted-YYYYMMDD-HHMMSS[-N] and a record in the
+GitHub release notes and the manifest. Tags: vX.Y.Z[-pre] (immutable, and only for that very version: the tag
+0.6.0 never holds another version) or a channel (stable, latest, dev, staging, prod); anything else only with
+--allow-non-semver (recorded), and never the shape of an audit or signature tag. With --manifest every chart is
+checked before any tag moves (all or nothing). Moves of one tag take turns through a lease in GitHub.
 
 Options:
   --chart <name>            chart to promote
@@ -50,9 +55,12 @@ ${CONNECTION_HELP}
 
 const ROLLBACK_HELP = `Usage: chart-release rollback --chart <name> --channel <tag> [--to <version|digest>] [options]
 
-Moves a channel back: to --to when given, else to the most recent earlier digest in the channel's audit history
-(its audit tags in the registry). The target's signature is verified first; an audit tag
-<channel>-rollback-YYYYMMDD-HHMMSS and a record are written.
+Moves a channel back: to --to when given, else one promotion back, to the digest the channel held before the
+newest promotion still in effect (from its audit tags in the registry). A rollback undoes a promotion and never
+the other way round: rolling back twice goes back two promotions (A, B, C promoted: C -> B -> A), and a third
+time, with nothing earlier left, stops with NO_ROLLBACK_TARGET. The target's signature is verified first; an
+audit tag <channel>-rollback-YYYYMMDD-HHMMSS[-N] and a record are written. Promotions and rollbacks of one
+channel take turns through a lease in GitHub, so their audit tags are unique and in order.
 
 Options:
   --chart <name>            chart
@@ -101,24 +109,23 @@ export async function promoteCommand(argv: string[]): Promise<number> {
     for (const a of manifest.artifacts) await services.verifySignature(services.repositoryOf(a.name), a.digest);
     if (!values['dry-run']) await publishManifestDrafts(config, manifest);
   }
-  const results: PromotionResult[] = [];
-  for (const target of targets) {
-    results.push(
-      await promote(
-        {
-          chart: target.chart,
-          repository: services.repositoryOf(target.chart),
-          ociRepository: `${config.registry}/${target.chart}`,
-          version: target.version,
-          digest: target.digest,
-          to: values.to,
-          allowNonSemver: values['allow-non-semver'],
-          dryRun: values['dry-run'],
-        },
-        services,
-      ),
-    );
-  }
+  const requests = targets.map((target) => ({
+    chart: target.chart,
+    repository: services.repositoryOf(target.chart),
+    ociRepository: `${config.registry}/${target.chart}`,
+    version: target.version,
+    digest: target.digest,
+    to: values.to!,
+    allowNonSemver: values['allow-non-semver'],
+    dryRun: values['dry-run'],
+  }));
+  // all or nothing: every promotion is checked before any tag moves, with the moves of each tag serialised
+  const results = await withTagLeases(
+    config,
+    requests.map((r) => ({ chart: r.chart, tag: r.to })),
+    values['dry-run'],
+    () => promoteAll(requests, services),
+  );
   await finish(results, values, manifest);
   return 0;
 }
@@ -143,9 +150,11 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
     flags: { ...connectionFlags(values), registry: values.registry ?? manifest?.registry },
   });
   const services = await promotionServices(config, values);
-  const result = await rollback(
-    { chart, channel, target: values.to, repository: services.repositoryOf(chart), ociRepository: `${config.registry}/${chart}`, dryRun: values['dry-run'] },
-    services,
+  const result = await withTagLeases(config, [{ chart, tag: channel }], values['dry-run'], () =>
+    rollback(
+      { chart, channel, target: values.to, repository: services.repositoryOf(chart), ociRepository: `${config.registry}/${chart}`, dryRun: values['dry-run'] },
+      services,
+    ),
   );
   await finish([result], values, manifest);
   return 0;
@@ -220,4 +229,26 @@ async function finish(
   );
   setOutput('promoted', JSON.stringify(results.map((r) => ({ chart: r.chart, tag: r.tag, digest: r.digest, version: r.version, status: r.status }))));
   process.stdout.write(values.json ? `${JSON.stringify({ ok: true, results }, null, 2)}\n` : `${rows.join('\n')}\n`);
+}
+
+/**
+ * Runs `fn` holding the lease of every chart's tag (promote and rollback of one channel take the same one), taken in
+ * a fixed order so two commands never wait for each other. Without GitHub there is nowhere to hold them: a warning.
+ */
+async function withTagLeases<T>(config: ReleaseConfig, tags: { chart: string; tag: string }[], dryRun: boolean, fn: () => Promise<T>): Promise<T> {
+  const logger = createLogger();
+  if (dryRun) return fn();
+  if (!config.github.repository || !config.github.token) {
+    logger.warn('no GitHub repository or token: moves of the same tag by other runs are not serialised');
+    return fn();
+  }
+  const leases: Lease[] = [];
+  try {
+    for (const key of [...new Set(tags.map((t) => `promote-${t.chart}-${t.tag}`))].sort()) {
+      leases.push(await takeRunLease(config, process.env, logger, key, `promotion or rollback of ${key.slice('promote-'.length)}`));
+    }
+    return await fn();
+  } finally {
+    for (const lease of leases.reverse()) await lease.release();
+  }
 }
