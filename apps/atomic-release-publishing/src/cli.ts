@@ -1,9 +1,5 @@
 #!/usr/bin/env node
 import { runCli } from '@chart-release/core';
-import { indexCommand } from './commands/index-command.ts';
-import { manifestCommand, verifyCommand } from './commands/manifest.ts';
-import { promoteCommand, rollbackCommand } from './commands/promote.ts';
-import { publishCommand } from './commands/publish.ts';
 
 const HELP = `chart-release: release every changed Helm chart of a repository, all or nothing
 
@@ -23,14 +19,15 @@ Every command takes --json (machine-readable output on stdout) and --help; comma
 Exit codes: 0 done, 1 a problem to fix (the message says which and how), 2 a usage error, 70 an internal error.
 `;
 
+// each command's modules load only when it runs, so `--help` and a mistyped command start as fast as Node itself
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  publish: (argv) => publishCommand(argv, { dryRun: false }),
-  plan: (argv) => publishCommand(argv, { dryRun: true }),
-  verify: verifyCommand,
-  manifest: manifestCommand,
-  promote: promoteCommand,
-  rollback: rollbackCommand,
-  index: indexCommand,
+  publish: async (argv) => (await import('./commands/publish.ts')).publishCommand(argv, { dryRun: false }),
+  plan: async (argv) => (await import('./commands/publish.ts')).publishCommand(argv, { dryRun: true }),
+  verify: async (argv) => (await import('./commands/manifest.ts')).verifyCommand(argv),
+  manifest: async (argv) => (await import('./commands/manifest.ts')).manifestCommand(argv),
+  promote: async (argv) => (await import('./commands/promote.ts')).promoteCommand(argv),
+  rollback: async (argv) => (await import('./commands/promote.ts')).rollbackCommand(argv),
+  index: async (argv) => (await import('./commands/index-command.ts')).indexCommand(argv),
 };
 
 async function main(argv: string[]): Promise<number> {
