@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { notModified, withValidators } from './conditional.ts';
+import type { SecondaryLimits } from './secondary-limits.ts';
 import { GitHubHttpError, badCredentials, notFound, requiresAuthentication } from './github-errors.ts';
 import { SECONDARY_RATE_LIMIT_MESSAGE, type FaultInjector } from './faults.ts';
 import type { GitHubApiDescription, SchemaProblem } from './openapi.ts';
@@ -50,6 +51,8 @@ export interface ApiSettings {
   latencyMs: number;
   faults: FaultInjector;
   rateLimit: PrimaryRateLimit | undefined;
+  /** GitHub's secondary limits, when enforced (off by default). */
+  secondaryLimits: SecondaryLimits | undefined;
   /** Sent as `x-oauth-scopes` for classic tokens (installation tokens, `ghs_…`, get none, as on GitHub). */
   scopes: string[];
 }
@@ -94,6 +97,23 @@ export async function handleApiRequest(
   id: number,
   origin: ApiOrigin = 'api',
 ): Promise<ApiOutcome> {
+  const held: { key?: string } = {};
+  try {
+    return await serveApiRequest(settings, ctx, req, raw, id, origin, held);
+  } finally {
+    if (held.key !== undefined) settings.secondaryLimits?.leave(held.key);
+  }
+}
+
+async function serveApiRequest(
+  settings: ApiSettings,
+  ctx: RenderContext,
+  req: IncomingMessage,
+  raw: Buffer,
+  id: number,
+  origin: ApiOrigin,
+  held: { key?: string },
+): Promise<ApiOutcome> {
   const method = (req.method ?? 'GET').toUpperCase();
   // the URL as the client sees it (Link headers repeat it, with any Enterprise prefix); `path` is the route's path
   const url = new URL(`${origin === 'uploads' ? ctx.uploadsUrl : ctx.baseUrl}${req.url ?? '/'}`);
@@ -109,6 +129,22 @@ export async function handleApiRequest(
     if (fault) record.fault = fault;
     return finish({ status: error.status, body: error.body, headers: error.headers });
   };
+
+  // secondary limits count a token's requests from arrival, so the time spent in flight (latency) counts too
+  const presented = /^(?:token|bearer)\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+  if (settings.secondaryLimits && presented !== undefined && (settings.tokens.has(presented) || settings.readOnlyTokens.has(presented))) {
+    const decision = settings.secondaryLimits.enter(presented, method);
+    if (decision.limited) {
+      return fail(
+        new GitHubHttpError(decision.status, `${SECONDARY_RATE_LIMIT_MESSAGE} ${requestId}.`, {
+          headers: { 'retry-after': String(decision.retryAfterSeconds) },
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+        }),
+        'secondary-rate-limit',
+      );
+    }
+    held.key = presented;
+  }
 
   const delay = settings.latencyMs + settings.faults.latencyMs;
   if (delay > 0) await sleep(delay);

@@ -18,6 +18,7 @@ import { gitRoutes } from './routes-git.ts';
 import { pullRoutes } from './routes-pulls.ts';
 import { rateLimitRoutes } from './routes-rate-limit.ts';
 import { releaseRoutes } from './routes-releases.ts';
+import { SecondaryLimits, type SecondaryLimitOptions } from './secondary-limits.ts';
 import { applySeed, type EmulatorSeed } from './seed.ts';
 import { emptyState, type EmulatorState } from './state.ts';
 import { handlePagesRequest, handleStorageRequest, handleWebRequest, pagesSiteUrl, type WebAccess } from './web-origins.ts';
@@ -46,6 +47,11 @@ export interface StartGitHubEmulatorOptions {
    * then ends in `/api/v3`); by default the API is at the root, as on github.com.
    */
   enterprise?: boolean;
+  /**
+   * Enforce GitHub's secondary limits (80 content-creating requests a minute, 500 an hour, 100 in flight per
+   * token) with its 403/429 answer and `Retry-After`; off by default. `timeScale` makes the windows pass faster.
+   */
+  secondaryLimits?: SecondaryLimitOptions | boolean;
   /** `x-oauth-scopes` of the tokens (`repo, workflow` by default); tokens starting `ghs_` are installation tokens and get none. */
   scopes?: string[];
   /** Serve GET requests without a token for public repositories, as GitHub does (true by default). */
@@ -114,6 +120,7 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
     strict: options.strict ?? true,
     anonymousReads: options.anonymousReads ?? true,
     scopes: options.scopes ?? ['repo', 'workflow'],
+    secondaryLimits: options.secondaryLimits ? new SecondaryLimits(options.secondaryLimits === true ? {} : options.secondaryLimits) : undefined,
     latencyMs: options.latencyMs ?? 0,
     faults,
     rateLimit: options.rateLimit === false ? undefined : new PrimaryRateLimit(options.rateLimit),

@@ -5,6 +5,7 @@ export type { SchemaProblem } from './openapi.ts';
 export type { FaultOptions } from './faults.ts';
 export { seededRandom } from './faults.ts';
 export type { RateLimitOptions } from './rate-limit.ts';
+export type { SecondaryLimitOptions } from './secondary-limits.ts';
 export type { EmulatorSeed, RepoSeed, CommitSeed, PullSeed, ReleaseSeed, AssetSeed, AttestationSeed } from './seed.ts';
 export type {
   EmulatorState,
