@@ -63,14 +63,14 @@ export async function readManifest(path: string): Promise<ReleaseManifest> {
   try {
     data = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new ReleaseError('MANIFEST_INVALID', `cannot read release manifest: ${(error as Error).message}`, {
+    throw new ReleaseError('RELEASE_MANIFEST_INVALID', `cannot read release manifest: ${(error as Error).message}`, {
       file: path,
       hint: 'pass the release-manifest.json a publish run wrote (or its release asset).',
     });
   }
   const problems = manifestSchemaProblems(data);
   if (problems.length) {
-    throw new ReleaseError('MANIFEST_INVALID', `release manifest does not match its schema: ${problems.join('; ')}.`, {
+    throw new ReleaseError('RELEASE_MANIFEST_INVALID', `release manifest does not match its schema: ${problems.join('; ')}.`, {
       file: path,
       hint: 'regenerate it with `chart-release manifest generate`; see schemas/release-manifest.v1.schema.json.',
     });

@@ -86,7 +86,7 @@ describe('promotion', () => {
     const registry = memoryRegistry({});
     await expect(preflightPromotion({ ...request, digest: '1'.repeat(64), to: 'night ly' }, registry)).rejects.toMatchObject({
       code: 'PREFLIGHT_FAILED',
-      errors: [expect.objectContaining({ code: 'INVALID_DIGEST' }), expect.objectContaining({ code: 'INVALID_TAG' })],
+      errors: [expect.objectContaining({ code: 'DIGEST_INVALID' }), expect.objectContaining({ code: 'TAG_INVALID' })],
     });
     await expect(preflightPromotion({ ...request, digest: D1, to: 'nightly' }, registry)).rejects.toMatchObject({ code: 'TAG_POLICY' });
     await expect(preflightPromotion({ ...request, version: '9.9.9', to: 'stable' }, registry)).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND' });

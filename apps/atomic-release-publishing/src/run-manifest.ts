@@ -25,7 +25,7 @@ export function manifestFromJournal(journal: JournalData, context: ManifestConte
   const charts = Object.values(journal.charts)
     .filter((c) => c.pushed && c.packaged && (!context.charts || context.charts.includes(c.name)))
     .sort((a, b) => a.name.localeCompare(b.name));
-  if (!charts.length) throw new ReleaseError('MANIFEST_INVALID', 'the journal records no pushed chart.', { hint: 'run chart-release publish first.' });
+  if (!charts.length) throw new ReleaseError('RELEASE_MANIFEST_INVALID', 'the journal records no pushed chart.', { hint: 'run chart-release publish first.' });
   const first = parseOciReference(charts[0]!.pushed!.ref);
   const basename = (path: string | undefined) => path?.split('/').pop();
   return {

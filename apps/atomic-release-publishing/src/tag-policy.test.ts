@@ -15,7 +15,7 @@ describe('digest format', () => {
     ['latest', /is not a digest/],
   ])('refuses %s with the rule it breaks', (input, message) => {
     const error = checkDigest(input, 'web-app');
-    expect(error?.code).toBe('INVALID_DIGEST');
+    expect(error?.code).toBe('DIGEST_INVALID');
     expect(error?.message).toMatch(message);
     expect(error?.hint).toContain('sha256:<64 lowercase hex>');
   });
@@ -47,7 +47,7 @@ describe('tag policy', () => {
     expect(checkTagCharacters('1.2.3+build')?.message).toMatch(/characters not allowed: "\+"/);
     expect(checkTagCharacters('-stable')?.message).toMatch(/must not start with/);
     expect(checkTagCharacters('x'.repeat(129))?.message).toMatch(/longer than 128/);
-    expect(() => applyTagPolicy('st able', { allowNonSemver: true })).toThrow(/INVALID_TAG|not a valid OCI tag/);
+    expect(() => applyTagPolicy('st able', { allowNonSemver: true })).toThrow(/TAG_INVALID|not a valid OCI tag/);
   });
 });
 

@@ -19,7 +19,7 @@ export function checkDigest(input: string, chart?: string): ReleaseError | undef
   else if (/^sha256:[0-9a-fA-F]*$/.test(input)) why = `digest '${input}' has ${input.length - 7} hex characters; sha256 digests have exactly 64`;
   else if (/^[a-z0-9]+:/.test(input)) why = `digest '${input}' uses algorithm '${input.split(':')[0]}'; only sha256 is accepted`;
   else why = `'${input}' is not a digest`;
-  return new ReleaseError('INVALID_DIGEST', `${why}.`, { chart, hint });
+  return new ReleaseError('DIGEST_INVALID', `${why}.`, { chart, hint });
 }
 
 /** Checks that `tag` is a valid OCI tag (`[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`). */
@@ -27,7 +27,7 @@ export function checkTagCharacters(tag: string, chart?: string): ReleaseError | 
   if (OCI_TAG.test(tag)) return undefined;
   const bad = [...new Set(tag.replace(/[A-Za-z0-9._-]/g, ''))].join('');
   return new ReleaseError(
-    'INVALID_TAG',
+    'TAG_INVALID',
     `tag '${tag}' is not a valid OCI tag${bad ? ` (characters not allowed: ${JSON.stringify(bad)})` : tag.length > 128 ? ' (longer than 128 characters)' : ' (must not start with . or -)'}.`,
     { chart, hint: "tags use letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-'); a '+' in a version is written '_'." },
   );

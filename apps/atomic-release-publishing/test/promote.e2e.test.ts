@@ -94,10 +94,10 @@ describe('promotion, rollback and release manifests on a real registry', () => {
 
   it('states each preflight rule it enforces', async () => {
     const cases: [string[], RegExp][] = [
-      [['--digest', digest040.slice(7), '--to', 'stable'], /INVALID_DIGEST.*lacks the 'sha256:' prefix/],
-      [['--digest', `${digest040}00`, '--to', 'stable'], /INVALID_DIGEST.*66 hex characters/],
+      [['--digest', digest040.slice(7), '--to', 'stable'], /DIGEST_INVALID.*lacks the 'sha256:' prefix/],
+      [['--digest', `${digest040}00`, '--to', 'stable'], /DIGEST_INVALID.*66 hex characters/],
       [['--version', '0.4.0', '--to', 'nightly'], /TAG_POLICY.*--allow-non-semver/],
-      [['--version', '0.4.0', '--to', 'bad tag!'], /INVALID_TAG/],
+      [['--version', '0.4.0', '--to', 'bad tag!'], /TAG_INVALID/],
       [['--version', '7.7.7', '--to', 'stable'], /SOURCE_NOT_FOUND/],
       [['--digest', digest030, '--to', 'v9.9.9'], /TAG_VERSION_MISMATCH.*is version 0\.3\.0/],
       [['--digest', digest030, '--to', '0.6.0'], /TAG_VERSION_MISMATCH/],

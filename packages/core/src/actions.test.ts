@@ -43,9 +43,12 @@ describe('release errors', () => {
   });
 
   it('aggregate every problem with its own code', () => {
-    const all = new AggregateReleaseError([new ReleaseError('A', 'first.'), new ReleaseError('B', 'second.', { chart: 'x' })]);
+    const all = new AggregateReleaseError([
+      new ReleaseError('CHART_YAML_INVALID', 'first.'),
+      new ReleaseError('VERSION_NOT_BUMPED', 'second.', { chart: 'x' }),
+    ]);
     expect(all.code).toBe('PREFLIGHT_FAILED');
     expect(all.message).toContain('2 problems found');
-    expect(all.toJSON().errors.map((e) => e.code)).toEqual(['A', 'B']);
+    expect(all.toJSON().errors.map((e) => e.code)).toEqual(['CHART_YAML_INVALID', 'VERSION_NOT_BUMPED']);
   });
 });

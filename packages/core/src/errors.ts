@@ -1,3 +1,4 @@
+import { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.ts';
 import { redact } from './redact.ts';
 
 /** Where a problem is: the chart it concerns and the file to look at. */
@@ -8,7 +9,7 @@ export interface ErrorSubject {
 }
 
 export interface ReleaseErrorOptions extends ErrorSubject {
-  /** What the user should do next. */
+  /** What the user should do next; the catalogue's fix for the code when not given. */
   hint?: string;
   cause?: unknown;
   /** Extra machine-readable facts (digests, tags, URLs); never secrets. */
@@ -17,24 +18,25 @@ export interface ReleaseErrorOptions extends ErrorSubject {
 
 /**
  * A problem with the user's input or environment (a bad Chart.yaml, a version not bumped, a wrong token): printed
- * without a stack, exit 1. Anything else that escapes is an internal error. `code` is stable and documented.
+ * without a stack, exit 1. Anything else that escapes is an internal error. `code` is stable and listed in
+ * `ERROR_CATALOGUE` with its meaning and fix.
  */
 export class ReleaseError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly chart?: string;
   readonly file?: string;
   readonly line?: number;
-  readonly hint?: string;
+  readonly hint: string;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: string, message: string, options: ReleaseErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: ReleaseErrorOptions = {}) {
     super(redact(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ReleaseError';
     this.code = code;
     this.chart = options.chart;
     this.file = options.file;
     this.line = options.line;
-    this.hint = options.hint === undefined ? undefined : redact(options.hint);
+    this.hint = redact(options.hint ?? ERROR_CATALOGUE[code].fix);
     this.details = options.details;
   }
 
@@ -53,7 +55,7 @@ export class ReleaseError extends Error {
 }
 
 export interface ReleaseErrorJSON {
-  code: string;
+  code: ErrorCode;
   message: string;
   chart?: string;
   file?: string;

@@ -1,4 +1,6 @@
 export { ReleaseError, AggregateReleaseError, isReleaseError, formatErrorLine } from './errors.ts';
+export { ERROR_CATALOGUE, isErrorCode, describeErrorCode } from './error-catalogue.ts';
+export type { ErrorCode, ErrorCodeEntry } from './error-catalogue.ts';
 export type { ReleaseErrorOptions, ReleaseErrorJSON, ErrorSubject } from './errors.ts';
 export { redact, registerSecret, clearSecrets } from './redact.ts';
 export { inActions, setOutput, appendStepSummary, annotation, escapeData, escapeProperty } from './actions.ts';

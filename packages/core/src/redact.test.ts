@@ -56,7 +56,7 @@ describe('redact', () => {
     log.info(`using ${token}`);
     log.error('bad plain-password-value');
     expect(lines.join('\n')).not.toMatch(/ghs_Z|plain-password-value/);
-    const error = new ReleaseError('AUTH_FAILED', `401 with ${token}`, { hint: 'check plain-password-value' });
+    const error = new ReleaseError('GITHUB_AUTH_FAILED', `401 with ${token}`, { hint: 'check plain-password-value' });
     expect(JSON.stringify(error.toJSON())).not.toMatch(/ghs_Z|plain-password-value/);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ReleaseError } from '@chart-release/core';
+import { ReleaseError, type ErrorCode } from '@chart-release/core';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { toSignedEntity, Verifier, type Signer as VerifiedSigner } from '@sigstore/verify';
 import { bundleFacts } from './bundle-facts.ts';
@@ -32,7 +32,7 @@ export interface BundleVerification {
  */
 export async function verifyBundle(input: BundleVerification): Promise<VerificationResult> {
   const { subject, policy, source } = input;
-  const fail = (reason: string, message: string, code = 'SIGNATURE_INVALID') =>
+  const fail = (reason: string, message: string, code: ErrorCode = 'SIGNATURE_INVALID') =>
     new ReleaseError(code, `${source}: ${message}`, { details: { reason, source } });
 
   let bundle: Bundle;
@@ -75,7 +75,7 @@ export async function verifyBundle(input: BundleVerification): Promise<Verificat
   try {
     signer = verifier.verify(toSignedEntity(bundle, subject.kind === 'blob' ? subject.data : undefined));
   } catch (error) {
-    const code = (error as { code?: string }).code ?? 'ERROR';
+    const code = (error as { code?: string }).code ?? (error as Error).name;
     throw fail('signature', `signature verification failed (${code}: ${(error as Error).message})`);
   }
 
@@ -105,7 +105,7 @@ function checkIdentity(
   policy: VerificationPolicy,
   identity: string | undefined,
   issuer: string | undefined,
-  fail: (reason: string, message: string, code?: string) => ReleaseError,
+  fail: (reason: string, message: string, code?: ErrorCode) => ReleaseError,
 ): void {
   if (policy.certificateIdentity !== undefined && identity !== policy.certificateIdentity) {
     throw fail('identity', `signed by ${identity ?? 'an unknown identity'}, but the policy requires ${policy.certificateIdentity}`, 'UNTRUSTED_SIGNER');

@@ -153,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!token)
-    throw new ReleaseError('GITHUB_AUTH', 'GITHUB_TOKEN is not set.', {
+    throw new ReleaseError('GITHUB_AUTH_FAILED', 'GITHUB_TOKEN is not set.', {
       hint: "export GITHUB_TOKEN with 'contents: write' on the repository, or use --dry-run.",
     });
   const octokit = createGitHubClient({ token, baseUrl: values['api-url'], logger: log });

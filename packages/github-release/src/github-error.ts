@@ -15,7 +15,7 @@ export function describeGitHubError(error: unknown, chart: string | undefined, d
         ? "the token cannot see or write this repository's releases; give the workflow 'contents: write' permission and check the repository name."
         : 're-run: what was already done is kept and the rest is completed.';
   return new ReleaseError(
-    status === 401 || status === 403 ? 'GITHUB_AUTH' : 'GITHUB_REQUEST_FAILED',
+    status === 401 || status === 403 ? 'GITHUB_AUTH_FAILED' : 'GITHUB_REQUEST_FAILED',
     `${doing} failed${status ? ` (HTTP ${status})` : ''}: ${message}`,
     {
       chart,

@@ -88,7 +88,7 @@ describe('release notes', () => {
   it('render a user template and name its mistakes', () => {
     expect(renderReleaseNotes({ ...base, template: '{{chart}}@{{digest}}{{#unsigned}} (unsigned){{/unsigned}}' })).toBe(`web-app@${DIGEST}`);
     expect(() => renderReleaseNotes({ ...base, template: '{{nope}}', templateFile: '.github/release-notes.md' })).toThrow(
-      expect.objectContaining({ code: 'TEMPLATE_INVALID', file: '.github/release-notes.md' }),
+      expect.objectContaining({ code: 'NOTES_TEMPLATE_INVALID', file: '.github/release-notes.md' }),
     );
   });
 

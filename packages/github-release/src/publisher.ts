@@ -227,7 +227,7 @@ export class ReleasePublisher {
           new ReleaseError('PUBLISH_FAILED', cause.message, {
             chart: draft.chart,
             cause: error,
-            hint: cause.code === 'GITHUB_AUTH' ? cause.hint : 're-run: drafts already published are left as they are and the rest are published.',
+            hint: cause.code === 'GITHUB_AUTH_FAILED' ? cause.hint : 're-run: drafts already published are left as they are and the rest are published.',
           }),
         );
       }

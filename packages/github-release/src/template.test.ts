@@ -26,7 +26,7 @@ describe('notes templates', () => {
   it('name an unknown value, and say what is available', () => {
     expect(() => renderTemplate('{{chart}} {{chrat}}', { chart: 'x' }, 'notes.md')).toThrow(
       expect.objectContaining({
-        code: 'TEMPLATE_INVALID',
+        code: 'NOTES_TEMPLATE_INVALID',
         file: 'notes.md',
         message: expect.stringContaining("'chrat'"),
         hint: expect.stringContaining('chart'),

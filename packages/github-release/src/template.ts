@@ -6,12 +6,12 @@ export type TemplateView = Record<string, string | boolean | undefined>;
 /**
  * Renders a small Mustache-like template: `{{name}}` inserts a value, `{{#name}}...{{/name}}` keeps its content when
  * the value is a non-empty string or true, `{{^name}}...{{/name}}` when it is not. A tag alone on its line takes
- * the line with it. An unknown name or an unbalanced section is a TEMPLATE_INVALID error naming `file`.
+ * the line with it. An unknown name or an unbalanced section is a NOTES_TEMPLATE_INVALID error naming `file`.
  */
 export function renderTemplate(template: string, view: TemplateView, file?: string): string {
   const known = new Set(Object.keys(view));
   const fail = (message: string) =>
-    new ReleaseError('TEMPLATE_INVALID', message, { file, hint: `the release notes template can use: ${[...known].sort().join(', ')}.` });
+    new ReleaseError('NOTES_TEMPLATE_INVALID', message, { file, hint: `the release notes template can use: ${[...known].sort().join(', ')}.` });
   // a section tag alone on its line (with its indentation and line break) is removed with the line
   const text = template.replace(/\r\n?/g, '\n').replace(/^[ \t]*(\{\{[#^/][ \t]*[A-Za-z][\w]*[ \t]*\}\})[ \t]*\n/gm, '$1');
   const stack: { name: string; show: boolean }[] = [];

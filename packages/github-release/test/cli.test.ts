@@ -85,7 +85,7 @@ describe('chart-github-release', () => {
     ).catch((e: { code: number; stderr: string }) => e);
     expect(error).toMatchObject({ code: 1 });
     const stderr = (error as { stderr: string }).stderr;
-    expect(stderr).toContain('[GITHUB_AUTH]');
+    expect(stderr).toContain('[GITHUB_AUTH_FAILED]');
     expect(stderr).toContain('HTTP 401');
     expect(stderr).not.toContain(wrong);
   });

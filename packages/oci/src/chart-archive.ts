@@ -22,7 +22,7 @@ export async function readChartArchive(path: string): Promise<ChartArchive> {
 export function parseChartArchive(bytes: Buffer, file: string): ChartArchive {
   const path = file;
   const fail = (why: string) =>
-    new ReleaseError('INVALID_CHART_ARCHIVE', `${path} is not a helm chart archive: ${why}.`, {
+    new ReleaseError('CHART_ARCHIVE_INVALID', `${path} is not a helm chart archive: ${why}.`, {
       file: path,
       hint: "package the chart with 'helm package' (or pass the chart folder)",
     });

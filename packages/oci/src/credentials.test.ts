@@ -73,7 +73,7 @@ describe('resolveCredentials', () => {
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{ not json');
     expect(() => resolveCredentials({ registry: 'x.example', env: {}, dockerConfigPath: broken, helmRegistryConfigPath: none })).toThrow(
-      expect.objectContaining({ code: 'INVALID_CONFIG', file: broken }),
+      expect.objectContaining({ code: 'CONFIG_INVALID', file: broken }),
     );
   });
 

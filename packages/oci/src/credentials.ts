@@ -80,7 +80,7 @@ export function fromConfigFile(path: string, registry: string, env: Record<strin
   try {
     config = JSON.parse(text) as typeof config;
   } catch (error) {
-    throw new ReleaseError('INVALID_CONFIG', `${path} is not valid JSON: ${(error as Error).message}.`, {
+    throw new ReleaseError('CONFIG_INVALID', `${path} is not valid JSON: ${(error as Error).message}.`, {
       file: path,
       hint: 'fix or remove the file, or pass credentials with --username/--password-stdin',
     });

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ReleaseError, silentLogger, type Logger } from '@chart-release/core';
+import { ReleaseError, silentLogger, type ErrorCode, type Logger } from '@chart-release/core';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import type { RegistryCredentials } from './auth.ts';
@@ -32,7 +32,7 @@ export async function packageChart(input: { chartDir: string; destination: strin
   try {
     chart = parse(await readFile(chartFile, 'utf8')) as typeof chart;
   } catch (error) {
-    throw new ReleaseError('INVALID_CHART', `cannot read ${chartFile}: ${(error as Error).message}.`, {
+    throw new ReleaseError('CHART_YAML_INVALID', `cannot read ${chartFile}: ${(error as Error).message}.`, {
       file: chartFile,
       hint: 'pass a chart folder holding a valid Chart.yaml',
     });
@@ -148,7 +148,7 @@ export function classifyHelmFailure(error: unknown): FailureClass {
 async function runHelm(
   helm: HelmRunner | undefined,
   args: string[],
-  context: { chart: string; file: string; code: string; hint: string },
+  context: { chart: string; file: string; code: ErrorCode; hint: string },
 ): Promise<{ stdout: string; stderr: string }> {
   const binary = helm?.binary ?? 'helm';
   let r;

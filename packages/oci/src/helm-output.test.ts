@@ -23,7 +23,7 @@ describe('helm push output', () => {
     expect(classifyHelmFailure(failure('Error: read tcp 127.0.0.1:1->127.0.0.1:2: read: connection reset by peer')).retry).toBe(true);
     expect(classifyHelmFailure(failure('Error: unexpected status code 401: unauthorized: authentication required')).retry).toBe(false);
     expect(classifyHelmFailure(failure('Error: chart name mismatch')).retry).toBe(false);
-    expect(classifyHelmFailure(new ReleaseError('X', 'y')).retry).toBe(false);
+    expect(classifyHelmFailure(new ReleaseError('CHART_YAML_INVALID', 'y')).retry).toBe(false);
   });
 });
 

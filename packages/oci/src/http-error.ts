@@ -1,5 +1,11 @@
-/** A registry answered with a status the caller did not expect; keeps what is needed to decide on a retry. */
-export class RegistryHttpError extends Error {
+import { ReleaseError, type ErrorCode } from '@chart-release/core';
+
+/**
+ * A registry answered with a status the caller did not expect; keeps what is needed to decide on a retry. It is a
+ * ReleaseError with a code for its status, so a failure nobody handles still reaches the user as a coded problem
+ * with a fix (a 400 is the registry refusing the request, not a bug).
+ */
+export class RegistryHttpError extends ReleaseError {
   readonly status: number;
   readonly method: string;
   readonly url: string;
@@ -10,7 +16,10 @@ export class RegistryHttpError extends Error {
 
   constructor(method: string, url: string, status: number, detail: { retryAfterMs?: number; ociErrors?: string[]; body?: string } = {}) {
     const codes = detail.ociErrors?.length ? ` (${detail.ociErrors.join(', ')})` : '';
-    super(`${method} ${url} answered ${status}${codes}`);
+    super(registryStatusCode(status), `${method} ${url} answered ${status}${codes}`, {
+      hint: registryStatusHint(status),
+      details: { method, url, status, ...(detail.ociErrors?.length ? { registryErrors: detail.ociErrors } : {}) },
+    });
     this.name = 'RegistryHttpError';
     this.status = status;
     this.method = method;
@@ -18,6 +27,21 @@ export class RegistryHttpError extends Error {
     this.retryAfterMs = detail.retryAfterMs;
     this.ociErrors = detail.ociErrors ?? [];
   }
+}
+
+/** The code of a registry HTTP status: refused access, a retryable failure, or a request refused for good. */
+export function registryStatusCode(status: number): ErrorCode {
+  if (status === 401 || status === 403) return 'REGISTRY_AUTH_FAILED';
+  if (status >= 500 || status === 408 || status === 429) return 'REGISTRY_UNAVAILABLE';
+  return 'REGISTRY_REQUEST_REJECTED';
+}
+
+function registryStatusHint(status: number): string {
+  if (status === 401 || status === 403) return 'log in with credentials that may push to this repository (--username/--password-stdin or the environment)';
+  if (status >= 500 || status === 408 || status === 429) return 're-run later; finished charts are not pushed again';
+  if (status === 404) return 'check the registry address and repository path (and that the chart was pushed)';
+  if (status === 413) return 'the registry limits the upload size: raise its limit or shrink the chart';
+  return "the registry refused the request as it is: read its error above, and check the registry's settings (allowed media types, tag policy, quotas)";
 }
 
 /** A request that never got an answer: a reset connection, a refused connection or a timeout. */

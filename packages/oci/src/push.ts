@@ -65,7 +65,7 @@ export interface PushChartInput {
 export async function planPush(input: Pick<PushChartInput, 'tgz' | 'registry' | 'client'>): Promise<PushPlan> {
   const target = parseOciReference(input.registry);
   if (target.tag || target.digest) {
-    throw new ReleaseError('INVALID_REFERENCE', `--registry ${input.registry} must name a namespace, not a tag or digest.`, {
+    throw new ReleaseError('REFERENCE_INVALID', `--registry ${input.registry} must name a namespace, not a tag or digest.`, {
       hint: 'use oci://host/namespace; the chart name and version make the rest',
     });
   }

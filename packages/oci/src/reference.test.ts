@@ -28,12 +28,12 @@ describe('OCI references', () => {
     ['oci://ghcr.io/o/c:bad tag', /not a valid tag/],
     ['oci://ghcr.io/o/c@sha256:abc', /not a sha256 digest/],
     ['oci://bad_host/o/c', /not a host/],
-  ])('rejects %s with INVALID_REFERENCE', (ref, why) => {
+  ])('rejects %s with REFERENCE_INVALID', (ref, why) => {
     expect(() => parseOciReference(ref)).toThrow(why);
     try {
       parseOciReference(ref);
     } catch (error) {
-      expect(error).toMatchObject({ code: 'INVALID_REFERENCE' });
+      expect(error).toMatchObject({ code: 'REFERENCE_INVALID' });
     }
   });
 

@@ -21,7 +21,7 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-
 export function chartTag(version: string): string {
   const tag = version.replaceAll('+', '_');
   if (!TAG.test(tag)) {
-    throw new ReleaseError('INVALID_REFERENCE', `chart version '${version}' does not make a valid OCI tag ('${tag}').`, {
+    throw new ReleaseError('REFERENCE_INVALID', `chart version '${version}' does not make a valid OCI tag ('${tag}').`, {
       hint: 'use a SemVer 2 version in Chart.yaml (letters, digits, ".", "-", "+"; at most 128 characters)',
     });
   }
@@ -30,11 +30,11 @@ export function chartTag(version: string): string {
 
 /**
  * Parses `oci://host/namespace/name:tag@digest` (the `oci://` prefix is optional). A `+` in the tag becomes `_`,
- * as helm does. Throws `INVALID_REFERENCE` naming the part that is wrong.
+ * as helm does. Throws `REFERENCE_INVALID` naming the part that is wrong.
  */
 export function parseOciReference(ref: string): OciReference {
   const invalid = (why: string) =>
-    new ReleaseError('INVALID_REFERENCE', `'${ref}' is not a valid OCI reference: ${why}.`, {
+    new ReleaseError('REFERENCE_INVALID', `'${ref}' is not a valid OCI reference: ${why}.`, {
       hint: 'write it as oci://host[:port]/namespace/name[:tag][@sha256:<hex>]',
     });
   let rest = ref.trim();

@@ -69,6 +69,23 @@ describe('the retry policy', () => {
     expect(calls).toBe(1);
   });
 
+  it('stops at a 400 with a coded error that names the fix, the way the user sees it', async () => {
+    let calls = 0;
+    const rejected = new RegistryHttpError('PUT', 'http://r/v2/x/manifests/1', 400, { ociErrors: ['MANIFEST_INVALID: manifest invalid'] });
+    const error = await retryPolicy(FAST)
+      .run('PUT manifest', async () => {
+        calls++;
+        throw rejected;
+      })
+      .catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect(error).toBeInstanceOf(ReleaseError);
+    expect(error).toMatchObject({ code: 'REGISTRY_REQUEST_REJECTED', status: 400, hint: expect.stringContaining("registry's settings") });
+    expect((error as ReleaseError).message).toContain('MANIFEST_INVALID: manifest invalid');
+    expect(http(403).code).toBe('REGISTRY_AUTH_FAILED');
+    expect(http(503).code).toBe('REGISTRY_UNAVAILABLE');
+  });
+
   it('gives up after its retries with REGISTRY_UNAVAILABLE naming the last cause', async () => {
     let calls = 0;
     const error = await retryPolicy(FAST)

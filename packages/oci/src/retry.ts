@@ -37,13 +37,13 @@ export interface FailureClass {
  * auth flow, not here), and never a ReleaseError (auth failure, immutable tag: retrying cannot fix those).
  */
 export function classifyFailure(error: unknown): FailureClass {
-  if (error instanceof ReleaseError) return { retry: false, cause: error.code };
   if (error instanceof RegistryHttpError) {
     const cause = `HTTP ${error.status}${error.ociErrors.length ? ` ${error.ociErrors[0]}` : ''}`;
     if (error.status >= 500 || error.status === 408) return { retry: true, cause };
     if (error.status === 429) return { retry: true, cause, retryAfterMs: error.retryAfterMs };
     return { retry: false, cause };
   }
+  if (error instanceof ReleaseError) return { retry: false, cause: error.code };
   const code = networkFailureCode(error);
   if (code) return { retry: true, cause: code };
   return { retry: false, cause: error instanceof Error ? error.message : String(error) };

@@ -101,7 +101,7 @@ export async function manifestCommand(argv: string[]): Promise<number> {
   try {
     journal = JSON.parse(await readFile(journalPath, 'utf8')) as JournalData;
   } catch {
-    throw new ReleaseError('MANIFEST_INVALID', `no publish journal at ${journalPath}.`, {
+    throw new ReleaseError('RELEASE_MANIFEST_INVALID', `no publish journal at ${journalPath}.`, {
       file: journalPath,
       hint: 'run it in the repository where chart-release publish ran, or pass --work-dir.',
     });
