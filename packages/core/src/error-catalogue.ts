@@ -44,6 +44,9 @@ export const ERROR_CATALOGUE = {
   HELM_PACKAGE_FAILED: { meaning: 'helm package failed', fix: "run 'helm lint' on the chart and fix what it reports" },
   HELM_PUSH_FAILED: { meaning: 'helm push failed', fix: 'read the helm message; check the registry address and credentials' },
 
+  DUPLICATE_CHART_NAME: { meaning: 'two chart folders hold charts of one name (one registry repository, tag and package)', fix: 'rename one chart' },
+  PACKAGE_TOO_LARGE: { meaning: 'a chart package exceeds maxPackageSize', fix: 'shrink the chart (.helmignore) or raise maxPackageSize' },
+
   // OCI registries
   REFERENCE_INVALID: { meaning: 'an OCI reference or registry address is malformed', fix: 'use oci://host/path in lower case, with a tag or sha256 digest' },
   DIGEST_INVALID: { meaning: 'a digest is not sha256:<64 lowercase hex>', fix: 'pass the manifest digest the push reported' },
@@ -121,6 +124,22 @@ export const ERROR_CATALOGUE = {
   ASSET_NAME_CONFLICT: { meaning: 'two assets would be attached under one name', fix: 'rename one of the files' },
   ASSET_CORRUPTED: { meaning: 'GitHub stored an asset with other bytes than were uploaded', fix: 're-run; the asset is uploaded again' },
   ASSET_DOWNLOAD_FAILED: { meaning: 'a release asset could not be downloaded', fix: 're-run; check the token can read the releases' },
+
+  ARTIFACTHUB_CONFIG_INVALID: { meaning: 'the Artifact Hub repository settings are not valid', fix: 'correct the artifactHub field the message names' },
+  ARTIFACTHUB_ANNOTATION_INVALID: {
+    meaning: 'an artifacthub.io annotation in Chart.yaml is not valid',
+    fix: 'correct the annotation as Artifact Hub documents it',
+  },
+
+  // the Helm repository index on Pages
+  INDEX_INVALID: { meaning: 'the Helm repository index is not valid', fix: 'correct or rebuild index.yaml (chart-release index --rebuild)' },
+  INDEX_DIGEST_CONFLICT: { meaning: 'the index lists a version with another digest than the published package', fix: 'rebuild the index from the releases' },
+  INDEX_CONFLICT: { meaning: 'the Pages branch kept moving while the index was written', fix: 're-run: the index is merged again with what other runs wrote' },
+  INDEX_WOULD_SHRINK: {
+    meaning: 'writing the index would drop entries that have no published release',
+    fix: 'publish them again, or rebuild with --prune on purpose',
+  },
+  PAGES_BRANCH_REFUSED: { meaning: 'a ruleset or branch protection refuses the index update', fix: "allow the workflow's token to push to the Pages branch" },
 
   // promotion, manifests and the emulator
   RELEASE_MANIFEST_INVALID: {
