@@ -22,6 +22,7 @@ const envNames = new Set(sources.flatMap(({ text }) => [...text.matchAll(/\benv(
 function isOtherConstant(value: string): boolean {
   return (
     envNames.has(value) ||
+    value.startsWith('CHART_RELEASE_') || // our environment variables
     Object.hasOwn(constants.errno, value) ||
     /^(EAI_|UND_ERR_|ERR_)/.test(value) ||
     /^[A-Z]{1,2}$/.test(value) || // git's name-status letters (M, A, D, R)

@@ -89,6 +89,15 @@ export const ERROR_CATALOGUE = {
     fix: 'pass a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)',
   },
 
+  PROVENANCE_UNAVAILABLE: {
+    meaning: 'no build provenance can be made from the OIDC token (not a JWT, or without the Actions claims)',
+    fix: 'run in GitHub Actions with id-token: write',
+  },
+  ATTESTATION_NOT_FOUND: {
+    meaning: 'no attestation of the asked type is attached to the artifact',
+    fix: 'attest the digest in the release workflow (attestations: write)',
+  },
+
   // pull requests and lineage
   NO_PULL_REQUEST: { meaning: 'no merged pull request brought the released commit', fix: 'release through a pull request, or set onMissingPr: warn' },
   ATTESTATION_MAP_MISSING: { meaning: 'the merged pull request carries no attestation map', fix: 'let the earlier pipeline stages post it' },
@@ -140,6 +149,8 @@ export const ERROR_CATALOGUE = {
     fix: 'publish them again, or rebuild with --prune on purpose',
   },
   PAGES_BRANCH_REFUSED: { meaning: 'a ruleset or branch protection refuses the index update', fix: "allow the workflow's token to push to the Pages branch" },
+
+  LEASE_HELD: { meaning: 'another run of the repository holds the publish lease', fix: 'wait for that run, or re-run after the lease expires' },
 
   // promotion, manifests and the emulator
   RELEASE_MANIFEST_INVALID: {
