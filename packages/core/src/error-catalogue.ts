@@ -148,6 +148,8 @@ export const ERROR_CATALOGUE = {
     meaning: 'writing the index would drop entries that have no published release',
     fix: 'publish them again, or rebuild with --prune on purpose',
   },
+  INDEX_RELEASE_MISSING: { meaning: 'a chart to index has no published release holding its package', fix: 'publish the release first, then re-run' },
+  ASSET_URL_MISSING: { meaning: 'GitHub gave no download URL for a release asset', fix: 're-run; check the release is published' },
   PAGES_BRANCH_REFUSED: { meaning: 'a ruleset or branch protection refuses the index update', fix: "allow the workflow's token to push to the Pages branch" },
 
   LEASE_HELD: { meaning: 'another run of the repository holds the publish lease', fix: 'wait for that run, or re-run after the lease expires' },
