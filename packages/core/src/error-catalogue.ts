@@ -165,6 +165,12 @@ export const ERROR_CATALOGUE = {
     meaning: 'after a move the channel does not resolve to the promoted digest',
     fix: 're-run the promotion; another writer moved the tag',
   },
+  TAG_VERSION_MISMATCH: { meaning: 'a version tag may only point at the digest of that version', fix: 'promote the digest of that version, or use a channel' },
+  RESERVED_TAG: { meaning: 'the tag name is shaped like an audit tag, which promotion reserves', fix: 'choose another channel name' },
+  PROMOTION_INCOMPLETE: {
+    meaning: 'moving a tag failed midway through a promotion; the moved ones were put back',
+    fix: 're-run the promotion once the registry answers',
+  },
   NO_ROLLBACK_TARGET: { meaning: 'the channel has no earlier digest in its audit history', fix: 'name the target with --to <version|digest>' },
   EMULATOR_SEED_UNREADABLE: { meaning: 'the GitHub emulator seed fixtures cannot be read', fix: 'pass a seed file in the documented format' },
   EMULATOR_STATE_UNREADABLE: { meaning: 'the GitHub emulator state file cannot be read', fix: 'delete the state file or pass one the emulator wrote' },
