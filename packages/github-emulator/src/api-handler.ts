@@ -127,7 +127,9 @@ async function serveApiRequest(
   };
   const fail = (error: GitHubHttpError, fault?: string) => {
     if (fault) record.fault = fault;
-    return finish({ status: error.status, body: error.body, headers: error.headers });
+    // the uploads host names the request in its error bodies (recorded: `{message, request_id, documentation_url, errors}`)
+    const body = origin === 'uploads' ? { message: error.body.message, request_id: requestId, ...error.body } : error.body;
+    return finish({ status: error.status, body, headers: error.headers });
   };
 
   // secondary limits count a token's requests from arrival, so the time spent in flight (latency) counts too
@@ -149,7 +151,9 @@ async function serveApiRequest(
   const delay = settings.latencyMs + settings.faults.latencyMs;
   if (delay > 0) await sleep(delay);
 
-  const legacy = method === 'GET' ? matchLegacyRefs(settings, ctx, path) : undefined;
+  const rootContents = method === 'GET' ? /^\/repos\/([^/]+)\/([^/]+)\/contents\/?$/.exec(path) : null;
+  const root = rootContents ? settings.description.match('GET', `/repos/${rootContents[1]}/${rootContents[2]}/contents/x`) : undefined;
+  const legacy = method === 'GET' ? (matchLegacyRefs(settings, ctx, path) ?? (root && { ...root, params: { ...root.params, path: '' } })) : undefined;
   let matched = legacy ?? settings.description.match(method, path);
   // uploads go to the uploads origin only, and it serves nothing else (a client must follow `upload_url`)
   if (matched && (matched.operationId === UPLOAD_OPERATION) !== (origin === 'uploads')) matched = undefined;
@@ -272,8 +276,8 @@ async function serveApiRequest(
       return finish(response, { violation, mutated: !READ_METHODS.has(method) && response.status < 400 });
     }
   }
-  if (method === 'GET' && response.bytes === undefined) {
-    response = withValidators(response, actor !== undefined);
+  response = withValidators(response, actor !== undefined);
+  if (method === 'GET') {
     if (notModified(req.headers, response)) {
       if (actor && settings.rateLimit) Object.assign(headers, PrimaryRateLimit.headers(settings.rateLimit.refund(rateKey)));
       return finish({ status: 304, headers: response.headers });

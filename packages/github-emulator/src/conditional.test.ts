@@ -8,7 +8,8 @@ describe('conditional requests', () => {
     expect(response.headers?.etag).toMatch(/^W\/"[0-9a-f]{64}"$/);
     expect(response.headers?.['last-modified']).toBe('Fri, 02 Jan 2026 03:04:05 GMT');
     expect(response.headers?.['cache-control']).toBe('private, max-age=60, s-maxage=60');
-    expect(withValidators({ status: 201, body: {} }, true).headers).toBeUndefined();
+    expect(withValidators({ status: 204 }, true).headers).toBeUndefined();
+    expect(withValidators({ status: 200, body: [] }, false, new Date(0)).headers?.['last-modified']).toBe('Thu, 01 Jan 1970 00:00:00 GMT');
   });
 
   it('is not modified for a matching tag (weak or strong) or a date not before the change', () => {

@@ -163,5 +163,14 @@ export function renderRepository(ctx: RenderContext, repo: RepoRecord) {
 
 /** `full-repository` (GET /repos/{owner}/{repo}). */
 export function renderFullRepository(ctx: RenderContext, repo: RepoRecord) {
-  return { ...renderRepository(ctx, repo), network_count: 0, subscribers_count: 0 };
+  const owner = ensureUser(ctx.state, repo.owner);
+  return {
+    ...renderRepository(ctx, repo),
+    temp_clone_token: '',
+    allow_update_branch: false,
+    use_squash_pr_title_as_default: false,
+    ...(owner.type === 'Organization' ? { organization: renderUser(ctx, owner.login) } : {}),
+    network_count: 0,
+    subscribers_count: 0,
+  };
 }

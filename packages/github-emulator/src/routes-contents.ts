@@ -2,7 +2,7 @@ import { GitHubHttpError, notFound } from './github-errors.ts';
 import { EMPTY_TREE_SHA, applyChanges, findPath, readBlob, readTree, writeBlob } from './git-objects.ts';
 import { renderGitCommit } from './render-git.ts';
 import { htmlUrl, repoApiUrl, type RenderContext } from './render-repo.ts';
-import { base64Lines, makeCommit, personField } from './routes-git-data.ts';
+import { base64Lines, makeCommit, personField, rawMediaType } from './routes-git-data.ts';
 import { ok, repoOf, stringField, type RouteHandler, type RouteRequest } from './routes-context.ts';
 import { gitStore, resolveCommitish, timestamp, type RepoRecord } from './state.ts';
 
@@ -54,11 +54,11 @@ const getContent: RouteHandler = (ctx, req) => {
     return ok(children.map((child) => renderEntry(ctx, repo, ref, path ? `${path}/${child.name}` : child.name, child)));
   }
   const bytes = readBlob(store, entry.sha) ?? Buffer.alloc(0);
-  if (String(req.headers.accept ?? '').includes('application/vnd.github.raw'))
+  if (/application\/vnd\.github(?:\.v3)?\.raw/.test(String(req.headers.accept ?? '')))
     return {
       status: 200,
       bytes,
-      headers: { 'content-type': 'application/vnd.github.raw' },
+      headers: { 'content-type': rawMediaType(req.headers.accept) },
     };
   return ok({
     ...renderEntry(ctx, repo, ref, path, entry),

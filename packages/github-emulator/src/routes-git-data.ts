@@ -33,6 +33,11 @@ const createBlob: RouteHandler = (ctx, req) => {
   return created({ sha, url }, url);
 };
 
+/** The raw media type a client asked for (`application/vnd.github.v3.raw` or `application/vnd.github.raw`), as GitHub echoes it. */
+export function rawMediaType(accept: string | undefined): string {
+  return `${/vnd\.github\.v3\.raw/.test(accept ?? '') ? 'application/vnd.github.v3.raw' : 'application/vnd.github.raw'}; charset=utf-8`;
+}
+
 /** Base64 in lines of 60 characters, each ending in a newline, as GitHub sends blob and file content. */
 export function base64Lines(bytes: Buffer): string {
   return (bytes.toString('base64').match(/.{1,60}/g) ?? []).map((line) => `${line}\n`).join('');
@@ -43,11 +48,11 @@ const getBlob: RouteHandler = (ctx, req) => {
   const sha = req.params.file_sha ?? '';
   const bytes = readBlob(gitStore(repo), sha);
   if (!bytes) throw notFound();
-  if (String(req.headers.accept ?? '').includes('application/vnd.github.raw'))
+  if (/application\/vnd\.github(?:\.v3)?\.raw/.test(String(req.headers.accept ?? '')))
     return {
       status: 200,
       bytes,
-      headers: { 'content-type': 'application/vnd.github.raw' },
+      headers: { 'content-type': rawMediaType(req.headers.accept) },
     };
   return ok({
     sha,
