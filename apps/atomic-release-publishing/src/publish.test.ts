@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts';
 import type { DetectedChart } from './plan.ts';
 import { runPublish, type DraftedRelease, type PublishSteps } from './publish.ts';
 import { manifestSchemaProblems } from './manifest.ts';
+import { renderStepSummary } from './report.ts';
 
 const SHA = 'a'.repeat(40);
 const chart = (name: string, version: string): DetectedChart => ({
@@ -142,6 +143,54 @@ describe('a publish run', () => {
     expect(packaged).toEqual(['charts/api-service']);
     expect(preflighted).toEqual(['charts/api-service']);
     expect(fake.written).toEqual([]);
+  });
+
+  it('rolls forward when publishing a draft fails after another went public: retried until every draft is public', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('api-service', '1.4.0'), chart('web-app', '0.3.0')]);
+    let failures = 2;
+    const publish = fake.steps.publishReleases;
+    fake.steps.publishReleases = async (drafts) => {
+      if (drafts[0]!.chart === 'web-app' && failures-- > 0) throw new ReleaseError('PUBLISH_FAILED', 'GitHub answered 502');
+      return publish(drafts);
+    };
+    const report = await runPublish(cfg, fake.steps, { rollForward: { attempts: 3, pauseMs: 1 } });
+    expect(report.ok).toBe(true);
+    expect(fake.published).toEqual(['api-service-v1.4.0', 'web-app-v0.3.0']);
+    expect(fake.deleted).toEqual([]);
+  });
+
+  it('says which charts are public and how a re-run finishes when a draft stays a draft', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('api-service', '1.4.0'), chart('web-app', '0.3.0'), chart('zeta', '1.0.0')]);
+    const publish = fake.steps.publishReleases;
+    fake.steps.publishReleases = async (drafts) => {
+      if (drafts[0]!.chart === 'web-app') throw new ReleaseError('PUBLISH_FAILED', 'GitHub answered 502');
+      return publish(drafts);
+    };
+    const report = await runPublish(cfg, fake.steps, { rollForward: { attempts: 2, pauseMs: 1 } });
+    expect(report).toMatchObject({ ok: false, incomplete: true });
+    expect(report.charts.map((c) => [c.name, c.status])).toEqual([
+      ['api-service', 'published'],
+      ['web-app', 'drafted'],
+      ['zeta', 'published'],
+    ]);
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        code: 'PUBLISH_INCOMPLETE',
+        chart: 'web-app',
+        details: { tag: 'web-app-v0.3.0', public: ['api-service (api-service-v1.4.0)', 'zeta (zeta-v1.0.0)'] },
+      }),
+    ]);
+    expect(report.resume).toBe(
+      'Partly published. Public: api-service (api-service-v1.4.0), zeta (zeta-v1.0.0). Still drafts: web-app-v0.3.0. Re-run the job to finish: it publishes the remaining drafts and repeats nothing else.',
+    );
+    expect(fake.deleted).toEqual([]);
+    expect(renderStepSummary(report)).toContain('## Charts partly released: re-run to finish');
+    const journal = JSON.parse(await readFile(join(cfg.workDir, 'journal.json'), 'utf8'));
+    expect(journal.phase).toBe('running');
+    expect(journal.charts['api-service'].release.draft).toBe(false);
+    expect(journal.charts['web-app'].release.draft).toBe(true);
   });
 
   it('stops at the plan and preflight with dryRun', async () => {

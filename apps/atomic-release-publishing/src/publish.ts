@@ -8,6 +8,7 @@ import { writeManifest } from './manifest.ts';
 import { buildReleasePlan, formatPlan, type DetectedChart, type PlannedChart, type ReleasePlan } from './plan.ts';
 import { manifestFromJournal } from './run-manifest.ts';
 import { createProgress, type Progress } from './progress.ts';
+import { publishIncomplete, publishRollingForward, type RollForwardOptions } from './roll-forward.ts';
 import type { ChartReport, PublishReport } from './report.ts';
 
 export interface DetectResult {
@@ -73,6 +74,8 @@ export interface PublishOptions {
   /** Progress display, or a factory given the planned chart names. */
   progress?: Progress | ((charts: string[]) => Progress);
   now?: () => Date;
+  /** How publishing the drafts is retried once the first is public. */
+  rollForward?: RollForwardOptions;
 }
 
 class Stopped extends Error {}
@@ -244,15 +247,21 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
   }
 
   // 4. publish every draft together (unless this is the first of two phases), then the manifest
+  // once one draft is public there is no going back: roll forward, retrying until every draft is public
   const toPublish = options.phase === 'publish' ? [] : drafts.filter((d) => d.draft);
-  if (toPublish.length) await steps.publishReleases(toPublish);
-  for (const d of toPublish) {
-    const r = chartReport(d.chart);
-    r.status = 'published';
-    r.release = { tag: d.tag, url: d.url, draft: false };
-    const entry = plan.charts.find((c) => c.name === d.chart)!;
-    await journal!.record(entry.name, entry.version, 'release', { id: d.id, tag: d.tag, url: d.url, draft: false });
-  }
+  const rolled = await publishRollingForward(
+    toPublish,
+    async (d) => {
+      await steps.publishReleases([d]);
+      const r = chartReport(d.chart);
+      r.status = 'published';
+      r.release = { tag: d.tag, url: d.url, draft: false };
+      const entry = plan.charts.find((c) => c.name === d.chart)!;
+      await journal!.record(entry.name, entry.version, 'release', { id: d.id, tag: d.tag, url: d.url, draft: false });
+    },
+    options.rollForward,
+  );
+  if (rolled.pending.length) return incompleteReport(report, rolled, journal!, progress);
   await journal!.setPhase(options.phase === 'publish' && drafts.some((d) => d.draft) ? 'running' : 'published');
   const manifestPath = join(config.workDir, 'release-manifest.json');
   const signedWith = (report.charts.find((c) => c.signature)?.signature?.mode ?? 'none') as SignedChart['mode'];
@@ -294,4 +303,26 @@ function asReleaseError(error: unknown, chart?: string): ReleaseError {
     cause: error,
     hint: 're-run the job; finished steps are not repeated.',
   });
+}
+
+/** The report of a run whose drafts did not all go public: which are public, which are drafts, and how to finish. */
+async function incompleteReport(
+  report: PublishReport,
+  rolled: { published: DraftedRelease[]; pending: { draft: DraftedRelease; error: unknown }[] },
+  journal: Journal,
+  progress: Progress,
+): Promise<PublishReport> {
+  const public_ = report.charts.filter((c) => c.status === 'published').map((c) => `${c.name} (${c.release?.tag})`);
+  for (const { draft, error } of rolled.pending) {
+    const e = publishIncomplete(draft.chart, draft.tag, error, public_);
+    report.errors.push(e.toJSON());
+    Object.assign(report.charts.find((c) => c.name === draft.chart)!, { status: 'drafted', error: e.toJSON() });
+  }
+  report.incomplete = true;
+  report.resume =
+    `Partly published. Public: ${public_.join(', ') || 'none'}. Still drafts: ${rolled.pending.map((p) => p.draft.tag).join(', ')}. ` +
+    'Re-run the job to finish: it publishes the remaining drafts and repeats nothing else.';
+  await journal.setPhase('running');
+  progress.close();
+  return report;
 }

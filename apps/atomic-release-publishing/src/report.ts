@@ -31,13 +31,21 @@ export interface PublishReport {
   manifest?: string;
   /** What a re-run will do after a failure. */
   resume?: string;
+  /** Some releases are public and others still drafts (PUBLISH_INCOMPLETE): a re-run finishes the job. */
+  incomplete?: boolean;
 }
 
 const short = (digest?: string) => (digest ? `${digest.slice(0, 19)}…` : '—');
 
 /** The Markdown table for `$GITHUB_STEP_SUMMARY`. */
 export function renderStepSummary(report: PublishReport): string {
-  const title = report.dryRun ? 'Chart release plan (dry run)' : report.ok ? 'Charts released' : 'Chart release failed';
+  const title = report.dryRun
+    ? 'Chart release plan (dry run)'
+    : report.ok
+      ? 'Charts released'
+      : report.incomplete
+        ? 'Charts partly released: re-run to finish'
+        : 'Chart release failed';
   const lines = [`## ${title}`, ''];
   if (!report.charts.length) {
     lines.push('No chart changed in this push.', '');

@@ -90,6 +90,7 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
       phase: values.phase as 'all' | 'publish' | undefined,
       logger,
       progress: (charts) => createProgress({ charts, quiet: values.json && !inActions() }),
+      rollForward: { attempts: Number(env.CHART_RELEASE_PUBLISH_ATTEMPTS) || undefined },
     });
   } finally {
     await lease?.release();
@@ -97,7 +98,8 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
   emitOutputs(report, env);
   options.onReport?.(report);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
-  return report.ok ? 0 : 1;
+  // 3: some releases are public and others still drafts; a re-run finishes the job
+  return report.ok ? 0 : report.incomplete ? 3 : 1;
 }
 
 /** Step summary, annotations on the files at fault, and `released`/`manifest` outputs (Actions only). */
@@ -112,9 +114,11 @@ function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
     for (const w of report.warnings) process.stdout.write(`${annotation('warning', w)}\n`);
   }
   const released = report.charts
-    .filter((c) => c.status === 'published' || c.status === 'drafted' || (report.dryRun && c.status === 'planned'))
+    .filter((c) => c.status === 'published' || (c.status === 'drafted' && !report.incomplete) || (report.dryRun && c.status === 'planned'))
     .map((c) => ({ name: c.name, version: c.version, digest: c.digest, ref: c.ref, release: c.release?.url }));
   setOutput('released', JSON.stringify(released), env);
+  if (report.incomplete)
+    setOutput('unpublished', JSON.stringify(report.charts.filter((c) => c.status === 'drafted').map((c) => c.release?.tag ?? c.name)), env);
   if (report.manifest) setOutput('manifest', report.manifest, env);
 }
 
