@@ -20,6 +20,10 @@ export const ERROR_CATALOGUE = {
   PREFLIGHT_CHECK_FAILED: { meaning: 'a preflight check could not run to the end', fix: 're-run; if it persists, report it' },
   PREFLIGHT_FAILED: { meaning: 'several problems were found together; each is listed with its own code', fix: 'fix every listed problem, then re-run' },
   PUBLISH_FAILED: { meaning: 'some drafts of the run could not be published', fix: 're-run: drafts already published stay, the rest are published' },
+  PUBLISH_INCOMPLETE: {
+    meaning: 'some releases of the run are public and others still drafts after every retry',
+    fix: 're-run the job: it publishes the remaining drafts and repeats nothing else',
+  },
 
   // git and change detection
   NOT_A_GIT_REPOSITORY: { meaning: 'the folder is not inside a git work tree', fix: 'run in a clone of the chart repository (--cwd)' },
