@@ -13,14 +13,58 @@ export const COMMON_OPTIONS = {
 
 /**
  * Parses `argv` against `options` (plus `--help` and `--json`); an unknown flag or a missing value is a
- * `USAGE` ReleaseError naming the flag and pointing at `--help`.
+ * `USAGE` ReleaseError naming the flag (with the closest known flag for a typo) and pointing at `--help`.
  */
 export function parseCli<O extends CliOptions>(argv: string[], options: O, command: string) {
+  const all = { ...COMMON_OPTIONS, ...options };
   try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new ReleaseError('USAGE', (error as Error).message, { hint: `run '${command} --help' for the options` });
+    throw new ReleaseError('USAGE', describeParseError(error as Error & { code?: string }, Object.keys(all)), {
+      hint: `run '${command} --help' for the options`,
+    });
   }
+}
+
+/** parseArgs' message in our words: `unknown flag --usr (did you mean --username?)`, `--registry needs a value`. */
+function describeParseError(error: Error & { code?: string }, names: string[]): string {
+  const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+    const guess = closestFlag(flag.replace(/^-+/, ''), names);
+    return `unknown flag ${flag}${guess ? ` (did you mean --${guess}?)` : ''}.`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
+    return /argument missing/.test(error.message) ? `${flag} needs a value.` : `${flag} takes no value.`;
+  }
+  return error.message;
+}
+
+/** The known flag nearest to `typed` (a prefix, an abbreviation, or a few edits away), if any. */
+export function closestFlag(typed: string, names: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = name.startsWith(typed) || typed.startsWith(name) ? 1 : abbreviates(typed, name) ? 2 : editDistance(typed, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
+}
+
+/** `usr` for `username`: the same first letter, then the rest in order. */
+function abbreviates(typed: string, name: string): boolean {
+  if (typed[0] !== name[0]) return false;
+  let at = 0;
+  for (const char of name) if (char === typed[at]) at++;
+  return at === typed.length;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /**
@@ -51,8 +95,9 @@ function reportError(name: string, error: unknown, json: boolean): number {
     process.stderr.write(redact(`${name}: ${lines.join('\n')}\n`));
     if (inActions()) {
       const all = error instanceof AggregateReleaseError ? error.errors : [error];
+      // the runner reads workflow commands on stderr too; stdout stays for results (JSON only with --json)
       for (const e of all)
-        process.stdout.write(redact(annotation('error', formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })) + '\n');
+        process.stderr.write(redact(annotation('error', formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })) + '\n');
     }
     if (json) process.stdout.write(redact(JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)) + '\n');
     return error.code === 'USAGE' ? 2 : 1;

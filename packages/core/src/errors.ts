@@ -83,7 +83,7 @@ export function isReleaseError(error: unknown): error is ReleaseError {
 }
 
 /** One line: `[CODE] chart (file): message. Fix: hint`. */
-export function formatErrorLine(error: ReleaseError): string {
+export function formatErrorLine(error: ReleaseErrorJSON): string {
   const where = [error.chart, error.file ? `${error.file}${error.line ? `:${error.line}` : ''}` : undefined].filter(Boolean);
   const prefix = where.length ? `${where.join(' ')}: ` : '';
   return `[${error.code}] ${prefix}${error.message}${error.hint ? ` Fix: ${error.hint}` : ''}`;

@@ -7,5 +7,5 @@ export { inActions, setOutput, appendStepSummary, annotation, escapeData, escape
 export type { AnnotationProperties } from './actions.ts';
 export { createLogger, memoryLogger, silentLogger } from './logger.ts';
 export type { Logger, LoggerOptions, LogLevel } from './logger.ts';
-export { parseCli, runCli, COMMON_OPTIONS } from './cli.ts';
+export { parseCli, runCli, closestFlag, COMMON_OPTIONS } from './cli.ts';
 export type { CliOptions } from './cli.ts';

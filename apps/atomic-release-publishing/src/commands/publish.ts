@@ -2,9 +2,11 @@ import {
   annotation,
   appendStepSummary,
   createLogger,
+  formatErrorLine,
   inActions,
   isReleaseError,
   parseCli,
+  redact,
   registerSecret,
   ReleaseError,
   setOutput,
@@ -106,12 +108,11 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
 function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
   appendStepSummary(renderStepSummary(report), env);
   if (inActions(env)) {
+    // workflow commands on stderr (the runner reads both streams), so --json stdout stays JSON only
     for (const e of report.errors) {
-      process.stdout.write(
-        `${annotation('error', `[${e.code}] ${e.message}${e.hint ? ` Fix: ${e.hint}` : ''}`, { file: e.file, line: e.line, title: e.chart ?? e.code })}\n`,
-      );
+      process.stderr.write(`${redact(annotation('error', formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code }))}\n`);
     }
-    for (const w of report.warnings) process.stdout.write(`${annotation('warning', w)}\n`);
+    for (const w of report.warnings) process.stderr.write(`${redact(annotation('warning', w))}\n`);
   }
   const released = report.charts
     .filter((c) => c.status === 'published' || (c.status === 'drafted' && !report.incomplete) || (report.dryRun && c.status === 'planned'))
