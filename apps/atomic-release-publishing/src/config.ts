@@ -37,6 +37,10 @@ export interface ReleaseConfig {
     identity?: string;
     identityRegexp?: string;
     issuer: string;
+    /** Digest signature layout: referrer bundle, `.sig` tag, or both (default). */
+    layout: 'bundle' | 'legacy' | 'both';
+    /** SLSA v1 build provenance for every published digest (keyless signing; default true). */
+    provenance: boolean;
   };
   release: {
     tagTemplate: string;
@@ -139,6 +143,8 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
       identity: file.signing?.identity ?? workflowIdentity,
       identityRegexp: file.signing?.identityRegexp,
       issuer: file.signing?.issuer ?? GITHUB_ACTIONS_ISSUER,
+      layout: file.signing?.layout ?? 'both',
+      provenance: file.signing?.provenance ?? true,
     },
     release: {
       tagTemplate: file.release?.tagTemplate ?? '{name}-v{version}',

@@ -30,8 +30,21 @@ export interface PushedChart {
 export interface SignedChart {
   mode: 'cosign' | 'sigstore' | 'key' | 'none';
   referrerDigest?: string;
+  /** Identity and issuer as the signing certificate states them (keyless). */
+  certificateIdentity?: string;
+  issuer?: string;
+  /** The SLSA build provenance of the digest, when one was made. */
+  attestation?: AttestedChart;
   signaturePath?: string;
   bundlePath?: string;
+}
+export interface AttestedChart {
+  predicateType: string;
+  referrerDigest: string;
+  /** Id of the attestation in GitHub's attestations API. */
+  githubId?: number;
+  /** Found from an earlier attempt rather than made now. */
+  reused: boolean;
 }
 export interface DraftedRelease {
   chart: string;
@@ -174,6 +187,8 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
 
   // 3. per chart: push, sign, lineage, draft release; the first failure stops new writes
   const drafts: DraftedRelease[] = [];
+  // the identity and issuer the manifest records are the signing certificate's, not the configured expectation
+  let certified: SignedChart | undefined;
   let failed = false;
   const guard = () => {
     if (failed) throw new Stopped('stopped: another chart failed');
@@ -192,6 +207,7 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
       guard();
       progress.stage(chart.name, 'signing');
       const signed = await steps.sign(chart, pkg, pushed, clog);
+      certified ??= signed.certificateIdentity ? signed : undefined;
       r.signature = { mode: signed.mode, referrer: signed.referrerDigest };
       await journal!.record(chart.name, chart.version, 'signed', signed);
       progress.stage(chart.name, 'signed', signed.mode);
@@ -274,7 +290,9 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
       runUrl: config.github.runUrl,
       completedAt: now().toISOString(),
       charts: plan.charts.map((c) => c.name),
-      signing: { mode: signedWith, identity: config.signing.identity, identityRegexp: config.signing.identityRegexp, issuer: config.signing.issuer },
+      signing: certified
+        ? { mode: signedWith, identity: certified.certificateIdentity, issuer: certified.issuer }
+        : { mode: signedWith, identity: config.signing.identity, identityRegexp: config.signing.identityRegexp, issuer: config.signing.issuer },
     }),
   );
   report.manifest = manifestPath;

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Octokit } from '@octokit/rest';
+import { verifyAttestation, verifyByDigest } from '@chart-release/cosign';
+import { RegistryClient } from '@chart-release/oci';
 import { skopeoDigest, startReleaseSandbox, type ReleaseSandbox } from '@chart-release/testkit';
 import { chartRelease } from './run-cli.ts';
 
@@ -10,6 +12,26 @@ const CHARTS = ['api-service', 'common-lib', 'web-app'];
 describe('chart-release publish on a push to release', () => {
   let sandbox: ReleaseSandbox;
   let octokit: Octokit;
+  const client = () => new RegistryClient({ registry: sandbox.registryHost, plainHttp: true });
+  const policy = () => ({
+    predicateType: 'https://slsa.dev/provenance/v1',
+    policy: { certificateIdentity: sandbox.identity, issuer: sandbox.issuer! },
+    sourceRepository: `https://github.com/${sandbox.owner}/${sandbox.name}`,
+    trustedRootPath: sandbox.sigstore!.trustedRootPath,
+  });
+  /** gh attestation verify's policy: the attestations GitHub holds for the digest, one of which must pass. */
+  const ghAttestationVerify = async (digest: string) => {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', {
+      owner: sandbox.owner,
+      repo: sandbox.name,
+      subject_digest: digest,
+    });
+    const bundles = (data as { attestations: { bundle: Record<string, unknown> }[] }).attestations.map((a, i) => ({
+      bundle: a.bundle,
+      source: `GitHub attestation ${i + 1}`,
+    }));
+    return verifyAttestation({ ...policy(), digest, bundles });
+  };
 
   beforeAll(async () => {
     sandbox = await startReleaseSandbox();
@@ -69,6 +91,49 @@ describe('chart-release publish on a push to release', () => {
     const verify = await chartRelease(['verify', manifestPath, '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
     expect(verify.exitCode, verify.all).toBe(0);
     expect(JSON.parse(verify.stdout).artifacts.every((a: { ok: boolean }) => a.ok)).toBe(true);
+  });
+
+  it("holds, for every published digest, SLSA provenance that passes gh's policy, its referrer, and a .sig signature", async () => {
+    const manifest = JSON.parse(await readFile(join(sandbox.repo.dir, '.chart-release', 'release-manifest.json'), 'utf8'));
+    // the manifest records the identity and issuer the certificate states
+    expect(manifest.signing).toEqual({ mode: 'sigstore', identity: sandbox.identity, issuer: sandbox.issuer });
+    const digests = new Map<string, string>();
+    expect(manifest.artifacts.map((a: { name: string }) => a.name).sort()).toEqual(CHARTS);
+    for (const { name: chart, digest } of manifest.artifacts as { name: string; digest: string }[]) {
+      digests.set(chart, digest);
+      const repository = `acme/charts/${chart}`;
+      // gh attestation verify oci://...@digest --repo acme/charts: by digest from the API, against the trust root
+      const verified = await ghAttestationVerify(digest);
+      expect(verified.statement.subject).toEqual([{ name: `${sandbox.registryHost}/${repository}`, digest: { sha256: digest.slice(7) } }]);
+      expect(verified.statement.predicate).toMatchObject({
+        runDetails: { builder: { id: sandbox.identity } },
+        buildDefinition: { resolvedDependencies: [{ digest: { gitCommit: sandbox.head } }] },
+      });
+      // the registry holds it as a referrer (cosign verify-attestation --type slsaprovenance1 reads it there)
+      const referrer = await verifyAttestation({ ...policy(), registryClient: client(), repository, digest, predicateType: 'slsaprovenance1' });
+      expect(referrer.source).toMatch(/^attestation sha256:/);
+      // and the cosign v2 signature at the .sig tag verifies with its certificate and names the digest
+      const legacy = await verifyByDigest({
+        registryClient: client(),
+        repository,
+        digest,
+        policy: { certificateIdentity: sandbox.identity, issuer: sandbox.issuer! },
+        trustedRootPath: sandbox.sigstore!.trustedRootPath,
+        layout: 'legacy',
+      });
+      expect(legacy).toMatchObject({ layout: 'legacy', digest, signatureTag: `${digest.replace(':', '-')}.sig` });
+    }
+    // one chart's attestation is refused for another chart's digest
+    const [webApp, commonLib] = [digests.get('web-app')!, digests.get('common-lib')!];
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', {
+      owner: sandbox.owner,
+      repo: sandbox.name,
+      subject_digest: webApp,
+    });
+    const bundle = (data as { attestations: { bundle: Record<string, unknown> }[] }).attestations[0]!.bundle;
+    await expect(verifyAttestation({ ...policy(), digest: commonLib, bundles: [{ bundle, source: 'web-app attestation' }] })).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    });
   });
 
   it('changes nothing when run again', async () => {

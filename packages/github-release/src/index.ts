@@ -22,6 +22,7 @@ export { parseRepository, formatRepository } from './repository.ts';
 export type { RepositoryRef } from './repository.ts';
 export { lineageSummaryFromJson } from './lineage-summary.ts';
 export { commitsSincePreviousTag } from './chart-commits.ts';
+export { createAttestation, listAttestationBundles } from './attestations.ts';
 export { parseHelmIndex, validateHelmIndex, emptyHelmIndex, mergeIntoHelmIndex } from './helm-index.ts';
 export type { HelmIndex, IndexedVersion, IndexAddition, MergeResult } from './helm-index.ts';
 export { helmIndexEntry, renderIndexEntry, goTime } from './helm-index-entry.ts';

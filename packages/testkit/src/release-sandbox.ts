@@ -73,6 +73,24 @@ function attestationMapBlock(map: unknown): string {
   return `<!-- chart-release:attestation-map v1 -->\n\`\`\`json\n${JSON.stringify(map, null, 2)}\n\`\`\`\n`;
 }
 
+/** The claims GitHub puts in the OIDC token of a push-triggered run of `workflowRef` (job_workflow_ref included). */
+function actionsClaims(owner: string, name: string, workflowRef: string, sha: string): Record<string, string> {
+  return {
+    repository: `${owner}/${name}`,
+    repository_owner: owner,
+    repository_id: '100200',
+    repository_owner_id: '300400',
+    ref: 'refs/heads/release',
+    sha,
+    event_name: 'push',
+    workflow_ref: workflowRef,
+    job_workflow_ref: workflowRef,
+    runner_environment: 'github-hosted',
+    run_id: '4242',
+    run_attempt: '1',
+  };
+}
+
 /** Starts a registry, the GitHub emulator and the Sigstore stack, and makes a chart repository with a release push. */
 export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): Promise<ReleaseSandbox> {
   const owner = options.owner ?? 'acme';
@@ -226,7 +244,10 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
       GITHUB_RUN_ID: '4242',
       GITHUB_ACTOR: 'maintainer',
       CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS: '0',
-      ...(sigstore ? { SIGSTORE_ID_TOKEN: sigstore.oidc.mintToken({ sub: identity }) } : {}),
+      // the claims of a GitHub Actions OIDC token of this workflow run (build provenance is made from them)
+      ...(sigstore
+        ? { SIGSTORE_ID_TOKEN: sigstore.oidc.mintToken({ sub: identity, ttlSeconds: 3600, claims: actionsClaims(owner, name, workflowRef, head) }) }
+        : {}),
       ...(options.registryAuth
         ? { CHART_RELEASE_REGISTRY_USERNAME: options.registryAuth.username, CHART_RELEASE_REGISTRY_PASSWORD: options.registryAuth.password }
         : {}),

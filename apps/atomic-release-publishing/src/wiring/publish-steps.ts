@@ -17,6 +17,7 @@ import { listRepositoryCharts } from './repository-charts.ts';
 import { createReleaseStage } from './release-stage.ts';
 import { createLineageStage } from './lineage-stage.ts';
 import { createSigningStage } from './signing-stage.ts';
+import { createAttestStage } from './attest-stage.ts';
 
 export interface StepContext {
   base?: string;
@@ -35,6 +36,7 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
   let github: ReturnType<typeof githubContext> | undefined;
   const gh = () => (github ??= githubContext(config, logger));
   const signing = createSigningStage(config, registry, env, logger);
+  const attest = createAttestStage(config, registry, gh, logger);
   const lineage = createLineageStage(config, gh, logger, env);
   const release = createReleaseStage(config, gh, logger);
 
@@ -109,7 +111,14 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
           if (problem) errors.push(problem);
         });
       const identityChecks = async () => errors.push(...chartIdentityProblems(plan.charts, await listRepositoryCharts(config)).errors);
-      await Promise.all([registryChecks(), lintChecks(), githubChecks(), collect(() => signing.preflight(plan)), collect(identityChecks), sizeChecks()]);
+      await Promise.all([
+        registryChecks(),
+        lintChecks(),
+        githubChecks(),
+        collect(async () => errors.push(...(await signing.preflight(plan)))),
+        collect(identityChecks),
+        sizeChecks(),
+      ]);
       // checks ran side by side: report in a stable order
       errors.sort((a, b) => (a.chart ?? '').localeCompare(b.chart ?? '') || a.code.localeCompare(b.code));
       return { errors, warnings };
@@ -132,7 +141,10 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
       return { ref: result.ref, digest: result.digest, status: result.status };
     },
 
-    sign: (chart: PlannedChart, pkg: PackagedChart, pushed: PushedChart, log: Logger): Promise<SignedChart> => signing.sign(chart, pkg, pushed, log),
+    sign: async (chart: PlannedChart, pkg: PackagedChart, pushed: PushedChart, log: Logger): Promise<SignedChart> => ({
+      ...(await signing.sign(chart, pkg, pushed, log)),
+      attestation: await attest.run(chart, pushed, log),
+    }),
 
     lineage: (chart: PlannedChart, pushed: PushedChart, log: Logger) => lineage.write(chart, pushed, log),
 

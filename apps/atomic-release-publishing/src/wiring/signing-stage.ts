@@ -1,47 +1,55 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ReleaseError, type Logger } from '@chart-release/core';
-import { COSIGN_SIGN_PREDICATE_TYPE, createSigner, findBundles, type Signer, type SigningConfig } from '@chart-release/cosign';
+import {
+  bundleFacts,
+  checkReady,
+  COSIGN_SIGN_PREDICATE_TYPE,
+  createSigner,
+  findBundles,
+  findLegacySignatures,
+  resolveSigningMode,
+  type Signer,
+  type SigningConfig,
+} from '@chart-release/cosign';
 import type { ReleaseConfig } from '../config.ts';
 import type { PackagedChart, PushedChart, SignedChart } from '../publish.ts';
 import type { PlannedChart, ReleasePlan } from '../plan.ts';
 import type { RegistryContext } from './clients.ts';
 
-/** The signing part of a run: one signer, a digest signature per chart (reused on re-runs) and a blob signature. */
-export function createSigningStage(config: ReleaseConfig, registry: RegistryContext, env: NodeJS.ProcessEnv, logger: Logger) {
-  let signer: Signer | undefined;
-  const signingConfig = (chart?: string): SigningConfig => ({
+/** How the run signs, as the cosign package takes it. */
+export function signingConfigOf(config: ReleaseConfig, chart?: string): SigningConfig {
+  return {
     mode: config.signing.mode,
+    layout: config.signing.layout,
     fulcioUrl: config.signing.fulcioUrl,
     rekorUrl: config.signing.rekorUrl,
     tsaUrl: config.signing.tsaUrl,
     trustedRootPath: config.signing.trustedRoot,
     keyPath: config.signing.keyPath,
     chart,
-  });
-  const getSigner = () => (signer ??= createSigner(signingConfig()));
+  };
+}
+
+/** Whether the run makes build provenance: configured, and signing keyless (provenance binds the workflow identity). */
+export function provenanceWanted(config: ReleaseConfig, mode = resolveSigningMode(signingConfigOf(config))): boolean {
+  return config.signing.provenance && (mode === 'sigstore' || mode === 'cosign');
+}
+
+/** The signing part of a run: one signer, a digest signature per chart (reused on re-runs) and a blob signature. */
+export function createSigningStage(config: ReleaseConfig, registry: RegistryContext, env: NodeJS.ProcessEnv, logger: Logger) {
+  let signer: Signer | undefined;
+  const getSigner = () => (signer ??= createSigner(signingConfigOf(config)));
 
   return {
-    /** The backend resolves and has what it needs (an OIDC token source, a key, a cosign binary). */
-    async preflight(_plan: ReleasePlan): Promise<void> {
-      if (config.signing.mode === 'none') return;
-      const s = getSigner();
-      if (s.mode === 'sigstore' && !env.SIGSTORE_ID_TOKEN && !env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-        throw new ReleaseError('SIGNING_UNAVAILABLE', 'keyless signing needs an OIDC identity token, and none is available.', {
-          hint: "give the job `permissions: id-token: write` (Actions), set SIGSTORE_ID_TOKEN, or choose signing 'key' or 'none'.",
-        });
-      }
-      if (s.mode === 'key' && !config.signing.keyPath && !env.CHART_RELEASE_SIGNING_KEY) {
-        throw new ReleaseError('SIGNING_UNAVAILABLE', "signing mode 'key' needs a key, and none is configured.", {
-          hint: 'set CHART_RELEASE_SIGNING_KEY (PEM) or `signing.keyPath` in .chart-release.yaml.',
-        });
-      }
-      if (s.mode === 'key' && config.signing.keyPath && !existsSync(config.signing.keyPath)) {
-        throw new ReleaseError('SIGNING_UNAVAILABLE', `signing key ${config.signing.keyPath} does not exist.`, {
-          file: config.signing.keyPath,
-          hint: 'fix signing.keyPath.',
-        });
-      }
+    /**
+     * Everything signing needs, checked without signing (cosign's checkReady): the backend, the OIDC token (audience,
+     * expiry, an issuer Fulcio accepts, the workflow claims provenance is made from), Fulcio and Rekor answering, the key.
+     */
+    async preflight(_plan: ReleasePlan): Promise<ReleaseError[]> {
+      if (config.signing.mode === 'none') return [];
+      return checkReady(signingConfigOf(config), { env, provenance: provenanceWanted(config, resolveSigningMode(signingConfigOf(config))) });
     },
 
     /** Signs the pushed digest (unless a signature is already attached) and the package as a blob. */
@@ -52,13 +60,20 @@ export function createSigningStage(config: ReleaseConfig, registry: RegistryCont
       }
       const s = getSigner();
       const repository = registry.repositoryOf(chart.name);
-      const attached = await findBundles(registry.client, repository, pushed.digest, COSIGN_SIGN_PREDICATE_TYPE);
+      const legacyOnly = config.signing.layout === 'legacy';
+      const attached = legacyOnly ? [] : await findBundles(registry.client, repository, pushed.digest, COSIGN_SIGN_PREDICATE_TYPE);
+      const attachedLegacy = legacyOnly ? await findLegacySignatures(registry.client, repository, pushed.digest) : [];
       let referrerDigest: string | undefined = attached[0]?.referrerDigest;
-      if (referrerDigest) {
-        log.info(`signature already attached to ${pushed.digest} (${referrerDigest}); not signing again`);
+      // identity and issuer as the certificate states them, for the manifest
+      let facts = attached[0] ? bundleFacts(attached[0].bundle) : {};
+      if (referrerDigest || attachedLegacy.length) {
+        log.info(`signature already attached to ${pushed.digest} (${referrerDigest ?? 'the .sig tag'}); not signing again`);
+        if (attachedLegacy[0]) facts = certificateFacts(attachedLegacy[0].annotations['dev.sigstore.cosign/certificate']);
       } else {
-        referrerDigest = (await s.signByDigest({ registryClient: registry.client, repository, digest: pushed.digest })).referrerDigest;
-        log.info(`signed ${pushed.digest} (${s.mode}); signature ${referrerDigest}`);
+        const signed = await s.signByDigest({ registryClient: registry.client, repository, digest: pushed.digest });
+        referrerDigest = signed.referrerDigest;
+        facts = { certificateIdentity: signed.certificateIdentity, issuer: signed.issuer };
+        log.info(`signed ${pushed.digest} (${s.mode}); signature ${referrerDigest ?? signed.legacyRef}`);
       }
       const bundlePath = `${pkg.file}.sigstore.json`;
       const signaturePath = `${pkg.file}.sig`;
@@ -67,9 +82,21 @@ export function createSigningStage(config: ReleaseConfig, registry: RegistryCont
         log.info(`signed ${chart.packageFile} as a blob`);
       }
       logger.debug(`${chart.name}: signatures ready`);
-      return { mode: s.mode as SignedChart['mode'], referrerDigest, signaturePath, bundlePath };
+      return {
+        mode: s.mode as SignedChart['mode'],
+        referrerDigest,
+        signaturePath,
+        bundlePath,
+        ...(facts.certificateIdentity ? { certificateIdentity: facts.certificateIdentity } : {}),
+        ...(facts.issuer ? { issuer: facts.issuer } : {}),
+      };
     },
   };
+}
+
+function certificateFacts(pem: string | undefined): { certificateIdentity?: string; issuer?: string } {
+  if (!pem) return {};
+  return bundleFacts({ verificationMaterial: { certificate: { rawBytes: new X509Certificate(pem).raw.toString('base64') } } });
 }
 
 /** Whether an earlier attempt's blob bundle and signature exist and cover a file with this sha256. */
