@@ -80,7 +80,10 @@ export const ERROR_CATALOGUE = {
 
   // signing and verification
   SIGNING_DISABLED: { meaning: "signing is set to 'none', so nothing was signed", fix: 'choose a signing mode if a signature is needed' },
-  SIGNING_UNAVAILABLE: { meaning: 'the chosen signing mode lacks its identity token or key', fix: 'grant id-token: write, or configure the signing key' },
+  SIGNING_UNAVAILABLE: {
+    meaning: 'signing cannot succeed: no usable identity token or key, or Fulcio or Rekor does not answer',
+    fix: 'grant id-token: write or configure the signing key; check signing.fulcioUrl and signing.rekorUrl',
+  },
   SIGNING_FAILED: { meaning: 'creating or attaching a signature failed', fix: 'read the message; check the Sigstore services, the token or the key' },
   SIGNATURE_NOT_FOUND: { meaning: 'no signature exists for the artifact', fix: 'sign it, or do not use it' },
   SIGNATURE_INVALID: { meaning: 'a signature or bundle does not verify', fix: 'do not use the artifact; re-publish it from the release workflow' },
