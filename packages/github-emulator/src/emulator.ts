@@ -14,6 +14,7 @@ import { attestationRoutes } from './routes-attestations.ts';
 import { contentRoutes } from './routes-contents.ts';
 import type { RouteResponse } from './routes-context.ts';
 import { gitDataRoutes } from './routes-git-data.ts';
+import { repoRoutes } from './routes-repos.ts';
 import { gitRoutes } from './routes-git.ts';
 import { pullRoutes } from './routes-pulls.ts';
 import { rateLimitRoutes } from './routes-rate-limit.ts';
@@ -113,7 +114,17 @@ export async function startGitHubEmulator(options: StartGitHubEmulatorOptions = 
 
   const settings = {
     description,
-    routes: { ...gitRoutes, ...gitDataRoutes, ...contentRoutes, ...releaseRoutes, ...assetRoutes, ...pullRoutes, ...attestationRoutes, ...rateLimitRoutes },
+    routes: {
+      ...gitRoutes,
+      ...repoRoutes,
+      ...gitDataRoutes,
+      ...contentRoutes,
+      ...releaseRoutes,
+      ...assetRoutes,
+      ...pullRoutes,
+      ...attestationRoutes,
+      ...rateLimitRoutes,
+    },
     tokens: new Set(tokens),
     readOnlyTokens: new Set(options.readOnlyTokens ?? []),
     login,

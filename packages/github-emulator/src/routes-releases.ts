@@ -1,4 +1,5 @@
 import { notFound, validationFailed } from './github-errors.ts';
+import { generateNotes } from './release-notes.ts';
 import { renderRelease } from './render-release.ts';
 import type { RenderContext } from './render-repo.ts';
 import { created, listed, noContent, numberParam, ok, repoOf, stringField, type RouteHandler, type RouteRequest } from './routes-context.ts';
@@ -91,6 +92,12 @@ const create: RouteHandler = (ctx, req) => {
     updated_at: now,
     assets: [],
   };
+  if (body.generate_release_notes === true) {
+    // GitHub's generated name unless one is given; a given body comes before the generated notes
+    const notes = generateNotes(ctx, repo, tagName, release.target_commitish, stringField(body, 'previous_tag_name'));
+    release.name ??= notes.name;
+    release.body = release.body ? `${release.body}\n\n${notes.body}` : notes.body;
+  }
   if (!release.draft) publish(repo, release);
   repo.releases.push(release);
   applyMakeLatest(repo, release, makeLatestField(body), !release.draft);
@@ -147,7 +154,17 @@ const latest: RouteHandler = (ctx, req) => {
   return ok(renderRelease(ctx, repo, release));
 };
 
+const notes: RouteHandler = (ctx, req) => {
+  const repo = repoOf(ctx, req);
+  const body = req.body ?? {};
+  const tagName = stringField(body, 'tag_name')!;
+  const previous = stringField(body, 'previous_tag_name');
+  if (previous !== undefined && !repo.refs.some((r) => r.ref === `refs/tags/${previous}`)) throw validationFailed('Release', 'invalid', 'previous_tag_name');
+  return ok(generateNotes(ctx, repo, tagName, stringField(body, 'target_commitish') ?? repo.default_branch, previous));
+};
+
 export const releaseRoutes: Record<string, RouteHandler> = {
+  'repos/generate-release-notes': notes,
   'repos/list-releases': list,
   'repos/create-release': create,
   'repos/get-release': get,
