@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/vitest.config.*.timestamp*', 'tmp/**'] },
+  { ignores: ['**/dist', 'bundle/**', '**/node_modules', '**/.cache', '**/vitest.config.*.timestamp*', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

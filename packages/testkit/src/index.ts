@@ -23,3 +23,5 @@ export { startReleaseSandbox } from './release-sandbox.ts';
 export type { ReleaseSandbox, ReleaseSandboxOptions } from './release-sandbox.ts';
 export { createTestCertificates } from './tls.ts';
 export type { TestCertificates } from './tls.ts';
+export { parseActionOutputs, runNodeAction } from './actions-runner.ts';
+export type { ActionRun, RunActionOptions } from './actions-runner.ts';
