@@ -1,11 +1,16 @@
-# Puts the provisioned Node first on PATH when the setup script installed one; sets the Nx switches for
-# machines without a daemon or Nx Cloud. Sourced by scripts/run.sh and scripts/setup.sh.
+# Puts the provisioned Node and the helm v4 that setup installed first on PATH, and the workspace's bins (npx
+# <bin>); sets the Nx switches for machines without a daemon or Nx Cloud. Sourced by scripts/run.sh, scripts/setup.sh
+# and the workspace bins; `source scripts/env.sh` in a shell gives it the same.
 _cr_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/versions.sh
 source "$_cr_root/scripts/versions.sh"
 if [[ -x "$_cr_root/.cache/tools/node-v$NODE_VERSION/bin/node" ]]; then
   export PATH="$_cr_root/.cache/tools/node-v$NODE_VERSION/bin:$PATH"
 fi
+_cr_helm="$(find "$_cr_root/.cache/tools" -maxdepth 2 -path '*/helm-v4.*/helm' -type f 2>/dev/null | sort -V | tail -n 1)"
+if [[ -n "$_cr_helm" ]]; then
+  export PATH="$(dirname "$_cr_helm"):$PATH"
+fi
 export PATH="$_cr_root/node_modules/.bin:$PATH"
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
-unset _cr_root
+unset _cr_root _cr_helm

