@@ -20,6 +20,12 @@ describe('configuration', () => {
     expect(config.github.apiUrl).toBe('https://api.github.com');
   });
 
+  it('lower-cases the repository path of a configured registry, as the README example with a mixed-case owner needs', async () => {
+    const cwd = await repoWith('registry: oci://Registry.Example.com:5000/Acme-Corp/Charts\n');
+    expect(loadConfig({ cwd, env: {} }).registry).toBe('oci://Registry.Example.com:5000/acme-corp/charts');
+    expect(loadConfig({ cwd, env: {}, flags: { registry: 'oci://ghcr.io/Example-Org/charts/' } }).registry).toBe('oci://ghcr.io/example-org/charts');
+  });
+
   it('reads .chart-release.yaml and lets env and flags override it', async () => {
     const cwd = await repoWith('registry: oci://registry.example.com/team\nchartDirs: [charts, addons]\nconcurrency: 2\nsigning:\n  mode: key\n');
     const config = loadConfig({

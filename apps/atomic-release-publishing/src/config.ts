@@ -26,6 +26,8 @@ export interface ReleaseConfig {
   maxPackageSize: number;
   keepDrafts: boolean;
   workDir: string;
+  /** The work folder was chosen (flag or config file) rather than defaulted; a dry run then uses it too. */
+  workDirConfigured: boolean;
   helm: string;
   signing: {
     mode: SigningMode;
@@ -83,6 +85,16 @@ export const SIGNING_MODES: readonly SigningMode[] = ['auto', 'cosign', 'sigstor
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 const CONFIG_NAMES = ['.chart-release.yaml', '.chart-release.yml'];
 
+/**
+ * The registry with its repository path lower-cased (`oci://ghcr.io/Acme/charts` -> `oci://ghcr.io/acme/charts`):
+ * OCI repository names are lower case only, and `${{ github.repository_owner }}` keeps the owner's capitals. The
+ * host is left as written. https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
+ */
+export function ociRepositoryLowercase(registry: string): string {
+  const m = /^(oci:\/\/)?([^/]+)(\/.*)?$/.exec(registry);
+  return m ? `${m[1] ?? ''}${m[2]}${(m[3] ?? '').toLowerCase()}` : registry;
+}
+
 /** Loads `.chart-release.yaml` (if any), validates it against its JSON Schema and merges env and flags over it. */
 export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: NodeJS.ProcessEnv }): ReleaseConfig {
   const env = options.env ?? process.env;
@@ -123,7 +135,7 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
     chartDirs: flags.chartDirs?.length ? flags.chartDirs : (file.chartDirs ?? ['charts']),
     ignore: file.ignore ?? [],
     targetBranch: file.targetBranch ?? 'main',
-    registry: registry.replace(/\/+$/, ''),
+    registry: ociRepositoryLowercase(registry.replace(/\/+$/, '')),
     plainHttp: flags.plainHttp ?? file.plainHttp ?? false,
     caFile: flags.caFile ?? file.caFile,
     insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? file.insecureSkipTlsVerify ?? false,
@@ -132,6 +144,7 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
     maxPackageSize: file.maxPackageSize === undefined ? DEFAULT_MAX_PACKAGE_SIZE : parseSize(file.maxPackageSize)!,
     keepDrafts: flags.keepDrafts ?? file.keepDrafts ?? false,
     workDir,
+    workDirConfigured: (flags.workDir ?? file.workDir) !== undefined,
     helm: flags.helm ?? env.HELM_BINARY ?? file.helm ?? 'helm',
     signing: {
       mode: signingMode,

@@ -44,9 +44,13 @@ export function createProgress(options: ProgressOptions): Progress {
   return plainProgress(stream);
 }
 
+// the steps log these outcomes themselves, with the reference ("pushed: <ref>@<digest>", "already in the registry")
+const LOGGED_BY_STEP = new Set<ChartStage>(['pushed', 'signed']);
+
 function plainProgress(stream: { write(text: string): boolean }): Progress {
   return {
     stage(chart, stage, detail) {
+      if (LOGGED_BY_STEP.has(stage)) return;
       stream.write(redact(`[${chart}] ${stage}${detail ? `: ${detail}` : ''}\n`));
     },
     log(chart, message) {
@@ -62,6 +66,7 @@ function actionsProgress(stream: { write(text: string): boolean }): Progress {
   const lines = (chart: string) => buffered.get(chart) ?? buffered.set(chart, []).get(chart)!;
   return {
     stage(chart, stage, detail) {
+      if (LOGGED_BY_STEP.has(stage)) return;
       lines(chart).push(`${stage}${detail ? `: ${detail}` : ''}`);
     },
     log(chart, message) {

@@ -9,7 +9,7 @@ import { buildReleasePlan, formatPlan, type DetectedChart, type PlannedChart, ty
 import { manifestFromJournal } from './run-manifest.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { publishIncomplete, publishRollingForward, type RollForwardOptions } from './roll-forward.ts';
-import type { ChartReport, PublishReport } from './report.ts';
+import { releaseReason, type ChartReport, type PublishReport } from './report.ts';
 
 export interface DetectResult {
   base: string;
@@ -113,15 +113,7 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     head: plan.head,
     baseSource: plan.baseSource,
     charts: [
-      ...plan.charts.map(
-        (c): ChartReport => ({
-          name: c.name,
-          version: c.version,
-          path: c.path,
-          status: 'planned',
-          why: c.triggeredBy.length ? `dependency ${c.triggeredBy.join(', ')} changed` : undefined,
-        }),
-      ),
+      ...plan.charts.map((c): ChartReport => ({ name: c.name, version: c.version, path: c.path, type: c.type, status: 'planned', why: releaseReason(c) })),
       ...plan.notReleased.map((n): ChartReport => ({ name: n.name, version: '', path: n.path, status: 'not-released', why: n.why })),
     ],
     errors: [...detected.errors],
@@ -140,9 +132,10 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
   const chartLog = (name: string): Logger => ({
     debug: (m) => log.debug(`[${name}] ${m}`),
     info: (m) => progress.log(name, m),
-    warn: (m, where) => {
+    // collected once: the end of the run lists them (table, step summary, one annotation each)
+    warn: (m) => {
       report.warnings.push(`${name}: ${m}`);
-      log.warn(`${name}: ${m}`, where);
+      progress.log(name, `warning: ${m}`);
     },
     error: (m, where) => log.error(`${name}: ${m}`, where),
     group: (_t, fn) => fn(),
@@ -203,7 +196,7 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
       const pushed = await steps.push(chart, pkg, clog);
       Object.assign(r, { ref: pushed.ref, digest: pushed.digest, push: pushed.status });
       await journal!.record(chart.name, chart.version, 'pushed', pushed);
-      progress.stage(chart.name, 'pushed', pushed.digest);
+      progress.stage(chart.name, 'pushed', pushed.status === 'exists' ? `already in the registry ${pushed.digest}` : pushed.digest);
       guard();
       progress.stage(chart.name, 'signing');
       const signed = await steps.sign(chart, pkg, pushed, clog);
@@ -251,7 +244,8 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     const ours = drafts.filter((d) => d.draft);
     if (!config.keepDrafts && ours.length) {
       await steps.deleteDrafts(ours);
-      for (const d of ours) Object.assign(chartReport(d.chart), { status: 'skipped', release: undefined, why: 'draft deleted after another chart failed' });
+      for (const d of ours)
+        Object.assign(chartReport(d.chart), { status: 'skipped', release: undefined, deletedDraft: d.tag, why: 'draft deleted after another chart failed' });
     }
     await journal!.setPhase('failed');
     progress.close();

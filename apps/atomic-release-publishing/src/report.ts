@@ -1,10 +1,15 @@
 import type { ReleaseErrorJSON } from '@chart-release/core';
 
+export { renderStepSummary } from './step-summary.ts';
+export type { SummaryContext } from './step-summary.ts';
+
 /** One chart's outcome in a publish run. */
 export interface ChartReport {
   name: string;
   version: string;
   path: string;
+  /** Chart.yaml `type`: a library chart is a dependency, never installed. */
+  type?: 'application' | 'library';
   status: 'planned' | 'published' | 'drafted' | 'failed' | 'skipped' | 'not-released';
   why?: string;
   ref?: string;
@@ -13,6 +18,8 @@ export interface ChartReport {
   signature?: { mode: string; referrer?: string };
   lineage?: string;
   release?: { tag: string; url: string; draft: boolean };
+  /** The tag of this run's draft release, deleted because another chart failed. */
+  deletedDraft?: string;
   error?: ReleaseErrorJSON;
 }
 
@@ -35,46 +42,34 @@ export interface PublishReport {
   incomplete?: boolean;
 }
 
-const short = (digest?: string) => (digest ? `${digest.slice(0, 19)}…` : '—');
+/** Why a planned chart is released, in a few words: what changed and which version it gets. */
+export function releaseReason(chart: { status: string; version: string; previousVersion?: string; triggeredBy: string[] }): string {
+  const version =
+    chart.previousVersion && chart.previousVersion !== chart.version ? `version ${chart.previousVersion} -> ${chart.version}` : `version ${chart.version}`;
+  const change = chart.status === 'added' ? `new chart, ${version}` : chart.status === 'renamed' ? `renamed, ${version}` : `changed, ${version}`;
+  return chart.triggeredBy.length ? `${change}; dependency ${chart.triggeredBy.join(', ')} changed` : change;
+}
 
-/** The Markdown table for `$GITHUB_STEP_SUMMARY`. */
-export function renderStepSummary(report: PublishReport): string {
-  const title = report.dryRun
-    ? 'Chart release plan (dry run)'
-    : report.ok
-      ? 'Charts released'
-      : report.incomplete
-        ? 'Charts partly released: re-run to finish'
-        : 'Chart release failed';
-  const lines = [`## ${title}`, ''];
-  if (!report.charts.length) {
-    lines.push('No chart changed in this push.', '');
-  } else {
-    lines.push('| Chart | Version | Status | Digest | Release | Signature | Lineage |', '| --- | --- | --- | --- | --- | --- | --- |');
-    for (const c of report.charts) {
-      const release = c.release ? `[${c.release.tag}](${c.release.url})${c.release.draft ? ' (draft)' : ''}` : '—';
-      const signature = c.signature
-        ? c.signature.mode === 'none'
-          ? 'unsigned'
-          : `${c.signature.mode}${c.signature.referrer ? ` \`${short(c.signature.referrer)}\`` : ''}`
-        : '—';
-      lines.push(
-        `| ${c.name} | ${c.version} | ${c.status}${c.push === 'exists' ? ' (already in registry)' : ''} | ${c.digest ? `\`${short(c.digest)}\`` : '—'} | ${release} | ${signature} | ${c.lineage ? 'yes' : '—'} |`,
-      );
-    }
-    lines.push('');
-  }
-  if (report.errors.length) {
-    lines.push('### Problems', '');
-    for (const e of report.errors)
-      lines.push(`- **${e.code}**${e.chart ? ` ${e.chart}` : ''}${e.file ? ` (\`${e.file}\`)` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
-    lines.push('');
-  }
-  if (report.warnings.length) {
-    lines.push('### Warnings', '', ...report.warnings.map((w) => `- ${w}`), '');
-  }
-  if (report.resume) lines.push(`> ${report.resume}`, '');
-  return `${lines.join('\n')}\n`;
+/**
+ * The report with paths inside the repository written relative to it (errors' files, paths quoted in messages and
+ * warnings, the manifest), as annotations, the step summary and the table need them.
+ */
+export function withRepositoryPaths(report: PublishReport, cwd: string): PublishReport {
+  const prefix = `${cwd.replace(/\/+$/, '')}/`;
+  const rel = (text: string) => text.replaceAll(prefix, '');
+  const error = (e: ReleaseErrorJSON): ReleaseErrorJSON => ({
+    ...e,
+    message: rel(e.message),
+    ...(e.file ? { file: rel(e.file) } : {}),
+    ...(e.hint ? { hint: rel(e.hint) } : {}),
+  });
+  return {
+    ...report,
+    charts: report.charts.map((c) => ({ ...c, ...(c.lineage ? { lineage: rel(c.lineage) } : {}), ...(c.error ? { error: error(c.error) } : {}) })),
+    errors: report.errors.map(error),
+    warnings: report.warnings.map(rel),
+    ...(report.manifest ? { manifest: rel(report.manifest) } : {}),
+  };
 }
 
 /** A plain-text table for the terminal. */

@@ -151,7 +151,7 @@ export class ReleasePublisher {
         const digest = await downloadDigest(this.octokit, repo, decision.asset.id, chart);
         if (digest !== pkg.sha256) throw immutableError(chart, decision.release, pkg, `the published ${pkg.name} is ${digest}, the new package ${pkg.sha256}`);
       }
-      this.logger.info(`${tag}: already published with the same package (${decision.release.htmlUrl})`);
+      this.logger.debug(`${tag}: already published with the same package (${decision.release.htmlUrl})`);
       return { ...result, releaseId: decision.release.id, htmlUrl: decision.release.htmlUrl, draft: false, status: 'exists' };
     }
     let release: ExistingRelease | undefined = decision.action === 'reuse-draft' ? decision.release : undefined;
@@ -193,7 +193,7 @@ export class ReleasePublisher {
         .map((a) => a.existing!)
         .filter(Boolean),
     });
-    this.logger.info(
+    this.logger.debug(
       `${tag}: draft ${status} (${assets.filter((a) => a.action === 'uploaded' || a.action === 'replaced').length} uploaded, ${assets.filter((a) => a.action === 'kept').length} kept)`,
     );
     return { ...result, releaseId: release.id, htmlUrl: release.htmlUrl, status, assets: assets.map(({ existing: _e, ...a }) => a) };

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ReleaseError, silentLogger, type ErrorCode, type Logger } from '@chart-release/core';
@@ -23,8 +23,14 @@ export interface PackagedChart {
   version: string;
 }
 
-/** `helm package` a chart folder into `destination` (after `helm dependency build` when it has `file://` dependencies). */
-export async function packageChart(input: { chartDir: string; destination: string; helm?: HelmRunner; logger?: Logger }): Promise<PackagedChart> {
+/** `helm package` a chart folder into `destination` (after `helm dependency build` when it has `file://` dependencies; `restoreChartFolder` removes what that added). */
+export async function packageChart(input: {
+  chartDir: string;
+  destination: string;
+  helm?: HelmRunner;
+  logger?: Logger;
+  restoreChartFolder?: boolean;
+}): Promise<PackagedChart> {
   const chartDir = resolve(input.chartDir);
   const logger = input.logger ?? silentLogger;
   const chartFile = join(chartDir, 'Chart.yaml');
@@ -38,28 +44,47 @@ export async function packageChart(input: { chartDir: string; destination: strin
     });
   }
   const name = chart?.name ?? chartDir;
-  if (chart?.dependencies?.some((d) => d.repository?.startsWith('file://'))) {
-    logger.info(`${name}: helm dependency build`);
-    await runHelm(input.helm, ['dependency', 'build', chartDir], {
+  // helm dependency build writes charts/*.tgz and Chart.lock into the chart folder; with `restoreChartFolder`
+  // what it added is removed after packaging, so the checkout is left as it was found (dry runs)
+  const before = input.restoreChartFolder ? new Set(await listChartFolder(chartDir)) : undefined;
+  let out: Awaited<ReturnType<typeof runHelm>>;
+  try {
+    if (chart?.dependencies?.some((d) => d.repository?.startsWith('file://'))) {
+      logger.info('helm dependency build');
+      await runHelm(input.helm, ['dependency', 'build', chartDir], {
+        chart: name,
+        file: chartFile,
+        code: 'HELM_DEPENDENCY_FAILED',
+        hint: 'check the file:// dependencies in Chart.yaml point at chart folders',
+      });
+    }
+    logger.info('helm package');
+    out = await runHelm(input.helm, ['package', chartDir, '--destination', resolve(input.destination)], {
       chart: name,
       file: chartFile,
-      code: 'HELM_DEPENDENCY_FAILED',
-      hint: 'check the file:// dependencies in Chart.yaml point at chart folders',
+      code: 'HELM_PACKAGE_FAILED',
+      hint: "run 'helm lint' on the chart and fix what it reports",
     });
+  } finally {
+    if (before)
+      for (const added of (await listChartFolder(chartDir)).filter((f) => !before.has(f))) await rm(join(chartDir, added), { recursive: true, force: true });
   }
-  logger.info(`${name}: helm package`);
-  const out = await runHelm(input.helm, ['package', chartDir, '--destination', resolve(input.destination)], {
-    chart: name,
-    file: chartFile,
-    code: 'HELM_PACKAGE_FAILED',
-    hint: "run 'helm lint' on the chart and fix what it reports",
-  });
   const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(`${out.stdout}\n${out.stderr}`)?.[1];
   if (!saved)
     throw new ReleaseError('HELM_PACKAGE_FAILED', `helm package printed no archive path for ${name}: ${out.stdout}`, { chart: name, file: chartFile });
   const archive = await readChartArchive(saved);
   const { digest } = await fileDigest(saved);
   return { tgz: saved, sha256: digest.slice('sha256:'.length), name: archive.chart.name, version: archive.chart.version };
+}
+
+/** Chart.lock and the entries of charts/: what helm dependency build may add to a chart folder. */
+async function listChartFolder(chartDir: string): Promise<string[]> {
+  const vendored = await readdir(join(chartDir, 'charts')).catch(() => [] as string[]);
+  const lock = await stat(join(chartDir, 'Chart.lock')).then(
+    () => ['Chart.lock'],
+    () => [],
+  );
+  return [...lock, ...(vendored.length ? ['charts'] : []), ...vendored.map((f) => `charts/${f}`)];
 }
 
 /** What `helm push` reported. */

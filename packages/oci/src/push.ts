@@ -118,16 +118,16 @@ export async function pushChart(input: PushChartInput): Promise<PushResult> {
   const plan = await planPush(input);
   const result = { chart: plan.chart, version: plan.version, ref: plan.ref, repository: plan.repository, tag: plan.tag, layerDigest: plan.layerDigest };
   if (plan.action === 'exists') {
-    logger.info(`${plan.ref}: already there with the same content (${plan.existingDigest})`);
+    logger.debug(`${plan.ref}: already there with the same content (${plan.existingDigest})`);
     const layerDigest = plan.existingLayerDigest ?? plan.layerDigest;
     return { ...result, layerDigest, archiveMatches: layerDigest === plan.layerDigest, digest: plan.existingDigest!, status: 'exists' };
   }
-  logger.info(`${plan.ref}: pushing (${input.mode ?? 'helm'})`);
+  logger.debug(`${plan.ref}: pushing (${input.mode ?? 'helm'})`);
   const pushed: { digest: string; manifest?: Buffer } =
     input.mode === 'native' ? await pushNative(input.client, plan) : { digest: await pushWithHelm(input, plan) };
   const digest = pushed.digest;
   await verifyPush(input.client, plan, digest, pushed.manifest);
-  logger.info(`${plan.ref}: pushed ${digest}`);
+  logger.debug(`${plan.ref}: pushed ${digest}`);
   return { ...result, digest, archiveMatches: true, status: 'pushed' };
 }
 

@@ -36,12 +36,9 @@ async function main(): Promise<number> {
     githubStatePath: join(out, 'github-state.json'),
   });
   try {
-    const env = {
-      ...sandbox.env,
-      GITHUB_STEP_SUMMARY: join(out, 'step-summary.md'),
-      GITHUB_OUTPUT: join(out, 'outputs.txt'),
-    };
-    await writeFile(env.GITHUB_STEP_SUMMARY, '');
+    // as in Actions, every step gets its own summary file (two runs in one file would repeat every heading)
+    const env: Record<string, string> = { ...sandbox.env, GITHUB_OUTPUT: join(out, 'outputs.txt') };
+    const summaries = [join(out, 'step-summary.md'), join(out, 'step-summary-rerun.md')];
     const run = (args: string[]) =>
       execa(process.execPath, ['--conditions=@chart-release/source', cli, ...args], { cwd: sandbox.repo.dir, env, stdio: 'inherit', reject: false });
     console.log(`  registry        ${sandbox.registryUrl}`);
@@ -50,15 +47,20 @@ async function main(): Promise<number> {
     console.log(`  chart repo      ${sandbox.repo.dir} (push to release ${sandbox.base.slice(0, 7)}..${sandbox.head.slice(0, 7)})`);
 
     say('chart-release publish');
+    env.GITHUB_STEP_SUMMARY = summaries[0]!;
+    await writeFile(summaries[0]!, '');
     const first = await run(['publish']);
     if (first.exitCode !== 0) return first.exitCode ?? 1;
 
-    say('chart-release publish again: everything is already there, nothing is written');
-    const before = sandbox.github.requests.filter((r) => r.method !== 'GET').length;
+    say('chart-release publish again: everything is already there, no release or chart is written');
+    // release writes: the run lease (Git refs) is taken and given back by every publish run
+    const releaseWrites = () => sandbox.github.requests.filter((r) => r.method !== 'GET' && r.path.includes('/releases')).length;
+    const before = releaseWrites();
+    env.GITHUB_STEP_SUMMARY = summaries[1]!;
+    await writeFile(summaries[1]!, '');
     const second = await run(['publish']);
     if (second.exitCode !== 0) return second.exitCode ?? 1;
-    const writes = sandbox.github.requests.filter((r) => r.method !== 'GET').length - before;
-    console.log(`  GitHub writes during the re-run: ${writes}`);
+    console.log(`  GitHub release writes during the re-run: ${releaseWrites() - before}`);
 
     say('chart-release verify .chart-release/release-manifest.json');
     const verified = await run(['verify', '.chart-release/release-manifest.json']);
@@ -68,16 +70,22 @@ async function main(): Promise<number> {
     sandbox.github.save();
     say('where to look');
     for (const chart of ['api-service', 'common-lib', 'web-app']) {
-      console.log(`  ${chart.padEnd(12)} tags: ${(await skopeoListTags(`${sandbox.registryHost}/${sandbox.owner}/${sandbox.name}/${chart}`)).join(', ')}`);
+      console.log(
+        `  ${chart.padEnd(15)} tags in the registry: ${(await skopeoListTags(`${sandbox.registryHost}/${sandbox.owner}/${sandbox.name}/${chart}`)).join(', ')}`,
+      );
     }
-    console.log(`  releases         curl -s ${sandbox.github.url}/repos/${sandbox.owner}/${sandbox.name}/releases`);
-    console.log(`  manifest         .demo/chart-release/release-manifest.json`);
-    console.log(`  lineage          .demo/chart-release/lineage/`);
-    console.log(`  step summary     .demo/step-summary.md`);
-    console.log(`  GitHub state     .demo/github-state.json`);
-    if (process.argv.includes('--keep')) {
-      console.log('\nComponents keep running; Ctrl-C to stop.');
+    console.log(`  manifest        .demo/chart-release/release-manifest.json`);
+    console.log(`  lineage         .demo/chart-release/lineage/`);
+    console.log(`  step summaries  .demo/step-summary.md, .demo/step-summary-rerun.md`);
+    console.log(`  GitHub state    .demo/github-state.json (releases, assets, tags)`);
+    const keep = process.argv.includes('--keep');
+    if (keep) {
+      console.log(`  releases        curl -s ${sandbox.github.url}/repos/${sandbox.owner}/${sandbox.name}/releases`);
+      console.log(`  registry        skopeo list-tags --tls-verify=false docker://${sandbox.registryHost}/${sandbox.owner}/${sandbox.name}/web-app`);
+      console.log('\nThe components keep running; Ctrl-C stops them.');
       await new Promise<void>((done) => process.once('SIGINT', done));
+    } else {
+      console.log('\nThe registry, the GitHub emulator and the Sigstore stack are stopped now; `npm run demo -- --keep` keeps them running to look around.');
     }
     return 0;
   } finally {

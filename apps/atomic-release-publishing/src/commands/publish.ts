@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import {
   annotation,
   appendStepSummary,
@@ -17,7 +20,7 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-opt
 import { loadConfig, type ReleaseConfig } from '../config.ts';
 import { createProgress } from '../progress.ts';
 import { runPublish } from '../publish.ts';
-import { renderStepSummary, renderTable, type PublishReport } from '../report.ts';
+import { renderStepSummary, renderTable, withRepositoryPaths, type PublishReport, type SummaryContext } from '../report.ts';
 import { createPublishSteps } from '../wiring/publish-steps.ts';
 import { takeRunLease } from '../wiring/run-lease.ts';
 
@@ -82,6 +85,9 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     });
   }
   const logger = createLogger();
+  // a dry run writes nothing in the repository: it packages into a temporary folder unless a work folder is set
+  const scratch = dryRun && !config.workDirConfigured ? await mkdtemp(join(tmpdir(), 'chart-release-plan-')) : undefined;
+  if (scratch) config.workDir = scratch;
   const steps = await createPublishSteps(config, { base: values.base, head: values.head, env, logger, dryRun });
   // one publish run of the repository at a time: a second one (a re-run, a push without a concurrency group) waits
   const lease = dryRun ? undefined : await publishLease(config, env, logger);
@@ -96,8 +102,16 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     });
   } finally {
     await lease?.release();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   }
-  emitOutputs(report, env);
+  report = withRepositoryPaths(report, config.cwd);
+  emitOutputs(report, env, {
+    serverUrl: config.github.serverUrl,
+    runUrl: config.github.runUrl,
+    signing: config.signing,
+    manifest: report.manifest,
+    cwd: config.cwd,
+  });
   options.onReport?.(report);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
   // 3: some releases are public and others still drafts; a re-run finishes the job
@@ -105,8 +119,8 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
 }
 
 /** Step summary, annotations on the files at fault, and `released`/`manifest` outputs (Actions only). */
-function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
-  appendStepSummary(renderStepSummary(report), env);
+function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv, context: SummaryContext & { cwd: string }): void {
+  appendStepSummary(renderStepSummary(report, context), env);
   if (inActions(env)) {
     // workflow commands on stderr (the runner reads both streams), so --json stdout stays JSON only
     for (const e of report.errors) {
@@ -120,7 +134,7 @@ function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
   setOutput('released', JSON.stringify(released), env);
   if (report.incomplete)
     setOutput('unpublished', JSON.stringify(report.charts.filter((c) => c.status === 'drafted').map((c) => c.release?.tag ?? c.name)), env);
-  if (report.manifest) setOutput('manifest', report.manifest, env);
+  if (report.manifest) setOutput('manifest', resolve(context.cwd, report.manifest), env);
 }
 
 /** The run lease, unless GitHub is not set up (preflight then reports why) or cannot be asked (a warning). */

@@ -61,7 +61,7 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
     async package(chart: PlannedChart, log: Logger): Promise<PackagedChart> {
       const destination = join(config.workDir, 'packages');
       await mkdir(destination, { recursive: true });
-      const packaged = await packageChart({ chartDir: chart.dir, destination, helm, logger: log });
+      const packaged = await packageChart({ chartDir: chart.dir, destination, helm, logger: log, restoreChartFolder: ctx.dryRun });
       // the same chart content must give the same archive, or a re-run could not find what an earlier one pushed
       await makeArchiveReproducible(packaged.tgz, await lastChangeTime(config.cwd, head, chart.path));
       const file = join(destination, chart.packageFile);
@@ -97,7 +97,10 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
           collect(() => planPush({ tgz: packages.get(chart.name)!.file, registry: config.registry, client: registry.client })),
         );
       };
-      const lintChecks = () => runBounded(plan.charts, Math.max(2, config.concurrency), (chart) => collect(() => helmLint(config.helm, helm.env, chart)));
+      const lintChecks = () =>
+        runBounded(plan.charts, Math.max(2, config.concurrency), (chart) =>
+          collect(() => helmLint(config.helm, helm.env, chart, packages.get(chart.name)!.file)),
+        );
       const githubChecks = () =>
         collect(async () => {
           gh();
@@ -163,8 +166,9 @@ async function lastChangeTime(cwd: string, head: string, path: string): Promise<
   return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date(Date.UTC(2000, 0, 1));
 }
 
-async function helmLint(binary: string, env: Record<string, string>, chart: PlannedChart): Promise<void> {
-  const r = await execa(binary, ['lint', chart.dir], { env, reject: false });
+// lints the packaged archive: it holds the dependencies helm dependency build vendored, the chart folder does not
+async function helmLint(binary: string, env: Record<string, string>, chart: PlannedChart, tgz: string): Promise<void> {
+  const r = await execa(binary, ['lint', tgz], { env, reject: false });
   if (r.exitCode === 0) return;
   const problems = `${r.stdout}\n${r.stderr}`
     .split('\n')

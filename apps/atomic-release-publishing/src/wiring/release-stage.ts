@@ -145,7 +145,7 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
         makeLatest,
       });
       assembled.set(chart.name, result);
-      log.info(`release ${result.tag}: ${result.status}${result.htmlUrl ? ` ${result.htmlUrl}` : ''}`);
+      log.info(releaseLine(result));
       return {
         chart: chart.name,
         id: result.releaseId!,
@@ -175,4 +175,15 @@ function withRepoPath(error: ReleaseError, chart: PlannedChart): ReleaseError {
   if (!error.file?.startsWith(chart.dir)) return error;
   const file = join(chart.path, error.file.slice(chart.dir.length + 1));
   return new ReleaseError(error.code, error.message.replace(error.file, file), { chart: error.chart, file, hint: error.hint });
+}
+
+/** One line for what drafting did: `release web-app-v0.3.0: draft created, 7 assets uploaded, 0 kept <url>`. */
+function releaseLine(result: { tag: string; status: string; draft: boolean; htmlUrl?: string | null; assets: { action: string }[] }): string {
+  const uploaded = result.assets.filter((a) => a.action === 'uploaded' || a.action === 'replaced').length;
+  const kept = result.assets.filter((a) => a.action === 'kept').length;
+  const what =
+    result.status === 'exists'
+      ? 'already published with the same package'
+      : `draft ${result.status}, ${uploaded} asset${uploaded === 1 ? '' : 's'} uploaded, ${kept} kept`;
+  return `release ${result.tag}: ${what}${result.htmlUrl ? ` ${result.htmlUrl}` : ''}`;
 }
