@@ -79,7 +79,7 @@ const failed: PublishReport = {
       status: 'failed',
       why: 'new chart, version 0.3.0',
       error: {
-        code: 'RELEASE_ASSET_UPLOAD_FAILED',
+        code: 'GITHUB_UNAVAILABLE',
         message: 'upload of web-app-0.3.0.tgz failed: 502 Bad Gateway',
         chart: 'web-app',
         hint: 're-run the job; finished steps are not repeated.',
@@ -89,7 +89,7 @@ const failed: PublishReport = {
   ],
   errors: [
     {
-      code: 'RELEASE_ASSET_UPLOAD_FAILED',
+      code: 'GITHUB_UNAVAILABLE',
       message: 'upload of web-app-0.3.0.tgz failed: 502 Bad Gateway',
       chart: 'web-app',
       hint: 're-run the job; finished steps are not repeated.',
