@@ -11339,6 +11339,10 @@ var ERROR_CATALOGUE = {
   PREFLIGHT_CHECK_FAILED: { meaning: "a preflight check could not run to the end", fix: "re-run; if it persists, report it" },
   PREFLIGHT_FAILED: { meaning: "several problems were found together; each is listed with its own code", fix: "fix every listed problem, then re-run" },
   PUBLISH_FAILED: { meaning: "some drafts of the run could not be published", fix: "re-run: drafts already published stay, the rest are published" },
+  PUBLISH_INCOMPLETE: {
+    meaning: "some releases of the run are public and others still drafts after every retry",
+    fix: "re-run the job: it publishes the remaining drafts and repeats nothing else"
+  },
   // git and change detection
   NOT_A_GIT_REPOSITORY: { meaning: "the folder is not inside a git work tree", fix: "run in a clone of the chart repository (--cwd)" },
   REVISION_NOT_FOUND: {
@@ -11390,7 +11394,10 @@ var ERROR_CATALOGUE = {
   DELETE_NOT_ALLOWED: { meaning: "the registry does not allow deleting manifests or tags", fix: "delete it in the registry UI, or enable deletes" },
   // signing and verification
   SIGNING_DISABLED: { meaning: "signing is set to 'none', so nothing was signed", fix: "choose a signing mode if a signature is needed" },
-  SIGNING_UNAVAILABLE: { meaning: "the chosen signing mode lacks its identity token or key", fix: "grant id-token: write, or configure the signing key" },
+  SIGNING_UNAVAILABLE: {
+    meaning: "signing cannot succeed: no usable identity token or key, or Fulcio or Rekor does not answer",
+    fix: "grant id-token: write or configure the signing key; check signing.fulcioUrl and signing.rekorUrl"
+  },
   SIGNING_FAILED: { meaning: "creating or attaching a signature failed", fix: "read the message; check the Sigstore services, the token or the key" },
   SIGNATURE_NOT_FOUND: { meaning: "no signature exists for the artifact", fix: "sign it, or do not use it" },
   SIGNATURE_INVALID: { meaning: "a signature or bundle does not verify", fix: "do not use the artifact; re-publish it from the release workflow" },
@@ -11640,11 +11647,48 @@ var COMMON_OPTIONS = {
   json: { type: "boolean", default: false }
 };
 function parseCli(argv, options, command) {
+  const all = { ...COMMON_OPTIONS, ...options };
   try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new ReleaseError("USAGE", error.message, { hint: `run '${command} --help' for the options` });
+    throw new ReleaseError("USAGE", describeParseError(error, Object.keys(all)), {
+      hint: `run '${command} --help' for the options`
+    });
   }
+}
+function describeParseError(error, names) {
+  const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag) {
+    const guess = closestFlag(flag.replace(/^-+/, ""), names);
+    return `unknown flag ${flag}${guess ? ` (did you mean --${guess}?)` : ""}.`;
+  }
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
+    return /argument missing/.test(error.message) ? `${flag} needs a value.` : `${flag} takes no value.`;
+  }
+  return error.message;
+}
+function closestFlag(typed, names) {
+  let best;
+  for (const name of names) {
+    const distance = name.startsWith(typed) || typed.startsWith(name) ? 1 : abbreviates(typed, name) ? 2 : editDistance(typed, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : void 0;
+}
+function abbreviates(typed, name) {
+  if (typed[0] !== name[0]) return false;
+  let at = 0;
+  for (const char of name) if (char === typed[at]) at++;
+  return at === typed.length;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
 }
 async function runCli(name, main2, argv = process.argv.slice(2)) {
   const json = argv.includes("--json");
@@ -11666,7 +11710,7 @@ function reportError(name, error, json) {
     if (inActions()) {
       const all = error instanceof AggregateReleaseError ? error.errors : [error];
       for (const e of all)
-        process.stdout.write(redact(annotation("error", formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })) + "\n");
+        process.stderr.write(redact(annotation("error", formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })) + "\n");
     }
     if (json) process.stdout.write(redact(JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)) + "\n");
     return error.code === "USAGE" ? 2 : 1;
