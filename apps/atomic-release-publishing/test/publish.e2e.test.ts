@@ -136,14 +136,20 @@ describe('chart-release publish on a push to release', () => {
     });
   });
 
-  it('changes nothing when run again', async () => {
+  it('changes nothing when run again: its only writes are the run lease it takes and gives back', async () => {
     const before = sandbox.github.requests.length;
     const run = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
     expect(run.exitCode, run.all).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.charts.every((c: { push: string }) => c.push === 'exists')).toBe(true);
     const writes = sandbox.github.requests.slice(before).filter((r) => r.method !== 'GET');
-    expect(writes).toEqual([]);
+    // the lease: tag objects recording the holder and refs under refs/chart-release/leases, nothing else
+    const leaseWrite = (r: (typeof writes)[number]) =>
+      (r.operationId === 'git/create-tag' && (r.body as { tag?: string } | undefined)?.tag?.startsWith('lease-') === true) ||
+      decodeURIComponent(r.path).includes('refs/chart-release/leases/') ||
+      (r.operationId === 'git/create-ref' && (r.body as { ref?: string } | undefined)?.ref?.startsWith('refs/chart-release/leases/') === true);
+    expect(writes.filter((r) => !leaseWrite(r))).toEqual([]);
+    expect(writes.length).toBeGreaterThan(0);
     const { data: releases } = await octokit.rest.repos.listReleases({ owner: sandbox.owner, repo: sandbox.name });
     expect(releases).toHaveLength(3);
   });
