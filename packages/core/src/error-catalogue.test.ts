@@ -9,7 +9,8 @@ import { ReleaseError } from './errors.ts';
 const root = join(import.meta.dirname, '../../..');
 const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', '*.ts', '*.mts', '*.mjs'], { cwd: root, encoding: 'utf8' })
   .split('\n')
-  .filter((f) => f && !f.includes('node_modules/') && !f.startsWith('packages/core/src/error-catalogue'));
+  // bundle/ holds the generated Action bundle, third-party code included
+  .filter((f) => f && !f.includes('node_modules/') && !f.startsWith('bundle/') && !f.startsWith('packages/core/src/error-catalogue'));
 const sources = files.map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }));
 
 /** `code: 'X'`, `code === 'X'`, `ReleaseError('X'`: a code in any shape, one word or several. */
