@@ -14,6 +14,8 @@ export interface DetectedChart {
   triggeredBy: string[];
   type: 'application' | 'library';
   release: boolean;
+  /** Why a chart with `release: false` is not released (default: deleted / not released). */
+  notReleasedBecause?: string;
 }
 
 /** Everything the run will do for one chart, decided before anything is written. */
@@ -48,6 +50,8 @@ export interface ReleasePlan {
   charts: PlannedChart[];
   /** Changed charts that are not released (deleted ones), with the reason. */
   notReleased: { name: string; path: string; why: string }[];
+  /** Where the released versions are indexed after publishing (the Helm repository on Pages), when on. */
+  index?: { branch: string; path: string };
 }
 
 /** Turns detected changes and the config into the run's plan. */
@@ -56,7 +60,7 @@ export function buildReleasePlan(detected: { base: string; head: string; baseSou
   const notReleased: ReleasePlan['notReleased'] = [];
   for (const c of [...detected.charts].sort((a, b) => a.name.localeCompare(b.name))) {
     if (!c.release || c.status === 'deleted') {
-      notReleased.push({ name: c.name, path: c.path, why: c.status === 'deleted' ? 'deleted' : 'not released' });
+      notReleased.push({ name: c.name, path: c.path, why: c.notReleasedBecause ?? (c.status === 'deleted' ? 'deleted' : 'not released') });
       continue;
     }
     const assets: AssetKind[] = ['package', 'lineage', 'changelog', 'readme', 'license'];
@@ -87,6 +91,7 @@ export function buildReleasePlan(detected: { base: string; head: string; baseSou
     signing: config.signing.mode,
     charts,
     notReleased,
+    ...(config.index.enabled ? { index: { branch: config.index.branch, path: config.index.path } } : {}),
   };
 }
 
@@ -103,5 +108,7 @@ export function formatPlan(plan: ReleasePlan): string {
     );
   }
   for (const n of plan.notReleased) lines.push(`  ${n.name}: not released (${n.why})`);
+  if (plan.index && plan.charts.length)
+    lines.push(`  index   ${plan.index.branch}:${plan.index.path} (${plan.charts.length} version${plan.charts.length === 1 ? '' : 's'}, after publishing)`);
   return `${lines.join('\n')}\n`;
 }

@@ -74,6 +74,8 @@ export interface PublishSteps {
   draftRelease(chart: PlannedChart, artifacts: ChartArtifacts, log: Logger): Promise<DraftedRelease>;
   publishReleases(drafts: DraftedRelease[]): Promise<void>;
   deleteDrafts(drafts: DraftedRelease[]): Promise<void>;
+  /** After every release is published: the Helm repository index (and Artifact Hub metadata); optional. */
+  publishIndex?(charts: { chart: PlannedChart; pkg: PackagedChart }[]): Promise<void>;
 }
 
 export interface PublishOptions {
@@ -290,6 +292,18 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     }),
   );
   report.manifest = manifestPath;
+  // 5. the Helm repository index, once the releases it points at are public
+  if (steps.publishIndex && options.phase !== 'publish') {
+    try {
+      await steps.publishIndex(drafts.map((d) => ({ chart: plan.charts.find((c) => c.name === d.chart)!, pkg: packages.get(d.chart)! })));
+    } catch (error) {
+      const e = asReleaseError(error);
+      report.errors.push(e.toJSON());
+      report.resume = 'The releases are published; the Helm repository index was not updated. Re-run the job: it writes nothing else and completes the index.';
+      progress.close();
+      return report;
+    }
+  }
   report.ok = true;
   progress.close();
   return report;

@@ -11,6 +11,7 @@ import {
   publishedChartPackages,
   publishHelmIndex,
   ReleasePublisher,
+  releaseTag,
   renderArtifactHubRepo,
   type BranchFile,
   type GitHubClient,
@@ -19,8 +20,10 @@ import {
   type RepositoryRef,
 } from '@chart-release/github-release';
 import { parseChartArchive, pushArtifactHubMetadata } from '@chart-release/oci';
+import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import type { ReleaseConfig } from '../config.ts';
+import type { DetectedChart } from '../plan.ts';
 import type { RegistryContext } from './clients.ts';
 
 /** A chart this run published, as the index needs it: its package on disk and its release tag. */
@@ -174,5 +177,22 @@ export async function refreshIndexFromReleases(
     files: pagesFiles(config),
     sizeWarningBytes: config.index.sizeWarning,
     logger,
+  });
+}
+
+/**
+ * Adoption of a repository another tool released from (chart-releaser's `{name}-{version}` tags): a changed chart
+ * whose version already has a tag under one of `config.release.adoptTagTemplates` is not released (nor pushed)
+ * again. Tags are read from the checkout (actions/checkout with fetch-depth: 0 fetches them).
+ */
+export async function skipAdoptedReleases(config: ReleaseConfig, charts: DetectedChart[]): Promise<DetectedChart[]> {
+  const templates = config.release.adoptTagTemplates.filter((t) => t !== config.release.tagTemplate);
+  if (!templates.length || !charts.some((c) => c.release)) return charts;
+  const listed = await execa('git', ['tag', '--list'], { cwd: config.cwd, reject: false });
+  const tags = new Set(listed.stdout.split('\n').filter(Boolean));
+  return charts.map((c) => {
+    if (!c.release) return c;
+    const tag = templates.map((t) => releaseTag(t, c)).find((t) => tags.has(t));
+    return tag ? { ...c, release: false, notReleasedBecause: `already released as ${tag}` } : c;
   });
 }

@@ -18,6 +18,7 @@ import { createReleaseStage } from './release-stage.ts';
 import { createLineageStage } from './lineage-stage.ts';
 import { createSigningStage } from './signing-stage.ts';
 import { createAttestStage } from './attest-stage.ts';
+import { createIndexStage, skipAdoptedReleases, type IndexedChart } from './index-stage.ts';
 
 export interface StepContext {
   base?: string;
@@ -39,6 +40,8 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
   const attest = createAttestStage(config, registry, gh, logger);
   const lineage = createLineageStage(config, gh, logger, env);
   const release = createReleaseStage(config, gh, logger);
+  const index = createIndexStage(config, gh, registry, logger);
+  const indexed = (chart: PlannedChart, pkg: PackagedChart): IndexedChart => ({ ...chart, gitTag: chart.gitTag, packageFile: pkg.file, sha256: pkg.sha256 });
 
   return {
     async detect() {
@@ -55,7 +58,7 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
         logger,
       });
       head = result.head;
-      return result;
+      return { ...result, charts: await skipAdoptedReleases(config, result.charts) };
     },
 
     async package(chart: PlannedChart, log: Logger): Promise<PackagedChart> {
@@ -156,6 +159,14 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
     publishReleases: (drafts: DraftedRelease[]) => release.publish(drafts),
 
     deleteDrafts: (drafts: DraftedRelease[]) => release.deleteDrafts(drafts),
+
+    publishIndex: async (charts) => {
+      const result = await index.publish(charts.map(({ chart, pkg }) => indexed(chart, pkg)));
+      if (result)
+        logger.info(
+          `${result.branch}:${result.path}: ${result.added.length} added, ${result.unchanged.length} already listed (${result.entries} entries, ${result.bytes} bytes)`,
+        );
+    },
   };
 }
 

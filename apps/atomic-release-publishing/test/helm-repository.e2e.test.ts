@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { isolatedHelm, startReleaseSandbox, type IsolatedHelm, type ReleaseSandbox } from '@chart-release/testkit';
+import { chartRelease } from './run-cli.ts';
+
+const RELEASED = { 'api-service': '1.4.0', 'common-lib': '1.0.0', 'web-app': '0.3.0' };
+
+type Index = { entries: Record<string, { version: string; digest: string; urls: string[] }[]> };
+
+describe('the Helm repository on GitHub Pages after publish', () => {
+  let sandbox: ReleaseSandbox;
+  let octokit: Octokit;
+  let helm3: IsolatedHelm;
+
+  beforeAll(async () => {
+    [sandbox, helm3] = await Promise.all([startReleaseSandbox({ signing: 'none' }), isolatedHelm(3)]);
+    octokit = new Octokit({ baseUrl: sandbox.github.url, auth: sandbox.github.token });
+  });
+  afterAll(async () => {
+    await Promise.all([sandbox?.stop(), helm3?.dispose()]);
+  });
+
+  const pagesIndex = async (): Promise<{ text: string; index: Index }> => {
+    const res = await fetch(`${sandbox.github.pagesSiteUrl(sandbox.owner, sandbox.name)}index.yaml`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    return { text, index: parse(text) as Index };
+  };
+
+  it('helm v3 and v4 add the Pages URL, find every released version and pull the bytes the index and the release name', async () => {
+    const run = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
+    expect(run.exitCode, run.all).toBe(0);
+    const { index } = await pagesIndex();
+    const { data: releases } = await octokit.rest.repos.listReleases({ owner: sandbox.owner, repo: sandbox.name });
+    const url = sandbox.github.pagesSiteUrl(sandbox.owner, sandbox.name);
+    for (const helm of [sandbox.helm, helm3]) {
+      await helm.run(['repo', 'add', 'acme', url]);
+      const found = JSON.parse((await helm.run(['search', 'repo', 'acme/', '--versions', '--devel', '-o', 'json'])).stdout) as {
+        name: string;
+        version: string;
+      }[];
+      expect(found.map((f) => `${f.name}@${f.version}`).sort()).toEqual(Object.entries(RELEASED).map(([n, v]) => `acme/${n}@${v}`));
+      for (const [chart, version] of Object.entries(RELEASED)) {
+        const dir = await mkdtemp(join(tmpdir(), `pull-${helm.major}-`));
+        await mkdir(dir, { recursive: true });
+        await helm.run(['pull', `acme/${chart}`, '--version', version, '--destination', dir]);
+        const sha = createHash('sha256')
+          .update(await readFile(join(dir, `${chart}-${version}.tgz`)))
+          .digest('hex');
+        expect(index.entries[chart]![0]!.digest).toBe(sha);
+        const asset = releases.find((r) => r.tag_name === `${chart}-v${version}`)!.assets.find((a) => a.name === `${chart}-${version}.tgz`)!;
+        expect(asset.digest).toBe(`sha256:${sha}`);
+        expect(index.entries[chart]![0]!.urls).toEqual([asset.browser_download_url]);
+      }
+    }
+  });
+
+  it('a run stopped after publishing the releases is finished by a re-run that writes only the index', async () => {
+    const head = await sandbox.push('web-app 0.3.1', async (repo) => {
+      // what packaging left in the chart folders (helm dependency build) is not part of the change
+      await repo.git('checkout', '--', 'charts');
+      await repo.git('clean', '-fdq', 'charts');
+      await repo.write('charts/web-app/Chart.yaml', (await repo.read('charts/web-app/Chart.yaml')).replace(/^version:.*$/m, 'version: 0.3.1'));
+    });
+    expect(head).toBeTruthy();
+    // GitHub fails every blob write: the releases get published, the index does not
+    sandbox.github.setFaults({ failNext: 1000, routes: ['git/create-blob'] });
+    const stopped = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
+    sandbox.github.setFaults({});
+    expect(stopped.exitCode, stopped.all).toBe(1);
+    expect(JSON.parse(stopped.stdout).errors).toEqual([
+      expect.objectContaining({ code: 'GITHUB_REQUEST_FAILED', message: expect.stringContaining('gh-pages') }),
+    ]);
+    const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner: sandbox.owner, repo: sandbox.name, tag: 'web-app-v0.3.1' });
+    expect(release.draft).toBe(false);
+    expect((await pagesIndex()).index.entries['web-app']!.map((e) => e.version)).toEqual(['0.3.0']);
+    const before = (await pagesIndex()).text;
+
+    const from = sandbox.github.requests.length;
+    const rerun = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    const report = JSON.parse(rerun.stdout) as { charts: { name: string; push?: string }[] };
+    expect(report.charts.find((c) => c.name === 'web-app')?.push).toBe('exists');
+    // the run lease (refs/chart-release/leases/..., an annotated tag object) aside, the only writes are the index commit
+    const lease = (r: { path: string; body?: unknown }) =>
+      decodeURIComponent(r.path).includes('/git/refs/chart-release/') ||
+      r.path.endsWith('/git/tags') ||
+      JSON.stringify(r.body ?? '').includes('refs/chart-release/');
+    const writes = sandbox.github.requests.slice(from).filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && !lease(r));
+    expect(writes.map((w) => `${w.operationId} ${w.status}`)).toEqual([
+      'git/create-blob 201',
+      'git/create-tree 201',
+      'git/create-commit 201',
+      'git/update-ref 200',
+    ]);
+    expect(decodeURIComponent(writes.at(-1)!.path)).toMatch(/\/git\/refs\/heads\/gh-pages$/);
+    const after = await pagesIndex();
+    expect(after.index.entries['web-app']!.map((e) => e.version)).toEqual(['0.3.1', '0.3.0']);
+    // the entries already there are the same bytes
+    expect(after.text).toContain(before.slice(before.indexOf('  api-service:'), before.indexOf('  web-app:')));
+  });
+});
