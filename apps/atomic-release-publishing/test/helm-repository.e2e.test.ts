@@ -105,3 +105,64 @@ describe('the Helm repository on GitHub Pages after publish', () => {
     expect(after.text).toContain(before.slice(before.indexOf('  api-service:'), before.indexOf('  web-app:')));
   });
 });
+
+describe('a repository chart-releaser released from', () => {
+  let sandbox: ReleaseSandbox;
+  let octokit: Octokit;
+  let existingIndex: string;
+
+  beforeAll(async () => {
+    sandbox = await startReleaseSandbox({ charts: ['common-lib', 'web-app'], signing: 'none' });
+    octokit = new Octokit({ baseUrl: sandbox.github.url, auth: sandbox.github.token });
+    const repo = { owner: sandbox.owner, repo: sandbox.name };
+    // what chart-releaser leaves: a release tagged {name}-{version} with the package, the git tag, and index.yaml on gh-pages
+    const dir = await mkdtemp(join(tmpdir(), 'cr-'));
+    await sandbox.helm.run(['package', join(sandbox.repo.dir, 'charts/web-app'), '--destination', dir]);
+    const tgz = await readFile(join(dir, 'web-app-0.3.0.tgz'));
+    const { data: release } = await octokit.rest.repos.createRelease({
+      ...repo,
+      tag_name: 'web-app-0.3.0',
+      name: 'web-app-0.3.0',
+      target_commitish: sandbox.head,
+    });
+    const { data: asset } = await octokit.rest.repos.uploadReleaseAsset({
+      ...repo,
+      release_id: release.id,
+      name: 'web-app-0.3.0.tgz',
+      data: tgz as unknown as string,
+      headers: { 'content-type': 'application/gzip', 'content-length': tgz.length },
+      baseUrl: release.upload_url.replace(/\/repos\/.*$/, ''),
+    });
+    await sandbox.repo.git('tag', 'web-app-0.3.0', sandbox.head);
+    await sandbox.helm.run(['repo', 'index', dir, '--url', asset.browser_download_url.replace(/\/web-app-0\.3\.0\.tgz$/, '')]);
+    existingIndex = await readFile(join(dir, 'index.yaml'), 'utf8');
+    const { data: blob } = await octokit.rest.git.createBlob({ ...repo, content: existingIndex, encoding: 'utf-8' });
+    const { data: tree } = await octokit.rest.git.createTree({ ...repo, tree: [{ path: 'index.yaml', mode: '100644', type: 'blob', sha: blob.sha }] });
+    const { data: commit } = await octokit.rest.git.createCommit({ ...repo, message: 'Update index.yaml', tree: tree.sha, parents: [] });
+    await octokit.rest.git.createRef({ ...repo, ref: 'refs/heads/gh-pages', sha: commit.sha });
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  it('releases only the new versions and adds them to its index, keeping its entries byte for byte', async () => {
+    const run = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
+    expect(run.exitCode, run.all).toBe(0);
+    const report = JSON.parse(run.stdout) as { charts: { name: string; status: string; why?: string }[] };
+    expect(report.charts.map((c) => [c.name, c.status, c.why])).toEqual([
+      ['common-lib', 'published', undefined],
+      ['web-app', 'not-released', 'already released as web-app-0.3.0'],
+    ]);
+    const { data: releases } = await octokit.rest.repos.listReleases({ owner: sandbox.owner, repo: sandbox.name });
+    expect(releases.map((r) => r.tag_name).sort()).toEqual(['common-lib-v1.0.0', 'web-app-0.3.0']);
+    // not pushed again either: the registry has no web-app
+    const tags = await fetch(`http://${sandbox.registryHost}/v2/acme/charts/web-app/tags/list`);
+    expect(tags.status).toBe(404);
+    const res = await fetch(`${sandbox.github.pagesSiteUrl(sandbox.owner, sandbox.name)}index.yaml`);
+    const text = await res.text();
+    const webApp = existingIndex.slice(existingIndex.indexOf('  web-app:'), existingIndex.indexOf('generated:'));
+    expect(text).toContain(webApp);
+    expect(text.replace(/ {2}common-lib:\n(?: {2}[- ].*\n| {4}.*\n)*/, '').replace(/generated: .*/, '')).toBe(existingIndex.replace(/generated: .*/, ''));
+    expect(Object.keys((parse(text) as Index).entries)).toEqual(['common-lib', 'web-app']);
+  });
+});
