@@ -124,6 +124,7 @@ export async function createPublishSteps(config: ReleaseConfig, ctx: StepContext
         collect(async () => errors.push(...(await signing.preflight(plan)))),
         collect(identityChecks),
         sizeChecks(),
+        collect(async () => errors.push(...(await index.preflight(plan.charts.map((c) => indexed(c, packages.get(c.name)!)))))),
       ]);
       // checks ran side by side: report in a stable order
       errors.sort((a, b) => (a.chart ?? '').localeCompare(b.chart ?? '') || a.code.localeCompare(b.code));
