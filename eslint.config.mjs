@@ -19,6 +19,15 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
+            // which library may import which (CONTRIBUTING.md, "Which package may import which"): the rest is never
+            { sourceTag: 'lib:core', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'lib:chart-metadata', onlyDependOnLibsWithTags: ['lib:core'] },
+            { sourceTag: 'lib:github-client', onlyDependOnLibsWithTags: ['lib:core'] },
+            { sourceTag: 'lib:changed-charts', onlyDependOnLibsWithTags: ['lib:core', 'lib:chart-metadata'] },
+            { sourceTag: 'lib:oci', onlyDependOnLibsWithTags: ['lib:core'] },
+            { sourceTag: 'lib:cosign', onlyDependOnLibsWithTags: ['lib:core', 'lib:oci'] },
+            { sourceTag: 'lib:attestation-map', onlyDependOnLibsWithTags: ['lib:core', 'lib:github-client'] },
+            { sourceTag: 'lib:github-release', onlyDependOnLibsWithTags: ['lib:core', 'lib:chart-metadata', 'lib:github-client'] },
             { sourceTag: 'scope:lib', onlyDependOnLibsWithTags: ['scope:lib'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:lib'] },
             { sourceTag: 'scope:testkit', onlyDependOnLibsWithTags: ['scope:lib', 'scope:testkit'] },

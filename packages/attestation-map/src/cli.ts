@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createLogger, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
-import { createGitHubClient } from '@chart-release/github-release';
+import { createGitHubClient } from '@chart-release/github-client';
 import { collectLineage } from './collect.ts';
 import { extractAttestationMap } from './extract.ts';
 import { lineageFileName, writeLineageFiles } from './lineage.ts';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createLogger, formatErrorLine, parseCli, ReleaseError, runCli } from '@chart-release/core';
-import { detectChangedCharts, DEFAULT_TAG_TEMPLATE, DEFAULT_TARGET_BRANCH } from './detect.ts';
+import { DEFAULT_TAG_TEMPLATE } from '@chart-release/chart-metadata';
+import { detectChangedCharts, DEFAULT_TARGET_BRANCH } from './detect.ts';
 import { formatChangedChartsTable, writeActionsOutputs } from './output.ts';
 
 const HELP = `changed-charts: which Helm charts a git range changed, and why

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { isReleaseError, type ReleaseError } from '@chart-release/core';
-import { parseChartYaml, type ChartMetadata } from './chart-yaml.ts';
+import { parseChartYaml, type ChartMetadata } from '@chart-release/chart-metadata';
 import type { ObjectReader } from './object-reader.ts';
 import { walkChartYamls, type WalkStats } from './chart-index.ts';
 

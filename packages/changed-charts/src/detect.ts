@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isReleaseError, ReleaseError, silentLogger } from '@chart-release/core';
-import { parseChartYaml, type ChartMetadata } from './chart-yaml.ts';
+import { DEFAULT_TAG_TEMPLATE, parseChartYaml, type ChartMetadata } from '@chart-release/chart-metadata';
 import { groupByChart, normalizeChartDirs, readChartYamls, type TouchedChart } from './chart-roots.ts';
 import { findDependents, indexDependencies, resolveFileDependency, type DependencyIndex } from './dependents.ts';
 import { chartIndexFile } from './chart-index.ts';
@@ -14,7 +14,6 @@ import { checkVersionBumps } from './version-gate.ts';
 
 export const DEFAULT_CHART_DIRS = ['charts'];
 export const DEFAULT_TARGET_BRANCH = 'main';
-export const DEFAULT_TAG_TEMPLATE = '{name}-v{version}';
 
 /**
  * Which charts the range base..head changed, and why: added, modified, deleted and renamed charts, the charts that

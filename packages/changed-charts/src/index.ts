@@ -1,9 +1,7 @@
-export { detectChangedCharts, DEFAULT_CHART_DIRS, DEFAULT_TAG_TEMPLATE, DEFAULT_TARGET_BRANCH } from './detect.ts';
+export { detectChangedCharts, DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH } from './detect.ts';
 export type { ChangedChartsResult, ChartChange, DetectOptions } from './types.ts';
 export type { BaseSource } from './range.ts';
-export { readEventRange, tagGlob } from './range.ts';
-export { parseChartYaml, readChartYaml } from './chart-yaml.ts';
-export type { ChartMetadata, ChartDependency } from './chart-yaml.ts';
+export { readEventRange } from './range.ts';
 export { checkVersionBumps } from './version-gate.ts';
 export { formatChangedChartsTable, writeActionsOutputs, chartsToRelease } from './output.ts';
 export { createIgnoreMatcher } from './ignore.ts';

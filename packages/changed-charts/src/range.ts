@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { releaseTagGlob } from '@chart-release/chart-metadata';
 import { ReleaseError } from '@chart-release/core';
 import type { GitReader } from './git.ts';
 
@@ -38,13 +39,6 @@ export function readEventRange(env: NodeJS.ProcessEnv): { before?: string; after
   if (pr?.base?.sha && pr.head?.sha) return { before: pr.base.sha, after: pr.head.sha };
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   return { before: str(event.before), after: str(event.after) };
-}
-
-const PLACEHOLDER = /\{\{\s*\.(?:Name|Version)\s*\}\}|\{(?:name|version)\}/g;
-
-/** The `git describe --match` glob for release tags made from a template such as `{name}-v{version}`. */
-export function tagGlob(template: string): string {
-  return template.replace(PLACEHOLDER, '*');
 }
 
 const ALL_ZERO = /^0+$/;
@@ -94,7 +88,7 @@ export async function resolveRange(git: GitReader, options: RangeOptions): Promi
     if (base === head) notes.push(`${ref} already contains ${head.slice(0, 12)}`);
   }
 
-  const tag = await git.nearestTag(head, tagGlob(options.tagTemplate));
+  const tag = await git.nearestTag(head, releaseTagGlob(options.tagTemplate));
   if (tag) {
     const base = await git.commitSha(`refs/tags/${tag}`);
     if (base) {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { ReleaseError } from '@chart-release/core';
-import type { GitHubClient } from './client.ts';
+import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
 import type { PlannedAsset } from './assets.ts';
-import type { RepositoryRef } from './repository.ts';
 import { toExistingAsset } from './release-index.ts';
 import type { ExistingAsset } from './release-state.ts';
 

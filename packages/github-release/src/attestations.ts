@@ -1,5 +1,4 @@
-import type { GitHubClient } from './client.ts';
-import type { RepositoryRef } from './repository.ts';
+import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
 
 /** Most pages of attestations read for one digest (100 each). */
 const MAX_PAGES = 10;

@@ -2,16 +2,14 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createLogger, parseCli, registerSecret, ReleaseError, runCli, AggregateReleaseError } from '@chart-release/core';
-import { readChartYaml } from '@chart-release/changed-charts';
 import { planReleaseAssets, ASSET_KINDS, type AssetKind } from './assets.ts';
 import { extractChangelogSection } from './changelog.ts';
 import { commitsSincePreviousTag } from './chart-commits.ts';
-import { createGitHubClient } from './client.ts';
+import { createGitHubClient, parseRepository } from '@chart-release/github-client';
 import { lineageSummaryFromJson } from './lineage-summary.ts';
 import { renderReleaseNotes, type SigningMode } from './notes.ts';
 import { defaultMakeLatest, ReleasePublisher, type MakeLatest } from './publisher.ts';
-import { parseRepository } from './repository.ts';
-import { DEFAULT_TAG_TEMPLATE, releaseTag, releaseTagGlob } from './tag.ts';
+import { DEFAULT_TAG_TEMPLATE, readChartYaml, releaseTag, releaseTagGlob } from '@chart-release/chart-metadata';
 
 const NAME = 'chart-github-release';
 const HELP = `Usage: ${NAME} --repo owner/name --chart-dir charts/x --package x-1.0.0.tgz --digest sha256:... --registry oci://host/ns [options]

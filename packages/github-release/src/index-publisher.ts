@@ -1,8 +1,7 @@
 import { AggregateReleaseError, ReleaseError, silentLogger, type Logger } from '@chart-release/core';
-import type { GitHubClient } from './client.ts';
+import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
 import { emptyHelmIndex, mergeIntoHelmIndex, parseHelmIndex, validateHelmIndex, type IndexAddition, type IndexedVersion } from './helm-index.ts';
 import { PagesBranch, type BranchFile, type BranchSnapshot } from './pages-branch.ts';
-import type { RepositoryRef } from './repository.ts';
 
 /** Defaults of the Helm repository on Pages, as chart-releaser uses them. */
 export const DEFAULT_PAGES_BRANCH = 'gh-pages';

@@ -1,7 +1,8 @@
-export { createGitHubClient } from './client.ts';
-export type { GitHubClient, GitHubClientOptions } from './client.ts';
-export { DEFAULT_TAG_TEMPLATE, releaseTag, releaseTagGlob, releaseTitle, isPrerelease } from './tag.ts';
-export type { ChartIdentity } from './tag.ts';
+// the client and the tag templates this package is used with, from the packages that own them
+export { createGitHubClient, parseRepository, formatRepository } from '@chart-release/github-client';
+export type { GitHubClient, GitHubClientOptions, RepositoryRef } from '@chart-release/github-client';
+export { DEFAULT_TAG_TEMPLATE, releaseTag, releaseTagGlob, releaseTitle, isPrerelease } from '@chart-release/chart-metadata';
+export type { ChartIdentity } from '@chart-release/chart-metadata';
 export { extractChangelogSection } from './changelog.ts';
 export type { ChangelogSection } from './changelog.ts';
 export { renderReleaseNotes, releaseNotesView, shellJoin, RELEASE_BODY_LIMIT, GITHUB_ACTIONS_OIDC_ISSUER } from './notes.ts';
@@ -18,8 +19,6 @@ export { ReleaseIndex } from './release-index.ts';
 export { ReleasePublisher, defaultMakeLatest } from './publisher.ts';
 export { describeGitHubError } from './github-error.ts';
 export type { AssembleReleaseInput, AssembledRelease, AssetOutcome, MakeLatest, PublishedRelease } from './publisher.ts';
-export { parseRepository, formatRepository } from './repository.ts';
-export type { RepositoryRef } from './repository.ts';
 export { lineageSummaryFromJson } from './lineage-summary.ts';
 export { commitsSincePreviousTag } from './chart-commits.ts';
 export { createAttestation, listAttestationBundles } from './attestations.ts';

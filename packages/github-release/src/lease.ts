@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReleaseError, silentLogger, type Logger } from '@chart-release/core';
-import type { GitHubClient } from './client.ts';
-import type { RepositoryRef } from './repository.ts';
+import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
 
 /** What a lease's tag object says: who holds it, until when, and whether it was given back. */
 export interface LeaseRecord {

@@ -1,7 +1,6 @@
 import { ReleaseError } from '@chart-release/core';
-import type { GitHubClient } from './client.ts';
+import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
 import { describeGitHubError } from './github-error.ts';
-import type { RepositoryRef } from './repository.ts';
 
 /** A branch as read through the Git Data API: its head commit and tree (null when the branch does not exist) and the files asked for. */
 export interface BranchSnapshot {

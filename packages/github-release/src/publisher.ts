@@ -1,7 +1,7 @@
 import { AggregateReleaseError, ReleaseError, silentLogger, type Logger } from '@chart-release/core';
 import type { PlannedAsset } from './assets.ts';
 import { deleteAsset, downloadDigest, listAssets, uploadAsset } from './asset-transfer.ts';
-import type { GitHubClient } from './client.ts';
+import { formatRepository, parseRepository, type GitHubClient, type RepositoryRef } from '@chart-release/github-client';
 import { describeGitHubError } from './github-error.ts';
 import { ReleaseIndex, toExistingRelease } from './release-index.ts';
 import {
@@ -14,8 +14,7 @@ import {
   type ExistingAsset,
   type ExistingRelease,
 } from './release-state.ts';
-import { formatRepository, parseRepository, type RepositoryRef } from './repository.ts';
-import { isPrerelease, releaseTitle } from './tag.ts';
+import { isPrerelease, releaseTitle } from '@chart-release/chart-metadata';
 
 /** GitHub's `make_latest`: 'legacy' lets GitHub pick by date and semver. */
 export type MakeLatest = 'true' | 'false' | 'legacy';

@@ -1,4 +1,4 @@
-import type { RepositoryRef } from './repository.ts';
+import type { RepositoryRef } from '@chart-release/github-client';
 import type { ExistingAsset, ExistingRelease } from './release-state.ts';
 
 interface ApiAsset {

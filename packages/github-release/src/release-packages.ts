@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ReleaseError } from '@chart-release/core';
-import type { GitHubClient } from './client.ts';
+import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
 import { describeGitHubError } from './github-error.ts';
 import type { IndexAddition } from './helm-index.ts';
 import type { ReleaseIndex } from './release-index.ts';
 import type { ExistingAsset, ExistingRelease } from './release-state.ts';
-import type { RepositoryRef } from './repository.ts';
 
 /** The chart package attached to a release: the asset named `<chart>-<version>.tgz`, as chart-releaser and chart-release name it. */
 export function chartPackageAsset(release: ExistingRelease, chart: string, version: string): ExistingAsset | undefined {

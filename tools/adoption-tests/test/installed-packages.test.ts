@@ -13,6 +13,8 @@ const packages = inject('packages');
 const EXPECTED_EXPORTS: Record<string, string[]> = {
   '@chart-release/core': ['ReleaseError', 'redact', 'registerSecret', 'createLogger', 'runCli', 'setOutput'],
   '@chart-release/changed-charts': ['detectChangedCharts'],
+  '@chart-release/chart-metadata': ['readChartYaml', 'parseChartYaml', 'releaseTag'],
+  '@chart-release/github-client': ['createGitHubClient', 'parseRepository'],
   '@chart-release/oci': ['pushChart', 'parseOciReference'],
   '@chart-release/cosign': ['createSigner', 'verifyByDigest', 'verifyBlob'],
   '@chart-release/github-release': ['ReleasePublisher', 'renderReleaseNotes', 'createGitHubClient'],

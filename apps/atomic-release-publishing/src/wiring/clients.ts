@@ -1,5 +1,5 @@
 import { registerSecret, ReleaseError, type Logger } from '@chart-release/core';
-import { createGitHubClient, parseRepository, type GitHubClient, type RepositoryRef } from '@chart-release/github-release';
+import { createGitHubClient, parseRepository, type GitHubClient, type RepositoryRef } from '@chart-release/github-client';
 import { parseOciReference, RegistryClient, resolveCredentials, type RegistryCredentials } from '@chart-release/oci';
 import type { ReleaseConfig } from '../config.ts';
 

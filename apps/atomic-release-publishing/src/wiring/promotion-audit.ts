@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '@chart-release/core';
-import { releaseTag, type GitHubClient, type RepositoryRef } from '@chart-release/github-release';
+import { releaseTag } from '@chart-release/chart-metadata';
+import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
 import type { ManifestPromotion } from '../manifest.ts';
 
 const START = '<!-- chart-release:promotions -->';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ReleaseError, type Logger } from '@chart-release/core';
-import { readChartYaml } from '@chart-release/changed-charts';
+import { readChartYaml } from '@chart-release/chart-metadata';
 import {
   commitsSincePreviousTag,
   decideRelease,

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { readChartYaml } from '@chart-release/changed-charts';
+import { readChartYaml } from '@chart-release/chart-metadata';
 import type { ChartIdentity } from '../chart-identity.ts';
 import type { ReleaseConfig } from '../config.ts';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleChartsDir } from '@chart-release/testkit';
-import { readChartYaml } from '@chart-release/changed-charts';
+import { readChartYaml } from '@chart-release/chart-metadata';
 
 describe('readChartYaml on the example charts', () => {
   it('reads an application chart with a file:// dependency and a library chart', async () => {

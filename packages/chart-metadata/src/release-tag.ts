@@ -77,7 +77,7 @@ function gitRefProblem(tag: string): string | undefined {
   return undefined;
 }
 
-/** A `git tag --list` glob matching every version's tag of one chart (`web-app-v*`). */
-export function releaseTagGlob(template: string = DEFAULT_TAG_TEMPLATE, name: string): string {
+/** A `git tag --list` glob matching every version's tag of one chart (`web-app-v*`), or of every chart without a name. */
+export function releaseTagGlob(template: string = DEFAULT_TAG_TEMPLATE, name = '*'): string {
   return template.replace(PLACEHOLDER, (_m, goName: string | undefined, key: string | undefined) => ((goName ?? key)!.toLowerCase() === 'name' ? name : '*'));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPrerelease, releaseTag, releaseTagGlob, releaseTitle } from './tag.ts';
+import { isPrerelease, releaseTag, releaseTagGlob, releaseTitle } from './release-tag.ts';
 
 const chart = { name: 'web-app', version: '1.2.3' };
 
