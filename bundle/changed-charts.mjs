@@ -929,7 +929,7 @@ var require_truncate = __commonJS({
       return parse(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
-      if (isPrerelease(truncation)) {
+      if (isPrerelease2(truncation)) {
         return version.version;
       }
       version.prerelease = [];
@@ -944,7 +944,7 @@ var require_truncate = __commonJS({
       }
       return version.format();
     };
-    var isPrerelease = (type) => {
+    var isPrerelease2 = (type) => {
       return type.startsWith("pre");
     };
     module.exports = truncate;
@@ -11724,15 +11724,11 @@ ${stack}
   return 70;
 }
 
-// packages/changed-charts/src/detect.ts
-import { posix as posix3 } from "node:path";
-import { performance } from "node:perf_hooks";
-
-// packages/changed-charts/src/chart-yaml.ts
+// packages/chart-metadata/src/chart-yaml.ts
 var import_semver = __toESM(require_semver2(), 1);
 var import_yaml = __toESM(require_dist(), 1);
 
-// packages/changed-charts/src/yaml-fast-path.ts
+// packages/chart-metadata/src/yaml-fast-path.ts
 function readPlainYaml(content) {
   const out = {};
   const lines = (content.includes("\r") ? content.replace(/\r\n/g, "\n") : content).split("\n");
@@ -11845,7 +11841,7 @@ function list(block) {
   return out;
 }
 
-// packages/changed-charts/src/chart-yaml.ts
+// packages/chart-metadata/src/chart-yaml.ts
 var CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function parseChartYaml(content, file) {
   const plain = readPlainYaml(content);
@@ -11970,6 +11966,18 @@ function toMetadata(raw, file, lineOf) {
     dependencies
   };
 }
+
+// packages/chart-metadata/src/release-tag.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var DEFAULT_TAG_TEMPLATE = "{name}-v{version}";
+var PLACEHOLDER = /\{\{\s*\.(Name|Version)\s*\}\}|\{(name|version)\}/g;
+function releaseTagGlob(template = DEFAULT_TAG_TEMPLATE, name = "*") {
+  return template.replace(PLACEHOLDER, (_m, goName, key) => (goName ?? key).toLowerCase() === "name" ? name : "*");
+}
+
+// packages/changed-charts/src/detect.ts
+import { posix as posix3 } from "node:path";
+import { performance } from "node:perf_hooks";
 
 // packages/changed-charts/src/chart-roots.ts
 import { posix } from "node:path";
@@ -12661,10 +12669,6 @@ function readEventRange(env) {
   const str = (v) => typeof v === "string" && v ? v : void 0;
   return { before: str(event.before), after: str(event.after) };
 }
-var PLACEHOLDER = /\{\{\s*\.(?:Name|Version)\s*\}\}|\{(?:name|version)\}/g;
-function tagGlob(template) {
-  return template.replace(PLACEHOLDER, "*");
-}
 var ALL_ZERO = /^0+$/;
 var SHALLOW_HINT = "fetch the full history (actions/checkout with fetch-depth: 0) or pass an existing --base.";
 async function resolveRange(git, options) {
@@ -12701,7 +12705,7 @@ async function resolveRange(git, options) {
     }
     if (base === head) notes.push(`${ref} already contains ${head.slice(0, 12)}`);
   }
-  const tag = await git.nearestTag(head, tagGlob(options.tagTemplate));
+  const tag = await git.nearestTag(head, releaseTagGlob(options.tagTemplate));
   if (tag) {
     const base = await git.commitSha(`refs/tags/${tag}`);
     if (base) {
@@ -12714,12 +12718,12 @@ async function resolveRange(git, options) {
 }
 
 // packages/changed-charts/src/version-gate.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 function checkVersionBumps(charts) {
   const errors = [];
   for (const chart of charts) {
     if (!chart.release || chart.previousVersion === void 0) continue;
-    if ((0, import_semver2.gt)(chart.version, chart.previousVersion)) continue;
+    if ((0, import_semver3.gt)(chart.version, chart.previousVersion)) continue;
     const why2 = chart.changedFiles.length ? `${chart.changedFiles.length} file${chart.changedFiles.length === 1 ? "" : "s"} changed` : `it depends on ${chart.triggeredBy.join(", ")}, which changed`;
     const same = chart.version === chart.previousVersion;
     errors.push(
@@ -12741,7 +12745,6 @@ function checkVersionBumps(charts) {
 // packages/changed-charts/src/detect.ts
 var DEFAULT_CHART_DIRS = ["charts"];
 var DEFAULT_TARGET_BRANCH = "main";
-var DEFAULT_TAG_TEMPLATE = "{name}-v{version}";
 async function detectChangedCharts(options) {
   const git = new GitReader(options.cwd);
   try {
