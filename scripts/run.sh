@@ -18,7 +18,7 @@ case "$what" in
     # formatting first: one formatter for the whole repository, checked, never argued about
     prettier --check . 2>&1 | tee "$log" || status=$?
     if ((status == 0)); then
-      nx run-many -t typecheck lint test --outputStyle=stream --parallel=2 "${cache[@]}" "$@" 2>&1 | tee -a "$log" || status=$?
+      nx run-many -t typecheck lint test e2e --outputStyle=stream --parallel=2 "${cache[@]}" "$@" 2>&1 | tee -a "$log" || status=$?
     fi
     if ((status == 0)); then
       # what a release would publish (versions from conventional commits, changelogs), without writing anything

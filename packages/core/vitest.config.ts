@@ -1,13 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+// `nx test` runs the unit project, `nx e2e` the end-to-end one (see nx.json's targetDefaults)
 export default defineConfig({
   resolve: { conditions: ['@chart-release/source'] },
   ssr: { resolve: { conditions: ['@chart-release/source'] } },
   test: {
-    name: 'core',
     environment: 'node',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        // unit: pure logic beside the code, seconds
+        test: { name: 'unit', include: ['src/**/*.test.ts'], testTimeout: 10_000, hookTimeout: 10_000 },
+      },
+    ],
   },
 });

@@ -1,17 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+// `nx test` runs the unit project, `nx e2e` the end-to-end one (see nx.json's targetDefaults)
 export default defineConfig({
   resolve: { conditions: ['@chart-release/source'] },
   ssr: { resolve: { conditions: ['@chart-release/source'] } },
   test: {
-    name: 'github-emulator',
     environment: 'node',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // one process for every file: GitHub's 13 MB OpenAPI description and its compiled validators are shared
-    pool: 'forks',
-    isolate: false,
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        // unit: pure logic beside the code, seconds
+        test: { name: 'unit', include: ['src/**/*.test.ts'], testTimeout: 10_000, hookTimeout: 10_000 },
+      },
+      {
+        extends: true,
+        // e2e: real git, helm, registries, the GitHub emulator and the Sigstore stack
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          // one process for every file: GitHub's 13 MB OpenAPI description and its compiled validators are shared
+          pool: 'forks',
+          isolate: false,
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

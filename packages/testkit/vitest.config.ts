@@ -1,13 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+// `nx test` runs the unit project, `nx e2e` the end-to-end one (see nx.json's targetDefaults)
 export default defineConfig({
   resolve: { conditions: ['@chart-release/source'] },
   ssr: { resolve: { conditions: ['@chart-release/source'] } },
   test: {
-    name: 'testkit',
     environment: 'node',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        // e2e: real git, helm, registries, the GitHub emulator and the Sigstore stack
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });
