@@ -3,6 +3,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
+import { WriteBudget, type LimitedResponse, type WriteBudgetOptions } from './write-budget.ts';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 
@@ -25,8 +26,14 @@ export interface GitHubClientOptions {
     /**
      * Pause between writes (POST/PATCH/PUT/DELETE), as GitHub asks of integrations: default 1000 ms, or
      * `$CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS` (for GitHub Enterprise Server admins who allow more, and emulators).
+     * 0 turns the write budget off (a server whose rate limits are off): writes are then only serialised.
      */
     writeIntervalMs?: number;
+    /**
+     * The write budget (GitHub's 80 writes a minute, 500 an hour, one at a time): a budget to share, or options
+     * for one; by default one budget per API root and token in this process, as GitHub counts per token.
+     */
+    writeBudget?: WriteBudget | WriteBudgetOptions;
   };
   /** How long a "second" of retry-after and backoff lasts; 1000 except in tests. */
   retryUnitMs?: number;
@@ -48,6 +55,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   const fromEnv = Number(env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS);
   const writeInterval =
     options.throttle?.writeIntervalMs ?? (env.CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS && Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : undefined);
+  const baseUrl = (options.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
+  const budget = writeInterval === 0 ? undefined : budgetFor(baseUrl, options.token, options.throttle?.writeBudget, writeInterval);
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
     const what = `${request.method} ${request.url}`;
     if (retryCount >= maxRetries || retryAfter > maxWait) {
@@ -59,7 +68,7 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   };
   return new GitHubOctokit({
     auth: options.token,
-    baseUrl: (options.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+    baseUrl,
     userAgent: options.userAgent ?? 'chart-release',
     log: {
       debug: (message: string) => log.debug(message),
@@ -67,18 +76,67 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
       warn: (message: string) => log.warn(message),
       error: (message: string) => log.error(message),
     },
+    ...(budget ? { request: { fetch: budgetedFetch(budget) } } : {}),
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit },
     throttle: {
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
       retryAfterBaseValue: unit,
-      // our own limiter groups only when the pacing differs from the plugin's, which shares its own per process
-      ...(writeInterval === undefined
-        ? {}
-        : {
-            write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeInterval }),
-            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeInterval * 3 }),
-          }),
+      // the write budget paces writes (at the fetch, so every retry counts); the plugin's own write groups only queue
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
     },
   });
+}
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+const budgets = new Map<string, WriteBudget>();
+
+/** The budget writes of `token` to `baseUrl` share in this process, unless the caller brings its own. */
+function budgetFor(baseUrl: string, token: string | undefined, given: WriteBudget | WriteBudgetOptions | undefined, interval: number | undefined): WriteBudget {
+  if (given instanceof WriteBudget) return given;
+  const options: WriteBudgetOptions = { ...given, limits: { ...given?.limits, ...(interval === undefined ? {} : { minIntervalMs: interval }) } };
+  if (options.clock) return new WriteBudget(options);
+  const key = JSON.stringify([baseUrl, token ?? '', options.limits, options.timeScale ?? 1]);
+  let budget = budgets.get(key);
+  if (!budget) budgets.set(key, (budget = new WriteBudget(options)));
+  return budget;
+}
+
+/** `fetch` with every write waiting for its slot in `budget`, and every rate-limited answer shown to it. */
+function budgetedFetch(budget: WriteBudget): typeof fetch {
+  return async (input, init) => {
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    if (!WRITE_METHODS.has(method)) {
+      const response = await fetch(input, init);
+      if (response.status === 403 || response.status === 429) budget.observe(await limitedResponse(response));
+      return response;
+    }
+    const done = await budget.acquire();
+    try {
+      const response = await fetch(input, init);
+      done(await limitedResponse(response));
+      return response;
+    } catch (error) {
+      done();
+      throw error;
+    }
+  };
+}
+
+/** Status, headers and, for a 403 or 429, the error message (read from a copy, so Octokit still reads the body). */
+async function limitedResponse(response: Response): Promise<LimitedResponse> {
+  const headers = Object.fromEntries(response.headers);
+  if (response.status !== 403 && response.status !== 429) return { status: response.status, headers };
+  const text = await response
+    .clone()
+    .text()
+    .catch(() => '');
+  let message = text;
+  try {
+    message = String((JSON.parse(text) as { message?: unknown }).message ?? text);
+  } catch {
+    // not JSON: the text itself
+  }
+  return { status: response.status, headers, message };
 }
