@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { notModified, withValidators } from './conditional.ts';
-import type { SecondaryLimits } from './secondary-limits.ts';
+import { CONTENT_CREATION_LIMIT_MESSAGE, type SecondaryLimits } from './secondary-limits.ts';
 import { GitHubHttpError, badCredentials, notFound, requiresAuthentication } from './github-errors.ts';
 import { SECONDARY_RATE_LIMIT_MESSAGE, type FaultInjector } from './faults.ts';
 import type { GitHubApiDescription, SchemaProblem } from './openapi.ts';
@@ -137,9 +137,12 @@ async function serveApiRequest(
   if (settings.secondaryLimits && presented !== undefined && (settings.tokens.has(presented) || settings.readOnlyTokens.has(presented))) {
     const decision = settings.secondaryLimits.enter(presented, method);
     if (decision.limited) {
+      // GitHub's answer carries the primary limit's headers too (remaining above 0: a client tells the two apart)
+      const primary = settings.rateLimit ? PrimaryRateLimit.headers(settings.rateLimit.take(presented)) : {};
+      const message = decision.reason === 'concurrency' ? `${SECONDARY_RATE_LIMIT_MESSAGE} ${requestId}.` : CONTENT_CREATION_LIMIT_MESSAGE;
       return fail(
-        new GitHubHttpError(decision.status, `${SECONDARY_RATE_LIMIT_MESSAGE} ${requestId}.`, {
-          headers: { 'retry-after': String(decision.retryAfterSeconds) },
+        new GitHubHttpError(decision.status, message, {
+          headers: { ...primary, 'retry-after': String(decision.retryAfterSeconds) },
           documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
         }),
         'secondary-rate-limit',

@@ -1,7 +1,8 @@
 /**
  * GitHub's secondary rate limits, enforced: at most 80 content-creating requests (POST, PATCH, PUT, DELETE) a
  * minute and 500 an hour per token, and at most 100 requests of a token in flight at once. A request over a limit
- * gets 403 (or 429) with GitHub's secondary-limit message and `Retry-After`. `timeScale` runs the clock faster
+ * gets 403 (or 429) with `Retry-After` and GitHub's message: for too many writes the content-creation one
+ * (`CONTENT_CREATION_LIMIT_MESSAGE`), for too many in flight the general one ending in the request id. `timeScale` runs the clock faster
  * (60: a limit minute lasts one real second), so a release of hundreds of charts can be tested in minutes;
  * `Retry-After` is then in real seconds.
  * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
@@ -20,6 +21,10 @@ export interface SecondaryLimitOptions {
 }
 
 export type SecondaryDecision = { limited: false } | { limited: true; retryAfterSeconds: number; status: 403 | 429; reason: 'minute' | 'hour' | 'concurrency' };
+
+/** What GitHub answers a token that created too much content too fast (its 80-a-minute and 500-an-hour limits). */
+export const CONTENT_CREATION_LIMIT_MESSAGE =
+  'You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 

@@ -1,6 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import { throttling } from '@octokit/plugin-throttling';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGitHubClient, WriteBudget, writeBudgetDuration } from '@chart-release/github-client';
 import { startGitHubEmulator, type GitHubEmulator } from '../src/index.ts';
 import { chartRepoSeed, octokitFor, OWNER, quiet, REPO } from './fixtures.ts';
 
@@ -33,7 +34,12 @@ describe("GitHub's secondary limits", () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(((await refused.json()) as { message: string }).message).toMatch(/^You have exceeded a secondary rate limit/);
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      'You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.',
+    );
+    // the primary limit's headers come along, with requests remaining: the answer is no primary limit
+    expect(Number(refused.headers.get('x-ratelimit-remaining'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
     // reads are not content-creating
     expect((await octokit.git.getRef({ owner: OWNER, repo: REPO, ref: 'heads/b0' })).status).toBe(200);
     expect(limited(emulator)).toHaveLength(1);
@@ -60,6 +66,24 @@ describe("GitHub's secondary limits", () => {
     const octokit = octokitFor(emulator);
     const results = await Promise.all(Array.from({ length: 3 }, () => octokit.repos.get({ owner: OWNER, repo: REPO }).catch((e: { status: number }) => e)));
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 429]);
+    const refused = results.find((r) => r.status === 429) as unknown as { response: { data: { message: string }; headers: Record<string, string> } };
+    expect(refused.response.data.message).toMatch(/^You have exceeded a secondary rate limit\. Please wait a few minutes .* request ID [0-9A-F:]+\.$/);
+    expect(refused.response.headers['retry-after']).toBe('1');
     expect(limited(emulator)).toHaveLength(1);
+  });
+
+  it('are never hit by a github-client on the write budget, at the same time scale, and cost only the time the budget allows', async () => {
+    // 3600x: the limit hour lasts one real second; 50 writes an hour so that 120 writes span three of them
+    const limits = { writesPerMinute: 20, writesPerHour: 50, timeScale: 3600 };
+    emulator = await startGitHubEmulator({ seed: chartRepoSeed(), secondaryLimits: limits });
+    const budget = new WriteBudget({ limits: { perMinute: 20, perHour: 50 }, timeScale: 3600 });
+    const client = createGitHubClient({ token: emulator.token, baseUrl: emulator.url, throttle: { writeBudget: budget } });
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 120 }, (_, i) => client.git.createRef({ owner: OWNER, repo: REPO, ref: `refs/heads/w${i}`, sha: 'b'.repeat(40) })));
+    const took = performance.now() - started;
+    expect(limited(emulator)).toEqual([]);
+    expect(emulator.requests.filter((r) => r.status === 201)).toHaveLength(120);
+    expect(budget.started).toBe(120);
+    expect(took).toBeGreaterThanOrEqual(writeBudgetDuration(120, { perMinute: 20, perHour: 50, minIntervalMs: 1000 }) / 3600);
   });
 });
