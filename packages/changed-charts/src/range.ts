@@ -42,7 +42,7 @@ export function readEventRange(env: NodeJS.ProcessEnv): { before?: string; after
 }
 
 const ALL_ZERO = /^0+$/;
-const SHALLOW_HINT = 'fetch the full history (actions/checkout with fetch-depth: 0) or pass an existing --base.';
+const FETCH_HISTORY = 'fetch the full history (actions/checkout with fetch-depth: 0)';
 
 /**
  * Decides the range to compare. `--base`/`--head` win; in Actions the push event's `before`/`after` are used. A new
@@ -56,12 +56,16 @@ export async function resolveRange(git: GitReader, options: RangeOptions): Promi
   const headRev = options.head ?? event.after ?? 'HEAD';
   const [head, flagBase] = await git.commitShas([headRev, options.base]);
   if (!head) {
-    throw new ReleaseError('REVISION_NOT_FOUND', `head revision '${headRev}' is not a commit in this repository.`, { hint: SHALLOW_HINT });
+    throw new ReleaseError('REVISION_NOT_FOUND', `head revision '${headRev}' is not a commit in this repository.`, {
+      hint: `${FETCH_HISTORY} or pass an existing --head.`,
+    });
   }
 
   if (options.base) {
     const base = flagBase;
-    if (!base) throw new ReleaseError('REVISION_NOT_FOUND', `base revision '${options.base}' is not a commit in this repository.`, { hint: SHALLOW_HINT });
+    if (!base) throw new ReleaseError('REVISION_NOT_FOUND', `base revision '${options.base}' is not a commit in this repository.`, {
+        hint: `${FETCH_HISTORY} or pass an existing --base.`,
+      });
     return { base, head, baseSource: 'flag', notes };
   }
 

@@ -418,4 +418,11 @@ describe('detectChangedCharts on a real repository', () => {
       hint: expect.stringContaining('fetch-depth: 0'),
     });
   });
+
+  it('fails with REVISION_NOT_FOUND for an unknown head, hinting at --head (not --base)', async () => {
+    const { repo } = await setup();
+    const error = await detectChangedCharts({ cwd: repo.dir, base: 'HEAD', head: 'deadbeef', env: {} }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'REVISION_NOT_FOUND', hint: expect.stringContaining('--head') });
+    expect((error as { hint: string }).hint).not.toContain('--base');
+  });
 });
