@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotation, appendStepSummary, setOutput } from './actions.ts';
 import { AggregateReleaseError, formatErrorLine, ReleaseError } from './errors.ts';
+import { writeUserFile } from './output.ts';
+import { clearSecrets, registerSecret } from './redact.ts';
 
 describe('GitHub Actions outputs', () => {
   it('writes multi-line outputs with a delimiter that values cannot forge', async () => {
@@ -17,6 +19,22 @@ describe('GitHub Actions outputs', () => {
     expect(text.endsWith(`${delimiter}\n`)).toBe(true);
     appendStepSummary('| a |', env);
     expect(await readFile(env.GITHUB_STEP_SUMMARY, 'utf8')).toBe('| a |\n');
+  });
+
+  it('never writes a registered secret into the step summary, an output or a file for the user', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gh-out-'));
+    const env = { GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
+    registerSecret('s3cr3t-registry-password');
+    appendStepSummary('login with s3cr3t-registry-password and ghp_abcdefghijklmnopqrstuvwxyz0123456789', env);
+    setOutput('x', 'token=s3cr3t-registry-password', env);
+    await writeUserFile(join(dir, 'report.json'), '{"password": "s3cr3t-registry-password"}');
+    for (const file of [env.GITHUB_STEP_SUMMARY, env.GITHUB_OUTPUT, join(dir, 'report.json')]) {
+      const text = await readFile(file, 'utf8');
+      expect(text).not.toContain('s3cr3t');
+      expect(text).not.toContain('ghp_');
+      expect(text).toContain('***');
+    }
+    clearSecrets();
   });
 
   it('does nothing outside Actions', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendUserFile } from './output.ts';
 
 /** True when running inside a GitHub Actions job. */
 export function inActions(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -8,21 +8,21 @@ export function inActions(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /**
  * Appends `name=value` to `$GITHUB_OUTPUT`, with a random heredoc delimiter so multi-line values and values that
- * contain the delimiter cannot inject other outputs. No-op outside Actions. Returns whether it wrote.
+ * contain the delimiter cannot inject other outputs; the value is redacted. No-op outside Actions. Returns whether it wrote.
  */
 export function setOutput(name: string, value: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const file = env.GITHUB_OUTPUT;
   if (!file) return false;
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  appendFileSync(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
+  appendUserFile(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
   return true;
 }
 
-/** Appends Markdown to `$GITHUB_STEP_SUMMARY`; no-op outside Actions. */
+/** Appends Markdown (redacted) to `$GITHUB_STEP_SUMMARY`; no-op outside Actions. */
 export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return false;
-  appendFileSync(file, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+  appendUserFile(file, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   return true;
 }
 

@@ -20,6 +20,12 @@ describe('parseCli', () => {
     expect(() => parseCli(['--registry'], OPTIONS, 'x')).toThrow(expect.objectContaining({ code: 'USAGE', message: '--registry needs a value.' }));
   });
 
+  it('accepts an old flag name as an alias of the new one, with a deprecation warning', () => {
+    const { values } = parseCli(['--user', 'me'], OPTIONS, 'x', { aliases: { user: 'username' } });
+    expect(values.username).toBe('me');
+    expect('user' in values).toBe(false);
+  });
+
   it('finds prefixes and near misses only', () => {
     expect(closestFlag('user', ['username', 'json'])).toBe('username');
     expect(closestFlag('jsno', ['username', 'json'])).toBe('json');
@@ -41,7 +47,13 @@ await runCli('fails', async () => { throw new ReleaseError('CONFIG_INVALID', 'ba
   it('keeps --json stdout valid JSON, with the annotation on stderr', () => {
     const run = spawnSync(node, [script, '--json'], { encoding: 'utf8', env: { ...process.env, GITHUB_ACTIONS: 'true' } });
     expect(run.status).toBe(1);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID', file: 'charts/web/values.yaml' } });
+    expect(JSON.parse(run.stdout)).toEqual({
+      ok: false,
+      charts: [],
+      errors: [expect.objectContaining({ code: 'CONFIG_INVALID', file: 'charts/web/values.yaml', line: 3, hint: expect.any(String) })],
+      warnings: [],
+    });
+    expect(run.stderr).toContain('fails: [CONFIG_INVALID] charts/web/values.yaml:3: bad value. Fix: ');
     expect(run.stderr).toContain('::error file=charts/web/values.yaml,line=3,title=CONFIG_INVALID::[CONFIG_INVALID]');
   });
 });

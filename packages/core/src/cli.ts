@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AggregateReleaseError, formatErrorLine, isReleaseError, ReleaseError } from './errors.ts';
-import { annotation, inActions } from './actions.ts';
-import { redact } from './redact.ts';
+import { cliReport, errorList, EXIT_CODES, writeErrorLines } from './cli-report.ts';
+import { isReleaseError, ReleaseError } from './errors.ts';
+import { writeJson, writeStderr } from './output.ts';
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>;
 
@@ -11,19 +11,40 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean', default: false },
 } as const satisfies CliOptions;
 
+/** Extra behaviour of `parseCli`. */
+export interface ParseCliOptions {
+  /** Old flag names still accepted, each mapped to its new name, with a deprecation warning; never in `--help`. */
+  aliases?: Record<string, string>;
+}
+
 /**
  * Parses `argv` against `options` (plus `--help` and `--json`); an unknown flag or a missing value is a
  * `USAGE` ReleaseError naming the flag (with the closest known flag for a typo) and pointing at `--help`.
  */
-export function parseCli<O extends CliOptions>(argv: string[], options: O, command: string) {
+export function parseCli<O extends CliOptions>(argv: string[], options: O, command: string, extra: ParseCliOptions = {}) {
+  const aliases = extra.aliases ?? {};
   const all = { ...COMMON_OPTIONS, ...options };
+  const withAliases: CliOptions = { ...all };
+  for (const [old, name] of Object.entries(aliases)) {
+    const { default: _default, ...target } = all[name]!;
+    withAliases[old] = target;
+  }
+  let parsed;
   try {
-    return parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: withAliases as typeof all, allowPositionals: true, strict: true });
   } catch (error) {
     throw new ReleaseError('USAGE', describeParseError(error as Error & { code?: string }, Object.keys(all)), {
       hint: `run '${command} --help' for the options`,
     });
   }
+  const values = parsed.values as Record<string, unknown>;
+  for (const [old, name] of Object.entries(aliases)) {
+    if (values[old] === undefined) continue;
+    writeStderr(`${command}: warning: --${old} is deprecated; use --${name}.\n`);
+    if (values[name] === undefined || values[name] === all[name]?.default) values[name] = values[old];
+    delete values[old];
+  }
+  return parsed;
 }
 
 /** parseArgs' message in our words: `unknown flag --usr (did you mean --username?)`, `--registry needs a value`. */
@@ -68,15 +89,16 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * Runs a CLI's `main`, turning its result into an exit code: a ReleaseError prints its message (and, with `--json`,
- * a JSON error on stdout) and exits 1 without a stack; any other error is internal: stack, exit 70, a request to
- * report it. Everything printed is redacted.
+ * Runs a CLI's `main`, turning its result into an exit code (`EXIT_CODES`): a ReleaseError prints its error lines
+ * and exits 1 (2 for `USAGE`) without a stack; any other error is internal: stack, exit 70, a request to report it.
+ * With `--json` a failure prints `{ ok: false, charts: [], errors, warnings: [] }` on stdout too. Everything printed
+ * is redacted.
  */
 export async function runCli(name: string, main: (argv: string[]) => Promise<number | void>, argv = process.argv.slice(2)): Promise<never> {
   const json = argv.includes('--json');
   let code: number;
   try {
-    code = (await main(argv)) ?? 0;
+    code = (await main(argv)) ?? EXIT_CODES.ok;
   } catch (error) {
     code = reportError(name, error, json);
   }
@@ -88,23 +110,13 @@ export async function runCli(name: string, main: (argv: string[]) => Promise<num
 
 function reportError(name: string, error: unknown, json: boolean): number {
   if (isReleaseError(error)) {
-    const lines =
-      error instanceof AggregateReleaseError
-        ? [error.message.split('\n')[0]!, ...error.errors.map((e) => `  - ${formatErrorLine(e)}`)]
-        : [formatErrorLine(error)];
-    process.stderr.write(redact(`${name}: ${lines.join('\n')}\n`));
-    if (inActions()) {
-      const all = error instanceof AggregateReleaseError ? error.errors : [error];
-      // the runner reads workflow commands on stderr too; stdout stays for results (JSON only with --json)
-      for (const e of all)
-        process.stderr.write(redact(annotation('error', formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })) + '\n');
-    }
-    if (json) process.stdout.write(redact(JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)) + '\n');
-    return error.code === 'USAGE' ? 2 : 1;
+    const errors = errorList(error).map((e) => e.toJSON());
+    writeErrorLines(name, errors, errors.length > 1 || error !== errorList(error)[0] ? error.message.split('\n')[0] : undefined);
+    if (json) writeJson(cliReport({ ok: false, errors }));
+    return error.code === 'USAGE' ? EXIT_CODES.usage : EXIT_CODES.failure;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(redact(`${name}: internal error (a bug; please report it with this output):\n${stack}\n`));
-  if (json)
-    process.stdout.write(redact(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: String((error as Error)?.message ?? error) } })) + '\n');
-  return 70;
+  writeStderr(`${name}: internal error (a bug; please report it with this output):\n${stack}\n`);
+  if (json) writeJson(cliReport({ ok: false, errors: [{ code: 'INTERNAL', message: String((error as Error)?.message ?? error) }] }));
+  return EXIT_CODES.internal;
 }
