@@ -72,7 +72,7 @@ export interface CliReport {
 }
 
 /** `{ ok, charts, errors, warnings, ...rest }`; `ok` is "no errors" unless given. */
-export function cliReport<T extends Record<string, unknown>>(
+export function cliReport<T extends object>(
   fields: { ok?: boolean; charts?: unknown[]; errors?: ReleaseErrorJSON[]; warnings?: string[] } & T,
 ): CliReport & Omit<T, keyof CliReport> {
   const { ok, charts = [], errors = [], warnings = [], ...rest } = fields;

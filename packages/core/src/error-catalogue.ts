@@ -162,6 +162,10 @@ export const ERROR_CATALOGUE = {
   LEASE_HELD: { meaning: 'another run of the repository holds the publish lease', fix: 'wait for that run, or re-run after the lease expires' },
 
   // promotion, manifests and the emulator
+  RELEASE_MANIFEST_MISMATCH: {
+    meaning: 'an artifact in the registry does not match its release manifest (tag, package or signature)',
+    fix: 'read the failed checks; promote or re-publish the artifact the manifest names',
+  },
   RELEASE_MANIFEST_INVALID: {
     meaning: 'a release manifest or publish journal is missing or outside its schema',
     fix: 'run chart-release publish first, or pass the manifest it wrote',

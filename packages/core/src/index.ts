@@ -5,7 +5,7 @@ export type { ReleaseErrorOptions, ReleaseErrorJSON, ErrorSubject } from './erro
 export { redact, registerSecret, clearSecrets } from './redact.ts';
 export { inActions, setOutput, appendStepSummary, annotation, escapeData, escapeProperty } from './actions.ts';
 export type { AnnotationProperties } from './actions.ts';
-export { createLogger, memoryLogger, silentLogger } from './logger.ts';
+export { createLogger, keepingWarnings, memoryLogger, silentLogger } from './logger.ts';
 export type { Logger, LoggerOptions, LogLevel } from './logger.ts';
 export { parseCli, runCli, closestFlag, COMMON_OPTIONS } from './cli.ts';
 export type { CliOptions, ParseCliOptions } from './cli.ts';

@@ -60,6 +60,19 @@ export function memoryLogger(options: Omit<LoggerOptions, 'write'> = {}): Logger
   return Object.assign(logger, { lines });
 }
 
+/** `logger` that also keeps every warning it printed, for the `warnings` of a `--json` report. */
+export function keepingWarnings(logger: Logger): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return {
+    ...logger,
+    warn(message, where) {
+      warnings.push(message);
+      logger.warn(message, where);
+    },
+    warnings,
+  };
+}
+
 /** A logger that drops everything. */
 export const silentLogger: Logger = {
   debug() {},
