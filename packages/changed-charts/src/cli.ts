@@ -1,19 +1,28 @@
 #!/usr/bin/env node
-import { createLogger, formatErrorLine, parseCli, ReleaseError, runCli } from '@chart-release/core';
+import {
+  cliReport,
+  createLogger,
+  formatHelp,
+  keepingWarnings,
+  parseCli,
+  ReleaseError,
+  runCli,
+  writeErrorLines,
+  writeJson,
+  writeStdout,
+} from '@chart-release/core';
 import { DEFAULT_TAG_TEMPLATE } from '@chart-release/chart-metadata';
 import { detectChangedCharts, DEFAULT_TARGET_BRANCH } from './detect.ts';
 import { formatChangedChartsTable, writeActionsOutputs } from './output.ts';
 
-const HELP = `changed-charts: which Helm charts a git range changed, and why
-
-Usage: changed-charts [--base <rev>] [--head <rev>] [options]
-
-Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
+const HELP = formatHelp({
+  command: 'changed-charts',
+  summary: 'which Helm charts a git range changed, and why',
+  usage: ['changed-charts [--base <rev>] [--head <rev>] [options]'],
+  description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
 charts that depend on them (file:// or by name), checks that each chart to release has a higher version than
-at base, and prints a table (or JSON). Exits 1 when a problem must be fixed before releasing.
-
-Options:
-  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
+at base, and prints a table (or JSON). Exits 1 when a problem must be fixed before releasing.`,
+  options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
                          a force push, the merge-base with --target-branch, else the last release tag)
   --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
   --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
@@ -25,15 +34,20 @@ Options:
                          its repository is this registry (default: any dependency named like a changed chart)
   --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
                          later run read only the chart folders that changed; entries are keyed by tree id)
-  --json                 print {"base","head","baseSource","charts":[...],"errors":[...]} on stdout
-  -h, --help             show this help
-
-In GitHub Actions it also writes the step outputs 'charts' (JSON list of chart names to release),
-'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).
-
-Error codes: VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND,
-NOT_A_GIT_REPOSITORY, EVENT_INVALID, GIT_FAILED, USAGE.
-`;
+  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"base","head","baseSource"}
+  -h, --help             show this help`,
+  sections: [
+    {
+      title: 'GitHub Actions',
+      body: `  It also writes the step outputs 'charts' (JSON list of chart names to release),
+  'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).`,
+    },
+    {
+      title: 'Error codes',
+      body: '  VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND, NOT_A_GIT_REPOSITORY, EVENT_INVALID,\n  GIT_FAILED, USAGE',
+    },
+  ],
+});
 
 const OPTIONS = {
   base: { type: 'string' },
@@ -50,12 +64,12 @@ const OPTIONS = {
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCli(argv, OPTIONS, 'changed-charts');
   if (values.help) {
-    process.stdout.write(HELP);
+    writeStdout(HELP);
     return 0;
   }
   if (positionals.length)
     throw new ReleaseError('USAGE', `unexpected argument '${positionals[0]}'.`, { hint: "use --base and --head for revisions; run 'changed-charts --help'." });
-  const log = createLogger();
+  const log = keepingWarnings(createLogger());
   const result = await detectChangedCharts({
     cwd: values.cwd ?? process.cwd(),
     base: values.base,
@@ -68,9 +82,11 @@ async function main(argv: string[]): Promise<number> {
     registry: values.registry,
     logger: log,
   });
-  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatChangedChartsTable(result));
-  if (result.errors.length) {
-    for (const e of result.errors) log.error(formatErrorLine(new ReleaseError(e.code, e.message, e)), { file: e.file, line: e.line, title: e.chart ?? e.code });
+  const { charts, errors, ...range } = result;
+  if (values.json) writeJson(cliReport({ charts, errors, warnings: log.warnings, ...range }));
+  else writeStdout(formatChangedChartsTable(result));
+  if (errors.length) {
+    writeErrorLines('changed-charts', errors);
     return 1;
   }
   writeActionsOutputs(result);

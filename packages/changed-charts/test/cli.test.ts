@@ -37,7 +37,7 @@ describe('changed-charts CLI', () => {
   it('--help explains the options and exits 0', async () => {
     const r = await cli(['--help']);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('Usage: changed-charts');
+    expect(r.stdout).toContain('Usage:\n  changed-charts');
     for (const flag of ['--base', '--head', '--chart-dir', '--ignore', '--target-branch', '--no-cache', '--json']) expect(r.stdout).toContain(flag);
   });
 
@@ -45,8 +45,8 @@ describe('changed-charts CLI', () => {
     const r = await cli(['--cwd', repo.dir, '--base', first, '--head', bumped, '--json']);
     expect(r.exitCode).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(Object.keys(result)).toEqual(['base', 'head', 'baseSource', 'charts', 'errors']);
-    expect(result).toMatchObject({ base: first, head: bumped, baseSource: 'flag', errors: [] });
+    expect(Object.keys(result)).toEqual(['ok', 'charts', 'errors', 'warnings', 'base', 'head', 'baseSource']);
+    expect(result).toMatchObject({ ok: true, base: first, head: bumped, baseSource: 'flag', errors: [], warnings: [] });
     expect(result.charts).toEqual([
       {
         name: 'web',
