@@ -2,24 +2,34 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AggregateReleaseError, createLogger, isReleaseError, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
+import {
+  AggregateReleaseError,
+  cliReport,
+  createLogger,
+  formatHelp,
+  isReleaseError,
+  keepingWarnings,
+  parseCli,
+  registerSecret,
+  ReleaseError,
+  runCli,
+  writeJson,
+  writeStdout,
+} from '@chart-release/core';
 import { resolveCredentials } from './credentials.ts';
 import { packageChart } from './helm-cli.ts';
 import { planPush, pushChart, type PushPlan, type PushResult } from './push.ts';
 import { parseOciReference } from './reference.ts';
 import { RegistryClient } from './registry.ts';
 
-const HELP = `chart-push: push helm charts to an OCI registry, once, verified, never overwriting a released version
-
-Usage:
-  chart-push <chart.tgz|chart-dir>... --registry oci://host/namespace [options]
-
-A chart folder is packaged first (helm dependency build for file:// dependencies, then helm package).
+const HELP = formatHelp({
+  command: 'chart-push',
+  summary: 'push helm charts to an OCI registry, once, verified, never overwriting a released version',
+  usage: ['chart-push <chart.tgz|chart-dir>... --registry oci://host/namespace [options]'],
+  description: `A chart folder is packaged first (helm dependency build for file:// dependencies, then helm package).
 Before anything is written every chart is checked: a version already in the registry with the same content
-is reported as "exists"; with different content the run fails (IMMUTABLE_TAG) and nothing is pushed.
-
-Options:
-  --registry <oci://host/ns>    where charts go (required); each chart lands in <ns>/<chart name>:<version>
+is reported as "exists"; with different content the run fails (IMMUTABLE_TAG) and nothing is pushed.`,
+  options: `  --registry <oci://host/ns>    where charts go (required); each chart lands in <ns>/<chart name>:<version>
   --plain-http                  talk HTTP instead of HTTPS
   --ca-file <file>              CA bundle for the registry's TLS certificate
   --insecure-skip-tls-verify    do not verify the registry's TLS certificate
@@ -28,15 +38,16 @@ Options:
   --native                      upload blobs and manifest directly (helm's layout) instead of running helm push
   --helm <path>                 the helm binary (default: helm on PATH)
   --dry-run                     check and print what would be pushed; write nothing
-  --json                        print results as JSON on stdout
-  -h, --help                    this help
-
-Credentials, first found: --username/--password-stdin; CHART_RELEASE_REGISTRY_USERNAME/_PASSWORD;
-GITHUB_TOKEN (ghcr.io); ~/.docker/config.json; helm's registry config (helm registry login).
-
-Exit codes: 0 all charts pushed or already there; 1 a problem with the input, credentials or registry;
-2 usage; 70 internal error.
-`;
+  --json                        print {ok, charts, errors, warnings, dryRun} on stdout
+  -h, --help                    show this help`,
+  sections: [
+    {
+      title: 'Credentials',
+      body: `  First found: --username/--password-stdin; CHART_RELEASE_REGISTRY_USERNAME/_PASSWORD; GITHUB_TOKEN (ghcr.io);
+  ~/.docker/config.json; helm's registry config (helm registry login).`,
+    },
+  ],
+});
 
 const OPTIONS = {
   registry: { type: 'string' },
@@ -53,13 +64,13 @@ const OPTIONS = {
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCli(argv, OPTIONS, 'chart-push');
   if (values.help) {
-    process.stdout.write(HELP);
+    writeStdout(HELP);
     return 0;
   }
   if (!values.registry) throw new ReleaseError('USAGE', '--registry is required.', { hint: 'pass --registry oci://host/namespace' });
   if (positionals.length === 0) throw new ReleaseError('USAGE', 'no chart given.', { hint: 'pass one or more chart folders or .tgz files' });
   const target = parseOciReference(values.registry);
-  const logger = createLogger();
+  const logger = keepingWarnings(createLogger());
   let password: string | undefined;
   if (values['password-stdin']) {
     password = (await readStdin()).replace(/\r?\n$/, '');
@@ -128,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
     if (values['dry-run']) {
       print(
         values.json,
+        logger.warnings,
         plans.map((p) => ({
           chart: p.chart,
           version: p.version,
@@ -144,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
     for (const plan of plans) {
       results.push(await pushChart({ tgz: plan.tgz, registry: values.registry, client, mode: values.native ? 'native' : 'helm', helm, logger }));
     }
-    print(values.json, results, false);
+    print(values.json, logger.warnings, results, false);
     return 0;
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -153,17 +165,18 @@ async function main(argv: string[]): Promise<number> {
 
 function print(
   json: boolean,
+  warnings: string[],
   rows: { chart: string; version: string; ref: string; digest: string | null; layerDigest: string; status: string }[],
   dryRun: boolean,
 ): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ok: true, dryRun, charts: rows }, null, 2)}\n`);
+    writeJson(cliReport({ charts: rows, warnings, dryRun }));
     return;
   }
   const table = [['CHART', 'VERSION', 'STATUS', 'REF', 'DIGEST'], ...rows.map((r) => [r.chart, r.version, r.status, r.ref, r.digest ?? '-'])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   for (const row of table)
-    process.stdout.write(
+    writeStdout(
       `${row
         .map((cell, i) => cell.padEnd(widths[i]!))
         .join('  ')
