@@ -31,7 +31,7 @@ describe('chart-sign', () => {
   it('--dry-run signs nothing', async () => {
     const r = await chartSign(['sign', ref, '--mode', 'sigstore', '--dry-run', '--json', ...stack()]);
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ ok: true, dryRun: true, results: [{ ref, mode: 'sigstore', status: 'would-sign' }] });
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, charts: [{ ref, mode: 'sigstore', status: 'would-sign' }], errors: [], warnings: [], dryRun: true });
     expect((await world.client.referrers(chart.repository, chart.digest)).manifests).toEqual([]);
   });
 
@@ -39,7 +39,7 @@ describe('chart-sign', () => {
     const token = world.stack.oidc.mintToken({ sub: RELEASE_WORKFLOW });
     const signed = await chartSign(['sign', ref, '--mode', 'sigstore', '--json', ...stack()], { SIGSTORE_ID_TOKEN: token });
     expect(signed.exitCode, signed.stderr).toBe(0);
-    expect(JSON.parse(signed.stdout).results[0]).toMatchObject({ ref, status: 'signed', identity: RELEASE_WORKFLOW });
+    expect(JSON.parse(signed.stdout).charts[0]).toMatchObject({ ref, status: 'signed', identity: RELEASE_WORKFLOW });
     expect(signed.stdout + signed.stderr).not.toContain(token);
 
     const verified = await chartSign([
@@ -71,7 +71,7 @@ describe('chart-sign', () => {
       '--json',
     ]);
     expect(r.exitCode).toBe(1);
-    expect(JSON.parse(r.stdout).error.code).toBe('UNTRUSTED_SIGNER');
+    expect(JSON.parse(r.stdout).errors[0].code).toBe('UNTRUSTED_SIGNER');
   });
 
   it('signs and verifies a .tgz as a blob', async () => {
@@ -89,7 +89,7 @@ describe('chart-sign', () => {
       '--json',
     ]);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ file: chart.tgz, status: 'verified', certificateIdentity: RELEASE_WORKFLOW });
+    expect(JSON.parse(r.stdout).charts[0]).toMatchObject({ file: chart.tgz, status: 'verified', certificateIdentity: RELEASE_WORKFLOW });
   });
 
   it('verify-attestation checks a provenance referrer by digest, and a bundle file for a file', async () => {
@@ -135,7 +135,7 @@ describe('chart-sign', () => {
       '--json',
     ]);
     expect(byDigest.exitCode, byDigest.stderr).toBe(0);
-    expect(JSON.parse(byDigest.stdout).results[0]).toMatchObject({
+    expect(JSON.parse(byDigest.stdout).charts[0]).toMatchObject({
       ref,
       status: 'verified',
       predicateType: 'https://slsa.dev/provenance/v1',
@@ -153,7 +153,7 @@ describe('chart-sign', () => {
       '--json',
     ]);
     expect(foreign.exitCode).toBe(1);
-    expect(JSON.parse(foreign.stdout).error.code).toBe('UNTRUSTED_SIGNER');
+    expect(JSON.parse(foreign.stdout).errors[0].code).toBe('UNTRUSTED_SIGNER');
 
     // the manifest bytes as a file: its sha256 is the digest the statement names
     const file = join(world.dir, 'manifest.json');
