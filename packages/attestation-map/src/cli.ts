@@ -1,37 +1,42 @@
 #!/usr/bin/env node
-import { createLogger, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
+import { cliReport, createLogger, formatHelp, keepingWarnings, parseCli, registerSecret, ReleaseError, runCli, writeJson, writeStdout } from '@chart-release/core';
 import { createGitHubClient } from '@chart-release/github-client';
 import { collectLineage } from './collect.ts';
 import { extractAttestationMap } from './extract.ts';
 import { lineageFileName, writeLineageFiles } from './lineage.ts';
 import { findMergedPullRequest, listApprovals, noPullRequestError } from './pull-request.ts';
 import { parseChartList } from './chart-list.ts';
-import type { OnMissing } from './types.ts';
+import { DEFAULT_ON_MISSING_PR, type OnMissing } from './types.ts';
 
-const USAGE = `Usage: attestation-map --sha <commit> [options]
-
-Finds the merged pull request that brought <commit>, reads the attestation map earlier pipeline stages wrote into
-it, and builds <chart>-attestation-lineage.json for each chart being released.
-
-Options:
-  --sha <commit>              the release commit (default: $GITHUB_SHA)
+const HELP = formatHelp({
+  command: 'attestation-map',
+  summary: 'the attestation lineage of the charts a merged pull request released',
+  usage: ['attestation-map --sha <commit> [options]'],
+  description: `Finds the merged pull request that brought <commit>, reads the attestation map earlier pipeline stages wrote into
+it, and builds <chart>-attestation-lineage.json for each chart being released.`,
+  options: `  --sha <commit>              the release commit (default: $GITHUB_SHA)
   --repo <owner/name>         the repository (default: $GITHUB_REPOSITORY)
   --charts <list>             charts being released: name@version[@sha256:<digest>],... (tag: <name>-v<version>);
                               without it, prints the pull request and its map only
   --out <dir>                 write the lineage files into <dir>
   --allowed-author <login>    a login whose PR comments may carry the map; repeatable
                               (default: github-actions[bot])
-  --on-missing-pr <fail|warn> a commit without a merged pull request fails (default) or gets an empty lineage
+  --on-missing-pr <warn|fail> a commit without a merged pull request gets an empty lineage and a warning (default
+                              ${DEFAULT_ON_MISSING_PR}, as chart-release's lineage.onMissingPr) or fails
   --on-missing-map <warn|fail> a pull request without a map warns (default) or fails
   --base-branch <branch>      prefer pull requests merged into this branch when several match
   --max-bytes <n>             largest map accepted (default 65536)
   --no-enrich                 do not query GitHub's attestations API
   --dry-run                   build and print the lineages without writing files
-  --json                      print the result as JSON on stdout
-  -h, --help                  this help
-
-Environment: GITHUB_TOKEN (or GH_TOKEN), GITHUB_API_URL (default https://api.github.com), GITHUB_REPOSITORY, GITHUB_SHA.
-Exit codes: 0 done, 1 a problem with the input or GitHub (see its code), 2 usage, 70 internal error.`;
+  --json                      print {ok, charts, errors, warnings, ...} on stdout (charts: the lineages, or the map)
+  -h, --help                  show this help`,
+  sections: [
+    {
+      title: 'Environment',
+      body: '  GITHUB_TOKEN (or GH_TOKEN), GITHUB_API_URL (default https://api.github.com), GITHUB_REPOSITORY, GITHUB_SHA',
+    },
+  ],
+});
 
 const OPTIONS = {
   sha: { type: 'string' },
@@ -56,11 +61,11 @@ function choice(value: string | undefined, flag: string, fallback: OnMissing): O
 async function main(argv: string[]): Promise<number> {
   const { values } = parseCli(argv, OPTIONS, 'attestation-map');
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    writeStdout(HELP);
     return 0;
   }
   const env = process.env;
-  const logger = createLogger();
+  const logger = keepingWarnings(createLogger());
   const sha = values.sha ?? env.GITHUB_SHA;
   const repository = values.repo ?? env.GITHUB_REPOSITORY;
   if (!sha || !/^[0-9a-f]{7,64}$/i.test(sha))
@@ -74,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     });
   const maxBytes = values['max-bytes'] === undefined ? undefined : Number(values['max-bytes']);
   if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) throw new ReleaseError('USAGE', `--max-bytes must be a positive integer.`);
-  const onMissingPr = choice(values['on-missing-pr'], '--on-missing-pr', 'fail');
+  const onMissingPr = choice(values['on-missing-pr'], '--on-missing-pr', DEFAULT_ON_MISSING_PR);
   const onMissingMap = choice(values['on-missing-map'], '--on-missing-map', 'warn');
   const allowedAuthors = values['allowed-author']?.length ? values['allowed-author'] : ['github-actions[bot]'];
   const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
@@ -98,18 +103,24 @@ async function main(argv: string[]): Promise<number> {
     for (const w of extracted.warnings) logger.warn(w);
     if (values.json) {
       const { body: _body, ...pullRequest } = pr ?? { body: null };
-      process.stdout.write(
-        `${JSON.stringify({ ok: true, pullRequest: pr ? { ...pullRequest, approvedBy } : null, mapSource: extracted.source ?? null, map: extracted.map ?? null, warnings: extracted.warnings }, null, 2)}\n`,
+      writeJson(
+        cliReport({
+          charts: Object.entries(extracted.map?.charts ?? {}).map(([name, entry]) => ({ name, ...entry })),
+          warnings: logger.warnings,
+          pullRequest: pr ? { ...pullRequest, approvedBy } : null,
+          mapSource: extracted.source ?? null,
+          map: extracted.map ?? null,
+        }),
       );
     } else {
-      process.stdout.write(
+      writeStdout(
         pr
           ? `PR #${pr.number} ${JSON.stringify(pr.title)} merged into ${pr.baseRef} at ${pr.mergedAt}\n  ${pr.url}\n  approved by: ${approvedBy.map((a) => a.login).join(', ') || '(nobody)'}\n`
           : `no merged pull request for ${sha}\n`,
       );
-      if (extracted.source) process.stdout.write(`map: ${extracted.source.kind} by ${extracted.source.author ?? '?'} (${extracted.source.url})\n`);
+      if (extracted.source) writeStdout(`map: ${extracted.source.kind} by ${extracted.source.author ?? '?'} (${extracted.source.url})\n`);
       for (const [chart, entry] of Object.entries(extracted.map?.charts ?? {}))
-        process.stdout.write(
+        writeStdout(
           `  ${chart}${entry.version ? ` ${entry.version}` : ''}: ${entry.attestations.map((a) => a.stage).join(', ') || '(no attestations)'}\n`,
         );
     }
@@ -134,13 +145,13 @@ async function main(argv: string[]): Promise<number> {
   const files = values.out && !values['dry-run'] ? await writeLineageFiles(values.out, result.lineages) : {};
   if (values.out && values['dry-run']) logger.info(`dry run: would write ${charts.map((c) => lineageFileName(c.name)).join(', ')} into ${values.out}`);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ ok: true, dryRun: values['dry-run'], lineages: result.lineages, files, warnings: result.warnings }, null, 2)}\n`);
+    writeJson(cliReport({ charts: Object.values(result.lineages), warnings: logger.warnings, dryRun: values['dry-run'], files }));
   } else {
     const pr = result.pullRequest;
-    process.stdout.write(pr ? `PR #${pr.number} (${pr.url})\n` : `no merged pull request for ${sha}\n`);
+    writeStdout(pr ? `PR #${pr.number} (${pr.url})\n` : `no merged pull request for ${sha}\n`);
     for (const lineage of Object.values(result.lineages)) {
       const approvers = lineage.pullRequest?.approvedBy.map((a) => a.login).join(', ') || '-';
-      process.stdout.write(
+      writeStdout(
         `  ${lineage.chart} ${lineage.version}  attestations: ${lineage.attestations.length}  approved by: ${approvers}${files[lineage.chart] ? `  -> ${files[lineage.chart]}` : ''}\n`,
       );
     }

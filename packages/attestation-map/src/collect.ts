@@ -4,7 +4,7 @@ import { enrichFromAttestationsApi } from './attestations-api.ts';
 import { extractAttestationMap, type ExtractedAttestationMap } from './extract.ts';
 import { buildLineage } from './lineage.ts';
 import { listApprovals, locatePullRequest, noPullRequestError } from './pull-request.ts';
-import type { Approval, GitHubAttestationLookup, Lineage, MergedPullRequest, OnMissing, ReleasedChart } from './types.ts';
+import { DEFAULT_ON_MISSING_PR, type Approval, type GitHubAttestationLookup, type Lineage, type MergedPullRequest, type OnMissing, type ReleasedChart } from './types.ts';
 
 export interface CollectLineageOptions {
   owner: string;
@@ -44,7 +44,7 @@ export async function collectLineage(octokit: Octokit, options: CollectLineageOp
   const { pullRequest: pr, ambiguity } = await locatePullRequest(octokit, { owner, repo, sha, baseBranch: options.baseBranch, logger });
   if (ambiguity) warnings.push(ambiguity);
   if (!pr) {
-    if ((options.onMissingPr ?? 'fail') === 'fail') throw noPullRequestError(owner, repo, sha);
+    if ((options.onMissingPr ?? DEFAULT_ON_MISSING_PR) === 'fail') throw noPullRequestError(owner, repo, sha);
     warnings.push(`commit ${sha} was not brought by a merged pull request; the lineage has no pull request, reviewers or attestations`);
   }
 

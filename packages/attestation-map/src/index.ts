@@ -13,6 +13,7 @@ export type { EnrichOptions } from './attestations-api.ts';
 export { buildLineage, writeLineageFiles, lineageFileName } from './lineage.ts';
 export type { BuildLineageInput } from './lineage.ts';
 export { collectLineage } from './collect.ts';
+export { DEFAULT_ON_MISSING_PR } from './types.ts';
 export type { CollectLineageOptions, CollectedLineage } from './collect.ts';
 export type {
   AttestationMap,

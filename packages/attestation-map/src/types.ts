@@ -111,3 +111,6 @@ export interface ReleasedChart {
 
 /** What to do when the release commit did not come from a merged pull request. */
 export type OnMissing = 'fail' | 'warn';
+
+/** The default of `onMissingPr` (`--on-missing-pr`, `lineage.onMissingPr`) everywhere: a direct push gets an empty lineage. */
+export const DEFAULT_ON_MISSING_PR: OnMissing = 'warn';

@@ -77,7 +77,8 @@ describe('attestation-map CLI', () => {
     const result = JSON.parse(stdout);
     expect(result.files).toEqual({ 'web-app': join(out, 'web-app-attestation-lineage.json') });
     const written = JSON.parse(await readFile(result.files['web-app'], 'utf8'));
-    expect(written).toEqual(result.lineages['web-app']);
+    expect(result).toMatchObject({ ok: true, errors: [], warnings: [] });
+    expect(written).toEqual(result.charts[0]);
     expect(validateLineageData(written)).toEqual([]);
     expect(written).toMatchObject({ chart: 'web-app', tag: 'web-app-v2.0.0', ociDigest: OCI, pullRequest: { number: 4, approvedBy: [{ login: 'amy' }] } });
     expect(written.attestations).toHaveLength(2);
@@ -102,13 +103,14 @@ describe('attestation-map CLI', () => {
   });
 
   it('exits 1 with a JSON error for a direct push, and 2 for bad usage', async () => {
-    const direct = await cli(['--sha', shaOf('cli direct'), '--charts', 'web-app@2.0.0', '--json']);
+    const direct = await cli(['--sha', shaOf('cli direct'), '--charts', 'web-app@2.0.0', '--on-missing-pr', 'fail', '--json']);
     expect(direct.code).toBe(1);
-    expect(JSON.parse(direct.stdout).error.code).toBe('NO_PULL_REQUEST');
+    expect(JSON.parse(direct.stdout)).toMatchObject({ ok: false, charts: [], errors: [{ code: 'NO_PULL_REQUEST' }], warnings: [] });
     expect(direct.stderr).toContain('[NO_PULL_REQUEST]');
-    const warned = await cli(['--sha', shaOf('cli direct'), '--charts', 'web-app@2.0.0', '--on-missing-pr', 'warn', '--json']);
+    const warned = await cli(['--sha', shaOf('cli direct'), '--charts', 'web-app@2.0.0', '--json']);
     expect(warned.code).toBe(0);
-    expect(JSON.parse(warned.stdout).lineages['web-app'].pullRequest).toBeNull();
+    expect(JSON.parse(warned.stdout).charts[0].pullRequest).toBeNull();
+    expect(JSON.parse(warned.stdout).warnings[0]).toMatch(/not brought by a merged pull request/);
     expect(warned.stderr).toMatch(/warning: commit .* not brought by a merged pull request/);
     expect((await cli(['--sha', MERGE, '--charts', 'web-app'])).code).toBe(2);
     expect((await cli(['--sha', MERGE, '--on-missing-pr', 'maybe'])).code).toBe(2);
@@ -117,6 +119,6 @@ describe('attestation-map CLI', () => {
   it('prints its usage with --help', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toContain('Usage: attestation-map --sha <commit>');
+    expect(stdout).toContain('Usage:\n  attestation-map --sha <commit>');
   });
 });

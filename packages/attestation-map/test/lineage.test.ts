@@ -285,10 +285,10 @@ describe('lineage of a release commit', () => {
     expect(lineages['web-app']!.warnings).toContain(warnings[0]);
   });
 
-  it('fails a direct push by default, naming the commit and the fix', async () => {
+  it('fails a direct push with onMissingPr: fail, naming the commit and the fix', async () => {
     const charts = [{ name: 'web-app', version: '1.2.3', tag: 'web-app-v1.2.3' }];
     const error = await releaseErrorOf(
-      collectLineage(octokit, { owner: 'acme', repo: 'direct-push', sha: shaOf('direct'), charts, allowedAuthors: [BOT.login] }),
+      collectLineage(octokit, { owner: 'acme', repo: 'direct-push', sha: shaOf('direct'), charts, allowedAuthors: [BOT.login], onMissingPr: 'fail' }),
     );
     expect(error.code).toBe('NO_PULL_REQUEST');
     expect(error.message).toContain(shaOf('direct'));
