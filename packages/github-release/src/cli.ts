@@ -1,7 +1,19 @@
 #!/usr/bin/env node
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { createLogger, parseCli, registerSecret, ReleaseError, runCli, AggregateReleaseError } from '@chart-release/core';
+import {
+  AggregateReleaseError,
+  cliReport,
+  createLogger,
+  formatHelp,
+  keepingWarnings,
+  parseCli,
+  registerSecret,
+  ReleaseError,
+  runCli,
+  writeJson,
+  writeStdout,
+} from '@chart-release/core';
 import { planReleaseAssets, ASSET_KINDS, type AssetKind } from './assets.ts';
 import { extractChangelogSection } from './changelog.ts';
 import { commitsSincePreviousTag } from './chart-commits.ts';
@@ -12,13 +24,13 @@ import { defaultMakeLatest, ReleasePublisher, type MakeLatest } from './publishe
 import { DEFAULT_TAG_TEMPLATE, readChartYaml, releaseTag, releaseTagGlob } from '@chart-release/chart-metadata';
 
 const NAME = 'chart-github-release';
-const HELP = `Usage: ${NAME} --repo owner/name --chart-dir charts/x --package x-1.0.0.tgz --digest sha256:... --registry oci://host/ns [options]
-
-Assembles (or updates) the GitHub release of one chart as a draft: notes from its CHANGELOG with install and
-verify commands, and its assets. Re-running uploads only what changed; a published release is never changed.
-
-Options:
-  --repo owner/name          repository (default $GITHUB_REPOSITORY)
+const HELP = formatHelp({
+  command: NAME,
+  summary: 'the GitHub release of one chart: notes, assets, draft first, idempotent',
+  usage: [`${NAME} --repo owner/name --chart-dir charts/x --package x-1.0.0.tgz --digest sha256:... --registry oci://host/ns [options]`],
+  description: `Assembles (or updates) the GitHub release of one chart as a draft: notes from its CHANGELOG with install and
+verify commands, and its assets. Re-running uploads only what changed; a published release is never changed.`,
+  options: `  --repo owner/name          repository (default $GITHUB_REPOSITORY)
   --chart-dir DIR            the chart's folder (Chart.yaml, CHANGELOG.md, README.md, LICENSE)
   --package FILE             the .tgz helm package wrote
   --digest sha256:HEX        the chart's manifest digest in the registry
@@ -38,10 +50,10 @@ Options:
   --publish                  publish the draft (creates the tag)
   --dry-run                  print the notes and the asset plan; write nothing
   --api-url URL              GitHub API (default $GITHUB_API_URL or https://api.github.com)
-  --json                     machine-readable result on stdout
-  -h, --help                 this help
-
-Environment: GITHUB_TOKEN (required unless --dry-run), GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_API_URL, GITHUB_SERVER_URL.`;
+  --json                     print {ok, charts, errors, warnings, dryRun, requests} on stdout
+  -h, --help                 show this help`,
+  sections: [{ title: 'Environment', body: '  GITHUB_TOKEN (required unless --dry-run), GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_API_URL, GITHUB_SERVER_URL' }],
+});
 
 const OPTIONS = {
   repo: { type: 'string' },
@@ -69,11 +81,11 @@ const OPTIONS = {
 async function main(argv: string[]): Promise<number> {
   const { values } = parseCli(argv, OPTIONS, NAME);
   if (values.help) {
-    process.stdout.write(`${HELP}\n`);
+    writeStdout(HELP);
     return 0;
   }
   const env = process.env;
-  const log = createLogger();
+  const log = keepingWarnings(createLogger());
   const missing = (['chart-dir', 'package', 'digest', 'registry'] as const).filter((k) => !values[k]);
   if (missing.length) throw new ReleaseError('USAGE', `missing ${missing.map((m) => `--${m}`).join(', ')}.`, { hint: `run '${NAME} --help'.` });
   const repository = parseRepository(values.repo ?? env.GITHUB_REPOSITORY ?? '');
@@ -145,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
   if (values['dry-run'] && !token) {
     print(
       values.json,
-      { ok: true, dryRun: true, chart: chart.name, version: chart.version, tag, notes, assets, release: null },
+      cliReport({ charts: [{ name: chart.name, version: chart.version, tag, notes, assets, release: null }], warnings: log.warnings, dryRun: true }),
       () => `${notes}\n${assetTable(assets)}\n(dry run: no GITHUB_TOKEN, so the existing release was not looked at)\n`,
     );
     return 0;
@@ -170,17 +182,12 @@ async function main(argv: string[]): Promise<number> {
     dryRun: values['dry-run'],
   });
   const published = values.publish && !values['dry-run'] ? await publisher.publishReleases([release]) : [];
-  const result = {
-    ok: true,
+  const result = cliReport({
+    charts: [{ name: chart.name, version: chart.version, tag, release, published, ...(values['dry-run'] ? { notes } : {}) }],
+    warnings: log.warnings,
     dryRun: values['dry-run'],
-    chart: chart.name,
-    version: chart.version,
-    tag,
-    release,
-    published,
     requests: publisher.requests,
-    ...(values['dry-run'] ? { notes } : {}),
-  };
+  });
   print(values.json, result, () => {
     const head = values['dry-run'] ? `${notes}\n` : '';
     const state = published.some((p) => p.published) ? 'published' : release.status === 'exists' ? 'already published' : `draft ${release.status}`;
@@ -230,7 +237,8 @@ function assetTable(assets: { name: string; action?: string; contentType?: strin
 }
 
 function print(json: boolean | undefined, value: unknown, text: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text());
+  if (json) writeJson(value);
+  else writeStdout(text());
 }
 
 await runCli(NAME, main);

@@ -62,17 +62,18 @@ describe('chart-github-release', () => {
     ];
 
     const dry = JSON.parse((await cli([...args, '--dry-run'])).stdout);
-    expect(dry.release.status).toBe('created');
-    expect(dry.notes).toContain('helm install web-app oci://ghcr.io/acme/charts/web-app --version 1.2.0');
+    expect(dry).toMatchObject({ ok: true, errors: [], warnings: [], dryRun: true });
+    expect(dry.charts[0].release.status).toBe('created');
+    expect(dry.charts[0].notes).toContain('helm install web-app oci://ghcr.io/acme/charts/web-app --version 1.2.0');
     expect(emulator.state.repos.find((r) => r.name === REPO)!.releases).toHaveLength(0);
 
     const first = JSON.parse((await cli(args)).stdout);
-    expect(first.release).toMatchObject({ status: 'created', draft: true, tag: 'web-app-v1.2.0' });
-    expect(first.release.assets.map((a: { name: string }) => a.name)).toEqual(['web-app-1.2.0.tgz', 'web-app-1.2.0.tgz.sig', 'CHANGELOG.md', 'LICENSE']);
+    expect(first.charts[0].release).toMatchObject({ status: 'created', draft: true, tag: 'web-app-v1.2.0' });
+    expect(first.charts[0].release.assets.map((a: { name: string }) => a.name)).toEqual(['web-app-1.2.0.tgz', 'web-app-1.2.0.tgz.sig', 'CHANGELOG.md', 'LICENSE']);
 
     const second = JSON.parse((await cli([...args, '--publish'])).stdout);
-    expect(second.release.status).toBe('unchanged');
-    expect(second.published).toMatchObject([{ tag: 'web-app-v1.2.0', published: true }]);
+    expect(second.charts[0].release.status).toBe('unchanged');
+    expect(second.charts[0].published).toMatchObject([{ tag: 'web-app-v1.2.0', published: true }]);
     expect(second.requests).toBe(2);
   });
 
