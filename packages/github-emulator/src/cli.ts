@@ -1,19 +1,17 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { createLogger, parseCli, registerSecret, ReleaseError, runCli } from '@chart-release/core';
+import { cliReport, createLogger, formatHelp, parseCli, registerSecret, ReleaseError, runCli, writeStdout } from '@chart-release/core';
 import { startGitHubEmulator } from './emulator.ts';
 import type { EmulatorSeed } from './seed.ts';
 
-const HELP = `github-emulator: a GitHub REST API emulator checked against GitHub's OpenAPI description
-
-Usage:
-  github-emulator [--port N] [--token T] [--state file.json] [--seed fixtures.json] [--strict | --no-strict] [--enterprise] [--json]
-
-Serves the API at the root of http://127.0.0.1:PORT (use it as GITHUB_API_URL / Octokit's baseUrl) until
-interrupted; with --enterprise, at /api/v3 with uploads at /api/uploads, as GitHub Enterprise Server does. Every request and response is validated against @octokit/openapi's api.github.com description.
-
-Options:
-  --port N             port on 127.0.0.1 (default: a free one)
+const HELP = formatHelp({
+  command: 'github-emulator',
+  summary: "a GitHub REST API emulator checked against GitHub's OpenAPI description",
+  usage: ['github-emulator [--port N] [--token T] [--state file.json] [--seed fixtures.json] [--strict | --no-strict] [--enterprise] [--json]'],
+  description: `Serves the API at the root of http://127.0.0.1:PORT (use it as GITHUB_API_URL / Octokit's baseUrl) until
+interrupted; with --enterprise, at /api/v3 with uploads at /api/uploads, as GitHub Enterprise Server does. Every
+request and response is validated against @octokit/openapi's api.github.com description.`,
+  options: `  --port N             port on 127.0.0.1 (default: a free one)
   --token T            accepted token (repeatable; default: a random ghp_ token, printed)
   --read-only-token T  accepted token without push access (repeatable)
   --login L            the account tokens act as (default: github-actions[bot])
@@ -23,12 +21,16 @@ Options:
   --no-strict          send such responses anyway (they are still logged)
   --latency MS         delay every API response
   --enterprise         serve the API under /api/v3 and uploads under /api/uploads (GitHub Enterprise Server)
-  --json               print {url, uploadsUrl, webUrl, storageUrl, pagesUrl, token} as JSON on stdout
-  -h, --help           this help
-
-Control endpoints: GET /_emulator/requests, GET /_emulator/state, POST /_emulator/seed,
-POST /_emulator/faults, POST /_emulator/reset.
-`;
+  --json               print one line {ok, charts: [], errors, warnings, url, uploadsUrl, webUrl, storageUrl, pagesUrl,
+                       token} on stdout
+  -h, --help           show this help`,
+  sections: [
+    {
+      title: 'Control endpoints',
+      body: '  GET /_emulator/requests, GET /_emulator/state, POST /_emulator/seed, POST /_emulator/faults, POST /_emulator/reset',
+    },
+  ],
+});
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseCli(
@@ -48,12 +50,16 @@ async function main(argv: string[]): Promise<number> {
     'github-emulator',
   );
   if (values.help) {
-    process.stdout.write(HELP);
+    writeStdout(HELP);
     return 0;
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ReleaseError('USAGE', `--port must be a port number, got '${values.port}'`, { hint: 'pass --port 0 for any free port' });
+  }
+  const latencyMs = values.latency === undefined ? undefined : Number(values.latency);
+  if (latencyMs !== undefined && !(Number.isFinite(latencyMs) && latencyMs >= 0)) {
+    throw new ReleaseError('USAGE', `--latency must be a number of milliseconds, got '${values.latency}'`, { hint: 'e.g. --latency 50' });
   }
   for (const token of [...(values.token ?? []), ...(values['read-only-token'] ?? [])]) registerSecret(token);
   const emulator = await startGitHubEmulator({
@@ -64,14 +70,14 @@ async function main(argv: string[]): Promise<number> {
     statePath: values.state,
     seed: values.seed ? readSeed(values.seed) : undefined,
     strict: values['no-strict'] ? false : true,
-    latencyMs: values.latency ? Number(values.latency) : undefined,
+    latencyMs,
     enterprise: values.enterprise,
     logger: createLogger({ actions: false }),
   });
   const generated = !values.token?.length;
   if (values.json)
     process.stdout.write(
-      `${JSON.stringify({ url: emulator.url, uploadsUrl: emulator.uploadsUrl, webUrl: emulator.webUrl, storageUrl: emulator.storageUrl, pagesUrl: emulator.pagesUrl, ...(generated ? { token: emulator.token } : {}) })}\n`,
+      `${JSON.stringify(cliReport({ url: emulator.url, uploadsUrl: emulator.uploadsUrl, webUrl: emulator.webUrl, storageUrl: emulator.storageUrl, pagesUrl: emulator.pagesUrl, ...(generated ? { token: emulator.token } : {}) }))}\n`,
     );
   else {
     process.stdout.write(`github-emulator listening at ${emulator.url} (uploads ${emulator.uploadsUrl}, web ${emulator.webUrl}, Pages ${emulator.pagesUrl})\n`);
