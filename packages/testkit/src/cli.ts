@@ -1,55 +1,64 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import { cliReport, formatHelp, parseCli, registerSecret, ReleaseError, runCli, writeJson, writeStderr, writeStdout } from '@chart-release/core';
 import { ensureHelm, findSystemTools } from './tools.ts';
 import { startRegistry } from './registry.ts';
 import { startSigstoreStack } from './sigstore-stack.ts';
 
-const HELP = `chart-release-testkit: real components for testing chart release automation
+const NAME = 'chart-release-testkit';
+const HELP = formatHelp({
+  command: NAME,
+  summary: 'real components for testing chart release automation',
+  usage: [
+    `${NAME} install-tools [--json]   install helm v4 and v3 (pinned, verified) into the cache`,
+    `${NAME} registry [--port N] [--username U --password P]`,
+    '                                 run a docker-registry on 127.0.0.1 until interrupted',
+    `${NAME} sigstore [--sub IDENTITY]  run a local Sigstore (OIDC issuer, Fulcio, Rekor) until interrupted;`,
+    '                                 prints the URLs, the trusted root and an identity token for IDENTITY',
+  ],
+  options: `  --port N             registry: port on 127.0.0.1 (default: a free one)
+  --username U         registry: require basic auth with this user (and --password)
+  --password P         registry: the password it accepts (a throwaway for tests)
+  --sub IDENTITY       sigstore: the identity the minted token carries
+  --json               print {ok, charts: [], errors, warnings, ...} on stdout (one line for the servers)
+  -h, --help           show this help`,
+});
 
-Usage:
-  chart-release-testkit install-tools [--json]   install helm v4 and v3 (pinned, verified) into the cache
-  chart-release-testkit registry [--port N] [--user U --password P]
-                                                 run a docker-registry on 127.0.0.1 until interrupted
-  chart-release-testkit sigstore [--sub IDENTITY]  run a local Sigstore (OIDC issuer, Fulcio, Rekor) until interrupted;
-                                                 prints the URLs, the trusted root and an identity token for IDENTITY
-Options:
-  --json     machine-readable output
-  -h, --help this help
-`;
+const OPTIONS = {
+  port: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  sub: { type: 'string' },
+} as const;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-      port: { type: 'string' },
-      user: { type: 'string' },
-      password: { type: 'string' },
-      sub: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCli(argv, OPTIONS, NAME, { aliases: { user: 'username' } });
   const command = positionals[0];
   if (values.help || !command) {
-    process.stdout.write(HELP);
-    return command || values.help ? 0 : 1;
+    writeStdout(HELP);
+    return values.help ? 0 : 2;
   }
   if (command === 'install-tools') {
-    const log = (line: string) => process.stderr.write(`testkit: ${line}\n`);
+    const log = (line: string) => writeStderr(`testkit: ${line}\n`);
     const helm4 = await ensureHelm(4, log);
     const helm3 = await ensureHelm(3, log);
     const system = await findSystemTools();
     const result = { helm4, helm3, ...system };
-    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `helm v4: ${helm4}\nhelm v3: ${helm3}\n`);
+    if (values.json) writeJson(cliReport(result));
+    else writeStdout(`helm v4: ${helm4}\nhelm v3: ${helm3}\n`);
     return 0;
   }
   if (command === 'registry') {
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
+      throw new ReleaseError('USAGE', `--port must be a port number, got '${values.port}'`, { hint: 'pass --port 0 (or no --port) for any free port' });
+    if (Boolean(values.username) !== Boolean(values.password))
+      throw new ReleaseError('USAGE', '--username and --password go together.', { hint: `${NAME} registry --username ci --password s3cret` });
+    registerSecret(values.password);
     const registry = await startRegistry({
-      port: values.port ? Number(values.port) : undefined,
-      basicAuth: values.user && values.password ? { username: values.user, password: values.password } : undefined,
+      port,
+      basicAuth: values.username && values.password ? { username: values.username, password: values.password } : undefined,
     });
-    process.stdout.write(values.json ? `${JSON.stringify({ host: registry.host, url: registry.url })}\n` : `registry at ${registry.url}\n`);
+    writeStdout(values.json ? `${JSON.stringify(cliReport({ host: registry.host, url: registry.url }))}\n` : `registry at ${registry.url}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -68,9 +77,10 @@ async function main(argv: string[]): Promise<number> {
       identity: sub,
       identityToken: stack.oidc.mintToken({ sub, ttlSeconds: 3600 }),
     };
+    // the identity token is printed on purpose (a throwaway of this local stack), so this bypasses redaction
     process.stdout.write(
       values.json
-        ? `${JSON.stringify(info)}\n`
+        ? `${JSON.stringify(cliReport(info))}\n`
         : `${Object.entries(info)
             .map(([k, v]) => `${k}: ${v}`)
             .join('\n')}\n`,
@@ -82,14 +92,7 @@ async function main(argv: string[]): Promise<number> {
     await stack.stop();
     return 0;
   }
-  process.stderr.write(`unknown command '${command}'\n\n${HELP}`);
-  return 1;
+  throw new ReleaseError('USAGE', `unknown command '${command}'.`, { hint: `use install-tools, registry or sigstore; run '${NAME} --help'` });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`chart-release-testkit: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+await runCli(NAME, main);
