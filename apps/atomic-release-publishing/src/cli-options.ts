@@ -19,8 +19,11 @@ export const CONNECTION_OPTIONS = {
   cwd: { type: 'string' },
 } as const satisfies CliOptions;
 
-export const CONNECTION_HELP = `Registry, signing and GitHub (flags > env > .chart-release.yaml > defaults):
-  --config <file>              config file (default .chart-release.yaml in --cwd)
+/** The `--help` sections of the connection flags and credentials, shared by every command. */
+export const CONNECTION_SECTIONS = [
+  {
+    title: 'Registry, signing and GitHub (flags > env > .chart-release.yaml > defaults)',
+    body: `  --config <file>              config file (default .chart-release.yaml in --cwd)
   --cwd <dir>                  the chart repository (default: current folder)
   --registry oci://host/ns     where charts live (default oci://ghcr.io/<owner>/charts; env CHART_RELEASE_REGISTRY)
   --plain-http                 the registry speaks HTTP (local registries)
@@ -32,9 +35,14 @@ export const CONNECTION_HELP = `Registry, signing and GitHub (flags > env > .cha
   --repo owner/name            GitHub repository (env GITHUB_REPOSITORY)
   --api-url <url>              GitHub API (env GITHUB_API_URL; GitHub Enterprise Server: https://HOST/api/v3)
   --work-dir <dir>             packages, signatures, lineage, journal, manifest (default .chart-release)
-  --helm <path>                helm binary (env HELM_BINARY; default helm on PATH)
-Credentials: GITHUB_TOKEN (GitHub, and ghcr.io), CHART_RELEASE_REGISTRY_USERNAME/PASSWORD, or docker/helm
-registry config files; SIGSTORE_ID_TOKEN or the Actions OIDC token for keyless signing.`;
+  --helm <path>                helm binary (env HELM_BINARY; default helm on PATH)`,
+  },
+  {
+    title: 'Credentials',
+    body: `  GITHUB_TOKEN (GitHub, and ghcr.io), CHART_RELEASE_REGISTRY_USERNAME/PASSWORD, or docker/helm registry config
+  files; SIGSTORE_ID_TOKEN or the Actions OIDC token for keyless signing.`,
+  },
+];
 
 /** Turns parsed connection flags into config flags. */
 export function connectionFlags(values: Record<string, unknown>): ConfigFlags {

@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-import { runCli } from '@chart-release/core';
+import { closestFlag, formatHelp, ReleaseError, runCli, writeStdout } from '@chart-release/core';
 
-const HELP = `chart-release: release every changed Helm chart of a repository, all or nothing
-
-Usage: chart-release <command> [options]   (chart-release <command> --help for its options)
-
-Commands:
-  publish     detect changed charts, package, push (OCI), sign by digest, attach lineage, draft one GitHub
+const HELP = formatHelp({
+  command: 'chart-release',
+  summary: 'release every changed Helm chart of a repository, all or nothing',
+  usage: ['chart-release <command> [options]   (chart-release <command> --help for its options)'],
+  options: `  --version              print the version
+  --json                 every command: print {ok, charts, errors, warnings, ...} on stdout
+  -h, --help             show this help`,
+  sections: [
+    {
+      title: 'Commands',
+      body: `  publish     detect changed charts, package, push (OCI), sign by digest, attach lineage, draft one GitHub
               release per chart, then publish them together; nothing is published unless every chart got through
   plan        what publish would do, with every preflight problem (publish --dry-run)
   verify      check a release manifest against the registry and the signatures
@@ -15,9 +20,11 @@ Commands:
   rollback    move a channel back to its previous (or a named) digest
   index       complete (or --rebuild) the Helm repository index on the Pages branch from the published releases
 
-Every command takes --json (machine-readable output on stdout) and --help; commands that write take --dry-run.
-Exit codes: 0 done, 1 a problem to fix (the message says which and how), 2 a usage error, 70 an internal error.
-`;
+  Every command takes --json and --help; commands that write take --dry-run.`,
+    },
+  ],
+  exitCodes: { 3: 'publish: some releases are public, others still drafts (PUBLISH_INCOMPLETE); a re-run publishes the rest' },
+});
 
 // each command's modules load only when it runs, so `--help` and a mistyped command start as fast as Node itself
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -33,18 +40,20 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP);
+    writeStdout(HELP);
     return command ? 0 : 2;
   }
   if (command === '--version') {
     const { readFileSync } = await import('node:fs');
-    process.stdout.write(`${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
+    writeStdout(`${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
     return 0;
   }
   const run = COMMANDS[command];
   if (!run) {
-    process.stderr.write(`chart-release: unknown command '${command}'\n\n${HELP}`);
-    return 2;
+    const guess = command.startsWith('-') ? undefined : closestFlag(command, Object.keys(COMMANDS));
+    throw new ReleaseError('USAGE', `unknown ${command.startsWith('-') ? 'flag' : 'command'} '${command}'${guess ? ` (did you mean ${guess}?)` : ''}.`, {
+      hint: `run 'chart-release --help' for the commands: ${Object.keys(COMMANDS).join(', ')}`,
+    });
   }
   return run(rest);
 }

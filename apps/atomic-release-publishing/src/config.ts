@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { DEFAULT_ON_MISSING_PR } from '@chart-release/attestation-map';
 import { ReleaseError } from '@chart-release/core';
 import { DEFAULT_MAX_PACKAGE_SIZE, parseSize } from './package-size.ts';
 import { loadSchema } from './schemas.ts';
@@ -170,7 +171,7 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
     artifactHub: file.artifactHub,
     lineage: {
       allowedAuthors: file.lineage?.allowedAuthors ?? ['github-actions[bot]'],
-      onMissingPr: file.lineage?.onMissingPr ?? 'warn',
+      onMissingPr: file.lineage?.onMissingPr ?? DEFAULT_ON_MISSING_PR,
     },
     github: {
       repository,

@@ -72,7 +72,7 @@ export function withRepositoryPaths(report: PublishReport, cwd: string): Publish
   };
 }
 
-/** A plain-text table for the terminal. */
+/** A plain-text table for the terminal: the charts, warnings, manifest and how to resume (errors go to stderr). */
 export function renderTable(report: PublishReport): string {
   const rows = [['CHART', 'VERSION', 'STATUS', 'DIGEST', 'RELEASE']];
   for (const c of report.charts) {
@@ -87,10 +87,8 @@ export function renderTable(report: PublishReport): string {
         .trimEnd(),
     )
     .join('\n');
+  // the errors go to stderr as error lines (core's writeErrorLines), not into the table
   const tail = [
-    ...report.errors.map(
-      (e) => `error: [${e.code}]${e.chart ? ` ${e.chart}` : ''}${e.file ? ` (${e.file})` : ''}: ${e.message}${e.hint ? ` Fix: ${e.hint}` : ''}`,
-    ),
     ...report.warnings.map((w) => `warning: ${w}`),
     ...(report.manifest ? [`release manifest: ${report.manifest}`] : []),
     ...(report.resume ? [report.resume] : []),

@@ -47,7 +47,7 @@ describe('promotion, rollback and release manifests on a real registry', () => {
   it('promotes a version to stable by digest, server-side, with an audit tag and a GitHub record', async () => {
     const result = await run(['promote', '--chart', 'web-app', '--version', '0.3.0', '--to', 'stable', '--manifest', manifestPath, '--json']);
     expect(result.exitCode, result.all).toBe(0);
-    const [promoted] = JSON.parse(result.stdout).results;
+    const [promoted] = JSON.parse(result.stdout).charts;
     expect(promoted).toMatchObject({ status: 'moved', digest: digest030, version: '0.3.0', tag: 'stable' });
     expect(await skopeoDigest(ref('stable'))).toBe(digest030);
     expect(promoted.install).toContain('--version 0.3.0');
@@ -65,7 +65,7 @@ describe('promotion, rollback and release manifests on a real registry', () => {
     expect(first.exitCode, first.all).toBe(0);
     expect(await skopeoDigest(ref('v0.4.0'))).toBe(digest040);
     const again = await run(['promote', '--chart', 'web-app', '--digest', digest040, '--to', 'v0.4.0', '--json']);
-    expect(JSON.parse(again.stdout).results[0].status).toBe('unchanged');
+    expect(JSON.parse(again.stdout).charts[0].status).toBe('unchanged');
     const other = await run(['promote', '--chart', 'web-app', '--digest', digest030, '--to', 'v0.4.0']);
     expect(other.exitCode).toBe(1);
     expect(other.stderr).toContain('[IMMUTABLE_TAG]');
@@ -118,7 +118,7 @@ describe('promotion, rollback and release manifests on a real registry', () => {
     await new Promise((r) => setTimeout(r, 1100)); // audit tags have one-second resolution
     const back = await run(['rollback', '--chart', 'web-app', '--channel', 'stable', '--json']);
     expect(back.exitCode, back.all).toBe(0);
-    const result = JSON.parse(back.stdout).results[0];
+    const result = JSON.parse(back.stdout).charts[0];
     expect(result).toMatchObject({ digest: digest030, previousDigest: digest040, status: 'moved' });
     expect(result.auditTag).toMatch(/^stable-rollback-\d{8}-\d{6}$/);
     expect(await skopeoDigest(ref('stable'))).toBe(digest030);

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createLogger, parseCli, ReleaseError } from '@chart-release/core';
+import { cliReport, createLogger, formatHelp, parseCli, ReleaseError, writeErrorLines, writeJson, writeStdout, type ReleaseErrorJSON } from '@chart-release/core';
 import { parseOciReference } from '@chart-release/oci';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
+import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig } from '../config.ts';
 import type { JournalData } from '../journal.ts';
 import { readManifest, verifyManifest, writeManifest } from '../manifest.ts';
@@ -10,24 +10,31 @@ import { manifestFromJournal } from '../run-manifest.ts';
 import { registryContext } from '../wiring/clients.ts';
 import { chartLayerSha256, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
 
-const VERIFY_HELP = `Usage: chart-release verify <release-manifest.json> [options]
-       chart-release manifest verify <release-manifest.json> [options]
-
-Checks a release manifest against the world: its schema; for every artifact that its tag still resolves to its
+const VERIFY_HELP = formatHelp({
+  command: 'chart-release verify',
+  summary: 'check a release manifest against the registry and the signatures',
+  usage: ['chart-release verify <release-manifest.json> [options]', 'chart-release manifest verify <release-manifest.json> [options]'],
+  description: `Checks a release manifest against the world: its schema; for every artifact that its tag still resolves to its
 digest, that the chart layer is the package it names (sha256), and that the digest carries a signature from the
-identity the manifest records (or --identity/--issuer/--public-key). Exit 1 when anything does not match.
+identity the manifest records (or --identity/--issuer/--public-key). Exit 1 when anything does not match.`,
+  options: `  --identity, --identity-regexp, --issuer, --public-key   override the manifest's signing policy
+  --json                                                  print {ok, charts (per artifact), errors, warnings, manifest}
+  -h, --help                                              show this help`,
+  sections: CONNECTION_SECTIONS,
+});
 
-Options:
-  --identity, --identity-regexp, --issuer, --public-key   override the manifest's signing policy
-  --json                                                  per-artifact results as JSON
-${CONNECTION_HELP}
-`;
-
-const GENERATE_HELP = `Usage: chart-release manifest generate [--work-dir .chart-release] [--out release-manifest.json] [--json]
-
-Writes the release manifest of the last publish run from its journal in the work folder (publish writes it
-itself; this regenerates it, e.g. after the file was lost).
-`;
+const GENERATE_HELP = formatHelp({
+  command: 'chart-release manifest generate',
+  summary: 'write the release manifest of the last publish run from its journal',
+  usage: ['chart-release manifest generate [--work-dir .chart-release] [--out release-manifest.json] [--json]'],
+  description: `Writes the release manifest of the last publish run from its journal in the work folder (publish writes it
+itself; this regenerates it, e.g. after the file was lost).`,
+  options: `  --work-dir <dir>   the work folder of the run (default .chart-release)
+  --out <file>       where to write it (default <work-dir>/release-manifest.json)
+  --config <file>, --cwd <dir>, --registry oci://host/ns   as for publish
+  --json             print {ok, charts (the artifacts), errors, warnings, manifest} on stdout
+  -h, --help         show this help`,
+});
 
 const POLICY = { identity: { type: 'string' }, 'identity-regexp': { type: 'string' }, issuer: { type: 'string' }, 'public-key': { type: 'string' } } as const;
 
@@ -35,7 +42,7 @@ const POLICY = { identity: { type: 'string' }, 'identity-regexp': { type: 'strin
 export async function verifyCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCli(argv, { ...CONNECTION_OPTIONS, ...POLICY }, 'chart-release verify');
   if (values.help) {
-    process.stdout.write(VERIFY_HELP);
+    writeStdout(VERIFY_HELP);
     return 0;
   }
   const path = positionals[0];
@@ -61,17 +68,25 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       await verifyDigestSignature(registry.client, config, parseOciReference(a.uri).repository, a.digest, policy, a.name);
     },
   });
-  const ok = results.every((r) => r.ok);
+  const errors: ReleaseErrorJSON[] = results
+    .filter((r) => !r.ok)
+    .map((r) =>
+      new ReleaseError('RELEASE_MANIFEST_MISMATCH', `${r.name} ${r.version} (${r.digest}): ${r.checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail}`).join('; ')}.`, {
+        chart: r.name,
+        file: path,
+      }).toJSON(),
+    );
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ ok, manifest: resolve(path), artifacts: results }, null, 2)}\n`);
+    writeJson(cliReport({ charts: results, errors, manifest: resolve(path) }));
   } else {
     for (const r of results) {
-      process.stdout.write(`${r.ok ? '✔' : '✖'} ${r.name} ${r.version} ${r.digest}\n`);
-      for (const c of r.checks) process.stdout.write(`    ${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}\n`);
+      writeStdout(`${r.ok ? '✔' : '✖'} ${r.name} ${r.version} ${r.digest}\n`);
+      for (const c of r.checks) writeStdout(`    ${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}\n`);
     }
-    process.stdout.write(ok ? `${results.length} artifacts verified\n` : `verification failed\n`);
+    writeStdout(errors.length ? `verification failed\n` : `${results.length} artifacts verified\n`);
   }
-  return ok ? 0 : 1;
+  writeErrorLines('chart-release verify', errors);
+  return errors.length ? 1 : 0;
 }
 
 /** `chart-release manifest generate|verify`. */
@@ -79,8 +94,13 @@ export async function manifestCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'verify') return verifyCommand(rest);
   if (sub !== 'generate') {
-    process.stdout.write(`Usage: chart-release manifest generate|verify ...\n\n${GENERATE_HELP}\n${VERIFY_HELP}`);
-    return sub === '--help' || sub === '-h' ? 0 : 2;
+    if (sub === '--help' || sub === '-h') {
+      writeStdout(`${GENERATE_HELP}\n${VERIFY_HELP}`);
+      return 0;
+    }
+    throw new ReleaseError('USAGE', sub ? `unknown manifest command '${sub}'.` : 'missing the manifest command.', {
+      hint: "use 'chart-release manifest generate' or 'chart-release manifest verify <file>'",
+    });
   }
   const { values } = parseCli(
     rest,
@@ -88,7 +108,7 @@ export async function manifestCommand(argv: string[]): Promise<number> {
     'chart-release manifest generate',
   );
   if (values.help) {
-    process.stdout.write(GENERATE_HELP);
+    writeStdout(GENERATE_HELP);
     return 0;
   }
   const config = loadConfig({
@@ -120,6 +140,7 @@ export async function manifestCommand(argv: string[]): Promise<number> {
   );
   const out = values.out ?? join(config.workDir, 'release-manifest.json');
   await writeManifest(out, manifest);
-  process.stdout.write(values.json ? `${JSON.stringify({ ok: true, manifest: out }, null, 2)}\n` : `wrote ${out} (${manifest.artifacts.length} artifacts)\n`);
+  if (values.json) writeJson(cliReport({ charts: manifest.artifacts, manifest: out }));
+  else writeStdout(`wrote ${out} (${manifest.artifacts.length} artifacts)\n`);
   return 0;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Lease } from '@chart-release/github-release';
-import { appendStepSummary, createLogger, parseCli, ReleaseError, setOutput } from '@chart-release/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
+import { appendStepSummary, cliReport, createLogger, formatHelp, keepingWarnings, parseCli, ReleaseError, setOutput, writeJson, writeStdout } from '@chart-release/core';
+import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig, type ReleaseConfig } from '../config.ts';
 import { readManifest, writeManifest } from '../manifest.ts';
 import { rollback } from '../channel-history.ts';
@@ -20,55 +20,70 @@ const POLICY_OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
 } as const;
 
-const POLICY_HELP = `Signature policy (the source digest must be signed by it before anything moves):
-  --identity <san>          certificate identity (default: signing.identity, else this repository's workflows)
+const POLICY_SECTIONS = [
+  {
+    title: 'Signature policy (the source digest must be signed by it before anything moves)',
+    body: `  --identity <san>          certificate identity (default: signing.identity, else this repository's workflows)
   --identity-regexp <re>    certificate identity as a regular expression
   --issuer <url>            OIDC issuer (default GitHub Actions)
-  --public-key <pem file>   verify a key-signed chart instead
-Audit:
-  --manifest <file>         release manifest to add the promotion to (and, for promote, the charts to promote)
-  --dry-run                 run every check, move nothing
-  --json                    the result as JSON`;
+  --public-key <pem file>   verify a key-signed chart instead`,
+  },
+  {
+    title: 'Audit',
+    body: `  --manifest <file>         release manifest to add the promotion to (and, for promote, the charts to promote)
+  --dry-run                 run every check, move nothing`,
+  },
+  ...CONNECTION_SECTIONS,
+];
 
-const PROMOTE_HELP = `Usage: chart-release promote --chart <name> (--version <v> | --digest sha256:<64 hex>) --to <tag> [options]
-       chart-release promote --manifest release-manifest.json --to <channel> [options]
+const JSON_HELP = `  --json                    print {ok, charts (one result per chart and tag), errors, warnings} on stdout
+  -h, --help                show this help`;
 
-Moves a tag to a published digest: preflight (digest and tag format, tag policy, version tags immutable, the
+const PROMOTE_HELP = formatHelp({
+  command: 'chart-release promote',
+  summary: 'move a tag (stable, latest, vX.Y.Z) to a published, signed digest',
+  usage: [
+    'chart-release promote --chart <name> (--version <v> | --digest sha256:<64 hex>) --to <tag> [options]',
+    'chart-release promote --manifest release-manifest.json --to <channel> [options]',
+  ],
+  description: `Moves a tag to a published digest: preflight (digest and tag format, tag policy, version tags immutable, the
 source exists), the signature verified, a server-side re-tag by digest (no pull and push), read back, helm show
 chart / helm template of the result, an audit tag <channel>-promoted-YYYYMMDD-HHMMSS[-N] and a record in the
 GitHub release notes and the manifest. Tags: vX.Y.Z[-pre] (immutable, and only for that very version: the tag
 0.6.0 never holds another version) or a channel (stable, latest, dev, staging, prod); anything else only with
 --allow-non-semver (recorded), and never the shape of an audit or signature tag. With --manifest every chart is
-checked before any tag moves (all or nothing). Moves of one tag take turns through a lease in GitHub.
-
-Options:
-  --chart <name>            chart to promote
+checked before any tag moves (all or nothing). Moves of one tag take turns through a lease in GitHub.`,
+  options: `  --chart <name>            chart to promote
   --version <v>             the published version to promote (resolved to its digest)
   --digest sha256:<hex>     the digest to promote
   --to <tag>                target tag
   --allow-non-semver        allow a tag that is neither a version nor a channel
   --publish-drafts          second phase of 'publish --phase publish': publish the manifest's draft releases
                             (after every artifact's signature is verified), then promote them (--to latest)
-${POLICY_HELP}
-${CONNECTION_HELP}
-`;
+${JSON_HELP}`,
+  sections: POLICY_SECTIONS,
+});
 
-const ROLLBACK_HELP = `Usage: chart-release rollback --chart <name> --channel <tag> [--to <version|digest>] [options]
-
-Moves a channel back: to --to when given, else one promotion back, to the digest the channel held before the
+const ROLLBACK_HELP = formatHelp({
+  command: 'chart-release rollback',
+  summary: 'move a channel back to its previous (or a named) digest',
+  usage: ['chart-release rollback --chart <name> --channel <tag> [--to <version|digest>] [options]'],
+  description: `Moves a channel back: to --to when given, else one promotion back, to the digest the channel held before the
 newest promotion still in effect (from its audit tags in the registry). A rollback undoes a promotion and never
 the other way round: rolling back twice goes back two promotions (A, B, C promoted: C -> B -> A), and a third
 time, with nothing earlier left, stops with NO_ROLLBACK_TARGET. The target's signature is verified first; an
 audit tag <channel>-rollback-YYYYMMDD-HHMMSS[-N] and a record are written. Promotions and rollbacks of one
-channel take turns through a lease in GitHub, so their audit tags are unique and in order.
-
-Options:
-  --chart <name>            chart
+channel take turns through a lease in GitHub, so their audit tags are unique and in order.`,
+  options: `  --chart <name>            chart
   --channel <tag>           channel to roll back (stable, latest, ...)
   --to <version|digest>     target (default: the previous digest of the channel)
-${POLICY_HELP}
-${CONNECTION_HELP}
-`;
+${JSON_HELP}`,
+  sections: POLICY_SECTIONS,
+});
+
+/** The logger of this command; its warnings go into the `--json` report. */
+let commandLogger: ReturnType<typeof keepingWarnings> | undefined;
+const commandLog = () => (commandLogger ??= keepingWarnings(createLogger()));
 
 /** `chart-release promote`. */
 export async function promoteCommand(argv: string[]): Promise<number> {
@@ -87,7 +102,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
     'chart-release promote',
   );
   if (values.help) {
-    process.stdout.write(PROMOTE_HELP);
+    writeStdout(PROMOTE_HELP);
     return 0;
   }
   if (!values.to) throw new ReleaseError('USAGE', 'missing --to <tag>.', { hint: "run 'chart-release promote --help'" });
@@ -138,7 +153,7 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
     'chart-release rollback',
   );
   if (values.help) {
-    process.stdout.write(ROLLBACK_HELP);
+    writeStdout(ROLLBACK_HELP);
     return 0;
   }
   const chart = required(values.chart, '--chart');
@@ -162,7 +177,7 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
 
 /** Publishes the draft releases a `publish --phase publish` run recorded in its manifest. */
 async function publishManifestDrafts(config: ReleaseConfig, manifest: Awaited<ReturnType<typeof readManifest>>): Promise<void> {
-  const gh = githubContext(config, createLogger());
+  const gh = githubContext(config, commandLog());
   for (const artifact of manifest.artifacts) {
     if (!artifact.release?.id) continue;
     const { data } = await gh.octokit.rest.repos.getRelease({ owner: gh.repo.owner, repo: gh.repo.repo, release_id: artifact.release.id });
@@ -184,7 +199,7 @@ function required(value: string | undefined, flag: string): string {
 }
 
 async function promotionServices(config: ReleaseConfig, values: Record<string, unknown>): Promise<PromotionServices & { repositoryOf(chart: string): string }> {
-  const logger = createLogger();
+  const logger = commandLog();
   const registry = registryContext(config, process.env, logger);
   const publicKeyPem = typeof values['public-key'] === 'string' ? await readFile(values['public-key'], 'utf8') : undefined;
   const policy = verificationPolicy(config, {
@@ -228,7 +243,8 @@ async function finish(
     `## Promotion\n\n${results.map((r) => `- **${r.chart}** \`${r.tag}\` → \`${r.digest}\` (${r.version ?? '?'}) ${r.status}${r.auditUrl ? ` — [record](${r.auditUrl})` : ''}`).join('\n')}\n`,
   );
   setOutput('promoted', JSON.stringify(results.map((r) => ({ chart: r.chart, tag: r.tag, digest: r.digest, version: r.version, status: r.status }))));
-  process.stdout.write(values.json ? `${JSON.stringify({ ok: true, results }, null, 2)}\n` : `${rows.join('\n')}\n`);
+  if (values.json) writeJson(cliReport({ charts: results, warnings: commandLog().warnings }));
+  else writeStdout(`${rows.join('\n')}\n`);
 }
 
 /**
@@ -236,7 +252,7 @@ async function finish(
  * a fixed order so two commands never wait for each other. Without GitHub there is nowhere to hold them: a warning.
  */
 async function withTagLeases<T>(config: ReleaseConfig, tags: { chart: string; tag: string }[], dryRun: boolean, fn: () => Promise<T>): Promise<T> {
-  const logger = createLogger();
+  const logger = commandLog();
   if (dryRun) return fn();
   if (!config.github.repository || !config.github.token) {
     logger.warn('no GitHub repository or token: moves of the same tag by other runs are not serialised');

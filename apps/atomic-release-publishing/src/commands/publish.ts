@@ -4,19 +4,24 @@ import { join, resolve } from 'node:path';
 import {
   annotation,
   appendStepSummary,
+  cliReport,
   createLogger,
-  formatErrorLine,
+  EXIT_CODES,
+  formatHelp,
   inActions,
   isReleaseError,
   parseCli,
-  redact,
   registerSecret,
   ReleaseError,
   setOutput,
+  writeErrorLines,
+  writeJson,
+  writeStderr,
+  writeStdout,
   type Logger,
 } from '@chart-release/core';
 import type { Lease } from '@chart-release/github-release';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFlags } from '../cli-options.ts';
+import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig, type ReleaseConfig } from '../config.ts';
 import { createProgress } from '../progress.ts';
 import { runPublish } from '../publish.ts';
@@ -36,12 +41,15 @@ const OPTIONS = {
   phase: { type: 'string' },
 } as const;
 
-const help = (dryRun: boolean) => `Usage: chart-release ${dryRun ? 'plan' : 'publish'} [options]
-
-${dryRun ? 'Prints what publish would do and runs its preflight (registry and GitHub auth, version bumps, immutable\ntags and releases, required assets, helm lint), writing nothing.' : 'Publishes every chart changed between --base and --head, all or nothing: package -> preflight -> push ->\nsign -> lineage -> draft releases -> publish every draft together -> release manifest. A failure leaves no\npublished release (drafts of the run are deleted unless --keep-drafts); re-running finishes the job without\nduplicating anything.'}
-
-Options:
-  --base <rev>          compare from (default: the push event's before, with fallbacks for new branches and
+const help = (dryRun: boolean) =>
+  formatHelp({
+    command: `chart-release ${dryRun ? 'plan' : 'publish'}`,
+    summary: dryRun ? 'what publish would do, with every preflight problem; writes nothing' : 'release every changed chart, all or nothing',
+    usage: [`chart-release ${dryRun ? 'plan' : 'publish'} [options]`],
+    description: dryRun
+      ? 'Prints what publish would do and runs its preflight (registry and GitHub auth, version bumps, immutable\ntags and releases, required assets, helm lint), writing nothing.'
+      : 'Publishes every chart changed between --base and --head, all or nothing: package -> preflight -> push ->\nsign -> lineage -> draft releases -> publish every draft together -> release manifest. A failure leaves no\npublished release (drafts of the run are deleted unless --keep-drafts); re-running finishes the job without\nduplicating anything.',
+    options: `  --base <rev>          compare from (default: the push event's before, with fallbacks for new branches and
                         force pushes)
   --head <rev>          compare to (default: the push event's after, else HEAD)
   --chart-dir <dir>     folder holding charts (repeatable; default charts)
@@ -51,18 +59,23 @@ Options:
   --dry-run             plan and preflight only${dryRun ? ' (always on for plan)' : ''}
   --phase publish       two-phase release: push, sign and draft the releases, publish nothing; then
                         'chart-release promote --publish-drafts --manifest <file>' publishes them and moves latest
-  --json                print the report as JSON on stdout
-${CONNECTION_HELP}
-
-In GitHub Actions it also writes the step summary, ::error annotations on the files at fault, and the outputs
-released (JSON) and manifest (path).
-`;
+  --json                print the report {ok, charts, errors, warnings, dryRun, registry, base, head, ...} on stdout
+  -h, --help            show this help`,
+    sections: [
+      ...CONNECTION_SECTIONS,
+      {
+        title: 'GitHub Actions',
+        body: '  It also writes the step summary, ::error annotations on the files at fault, and the outputs\n  released (JSON) and manifest (path).',
+      },
+    ],
+    exitCodes: dryRun ? {} : { 3: 'some releases are public, others still drafts (PUBLISH_INCOMPLETE): a re-run publishes the rest' },
+  });
 
 /** `chart-release publish` and `chart-release plan`; `onReport` receives the report (the Action's outputs use it). */
 export async function publishCommand(argv: string[], options: { dryRun: boolean; onReport?: (report: PublishReport) => void }): Promise<number> {
   const { values } = parseCli(argv, OPTIONS, `chart-release ${options.dryRun ? 'plan' : 'publish'}`);
   if (values.help) {
-    process.stdout.write(help(options.dryRun));
+    writeStdout(help(options.dryRun));
     return 0;
   }
   const env = process.env;
@@ -113,21 +126,19 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     cwd: config.cwd,
   });
   options.onReport?.(report);
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
-  // 3: some releases are public and others still drafts; a re-run finishes the job
-  return report.ok ? 0 : report.incomplete ? 3 : 1;
+  if (values.json) writeJson(cliReport(report));
+  else writeStdout(renderTable(report));
+  writeErrorLines(`chart-release ${options.dryRun ? 'plan' : 'publish'}`, report.errors);
+  // some releases are public and others still drafts; a re-run finishes the job
+  return report.ok ? EXIT_CODES.ok : report.incomplete ? EXIT_CODES.incomplete : EXIT_CODES.failure;
 }
 
-/** Step summary, annotations on the files at fault, and `released`/`manifest` outputs (Actions only). */
+/** Step summary, warning annotations, and `released`/`manifest` outputs (Actions only). */
 function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv, context: SummaryContext & { cwd: string }): void {
   appendStepSummary(renderStepSummary(report, context), env);
-  if (inActions(env)) {
-    // workflow commands on stderr (the runner reads both streams), so --json stdout stays JSON only
-    for (const e of report.errors) {
-      process.stderr.write(`${redact(annotation('error', formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code }))}\n`);
-    }
-    for (const w of report.warnings) process.stderr.write(`${redact(annotation('warning', w))}\n`);
-  }
+  // workflow commands on stderr (the runner reads both streams), so --json stdout stays JSON only; the errors'
+  // annotations come with their error lines
+  if (inActions(env)) for (const w of report.warnings) writeStderr(`${annotation('warning', w)}\n`);
   const released = report.charts
     .filter((c) => c.status === 'published' || (c.status === 'drafted' && !report.incomplete) || (report.dryRun && c.status === 'planned'))
     .map((c) => ({ name: c.name, version: c.version, digest: c.digest, ref: c.ref, release: c.release?.url }));
