@@ -135,7 +135,8 @@ function redactUrl(url: string): string {
 
 function isConnectFailure(error: unknown): boolean {
   const text = describe(error);
-  return /ENOTFOUND|certificate|CERT_|self[- ]signed|SSL|TLS|wrong version number/i.test(text);
+  // "bad port": fetch refuses ports the Fetch standard blocks (e.g. 1, 9, 6000)
+  return /ENOTFOUND|certificate|CERT_|self[- ]signed|SSL|TLS|wrong version number|bad port/i.test(text);
 }
 
 function describe(error: unknown): string {
