@@ -62,14 +62,19 @@ describe('chart-github-release', () => {
     ];
 
     const dry = JSON.parse((await cli([...args, '--dry-run'])).stdout);
-    expect(dry).toMatchObject({ ok: true, errors: [], warnings: [], dryRun: true });
+    expect(dry).toMatchObject({ ok: true, errors: [], warnings: [expect.stringContaining('README.md does not exist')], dryRun: true });
     expect(dry.charts[0].release.status).toBe('created');
     expect(dry.charts[0].notes).toContain('helm install web-app oci://ghcr.io/acme/charts/web-app --version 1.2.0');
     expect(emulator.state.repos.find((r) => r.name === REPO)!.releases).toHaveLength(0);
 
     const first = JSON.parse((await cli(args)).stdout);
     expect(first.charts[0].release).toMatchObject({ status: 'created', draft: true, tag: 'web-app-v1.2.0' });
-    expect(first.charts[0].release.assets.map((a: { name: string }) => a.name)).toEqual(['web-app-1.2.0.tgz', 'web-app-1.2.0.tgz.sig', 'CHANGELOG.md', 'LICENSE']);
+    expect(first.charts[0].release.assets.map((a: { name: string }) => a.name)).toEqual([
+      'web-app-1.2.0.tgz',
+      'web-app-1.2.0.tgz.sig',
+      'CHANGELOG.md',
+      'LICENSE',
+    ]);
 
     const second = JSON.parse((await cli([...args, '--publish'])).stdout);
     expect(second.charts[0].release.status).toBe('unchanged');
