@@ -14,7 +14,7 @@ export const ERROR_CATALOGUE = {
   USAGE: { meaning: 'a flag or argument is unknown, missing or malformed', fix: 'run the command with --help and correct the flag' },
   CONFIG_INVALID: { meaning: 'a configuration file or value is missing, unreadable or outside its schema', fix: 'correct the named file, field or flag' },
   EVENT_INVALID: { meaning: 'the GitHub event file cannot be read as JSON', fix: 'pass --base and --head, or run inside the workflow that wrote the event' },
-  REPOSITORY_INVALID: { meaning: 'a GitHub repository is not given as owner/name', fix: 'pass --repository owner/name or set GITHUB_REPOSITORY' },
+  REPOSITORY_INVALID: { meaning: 'a GitHub repository is not given as owner/name', fix: 'pass --repo owner/name or set GITHUB_REPOSITORY' },
   INTERNAL: { meaning: 'an unexpected failure, a bug in chart-release', fix: 'report it with the output; nothing about the input is known to be wrong' },
   STEP_FAILED: { meaning: 'a publish step failed for a reason without a code of its own', fix: 're-run the job; finished steps are not repeated' },
   PREFLIGHT_CHECK_FAILED: { meaning: 'a preflight check could not run to the end', fix: 're-run; if it persists, report it' },
