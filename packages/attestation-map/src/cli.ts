@@ -1,5 +1,16 @@
 #!/usr/bin/env node
-import { cliReport, createLogger, formatHelp, keepingWarnings, parseCli, registerSecret, ReleaseError, runCli, writeJson, writeStdout } from '@chart-release/core';
+import {
+  cliReport,
+  createLogger,
+  formatHelp,
+  keepingWarnings,
+  parseCli,
+  registerSecret,
+  ReleaseError,
+  runCli,
+  writeJson,
+  writeStdout,
+} from '@chart-release/core';
 import { createGitHubClient } from '@chart-release/github-client';
 import { collectLineage } from './collect.ts';
 import { extractAttestationMap } from './extract.ts';
@@ -120,9 +131,7 @@ async function main(argv: string[]): Promise<number> {
       );
       if (extracted.source) writeStdout(`map: ${extracted.source.kind} by ${extracted.source.author ?? '?'} (${extracted.source.url})\n`);
       for (const [chart, entry] of Object.entries(extracted.map?.charts ?? {}))
-        writeStdout(
-          `  ${chart}${entry.version ? ` ${entry.version}` : ''}: ${entry.attestations.map((a) => a.stage).join(', ') || '(no attestations)'}\n`,
-        );
+        writeStdout(`  ${chart}${entry.version ? ` ${entry.version}` : ''}: ${entry.attestations.map((a) => a.stage).join(', ') || '(no attestations)'}\n`);
     }
     return 0;
   }

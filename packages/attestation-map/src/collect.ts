@@ -4,7 +4,15 @@ import { enrichFromAttestationsApi } from './attestations-api.ts';
 import { extractAttestationMap, type ExtractedAttestationMap } from './extract.ts';
 import { buildLineage } from './lineage.ts';
 import { listApprovals, locatePullRequest, noPullRequestError } from './pull-request.ts';
-import { DEFAULT_ON_MISSING_PR, type Approval, type GitHubAttestationLookup, type Lineage, type MergedPullRequest, type OnMissing, type ReleasedChart } from './types.ts';
+import {
+  DEFAULT_ON_MISSING_PR,
+  type Approval,
+  type GitHubAttestationLookup,
+  type Lineage,
+  type MergedPullRequest,
+  type OnMissing,
+  type ReleasedChart,
+} from './types.ts';
 
 export interface CollectLineageOptions {
   owner: string;

@@ -63,7 +63,8 @@ export async function resolveRange(git: GitReader, options: RangeOptions): Promi
 
   if (options.base) {
     const base = flagBase;
-    if (!base) throw new ReleaseError('REVISION_NOT_FOUND', `base revision '${options.base}' is not a commit in this repository.`, {
+    if (!base)
+      throw new ReleaseError('REVISION_NOT_FOUND', `base revision '${options.base}' is not a commit in this repository.`, {
         hint: `${FETCH_HISTORY} or pass an existing --base.`,
       });
     return { base, head, baseSource: 'flag', notes };

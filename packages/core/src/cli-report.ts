@@ -47,7 +47,8 @@ export interface HelpSpec {
  */
 export function formatHelp(spec: HelpSpec): string {
   const options = spec.options.replace(/\n+$/, '').split('\n');
-  if (!options.some((l) => /^\s+--json\b/.test(l))) options.push('  --json                 print the result as JSON on stdout: {ok, charts, errors, warnings, ...}');
+  if (!options.some((l) => /^\s+--json\b/.test(l)))
+    options.push('  --json                 print the result as JSON on stdout: {ok, charts, errors, warnings, ...}');
   if (!options.some((l) => /^\s+-h, --help\b/.test(l))) options.push('  -h, --help             show this help');
   const codes = { ...EXIT_MEANINGS, ...spec.exitCodes };
   const used = [0, 1, 2, ...Object.keys(spec.exitCodes ?? {}).map(Number), 70].filter((c, i, all) => all.indexOf(c) === i).sort((a, b) => a - b);
@@ -90,7 +91,10 @@ export function errorList(error: ReleaseError): ReleaseError[] {
  */
 export function writeErrorLines(command: string, errors: ReleaseErrorJSON[], summary?: string): void {
   if (!errors.length) return;
-  const lines = summary || errors.length > 1 ? [summary ?? `${errors.length} problems found:`, ...errors.map((e) => `  - ${formatErrorLine(e)}`)] : [formatErrorLine(errors[0]!)];
+  const lines =
+    summary || errors.length > 1
+      ? [summary ?? `${errors.length} problems found:`, ...errors.map((e) => `  - ${formatErrorLine(e)}`)]
+      : [formatErrorLine(errors[0]!)];
   writeStderr(`${command}: ${lines.join('\n')}\n`);
   if (inActions()) {
     // the runner reads workflow commands on stderr too; stdout stays for results (JSON only with --json)

@@ -1,6 +1,17 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { cliReport, createLogger, formatHelp, keepingWarnings, parseCli, registerSecret, ReleaseError, runCli, writeJson, writeStdout } from '@chart-release/core';
+import {
+  cliReport,
+  createLogger,
+  formatHelp,
+  keepingWarnings,
+  parseCli,
+  registerSecret,
+  ReleaseError,
+  runCli,
+  writeJson,
+  writeStdout,
+} from '@chart-release/core';
 import { parseOciReference, RegistryClient, resolveCredentials, type RegistryCredentials } from '@chart-release/oci';
 import { createSigner, resolveSigningMode } from './signer.ts';
 import { verifyBlob, verifyByDigest } from './verify.ts';
@@ -10,7 +21,14 @@ import type { SignatureLayout, SigningConfig, SigningMode, VerificationPolicy } 
 const HELP = formatHelp({
   command: 'chart-sign',
   summary: 'sign Helm charts by OCI digest and as .tgz files, and verify them (Sigstore bundles, as cosign v3)',
-  usage: ['chart-sign sign <host>/<repository>@sha256:<hex> [signing options]', 'chart-sign sign-blob <chart.tgz>... [signing options]      writes <file>.sig and <file>.sigstore.json', 'chart-sign verify <host>/<repository>@sha256:<hex> <policy> [--trusted-root <file>]', 'chart-sign verify-blob <chart.tgz> [--bundle <file>] <policy> [--trusted-root <file>]', 'chart-sign verify-attestation <host>/<repository>@sha256:<hex> | <file> --bundle <file>', '           [--type <predicate type>] <policy> [--source-repository <url>] [--trusted-root <file>]'],
+  usage: [
+    'chart-sign sign <host>/<repository>@sha256:<hex> [signing options]',
+    'chart-sign sign-blob <chart.tgz>... [signing options]      writes <file>.sig and <file>.sigstore.json',
+    'chart-sign verify <host>/<repository>@sha256:<hex> <policy> [--trusted-root <file>]',
+    'chart-sign verify-blob <chart.tgz> [--bundle <file>] <policy> [--trusted-root <file>]',
+    'chart-sign verify-attestation <host>/<repository>@sha256:<hex> | <file> --bundle <file>',
+    '           [--type <predicate type>] <policy> [--source-repository <url>] [--trusted-root <file>]',
+  ],
   description: `A digest signature is a bundle holding a DSSE in-toto statement (https://sigstore.dev/cosign/sign/v1) pushed as an
 OCI referrer of the chart manifest; registries without the referrers API get the sha256-<hex> index tag.
 'cosign verify' of cosign v3 accepts it. By default cosign v2's layout is written too: a simple-signing
@@ -299,9 +317,7 @@ function print(json: boolean, rows: Record<string, unknown>[], dryRun: boolean, 
   for (const row of rows) {
     const subject = String(row.ref ?? row.file);
     const who = row.certificateIdentity ?? row.identity ?? row.keyHint;
-    writeStdout(
-      `${String(row.status).padEnd(11)} ${subject}${who ? `  by ${String(who)}` : ''}${row.referrer ? `  -> ${String(row.referrer)}` : ''}\n`,
-    );
+    writeStdout(`${String(row.status).padEnd(11)} ${subject}${who ? `  by ${String(who)}` : ''}${row.referrer ? `  -> ${String(row.referrer)}` : ''}\n`);
   }
 }
 

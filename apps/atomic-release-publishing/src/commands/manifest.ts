@@ -1,6 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { cliReport, createLogger, formatHelp, parseCli, ReleaseError, writeErrorLines, writeJson, writeStdout, type ReleaseErrorJSON } from '@chart-release/core';
+import {
+  cliReport,
+  createLogger,
+  formatHelp,
+  parseCli,
+  ReleaseError,
+  writeErrorLines,
+  writeJson,
+  writeStdout,
+  type ReleaseErrorJSON,
+} from '@chart-release/core';
 import { parseOciReference } from '@chart-release/oci';
 import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig } from '../config.ts';
@@ -71,10 +81,17 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const errors: ReleaseErrorJSON[] = results
     .filter((r) => !r.ok)
     .map((r) =>
-      new ReleaseError('RELEASE_MANIFEST_MISMATCH', `${r.name} ${r.version} (${r.digest}): ${r.checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail}`).join('; ')}.`, {
-        chart: r.name,
-        file: path,
-      }).toJSON(),
+      new ReleaseError(
+        'RELEASE_MANIFEST_MISMATCH',
+        `${r.name} ${r.version} (${r.digest}): ${r.checks
+          .filter((c) => !c.ok)
+          .map((c) => `${c.check}: ${c.detail}`)
+          .join('; ')}.`,
+        {
+          chart: r.name,
+          file: path,
+        },
+      ).toJSON(),
     );
   if (values.json) {
     writeJson(cliReport({ charts: results, errors, manifest: resolve(path) }));

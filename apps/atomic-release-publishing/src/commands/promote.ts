@@ -1,6 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { Lease } from '@chart-release/github-release';
-import { appendStepSummary, cliReport, createLogger, formatHelp, keepingWarnings, parseCli, ReleaseError, setOutput, writeJson, writeStdout } from '@chart-release/core';
+import {
+  appendStepSummary,
+  cliReport,
+  createLogger,
+  formatHelp,
+  keepingWarnings,
+  parseCli,
+  ReleaseError,
+  setOutput,
+  writeJson,
+  writeStdout,
+} from '@chart-release/core';
 import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig, type ReleaseConfig } from '../config.ts';
 import { readManifest, writeManifest } from '../manifest.ts';
