@@ -11333,7 +11333,7 @@ var ERROR_CATALOGUE = {
   USAGE: { meaning: "a flag or argument is unknown, missing or malformed", fix: "run the command with --help and correct the flag" },
   CONFIG_INVALID: { meaning: "a configuration file or value is missing, unreadable or outside its schema", fix: "correct the named file, field or flag" },
   EVENT_INVALID: { meaning: "the GitHub event file cannot be read as JSON", fix: "pass --base and --head, or run inside the workflow that wrote the event" },
-  REPOSITORY_INVALID: { meaning: "a GitHub repository is not given as owner/name", fix: "pass --repository owner/name or set GITHUB_REPOSITORY" },
+  REPOSITORY_INVALID: { meaning: "a GitHub repository is not given as owner/name", fix: "pass --repo owner/name or set GITHUB_REPOSITORY" },
   INTERNAL: { meaning: "an unexpected failure, a bug in chart-release", fix: "report it with the output; nothing about the input is known to be wrong" },
   STEP_FAILED: { meaning: "a publish step failed for a reason without a code of its own", fix: "re-run the job; finished steps are not repeated" },
   PREFLIGHT_CHECK_FAILED: { meaning: "a preflight check could not run to the end", fix: "re-run; if it persists, report it" },
@@ -11469,6 +11469,10 @@ var ERROR_CATALOGUE = {
   PAGES_BRANCH_REFUSED: { meaning: "a ruleset or branch protection refuses the index update", fix: "allow the workflow's token to push to the Pages branch" },
   LEASE_HELD: { meaning: "another run of the repository holds the publish lease", fix: "wait for that run, or re-run after the lease expires" },
   // promotion, manifests and the emulator
+  RELEASE_MANIFEST_MISMATCH: {
+    meaning: "an artifact in the registry does not match its release manifest (tag, package or signature)",
+    fix: "read the failed checks; promote or re-publish the artifact the manifest names"
+  },
   RELEASE_MANIFEST_INVALID: {
     meaning: "a release manifest or publish journal is missing or outside its schema",
     fix: "run chart-release publish first, or pass the manifest it wrote"
@@ -11569,7 +11573,24 @@ function formatErrorLine(error) {
 
 // packages/core/src/actions.ts
 import { randomUUID } from "node:crypto";
+
+// packages/core/src/output.ts
 import { appendFileSync } from "node:fs";
+function writeStdout(text) {
+  process.stdout.write(redact(text));
+}
+function writeStderr(text) {
+  process.stderr.write(redact(text));
+}
+function appendUserFile(path, text) {
+  appendFileSync(path, redact(text));
+}
+function writeJson(value) {
+  writeStdout(`${JSON.stringify(value, null, 2)}
+`);
+}
+
+// packages/core/src/actions.ts
 function inActions(env = process.env) {
   return env.GITHUB_ACTIONS === "true";
 }
@@ -11577,7 +11598,7 @@ function setOutput(name, value, env = process.env) {
   const file = env.GITHUB_OUTPUT;
   if (!file) return false;
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  appendFileSync(file, `${name}<<${delimiter}
+  appendUserFile(file, `${name}<<${delimiter}
 ${value}
 ${delimiter}
 `);
@@ -11628,6 +11649,17 @@ function createLogger(options = {}) {
     }
   };
 }
+function keepingWarnings(logger) {
+  const warnings = [];
+  return {
+    ...logger,
+    warn(message, where) {
+      warnings.push(message);
+      logger.warn(message, where);
+    },
+    warnings
+  };
+}
 var silentLogger = {
   debug() {
   },
@@ -11642,19 +11674,96 @@ var silentLogger = {
 
 // packages/core/src/cli.ts
 import { parseArgs } from "node:util";
+
+// packages/core/src/cli-report.ts
+var EXIT_CODES = {
+  ok: 0,
+  /** A problem to fix; the error line names its code, the chart and file, and the fix. */
+  failure: 1,
+  /** An unknown flag, a missing or malformed value. */
+  usage: 2,
+  /** Part of the work is done and a re-run finishes it (`PUBLISH_INCOMPLETE`); only commands that say so. */
+  incomplete: 3,
+  /** A bug: an error that is not a ReleaseError. */
+  internal: 70
+};
+var EXIT_MEANINGS = {
+  0: "done",
+  1: "a problem to fix: each error line names its code, the chart and file, and the fix",
+  2: "a usage error: an unknown flag, a missing or malformed value",
+  3: "part of the work is done (PUBLISH_INCOMPLETE): a re-run finishes it",
+  70: "an internal error (a bug): please report it with the output"
+};
+function formatHelp(spec) {
+  const options = spec.options.replace(/\n+$/, "").split("\n");
+  if (!options.some((l) => /^\s+--json\b/.test(l)))
+    options.push("  --json                 print the result as JSON on stdout: {ok, charts, errors, warnings, ...}");
+  if (!options.some((l) => /^\s+-h, --help\b/.test(l))) options.push("  -h, --help             show this help");
+  const codes = { ...EXIT_MEANINGS, ...spec.exitCodes };
+  const used = [0, 1, 2, ...Object.keys(spec.exitCodes ?? {}).map(Number), 70].filter((c, i, all) => all.indexOf(c) === i).sort((a, b) => a - b);
+  const parts = [
+    `${spec.command}: ${spec.summary}`,
+    `Usage:
+${spec.usage.map((u) => `  ${u}`).join("\n")}`,
+    ...spec.description ? [spec.description.trim()] : [],
+    `Options:
+${options.join("\n")}`,
+    ...(spec.sections ?? []).map((s) => `${s.title}:
+${s.body.replace(/\n+$/, "")}`),
+    `Exit codes:
+${used.map((c) => `  ${String(c).padEnd(3)} ${codes[c]}`).join("\n")}`
+  ];
+  return `${parts.join("\n\n")}
+`;
+}
+function cliReport(fields) {
+  const { ok, charts = [], errors = [], warnings = [], ...rest } = fields;
+  return { ok: ok ?? errors.length === 0, charts, errors, warnings, ...rest };
+}
+function errorList(error) {
+  return error instanceof AggregateReleaseError ? error.errors : [error];
+}
+function writeErrorLines(command, errors, summary) {
+  if (!errors.length) return;
+  const lines = summary || errors.length > 1 ? [summary ?? `${errors.length} problems found:`, ...errors.map((e) => `  - ${formatErrorLine(e)}`)] : [formatErrorLine(errors[0])];
+  writeStderr(`${command}: ${lines.join("\n")}
+`);
+  if (inActions()) {
+    for (const e of errors) writeStderr(`${annotation("error", formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })}
+`);
+  }
+}
+
+// packages/core/src/cli.ts
 var COMMON_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
   json: { type: "boolean", default: false }
 };
-function parseCli(argv, options, command) {
+function parseCli(argv, options, command, extra = {}) {
+  const aliases = extra.aliases ?? {};
   const all = { ...COMMON_OPTIONS, ...options };
+  const withAliases = { ...all };
+  for (const [old, name] of Object.entries(aliases)) {
+    const { default: _default, ...target } = all[name];
+    withAliases[old] = target;
+  }
+  let parsed;
   try {
-    return parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: withAliases, allowPositionals: true, strict: true });
   } catch (error) {
     throw new ReleaseError("USAGE", describeParseError(error, Object.keys(all)), {
       hint: `run '${command} --help' for the options`
     });
   }
+  const values = parsed.values;
+  for (const [old, name] of Object.entries(aliases)) {
+    if (values[old] === void 0) continue;
+    writeStderr(`${command}: warning: --${old} is deprecated; use --${name}.
+`);
+    if (values[name] === void 0 || values[name] === all[name]?.default) values[name] = values[old];
+    delete values[old];
+  }
+  return parsed;
 }
 function describeParseError(error, names) {
   const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
@@ -11694,7 +11803,7 @@ async function runCli(name, main2, argv = process.argv.slice(2)) {
   const json = argv.includes("--json");
   let code;
   try {
-    code = await main2(argv) ?? 0;
+    code = await main2(argv) ?? EXIT_CODES.ok;
   } catch (error) {
     code = reportError(name, error, json);
   }
@@ -11704,24 +11813,17 @@ async function runCli(name, main2, argv = process.argv.slice(2)) {
 }
 function reportError(name, error, json) {
   if (isReleaseError(error)) {
-    const lines = error instanceof AggregateReleaseError ? [error.message.split("\n")[0], ...error.errors.map((e) => `  - ${formatErrorLine(e)}`)] : [formatErrorLine(error)];
-    process.stderr.write(redact(`${name}: ${lines.join("\n")}
-`));
-    if (inActions()) {
-      const all = error instanceof AggregateReleaseError ? error.errors : [error];
-      for (const e of all)
-        process.stderr.write(redact(annotation("error", formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })) + "\n");
-    }
-    if (json) process.stdout.write(redact(JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)) + "\n");
-    return error.code === "USAGE" ? 2 : 1;
+    const errors = errorList(error).map((e) => e.toJSON());
+    writeErrorLines(name, errors, errors.length > 1 || error !== errorList(error)[0] ? error.message.split("\n")[0] : void 0);
+    if (json) writeJson(cliReport({ ok: false, errors }));
+    return error.code === "USAGE" ? EXIT_CODES.usage : EXIT_CODES.failure;
   }
   const stack = error instanceof Error ? error.stack ?? error.message : String(error);
-  process.stderr.write(redact(`${name}: internal error (a bug; please report it with this output):
+  writeStderr(`${name}: internal error (a bug; please report it with this output):
 ${stack}
-`));
-  if (json)
-    process.stdout.write(redact(JSON.stringify({ ok: false, error: { code: "INTERNAL", message: String(error?.message ?? error) } })) + "\n");
-  return 70;
+`);
+  if (json) writeJson(cliReport({ ok: false, errors: [{ code: "INTERNAL", message: String(error?.message ?? error) }] }));
+  return EXIT_CODES.internal;
 }
 
 // packages/chart-metadata/src/chart-yaml.ts
@@ -12670,18 +12772,23 @@ function readEventRange(env) {
   return { before: str(event.before), after: str(event.after) };
 }
 var ALL_ZERO = /^0+$/;
-var SHALLOW_HINT = "fetch the full history (actions/checkout with fetch-depth: 0) or pass an existing --base.";
+var FETCH_HISTORY = "fetch the full history (actions/checkout with fetch-depth: 0)";
 async function resolveRange(git, options) {
   const notes = [];
   const event = options.base && options.head ? {} : readEventRange(options.env);
   const headRev = options.head ?? event.after ?? "HEAD";
   const [head, flagBase] = await git.commitShas([headRev, options.base]);
   if (!head) {
-    throw new ReleaseError("REVISION_NOT_FOUND", `head revision '${headRev}' is not a commit in this repository.`, { hint: SHALLOW_HINT });
+    throw new ReleaseError("REVISION_NOT_FOUND", `head revision '${headRev}' is not a commit in this repository.`, {
+      hint: `${FETCH_HISTORY} or pass an existing --head.`
+    });
   }
   if (options.base) {
     const base = flagBase;
-    if (!base) throw new ReleaseError("REVISION_NOT_FOUND", `base revision '${options.base}' is not a commit in this repository.`, { hint: SHALLOW_HINT });
+    if (!base)
+      throw new ReleaseError("REVISION_NOT_FOUND", `base revision '${options.base}' is not a commit in this repository.`, {
+        hint: `${FETCH_HISTORY} or pass an existing --base.`
+      });
     return { base, head, baseSource: "flag", notes };
   }
   if (event.before) {
@@ -12966,16 +13073,14 @@ function writeActionsOutputs(result, env = process.env) {
 }
 
 // packages/changed-charts/src/cli.ts
-var HELP = `changed-charts: which Helm charts a git range changed, and why
-
-Usage: changed-charts [--base <rev>] [--head <rev>] [options]
-
-Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
+var HELP = formatHelp({
+  command: "changed-charts",
+  summary: "which Helm charts a git range changed, and why",
+  usage: ["changed-charts [--base <rev>] [--head <rev>] [options]"],
+  description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
 charts that depend on them (file:// or by name), checks that each chart to release has a higher version than
-at base, and prints a table (or JSON). Exits 1 when a problem must be fixed before releasing.
-
-Options:
-  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
+at base, and prints a table (or JSON). Exits 1 when a problem must be fixed before releasing.`,
+  options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
                          a force push, the merge-base with --target-branch, else the last release tag)
   --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
   --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
@@ -12987,15 +13092,20 @@ Options:
                          its repository is this registry (default: any dependency named like a changed chart)
   --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
                          later run read only the chart folders that changed; entries are keyed by tree id)
-  --json                 print {"base","head","baseSource","charts":[...],"errors":[...]} on stdout
-  -h, --help             show this help
-
-In GitHub Actions it also writes the step outputs 'charts' (JSON list of chart names to release),
-'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).
-
-Error codes: VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND,
-NOT_A_GIT_REPOSITORY, EVENT_INVALID, GIT_FAILED, USAGE.
-`;
+  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"base","head","baseSource"}
+  -h, --help             show this help`,
+  sections: [
+    {
+      title: "GitHub Actions",
+      body: `  It also writes the step outputs 'charts' (JSON list of chart names to release),
+  'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).`
+    },
+    {
+      title: "Error codes",
+      body: "  VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND, NOT_A_GIT_REPOSITORY, EVENT_INVALID,\n  GIT_FAILED, USAGE"
+    }
+  ]
+});
 var OPTIONS = {
   base: { type: "string" },
   head: { type: "string" },
@@ -13010,12 +13120,12 @@ var OPTIONS = {
 async function main(argv) {
   const { values, positionals } = parseCli(argv, OPTIONS, "changed-charts");
   if (values.help) {
-    process.stdout.write(HELP);
+    writeStdout(HELP);
     return 0;
   }
   if (positionals.length)
     throw new ReleaseError("USAGE", `unexpected argument '${positionals[0]}'.`, { hint: "use --base and --head for revisions; run 'changed-charts --help'." });
-  const log = createLogger();
+  const log = keepingWarnings(createLogger());
   const result = await detectChangedCharts({
     cwd: values.cwd ?? process.cwd(),
     base: values.base,
@@ -13028,10 +13138,11 @@ async function main(argv) {
     registry: values.registry,
     logger: log
   });
-  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}
-` : formatChangedChartsTable(result));
-  if (result.errors.length) {
-    for (const e of result.errors) log.error(formatErrorLine(new ReleaseError(e.code, e.message, e)), { file: e.file, line: e.line, title: e.chart ?? e.code });
+  const { charts, errors, ...range } = result;
+  if (values.json) writeJson(cliReport({ charts, errors, warnings: log.warnings, ...range }));
+  else writeStdout(formatChangedChartsTable(result));
+  if (errors.length) {
+    writeErrorLines("changed-charts", errors);
     return 1;
   }
   writeActionsOutputs(result);
