@@ -178,8 +178,10 @@ describe('promotion, rollback and release manifests on a real registry', () => {
     await writeFile(tampered, JSON.stringify(manifest));
     const bad = await run(['verify', tampered, '--json']);
     expect(bad.exitCode).toBe(1);
-    const checks = JSON.parse(bad.stdout).artifacts[0].checks;
-    expect(checks.find((c: { check: string }) => c.check === 'package')).toMatchObject({ ok: false });
+    const report = JSON.parse(bad.stdout);
+    expect(report).toMatchObject({ ok: false, errors: [{ code: 'RELEASE_MANIFEST_MISMATCH', chart: manifest.artifacts[0].name }], warnings: [] });
+    expect(report.charts[0].checks.find((c: { check: string }) => c.check === 'package')).toMatchObject({ ok: false });
+    expect(bad.stderr).toContain('chart-release verify: [RELEASE_MANIFEST_MISMATCH]');
     const regenerated = await run(['manifest', 'generate', '--out', join(sandbox.repo.dir, 'regenerated.json'), '--json']);
     expect(regenerated.exitCode, regenerated.all).toBe(0);
     expect((await run(['manifest', 'verify', join(sandbox.repo.dir, 'regenerated.json')])).exitCode).toBe(0);
