@@ -17,7 +17,6 @@ export { decideRelease, decideAssets } from './release-state.ts';
 export type { AssetAction, DesiredRelease, ExistingAsset, ExistingRelease, ReleaseDecision } from './release-state.ts';
 export { ReleaseIndex } from './release-index.ts';
 export { ReleasePublisher, defaultMakeLatest } from './publisher.ts';
-export { describeGitHubError } from './github-error.ts';
 export type { AssembleReleaseInput, AssembledRelease, AssetOutcome, MakeLatest, PublishedRelease } from './publisher.ts';
 export { lineageSummaryFromJson } from './lineage-summary.ts';
 export { commitsSincePreviousTag } from './chart-commits.ts';

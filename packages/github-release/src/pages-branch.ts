@@ -1,6 +1,5 @@
 import { ReleaseError } from '@chart-release/core';
-import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
-import { describeGitHubError } from './github-error.ts';
+import { describeGitHubError, type GitHubClient, type RepositoryRef } from '@chart-release/github-client';
 
 /** A branch as read through the Git Data API: its head commit and tree (null when the branch does not exist) and the files asked for. */
 export interface BranchSnapshot {
@@ -50,7 +49,7 @@ export class PagesBranch {
       commit = data.object.sha;
     } catch (error) {
       if (status(error) === 404) return { branch: this.branch, commit: null, tree: null, files };
-      throw describeGitHubError(error, undefined, `reading the branch ${this.branch}`);
+      throw describeGitHubError(error, { doing: `reading the branch ${this.branch}`, permission: 'contents: write' });
     }
     try {
       const { data } = await this.octokit.rest.git.getCommit({
@@ -61,7 +60,7 @@ export class PagesBranch {
       for (const path of paths) files.set(path, await this.#readFile(tree, path));
       return { branch: this.branch, commit, tree, files };
     } catch (error) {
-      throw describeGitHubError(error, undefined, `reading ${paths.join(', ')} on the branch ${this.branch}`);
+      throw describeGitHubError(error, { doing: `reading ${paths.join(', ')} on the branch ${this.branch}`, permission: 'contents: write' });
     }
   }
 
@@ -129,7 +128,7 @@ export class PagesBranch {
       });
       commit = newCommit.sha;
     } catch (error) {
-      throw describeGitHubError(error, undefined, `writing ${files.map((f) => f.path).join(', ')} to the branch ${this.branch}`);
+      throw describeGitHubError(error, { doing: `writing ${files.map((f) => f.path).join(', ')} to the branch ${this.branch}`, permission: 'contents: write' });
     }
     try {
       if (base.commit)
@@ -149,7 +148,7 @@ export class PagesBranch {
     } catch (error) {
       const why = (error as Error).message ?? '';
       if ((status(error) === 422 && /fast.forward|already exists/i.test(why)) || status(error) === 409) return 'moved';
-      const described = describeGitHubError(error, undefined, `moving the branch ${this.branch} to ${commit.slice(0, 12)}`);
+      const described = describeGitHubError(error, { doing: `moving the branch ${this.branch} to ${commit.slice(0, 12)}`, permission: 'contents: write' });
       if (status(error) !== 422) throw described;
       throw new ReleaseError('PAGES_BRANCH_REFUSED', described.message, {
         hint: `a ruleset or branch protection on ${this.branch} refuses the update; allow the workflow's token to push to it (commits made through the API are signed by GitHub).`,

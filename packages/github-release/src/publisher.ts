@@ -1,8 +1,7 @@
 import { AggregateReleaseError, ReleaseError, silentLogger, type Logger } from '@chart-release/core';
 import type { PlannedAsset } from './assets.ts';
 import { deleteAsset, downloadDigest, listAssets, uploadAsset } from './asset-transfer.ts';
-import { formatRepository, parseRepository, type GitHubClient, type RepositoryRef } from '@chart-release/github-client';
-import { describeGitHubError } from './github-error.ts';
+import { describeGitHubError, formatRepository, parseRepository, type GitHubClient, type RepositoryRef } from '@chart-release/github-client';
 import { ReleaseIndex, toExistingRelease } from './release-index.ts';
 import {
   decideAssets,
@@ -97,7 +96,7 @@ export class ReleasePublisher {
   async listExistingReleases(repository: string | RepositoryRef): Promise<ReleaseIndex> {
     const repo = typeof repository === 'string' ? parseRepository(repository) : repository;
     const releases = await this.octokit.paginate(this.octokit.rest.repos.listReleases, { ...repo, per_page: 100 }).catch((error: unknown) => {
-      throw describeGitHubError(error, undefined, `listing the releases of ${formatRepository(repo)}`);
+      throw describeGitHubError(error, { doing: `listing the releases of ${formatRepository(repo)}`, permission: 'contents: write' });
     });
     this.logger.debug(`${formatRepository(repo)} has ${releases.length} releases`);
     return new ReleaseIndex(repo, releases.map(toExistingRelease));
@@ -108,7 +107,7 @@ export class ReleasePublisher {
     try {
       return await this.#assemble(input);
     } catch (error) {
-      throw describeGitHubError(error, input.chart, `assembling the release ${input.tag}`);
+      throw describeGitHubError(error, { doing: `assembling the release ${input.tag}`, chart: input.chart, permission: 'contents: write' });
     }
   }
 
@@ -221,12 +220,16 @@ export class ReleasePublisher {
         published.push({ chart: draft.chart, tag: draft.tag, releaseId: data.id, htmlUrl: data.html_url, published: true });
         this.logger.info(`${draft.tag}: published ${data.html_url}`);
       } catch (error) {
-        const cause = describeGitHubError(error, draft.chart, `publishing the draft release ${draft.tag}`);
+        const cause = describeGitHubError(error, { doing: `publishing the draft release ${draft.tag}`, chart: draft.chart, permission: 'contents: write' });
         failures.push(
           new ReleaseError('PUBLISH_FAILED', cause.message, {
             chart: draft.chart,
             cause: error,
-            hint: cause.code === 'GITHUB_AUTH_FAILED' ? cause.hint : 're-run: drafts already published are left as they are and the rest are published.',
+            // a refused token or a refused request fails the same way again: its own fix; anything else a re-run finishes
+            hint: ['GITHUB_AUTH_FAILED', 'GITHUB_REQUEST_REJECTED'].includes(cause.code)
+              ? cause.hint
+              : 're-run: drafts already published are left as they are and the rest are published.',
+            details: { cause: cause.code, ...cause.details },
           }),
         );
       }
@@ -244,7 +247,8 @@ export class ReleasePublisher {
       try {
         await this.octokit.rest.repos.deleteRelease({ ...draft.repository, release_id: draft.releaseId });
       } catch (error) {
-        if ((error as { status?: number }).status !== 404) throw describeGitHubError(error, draft.chart, `deleting the draft release ${draft.tag}`);
+        if ((error as { status?: number }).status !== 404)
+          throw describeGitHubError(error, { doing: `deleting the draft release ${draft.tag}`, chart: draft.chart, permission: 'contents: write' });
       }
       deleted.push(draft.tag);
       this.logger.info(`${draft.tag}: draft deleted`);
@@ -269,7 +273,8 @@ export class ReleasePublisher {
       return toExistingRelease((await create(0)).data);
     } catch (error) {
       const status = (error as { status?: number }).status;
-      if (status !== undefined && status < 500) throw describeGitHubError(error, chart, `creating the draft release ${desired.tag}`);
+      if (status !== undefined && status < 500)
+        throw describeGitHubError(error, { doing: `creating the draft release ${desired.tag}`, chart, permission: 'contents: write' });
       this.logger.warn(`${desired.tag}: creating the draft failed (${(error as Error).message}); checking whether it was created before retrying`);
       const { data } = await this.octokit.rest.repos.listReleases({ ...repo, per_page: 100 });
       const found = data.find((r) => r.draft && r.tag_name === desired.tag);
@@ -306,9 +311,10 @@ export class ReleasePublisher {
       uploaded = await uploadAsset(this.octokit, release.uploadUrl, asset);
     } catch (error) {
       // a retried upload whose first attempt landed: look at what is there now
-      if ((error as { status?: number }).status !== 422) throw describeGitHubError(error, chart, `uploading ${asset.name} to ${release.tag}`);
+      if ((error as { status?: number }).status !== 422)
+        throw describeGitHubError(error, { doing: `uploading ${asset.name} to ${release.tag}`, chart, permission: 'contents: write' });
       const current = (await listAssets(this.octokit, repo, release.id)).find((a) => a.name === asset.name);
-      if (!current) throw describeGitHubError(error, chart, `uploading ${asset.name} to ${release.tag}`);
+      if (!current) throw describeGitHubError(error, { doing: `uploading ${asset.name} to ${release.tag}`, chart, permission: 'contents: write' });
       const [again] = decideAssets([current], [asset]);
       if (again!.action === 'keep') return current;
       await deleteAsset(this.octokit, repo, current.id);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ReleaseError } from '@chart-release/core';
-import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
-import { describeGitHubError } from './github-error.ts';
+import { describeGitHubError, type GitHubClient, type RepositoryRef } from '@chart-release/github-client';
 import type { IndexAddition } from './helm-index.ts';
 import type { ReleaseIndex } from './release-index.ts';
 import type { ExistingAsset, ExistingRelease } from './release-state.ts';
@@ -24,7 +23,7 @@ export async function downloadReleaseAsset(octokit: GitHubClient, repo: Reposito
     for await (const chunk of response.data as unknown as ReadableStream<Uint8Array>) chunks.push(chunk);
     return Buffer.concat(chunks);
   } catch (error) {
-    throw describeGitHubError(error, chart, `downloading ${asset.name}`);
+    throw describeGitHubError(error, { doing: `downloading ${asset.name}`, chart, permission: 'contents: write' });
   }
 }
 

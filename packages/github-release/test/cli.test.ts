@@ -19,12 +19,12 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-async function chartDir() {
-  const files = await chartFiles('web-app', '1.2.0');
+async function chartDir(version = '1.2.0') {
+  const files = await chartFiles('web-app', version);
   const dir = join(files.dir, 'charts', 'web-app');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: web-app\nversion: 1.2.0\nappVersion: "1.27"\ndescription: A web app.\n');
-  await writeFile(join(dir, 'CHANGELOG.md'), '# Changelog\n\n## [1.2.0] - 2026-01-12\n\n- Ingress.\n');
+  await writeFile(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: web-app\nversion: ${version}\nappVersion: "1.27"\ndescription: A web app.\n`);
+  await writeFile(join(dir, 'CHANGELOG.md'), `# Changelog\n\n## [${version}] - 2026-01-12\n\n- Ingress.\n`);
   await writeFile(join(dir, 'LICENSE'), 'Apache-2.0\n');
   return { files, dir };
 }
@@ -80,6 +80,32 @@ describe('chart-github-release', () => {
     expect(second.charts[0].release.status).toBe('unchanged');
     expect(second.charts[0].published).toMatchObject([{ tag: 'web-app-v1.2.0', published: true }]);
     expect(second.requests).toBe(2);
+  });
+
+  it('reports a GitHub 422 (a release commit GitHub does not have) as a coded error with its fix', async () => {
+    const { files, dir } = await chartDir('1.3.0');
+    const missingCommit = 'f'.repeat(40);
+    const args = ['--repo', `${OWNER}/${REPO}`, '--chart-dir', dir, '--package', files.package, '--digest', DIGEST, '--registry', 'oci://ghcr.io/acme/charts'];
+    const error = await cli([...args, '--target', missingCommit, '--publish', '--json']).catch((e: { code: number; stderr: string; stdout: string }) => e);
+    expect(error).toMatchObject({ code: 1 });
+    const { stdout, stderr } = error as { stdout: string; stderr: string };
+    expect(JSON.parse(stdout)).toMatchObject({
+      ok: false,
+      errors: [
+        {
+          code: 'PUBLISH_FAILED',
+          chart: 'web-app',
+          message: expect.stringContaining('target_commitish'),
+          hint: expect.stringContaining('push it first'),
+          details: { cause: 'GITHUB_REQUEST_REJECTED', status: 422 },
+        },
+      ],
+    });
+    expect(stderr).toMatch(
+      /- \[PUBLISH_FAILED\] web-app: publishing the draft release web-app-v1\.3\.0 failed \(HTTP 422\).* Fix: the commit is not in the repository/,
+    );
+    const release = emulator.state.repos.find((r) => r.name === REPO)!.releases.find((r) => r.tag_name === 'web-app-v1.3.0');
+    expect(release?.draft).toBe(true);
   });
 
   it('says the token was refused, without printing it', async () => {
