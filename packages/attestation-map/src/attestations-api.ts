@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { silentLogger, type Logger } from '@chart-release/core';
 import type { Octokit } from '@octokit/rest';
-import { statusOf } from './github-errors.ts';
+import { gitHubStatus } from '@chart-release/github-client';
 import type { GitHubAttestationLookup, GitHubAttestationSummary } from './types.ts';
 
 /** Most pages of attestations read for one digest (100 each). */
@@ -38,7 +38,7 @@ export async function enrichFromAttestationsApi(octokit: Octokit, options: Enric
       }
     }
   } catch (error) {
-    const status = statusOf(error);
+    const status = gitHubStatus(error);
     if (status === 404) {
       logger.debug(`${request}: 404, no attestations for this digest (or the API is not available for ${owner}/${repo})`);
       return {

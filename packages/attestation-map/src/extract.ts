@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '@chart-release/core';
 import type { Octokit } from '@octokit/rest';
-import { githubFailure } from './github-errors.ts';
+import { describeGitHubError } from '@chart-release/github-client';
 import { findMapBlocks } from './map-block.ts';
 import { parseAttestationMap, type MapLocation } from './map-parse.ts';
 import type { AttestationMap, MapSource } from './types.ts';
@@ -49,7 +49,11 @@ export async function extractAttestationMap(octokit: Octokit, options: ExtractOp
   try {
     comments = (await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pr.number, per_page: 100 })) as CommentLike[];
   } catch (error) {
-    throw githubFailure(error, `GET /repos/${owner}/${repo}/issues/${pr.number}/comments`, `${owner}/${repo}`);
+    throw describeGitHubError(error, {
+      doing: `GET /repos/${owner}/${repo}/issues/${pr.number}/comments`,
+      repository: `${owner}/${repo}`,
+      permission: 'pull-requests: read',
+    });
   }
   comments.sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
 
@@ -94,6 +98,10 @@ async function readPullRequest(octokit: Octokit, owner: string, repo: string, nu
     const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
     return { number: data.number, url: data.html_url, body: data.body, author: data.user?.login ?? null };
   } catch (error) {
-    throw githubFailure(error, `GET /repos/${owner}/${repo}/pulls/${number}`, `${owner}/${repo}`);
+    throw describeGitHubError(error, {
+      doing: `GET /repos/${owner}/${repo}/pulls/${number}`,
+      repository: `${owner}/${repo}`,
+      permission: 'pull-requests: read',
+    });
   }
 }

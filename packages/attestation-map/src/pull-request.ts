@@ -1,6 +1,6 @@
 import { ReleaseError, silentLogger, type Logger } from '@chart-release/core';
 import type { Octokit } from '@octokit/rest';
-import { githubFailure } from './github-errors.ts';
+import { describeGitHubError } from '@chart-release/github-client';
 import type { Approval, MergedPullRequest } from './types.ts';
 
 /** The fields of a pull request from `GET /repos/{o}/{r}/commits/{sha}/pulls` that selection reads. */
@@ -69,7 +69,11 @@ export async function locatePullRequest(octokit: Octokit, options: FindPullReque
       per_page: 100,
     })) as PullRequestCandidate[];
   } catch (error) {
-    throw githubFailure(error, `GET /repos/${owner}/${repo}/commits/${sha}/pulls`, `${owner}/${repo}`);
+    throw describeGitHubError(error, {
+      doing: `GET /repos/${owner}/${repo}/commits/${sha}/pulls`,
+      repository: `${owner}/${repo}`,
+      permission: 'pull-requests: read',
+    });
   }
   const { chosen, others } = choosePullRequest(candidates, sha, baseBranch);
   if (!chosen) {
@@ -138,6 +142,10 @@ export async function listApprovals(octokit: Octokit, options: { owner: string; 
     const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: pullNumber, per_page: 100 });
     return approvalsFromReviews(reviews as ReviewLike[]);
   } catch (error) {
-    throw githubFailure(error, `GET /repos/${owner}/${repo}/pulls/${pullNumber}/reviews`, `${owner}/${repo}`);
+    throw describeGitHubError(error, {
+      doing: `GET /repos/${owner}/${repo}/pulls/${pullNumber}/reviews`,
+      repository: `${owner}/${repo}`,
+      permission: 'pull-requests: read',
+    });
   }
 }
