@@ -73,9 +73,7 @@ describe('the Helm repository on GitHub Pages after publish', () => {
     const stopped = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
     sandbox.github.setFaults({});
     expect(stopped.exitCode, stopped.all).toBe(1);
-    expect(JSON.parse(stopped.stdout).errors).toEqual([
-      expect.objectContaining({ code: 'GITHUB_REQUEST_FAILED', message: expect.stringContaining('gh-pages') }),
-    ]);
+    expect(JSON.parse(stopped.stdout).errors).toEqual([expect.objectContaining({ code: 'GITHUB_UNAVAILABLE', message: expect.stringContaining('gh-pages') })]);
     const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner: sandbox.owner, repo: sandbox.name, tag: 'web-app-v0.3.1' });
     expect(release.draft).toBe(false);
     expect((await pagesIndex()).index.entries['web-app']!.map((e) => e.version)).toEqual(['0.3.0']);

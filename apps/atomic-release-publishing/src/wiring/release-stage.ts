@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ReleaseError, type Logger } from '@chart-release/core';
 import { readChartYaml } from '@chart-release/chart-metadata';
+import { describeGitHubError } from '@chart-release/github-client';
 import {
   commitsSincePreviousTag,
   decideRelease,
@@ -58,15 +59,12 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
           );
         }
       } catch (error) {
-        const status = (error as { status?: number }).status;
         errors.push(
-          status === 401
-            ? new ReleaseError('GITHUB_AUTH_FAILED', `GitHub rejected the token (401 Bad credentials) at ${config.github.apiUrl}.`, {
-                hint: 'check GITHUB_TOKEN (and GITHUB_API_URL on GitHub Enterprise Server).',
-              })
-            : new ReleaseError('GITHUB_UNAVAILABLE', `cannot read repository ${repo.owner}/${repo.repo}: ${(error as Error).message}`, {
-                hint: status === 404 ? 'check --repo / GITHUB_REPOSITORY and that the token can see the repository.' : 're-run the job.',
-              }),
+          describeGitHubError(error, {
+            doing: `reading the repository ${repo.owner}/${repo.repo} at ${config.github.apiUrl}`,
+            repository: `${repo.owner}/${repo.repo}`,
+            permission: 'contents: write',
+          }),
         );
         return;
       }
