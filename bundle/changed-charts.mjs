@@ -11436,6 +11436,10 @@ var ERROR_CATALOGUE = {
     fix: "check the repository name and the token permissions"
   },
   GITHUB_UNAVAILABLE: { meaning: "GitHub cannot be reached or keeps failing", fix: "re-run later; what was done is kept" },
+  GITHUB_REQUEST_REJECTED: {
+    meaning: "GitHub refused a request as invalid (422): a field it names is wrong or already taken",
+    fix: "correct the input the message names; the same input fails again"
+  },
   GITHUB_REQUEST_FAILED: { meaning: "a GitHub request failed for another reason", fix: "read the message; re-run to finish the job" },
   RELEASE_IMMUTABLE: { meaning: "the release is published with a different package", fix: "bump the chart version" },
   TAG_TEMPLATE_INVALID: {
