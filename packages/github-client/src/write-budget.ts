@@ -93,9 +93,9 @@ export interface WriteBudgetOptions {
 }
 
 /**
- * Writes of one token, scheduled to its limits: `acquire` waits until the next write may start; the write counts
- * from when it finished (`done`), so the server, which counts from arrival, never sees more than the limits.
- * Writes run one at a time, as GitHub asks (no concurrent mutative requests).
+ * Writes of one token, scheduled to its limits: `acquire` waits until the next write may start (a second after the
+ * one before started); the write counts in the minute and the hour from when its answer arrived (`done`), and
+ * until then as the newest, so the server, which counts from arrival, never sees more than the limits.
  */
 export class WriteBudget {
   readonly limits: WriteLimits;
@@ -106,10 +106,12 @@ export class WriteBudget {
   /** Rate-limited answers seen. */
   limited = 0;
   #counted: number[] = [];
+  #inFlight = 0;
   #lastStart = -Infinity;
   #pausedUntil = -Infinity;
   #consecutiveLimits = 0;
   #queue: Promise<void> = Promise.resolve();
+  #finished: (() => void)[] = [];
 
   constructor(options: WriteBudgetOptions = {}) {
     this.limits = { ...GITHUB_WRITE_LIMITS, ...options.limits };
@@ -117,30 +119,44 @@ export class WriteBudget {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** When the next write may start (epoch ms), given what has run and any pause a response asked for. */
+  /** When the next write may start (epoch ms); Infinity while it waits for a write in flight to finish. */
   nextStart(): number {
-    const spaced = Math.max(this.#lastStart + this.limits.minIntervalMs / this.timeScale, this.#pausedUntil);
-    return Math.max(spaced, nextWriteStart(this.#counted, this.clock.now(), { ...this.limits, minIntervalMs: 0 }, this.timeScale));
+    let at = Math.max(this.clock.now(), this.#lastStart + this.limits.minIntervalMs / this.timeScale, this.#pausedUntil);
+    const n = this.#counted.length + this.#inFlight;
+    for (const [limit, window] of [
+      [this.limits.perMinute, MINUTE_MS],
+      [this.limits.perHour, HOUR_MS],
+    ] as const) {
+      if (n < limit) continue;
+      const oldest = this.#counted[n - limit];
+      if (oldest === undefined) return Infinity;
+      at = Math.max(at, oldest + window / this.timeScale);
+    }
+    return at;
   }
 
-  /** Waits for the next slot and takes it; call the returned `done` when the write's response has arrived. */
+  /** Waits for the next slot and takes it; call the returned `done` when the write's answer has arrived. */
   acquire(): Promise<(response?: LimitedResponse) => void> {
     const turn = this.#queue.then(async () => {
-      for (let at = this.nextStart(); at > this.clock.now(); at = this.nextStart()) await this.clock.sleep(at - this.clock.now());
+      for (let at = this.nextStart(); at > this.clock.now(); at = this.nextStart()) {
+        if (at === Infinity) await new Promise<void>((resolve) => this.#finished.push(resolve));
+        else await this.clock.sleep(at - this.clock.now());
+      }
       this.#lastStart = this.clock.now();
+      this.#inFlight++;
       this.started++;
     });
-    let finish!: () => void;
-    // the next write waits for this one to finish
-    this.#queue = turn.then(() => new Promise<void>((resolve) => (finish = resolve)));
+    this.#queue = turn;
     return turn.then(() => {
       let finished = false;
       return (response?: LimitedResponse) => {
         if (finished) return;
         finished = true;
-        this.#count(this.clock.now());
+        this.#inFlight--;
+        this.#counted.push(this.clock.now());
+        if (this.#counted.length > 2 * this.limits.perHour) this.#counted = this.#counted.slice(-this.limits.perHour);
         if (response) this.observe(response);
-        finish();
+        for (const wake of this.#finished.splice(0)) wake();
       };
     });
   }
@@ -156,10 +172,5 @@ export class WriteBudget {
     this.limited++;
     this.#consecutiveLimits++;
     this.#pausedUntil = Math.max(this.#pausedUntil, now + pause);
-  }
-
-  #count(at: number): void {
-    this.#counted.push(at);
-    if (this.#counted.length > this.limits.perHour) this.#counted = this.#counted.slice(-this.limits.perHour);
   }
 }
