@@ -2,43 +2,22 @@
 // GitHub requests per chart for a 100-chart release through the GitHub emulator's request log: one listing for the
 // run, then per chart one draft, one upload per asset and one publish. Target: at most 2 + assets per chart plus a
 // constant. A re-run of the same release is counted too: it should cost the listing alone.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubEmulator } from '@chart-release/github-emulator';
-import { createGitHubClient, planReleaseAssets, releaseTag, ReleasePublisher, type AssembledRelease, type PlannedAsset } from '@chart-release/github-release';
+import { createGitHubClient, ReleasePublisher } from '@chart-release/github-release';
+import { planCharts, releaseCharts, releaseSeed } from './release-fixture.ts';
 
 const CHARTS = 100;
-const SHA = 'c0ffee'.padEnd(40, '0');
 const emulator = await startGitHubEmulator({
   strict: true,
   rateLimit: false,
-  seed: { repos: [{ owner: 'acme', name: 'charts', commits: [{ sha: SHA, message: 'release' }] }] },
+  seed: releaseSeed,
 });
 const dir = await mkdtemp(join(tmpdir(), 'bench-github-release-'));
 try {
-  const plans: { name: string; assets: PlannedAsset[] }[] = [];
-  for (let i = 0; i < CHARTS; i++) {
-    const name = `chart-${String(i).padStart(3, '0')}`;
-    const file = async (base: string, content: string | Buffer) => {
-      const path = join(dir, `${name}-${base}`);
-      await writeFile(path, content);
-      return path;
-    };
-    const plan = await planReleaseAssets({
-      chart: name,
-      files: {
-        package: await file('1.0.0.tgz', randomBytes(8192)),
-        signature: await file('1.0.0.tgz.sig', randomBytes(96).toString('base64')),
-        lineage: await file('lineage.json', '{"schemaVersion":1}'),
-        changelog: await file('CHANGELOG.md', `## [1.0.0]\n\n- ${name}\n`),
-        readme: await file('README.md', `# ${name}\n`),
-        license: await file('LICENSE', 'Apache-2.0\n'),
-      },
-    });
-    plans.push({ name, assets: plan.assets });
-  }
+  const plans = await planCharts(dir, CHARTS);
   const assetsPerChart = plans[0]!.assets.length;
 
   const run = async () => {
@@ -47,13 +26,7 @@ try {
     const publisher = new ReleasePublisher({ octokit });
     const from = emulator.requests.length;
     const started = performance.now();
-    const existing = await publisher.listExistingReleases('acme/charts');
-    const drafts: AssembledRelease[] = [];
-    for (const { name, assets } of plans) {
-      const tag = releaseTag(undefined, { name, version: '1.0.0' });
-      drafts.push(await publisher.assembleRelease({ existing, chart: name, version: '1.0.0', tag, targetCommitish: SHA, notes: `${name} 1.0.0`, assets }));
-    }
-    await publisher.publishReleases(drafts, { makeLatest: 'false' });
+    await releaseCharts(publisher, plans);
     const seconds = (performance.now() - started) / 1000;
     const log = emulator.requests.slice(from);
     return { total: log.length, listing: log.filter((r) => r.operationId === 'repos/list-releases').length, seconds };
