@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { isolatedHelm, startReleaseSandbox, type IsolatedHelm, type ReleaseSandbox } from '@chart-release/testkit';
 import { chartRelease } from './run-cli.ts';
 
@@ -101,6 +101,57 @@ describe('the Helm repository on GitHub Pages after publish', () => {
     expect(after.index.entries['web-app']!.map((e) => e.version)).toEqual(['0.3.1', '0.3.0']);
     // the entries already there are the same bytes
     expect(after.text).toContain(before.slice(before.indexOf('  api-service:'), before.indexOf('  web-app:')));
+  });
+
+  it('index completes a damaged index from the releases, and --rebuild drops entries without a release only with --prune', async () => {
+    // the index on gh-pages lost web-app 0.3.1 and holds a version no release has
+    const repo = { owner: sandbox.owner, repo: sandbox.name };
+    const damaged = parse((await pagesIndex()).text) as Index & { entries: Record<string, Record<string, unknown>[]> };
+    damaged.entries['web-app'] = damaged.entries['web-app']!.filter((e) => e.version !== '0.3.1');
+    damaged.entries['ghost'] = [{ ...damaged.entries['web-app']![0]!, name: 'ghost', version: '9.9.9', urls: ['https://example.com/ghost-9.9.9.tgz'] }];
+    const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: 'heads/gh-pages' });
+    const { data: blob } = await octokit.rest.git.createBlob({ ...repo, content: stringify(damaged), encoding: 'utf-8' });
+    const { data: tree } = await octokit.rest.git.createTree({ ...repo, tree: [{ path: 'index.yaml', mode: '100644', type: 'blob', sha: blob.sha }] });
+    const { data: commit } = await octokit.rest.git.createCommit({ ...repo, message: 'damage', tree: tree.sha, parents: [ref.object.sha] });
+    await octokit.rest.git.updateRef({ ...repo, ref: 'heads/gh-pages', sha: commit.sha });
+    const versions = async () =>
+      Object.entries((await pagesIndex()).index.entries)
+        .flatMap(([name, list]) => list.map((e) => `${name}@${e.version}`))
+        .sort();
+    const damagedVersions = await versions();
+    const indexCli = async (args: string[]) => {
+      const from = sandbox.github.requests.length;
+      const run = await chartRelease(['index', ...args, '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
+      const commits = sandbox.github.requests.slice(from).filter((r) => r.operationId === 'git/create-commit');
+      return { run, report: JSON.parse(run.stdout), commits: commits.length };
+    };
+
+    const dry = await indexCli(['--dry-run']);
+    expect(dry.run.exitCode, dry.run.all).toBe(0);
+    expect(dry.report.charts.map((c: { name: string; version: string; change: string }) => `${c.change} ${c.name}@${c.version}`)).toEqual([
+      'added web-app@0.3.1',
+    ]);
+    expect(dry.commits).toBe(0);
+    expect(await versions()).toEqual(damagedVersions);
+
+    const completed = await indexCli([]);
+    expect(completed.run.exitCode, completed.run.all).toBe(0);
+    expect(completed.commits).toBe(1);
+    expect(await versions()).toEqual(['api-service@1.4.0', 'common-lib@1.0.0', 'ghost@9.9.9', 'web-app@0.3.0', 'web-app@0.3.1']);
+
+    const refused = await indexCli(['--rebuild']);
+    expect(refused.run.exitCode).toBe(1);
+    expect(refused.report.errors).toEqual([
+      expect.objectContaining({ code: 'INDEX_WOULD_SHRINK', message: expect.stringContaining('ghost'), hint: expect.stringContaining('--prune') }),
+    ]);
+    expect(refused.commits).toBe(0);
+
+    const pruned = await indexCli(['--rebuild', '--prune']);
+    expect(pruned.run.exitCode, pruned.run.all).toBe(0);
+    expect(pruned.report.charts.map((c: { name: string; version: string; change: string }) => `${c.change} ${c.name}@${c.version}`)).toEqual([
+      'removed ghost@9.9.9',
+    ]);
+    expect(await versions()).toEqual(['api-service@1.4.0', 'common-lib@1.0.0', 'web-app@0.3.0', 'web-app@0.3.1']);
   });
 });
 
