@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Octokit } from '@octokit/rest';
+import { parse } from 'yaml';
 import { createSigner } from '@chart-release/cosign';
 import { RegistryClient } from '@chart-release/oci';
 import { skopeoDigest, skopeoListTags, startReleaseSandbox, type ReleaseSandbox } from '@chart-release/testkit';
@@ -167,6 +168,10 @@ describe('promotion, rollback and release manifests on a real registry', () => {
     const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner: 'acme', repo: 'charts', tag: 'web-app-v0.5.0' });
     expect(release.draft).toBe(false);
     expect(await skopeoDigest(ref('latest'))).toBe(await skopeoDigest(ref('0.5.0')));
+    // the version published in the second phase is in the Helm repository index too
+    const index = await fetch(`${sandbox.github.pagesSiteUrl(sandbox.owner, sandbox.name)}index.yaml`);
+    expect(index.status).toBe(200);
+    expect((parse(await index.text()) as { entries: Record<string, { version: string }[]> }).entries['web-app']!.map((e) => e.version)).toContain('0.5.0');
   });
 
   it('verifies the release manifest, and fails a tampered one', async () => {

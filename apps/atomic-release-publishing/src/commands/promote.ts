@@ -20,6 +20,7 @@ import { promoteAll, type PromotionResult, type PromotionServices } from '../pro
 import { takeRunLease } from '../wiring/run-lease.ts';
 import { githubContext, registryContext } from '../wiring/clients.ts';
 import { recordPromotionInRelease } from '../wiring/promotion-audit.ts';
+import { refreshIndexFromReleases } from '../wiring/index-stage.ts';
 import { helmSanityCheck, promotionRegistry, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
 
 const POLICY_OPTIONS = {
@@ -201,6 +202,13 @@ async function publishManifestDrafts(config: ReleaseConfig, manifest: Awaited<Re
       make_latest: manifest.artifacts.length > 1 ? 'false' : 'true',
     });
     artifact.release.url = published.html_url;
+  }
+  // the one-phase run indexes what it publishes; here the releases go public, so the index follows them
+  if (config.index.enabled) {
+    const result = await refreshIndexFromReleases(config, () => gh, commandLog(), {});
+    commandLog().info(
+      `${result.branch}:${result.path}: ${result.added.length ? `added ${result.added.map((e) => `${e.name} ${e.version}`).join(', ')}` : 'up to date'}`,
+    );
   }
 }
 
