@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { createLogger } from '@chart-release/core';
-import { buildReleasePlan, createPublishSteps, loadConfig, runBounded } from '@chart-release/atomic-release-publishing';
+import { buildReleasePlan, createPublishPipeline, loadConfig, runBounded, type Stage } from '@chart-release/atomic-release-publishing';
 import { startReleaseSandbox, writeChart } from '@chart-release/testkit';
 
 const CHARTS = Number(process.env.BENCH_CHARTS ?? 50);
@@ -70,10 +70,16 @@ try {
     flags: { pushMode: 'native', concurrency: 32, workDir: join(sandbox.repo.dir, '.bench') },
   });
   const silent = createLogger({ level: 'error', write: () => {} });
-  const steps = await createPublishSteps(config, { env: sandbox.env, logger: silent });
+  const pipeline = createPublishPipeline(config, { env: sandbox.env, logger: silent });
+  const packageStage = pipeline.stages.find((s) => s.name === 'packaged') as Stage<'packaged'>;
+  const pushStage = pipeline.stages.find((s) => s.name === 'pushed') as Stage<'pushed'>;
   const tr = performance.now();
-  const plan = buildReleasePlan(await steps.detect(), config);
-  const pushed = await runBounded(plan.charts, config.concurrency, async (chart) => steps.push(chart, await steps.package(chart, silent), silent));
+  const plan = buildReleasePlan(await pipeline.detect(), config);
+  const pushed = await runBounded(plan.charts, config.concurrency, async (chart) => {
+    const ctx = { plan, log: silent };
+    const packaged = await packageStage.run!(chart, {}, ctx);
+    return pushStage.run!(chart, { packaged }, ctx);
+  });
   const registryTime = performance.now() - tr;
   if (pushed.some((p) => p.status !== 'fulfilled')) throw new Error('registry publishing failed');
   await rm(join(sandbox.repo.dir, '.bench'), { recursive: true, force: true });

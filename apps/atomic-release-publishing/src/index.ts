@@ -1,9 +1,28 @@
 export { loadConfig, GITHUB_ACTIONS_ISSUER } from './config.ts';
 export type { ReleaseConfig, ConfigFlags, SigningMode, AssetKind } from './config.ts';
 export { buildReleasePlan, formatPlan } from './plan.ts';
-export type { ReleasePlan, PlannedChart, DetectedChart } from './plan.ts';
-export { runPublish } from './publish.ts';
-export type { PublishSteps, PublishOptions, DetectResult, PackagedChart, PushedChart, SignedChart, DraftedRelease, ChartArtifacts } from './publish.ts';
+export type { ReleasePlan, PlannedChart, PlannedAsset, DetectedChart, PlanFacts } from './plan.ts';
+export { runPublish, planRun } from './publish.ts';
+export type { PublishPipeline, PublishOptions, DetectResult, GatheredFacts } from './publish.ts';
+export { isWarning } from './stage.ts';
+export type {
+  Stage,
+  AnyStage,
+  StageName,
+  StageOutputs,
+  ChartOutputs,
+  ChartRun,
+  RunContext,
+  Problem,
+  PreflightWarning,
+  PlannedWrite,
+  PackagedChart,
+  PushedChart,
+  SignedChart,
+  AttestedChart,
+  ChartLineage,
+  DraftedRelease,
+} from './stage.ts';
 export { Journal } from './journal.ts';
 export type { JournalData, JournalChart } from './journal.ts';
 export { readManifest, writeManifest, verifyManifest, manifestSchemaProblems } from './manifest.ts';
@@ -29,5 +48,5 @@ export { promote, promoteAll, preparePromotion, applyPromotion, preflightPromoti
 export type { PromoteRequest, PromotionResult, PromotionRegistry, PromotionServices, PreparedPromotion } from './promote.ts';
 export { channelHistory, promotionsInEffect, rollback } from './channel-history.ts';
 export type { ChannelPosition } from './channel-history.ts';
-export { createPublishSteps } from './wiring/publish-steps.ts';
-export type { StepContext } from './wiring/publish-steps.ts';
+export { createPublishPipeline } from './wiring/pipeline.ts';
+export type { PipelineContext } from './wiring/pipeline.ts';

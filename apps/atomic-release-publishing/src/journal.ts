@@ -1,15 +1,12 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ChartOutputs } from './stage.ts';
 
-/** What is known to be done for one chart in this run. */
-export interface JournalChart {
+/** What is known to be done for one chart in this run: each stage's output under its name. */
+export interface JournalChart extends ChartOutputs {
   name: string;
   version: string;
-  packaged?: { file: string; sha256: string };
-  pushed?: { ref: string; digest: string; status: 'pushed' | 'exists' };
-  signed?: { mode: string; referrerDigest?: string; signaturePath?: string; bundlePath?: string };
-  lineage?: { file: string; sha256?: string };
-  release?: { id: number; tag: string; url: string; draft: boolean };
+  /** The stage that failed in the last attempt. */
   failed?: { step: string; code: string; message: string };
 }
 

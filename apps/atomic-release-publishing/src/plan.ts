@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import semver from 'semver';
-import { releaseTag } from '@chart-release/github-release';
+import { buildLineage, lineageFileName, type Lineage } from '@chart-release/attestation-map';
+import type { ChartDependency } from '@chart-release/chart-metadata';
+import { assetName, defaultMakeLatest, isPrerelease, releaseTag, releaseTitle, type MakeLatest } from '@chart-release/github-release';
+import { chartTag } from '@chart-release/oci';
 import type { AssetKind, ReleaseConfig } from './config.ts';
+import type { PlannedWrite, StageName } from './stage.ts';
 
 /** A chart as change detection reports it (the shape of @chart-release/changed-charts' ChartChange). */
 export interface DetectedChart {
@@ -18,6 +22,19 @@ export interface DetectedChart {
   notReleasedBecause?: string;
 }
 
+/** One file of a chart's release: its asset name, where it comes from, and whether the release needs it. */
+export interface PlannedAsset {
+  kind: AssetKind;
+  name: string;
+  /** Absolute path the file is read from (written there first by `producedBy`, when a stage makes it). */
+  source: string;
+  required: boolean;
+  /** The stage that writes the file; absent for a file of the checkout (or one generated for it). */
+  producedBy?: StageName;
+  /** Where a source file comes from: the chart's own, the repository's license, or generated (`annotation`, `commits`). */
+  origin?: 'chart' | 'repository' | 'annotation' | 'commits';
+}
+
 /** Everything the run will do for one chart, decided before anything is written. */
 export interface PlannedChart {
   name: string;
@@ -30,14 +47,26 @@ export interface PlannedChart {
   previousVersion?: string;
   triggeredBy: string[];
   type: DetectedChart['type'];
+  appVersion?: string;
+  description?: string;
   /** `oci://host/namespace/<name>`. */
   ociRepository: string;
-  /** OCI tag: the version with `+` spelled `_`, as helm does. */
+  /** OCI tag (`chartTag` of @chart-release/oci: the version with `+` spelled `_`, as helm does). */
   ociTag: string;
+  /** `oci://host/namespace/<name>:<tag>`. */
+  ociRef: string;
   gitTag: string;
+  releaseTitle: string;
+  /** File name of the package (`<name>-<version>.tgz`). */
   packageFile: string;
+  /** Absolute path the package is written to. */
+  packagePath: string;
   prerelease: boolean;
-  assets: AssetKind[];
+  assets: PlannedAsset[];
+  /** The lineage document as far as it is known before the push (the lineage stage adds the digest). */
+  lineage: Lineage;
+  /** Dependencies declared in Chart.yaml. */
+  dependencies: ChartDependency[];
 }
 
 export interface ReleasePlan {
@@ -46,53 +75,157 @@ export interface ReleasePlan {
   baseSource?: string;
   repository?: string;
   registry: string;
-  signing: ReleaseConfig['signing']['mode'];
+  /** Who signs, and what verifiers check: the mode, layout and the keyless identity and issuer. */
+  signing: {
+    mode: ReleaseConfig['signing']['mode'];
+    layout: ReleaseConfig['signing']['layout'];
+    identity?: string;
+    identityRegexp?: string;
+    issuer: string;
+    /** SLSA build provenance per digest (keyless signing only). */
+    provenance: boolean;
+  };
+  /** GitHub's `make_latest` for the published releases (prereleases never become latest). */
+  makeLatest: MakeLatest;
+  /** The merged pull request the lineage names, or null for a direct push. */
+  pullRequest: { number: number; url: string } | null;
   charts: PlannedChart[];
   /** Changed charts that are not released (deleted ones), with the reason. */
   notReleased: { name: string; path: string; why: string }[];
   /** Where the released versions are indexed after publishing (the Helm repository on Pages), when on. */
   index?: { branch: string; path: string };
+  /** Every remote write the run will make, stage by stage (`planWrites`). */
+  writes: PlannedWrite[];
 }
 
-/** Turns detected changes and the config into the run's plan. */
-export function buildReleasePlan(detected: { base: string; head: string; baseSource?: string; charts: DetectedChart[] }, config: ReleaseConfig): ReleasePlan {
+/** A chart's CHANGELOG, README and LICENSE: where each is read from, and whose it is. */
+export interface SourceFiles {
+  files: Partial<Record<'changelog' | 'readme' | 'license', string>>;
+  origins: { changelog?: 'chart' | 'annotation' | 'commits'; license?: 'chart' | 'repository'; readme?: 'chart' };
+}
+
+/** What planning reads besides detection and config (read-only, by the wiring): facts about the repository and charts. */
+export interface PlanFacts {
+  /** Charts in the repository's chart folders (make-latest defaults to false with several). */
+  chartCount?: number;
+  /** Chart.yaml fields of each planned chart, by name. */
+  metadata?: Record<string, { appVersion?: string; description?: string; dependencies: ChartDependency[] }>;
+  /** Lineage of each planned chart from the merged pull request, by name. */
+  lineage?: Record<string, Lineage>;
+  pullRequest?: { number: number; url: string };
+  /** Source files of each chart's release (CHANGELOG, README, LICENSE), by name; the chart folder's by default. */
+  sourceFiles?: Record<string, SourceFiles>;
+  /** The signing mode `auto` resolves to, and whether provenance is made with it. */
+  signingMode?: ReleaseConfig['signing']['mode'];
+  provenance?: boolean;
+}
+
+/** Turns detected changes, the config and the facts read for them into the run's plan (its writes come from the stages). */
+export function buildReleasePlan(
+  detected: { base: string; head: string; baseSource?: string; charts: DetectedChart[] },
+  config: ReleaseConfig,
+  facts: PlanFacts = {},
+): ReleasePlan {
   const charts: PlannedChart[] = [];
   const notReleased: ReleasePlan['notReleased'] = [];
+  const signingMode = facts.signingMode ?? config.signing.mode;
   for (const c of [...detected.charts].sort((a, b) => a.name.localeCompare(b.name))) {
     if (!c.release || c.status === 'deleted') {
       notReleased.push({ name: c.name, path: c.path, why: c.notReleasedBecause ?? (c.status === 'deleted' ? 'deleted' : 'not released') });
       continue;
     }
-    const assets: AssetKind[] = ['package', 'lineage', 'changelog', 'readme', 'license'];
-    if (config.signing.mode !== 'none') assets.splice(1, 0, 'signature', 'bundle');
+    const dir = join(config.cwd, c.path);
+    const ociRepository = `${config.registry}/${c.name}`;
+    const ociTag = chartTag(c.version);
+    const gitTag = releaseTag(config.release.tagTemplate, c);
+    const packageFile = `${c.name}-${c.version}.tgz`;
+    const packagePath = join(config.workDir, 'packages', packageFile);
+    const metadata = facts.metadata?.[c.name];
     charts.push({
       name: c.name,
       version: c.version,
       path: c.path,
-      dir: join(config.cwd, c.path),
+      dir,
       status: c.status,
       previousVersion: c.previousVersion,
       triggeredBy: c.triggeredBy,
       type: c.type,
-      ociRepository: `${config.registry}/${c.name}`,
-      ociTag: c.version.replaceAll('+', '_'),
-      gitTag: releaseTag(config.release.tagTemplate, c),
-      packageFile: `${c.name}-${c.version}.tgz`,
-      prerelease: semver.prerelease(c.version) !== null,
-      assets,
+      ...(metadata?.appVersion ? { appVersion: metadata.appVersion } : {}),
+      ...(metadata?.description ? { description: metadata.description } : {}),
+      ociRepository,
+      ociTag,
+      ociRef: `${ociRepository}:${ociTag}`,
+      gitTag,
+      releaseTitle: releaseTitle(c),
+      packageFile,
+      packagePath,
+      prerelease: isPrerelease(c.version),
+      assets: planAssets(c.name, dir, packagePath, config, signingMode, facts.sourceFiles?.[c.name]),
+      lineage: facts.lineage?.[c.name] ?? buildLineage({ chart: c.name, version: c.version, tag: gitTag, ociDigest: null }),
+      dependencies: metadata?.dependencies ?? [],
     });
   }
+  const { layout, identity, identityRegexp, issuer } = config.signing;
   return {
     head: detected.head,
     base: detected.base,
     baseSource: detected.baseSource,
     repository: config.github.repository,
     registry: config.registry,
-    signing: config.signing.mode,
+    signing: { mode: signingMode, layout, identity, identityRegexp, issuer, provenance: facts.provenance ?? false },
+    makeLatest: config.release.makeLatest === 'auto' ? defaultMakeLatest(facts.chartCount ?? charts.length) : config.release.makeLatest,
+    pullRequest: facts.pullRequest ?? null,
     charts,
     notReleased,
     ...(config.index.enabled ? { index: { branch: config.index.branch, path: config.index.path } } : {}),
+    writes: [],
   };
+}
+
+/**
+ * The release assets of a chart: the package, its signature and bundle (unless signing is off) and lineage, made by
+ * the run; CHANGELOG.md, README.md and LICENSE from the chart folder (or what the wiring found for them). A required
+ * file is planned even when missing (preflight names it); an optional one only when it is there.
+ */
+function planAssets(
+  chart: string,
+  dir: string,
+  packagePath: string,
+  config: ReleaseConfig,
+  signingMode: ReleaseConfig['signing']['mode'],
+  found: SourceFiles | undefined,
+): PlannedAsset[] {
+  const signed = signingMode !== 'none';
+  const required = new Set<AssetKind>(['package', 'lineage', ...config.release.requiredAssets.filter((k) => signed || (k !== 'signature' && k !== 'bundle'))]);
+  const produced: [AssetKind, string, StageName][] = [
+    ['package', packagePath, 'packaged'],
+    ...(signed
+      ? ([
+          ['signature', `${packagePath}.sig`, 'signed'],
+          ['bundle', `${packagePath}.sigstore.json`, 'signed'],
+        ] as [AssetKind, string, StageName][])
+      : []),
+    ['lineage', join(config.workDir, 'lineage', lineageFileName(chart)), 'lineage'],
+  ];
+  const assets: PlannedAsset[] = produced.map(([kind, source, producedBy]) => ({
+    kind,
+    name: assetName(kind, chart, source),
+    source,
+    required: required.has(kind),
+    producedBy,
+  }));
+  const defaults = { changelog: 'CHANGELOG.md', readme: 'README.md', license: 'LICENSE' } as const;
+  for (const kind of ['changelog', 'readme', 'license'] as const) {
+    const source = found ? found.files[kind] : join(dir, defaults[kind]);
+    // a required file is planned where it should be even when missing: preflight names it
+    if (!source || (!found && !existsSync(source))) {
+      if (required.has(kind)) assets.push({ kind, name: assetName(kind, chart, join(dir, defaults[kind])), source: join(dir, defaults[kind]), required: true });
+      continue;
+    }
+    const origin = found ? found.origins[kind] : 'chart';
+    assets.push({ kind, name: assetName(kind, chart, source), source, required: required.has(kind), ...(origin ? { origin } : {}) });
+  }
+  return assets;
 }
 
 /** The plan as text, printed before anything runs (and all that `--dry-run` does besides preflight). */
@@ -103,12 +236,23 @@ export function formatPlan(plan: ReleasePlan): string {
     const why = c.triggeredBy.length ? ` (dependency ${c.triggeredBy.join(', ')} changed)` : '';
     lines.push(
       `  ${c.name} ${c.previousVersion ? `${c.previousVersion} -> ` : ''}${c.version} [${c.status}]${why}`,
-      `    push    ${c.ociRepository}:${c.ociTag}`,
-      `    release ${c.gitTag}${c.prerelease ? ' (prerelease)' : ''}: ${c.assets.join(', ')}`,
+      `    push    ${c.ociRef}`,
+      `    release ${c.gitTag}${c.prerelease ? ' (prerelease)' : ''}: ${c.assets.map((a) => a.name).join(', ')}`,
     );
   }
   for (const n of plan.notReleased) lines.push(`  ${n.name}: not released (${n.why})`);
   if (plan.index && plan.charts.length)
     lines.push(`  index   ${plan.index.branch}:${plan.index.path} (${plan.charts.length} version${plan.charts.length === 1 ? '' : 's'}, after publishing)`);
+  if (plan.charts.length) {
+    const signing = plan.signing.mode === 'none' ? 'unsigned' : `signing ${plan.signing.mode}${plan.signing.identity ? ` as ${plan.signing.identity}` : ''}`;
+    lines.push(`  ${signing}; make-latest ${plan.makeLatest}; lineage ${plan.pullRequest ? `PR #${plan.pullRequest.number}` : 'without a pull request'}`);
+    lines.push(`  ${plan.writes.length} write${plan.writes.length === 1 ? '' : 's'}: ${summarizeWrites(plan.writes)}`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+function summarizeWrites(writes: PlannedWrite[]): string {
+  const counts = new Map<string, number>();
+  for (const w of writes) counts.set(`${w.system} ${w.kind}`, (counts.get(`${w.system} ${w.kind}`) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
 }

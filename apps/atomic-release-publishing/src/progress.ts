@@ -1,5 +1,6 @@
 import { inActions, redact } from '@chart-release/core';
 
+/** What a chart is doing: the built-in words, or a stage's name or verb. */
 export type ChartStage =
   | 'queued'
   | 'packaging'
@@ -12,7 +13,8 @@ export type ChartStage =
   | 'drafted'
   | 'published'
   | 'failed'
-  | 'skipped';
+  | 'skipped'
+  | (string & {});
 
 /**
  * Per-chart progress that reads well where it is shown: in a terminal, one live line per chart redrawn in place;

@@ -1,4 +1,5 @@
 import { AggregateReleaseError, ReleaseError, silentLogger, type Logger } from '@chart-release/core';
+import { chartTag } from '@chart-release/oci';
 import { applyTagPolicy, checkDigest, nextAuditTag, type TagPolicyDecision } from './tag-policy.ts';
 import type { ManifestPromotion } from './manifest.ts';
 
@@ -88,7 +89,7 @@ export async function preflightPromotion(
 
   let digest = request.digest;
   if (request.version) {
-    digest = await registry.resolve(request.repository, request.version.replaceAll('+', '_'));
+    digest = await registry.resolve(request.repository, chartTag(request.version));
     if (!digest) {
       throw new ReleaseError('SOURCE_NOT_FOUND', `${request.ociRepository}:${request.version} does not exist.`, {
         chart: request.chart,

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ReleaseError } from '@chart-release/core';
 import { loadConfig } from './config.ts';
 import type { DetectedChart } from './plan.ts';
-import { runPublish, type DraftedRelease, type PublishSteps } from './publish.ts';
+import { runPublish, type PublishPipeline } from './publish.ts';
+import type { AnyStage, DraftedRelease, Problem, Stage } from './stage.ts';
 import { manifestSchemaProblems } from './manifest.ts';
 import { renderStepSummary } from './report.ts';
 
@@ -22,7 +23,14 @@ const chart = (name: string, version: string): DetectedChart => ({
 });
 const digestOf = (name: string) => `sha256:${Buffer.from(name).toString('hex').padEnd(64, '0').slice(0, 64)}`;
 
-/** In-memory steps recording what was written, with a switch to fail one chart at one step. */
+// a stage this test adds through the contract alone: its output type joins StageOutputs from here
+declare module './stage.ts' {
+  interface StageOutputs {
+    audit: { note: string };
+  }
+}
+
+/** In-memory stages recording what was written, with a switch to fail one chart at one stage. */
 function fakeSteps(charts: DetectedChart[], failAt?: { chart: string; step: 'push' | 'sign' | 'release' }) {
   const written: string[] = [];
   const deleted: string[] = [];
@@ -31,34 +39,60 @@ function fakeSteps(charts: DetectedChart[], failAt?: { chart: string; step: 'pus
   const fail = (name: string, step: string) => {
     if (failAt?.chart === name && failAt.step === step) throw new ReleaseError('REGISTRY_UNAVAILABLE', `${step} failed`, { hint: 'retry later' });
   };
-  const steps: PublishSteps = {
-    detect: async () => ({ base: 'b'.repeat(40), head: SHA, baseSource: 'flag', charts, errors: [] }),
-    package: async (c) => ({ file: `/tmp/${c.packageFile}`, sha256: 'c'.repeat(64) }),
-    preflight: async () => ({ errors: [], warnings: [] }),
-    push: async (c) => {
-      fail(c.name, 'push');
-      written.push(`push ${c.name}`);
-      return { ref: `${c.ociRepository}:${c.ociTag}`, digest: digestOf(c.name), status: 'pushed' };
+  const preflight: { problems: Problem[] } = { problems: [] };
+  const faults: { publish?: (chart: string) => void } = {};
+  const stages: AnyStage[] = [
+    { name: 'packaged', phase: 'prepare', run: async (c) => ({ file: c.packagePath, sha256: 'c'.repeat(64) }) },
+    {
+      name: 'pushed',
+      phase: 'chart',
+      preflight: async () => preflight.problems,
+      run: async (c) => {
+        fail(c.name, 'push');
+        written.push(`push ${c.name}`);
+        return { ref: c.ociRef, digest: digestOf(c.name), status: 'pushed' };
+      },
+      report: (o, line) => void Object.assign(line, { ref: o.ref, digest: o.digest, push: o.status }),
     },
-    sign: async (c) => {
-      fail(c.name, 'sign');
-      written.push(`sign ${c.name}`);
-      return { mode: 'sigstore', referrerDigest: digestOf(`sig-${c.name}`), bundlePath: `/tmp/${c.packageFile}.sigstore.json` };
+    {
+      name: 'signed',
+      phase: 'chart',
+      run: async (c) => {
+        fail(c.name, 'sign');
+        written.push(`sign ${c.name}`);
+        return { mode: 'sigstore', referrerDigest: digestOf(`sig-${c.name}`), bundlePath: `${c.packagePath}.sigstore.json` };
+      },
     },
-    lineage: async (c) => ({ file: `/tmp/${c.name}-attestation-lineage.json`, sha256: 'd'.repeat(64) }),
-    draftRelease: async (c) => {
-      fail(c.name, 'release');
-      written.push(`draft ${c.name}`);
-      return { chart: c.name, id: nextId++, tag: c.gitTag, url: `https://github.com/acme/charts/releases/tag/${c.gitTag}`, draft: true, created: true };
+    { name: 'lineage', phase: 'chart', run: async (c) => ({ file: `/tmp/${c.name}-attestation-lineage.json`, sha256: 'd'.repeat(64), document: c.lineage }) },
+    {
+      name: 'release',
+      phase: 'chart',
+      run: async (c) => {
+        fail(c.name, 'release');
+        written.push(`draft ${c.name}`);
+        return { chart: c.name, id: nextId++, tag: c.gitTag, url: `https://github.com/acme/charts/releases/tag/${c.gitTag}`, draft: true, created: true };
+      },
+      publish: async (run) => {
+        const d = run.outputs.release;
+        if (!d?.draft) return undefined;
+        faults.publish?.(d.chart);
+        published.push(d.tag);
+        return { ...d, draft: false };
+      },
+      abort: async (runs) => {
+        const drafts = runs.map((r) => r.outputs.release).filter((d): d is DraftedRelease => d?.draft === true);
+        deleted.push(...drafts.map((d) => d.tag));
+        return drafts.map((d) => d.chart);
+      },
+      report: (o, line) => {
+        line.release = { tag: o.tag, url: o.url, draft: o.draft };
+        line.status = o.draft ? 'drafted' : 'published';
+        return undefined;
+      },
     },
-    publishReleases: async (drafts: DraftedRelease[]) => {
-      published.push(...drafts.map((d) => d.tag));
-    },
-    deleteDrafts: async (drafts: DraftedRelease[]) => {
-      deleted.push(...drafts.map((d) => d.tag));
-    },
-  };
-  return { steps, written, deleted, published };
+  ];
+  const steps: PublishPipeline = { detect: async () => ({ base: 'b'.repeat(40), head: SHA, baseSource: 'flag', charts, errors: [] }), stages };
+  return { steps, written, deleted, published, preflight, faults };
 }
 
 async function config(extra: Record<string, unknown> = {}) {
@@ -98,7 +132,7 @@ describe('a publish run', () => {
     expect(report.resume).toMatch(/No release was published.*api-service@sha256/);
     const journal = JSON.parse(await readFile(join(cfg.workDir, 'journal.json'), 'utf8'));
     expect(journal.phase).toBe('failed');
-    expect(journal.charts['web-app'].failed).toMatchObject({ step: 'sign', code: 'REGISTRY_UNAVAILABLE' });
+    expect(journal.charts['web-app'].failed).toMatchObject({ step: 'signed', code: 'REGISTRY_UNAVAILABLE' });
   });
 
   it('keeps the drafts with keepDrafts', async () => {
@@ -112,16 +146,13 @@ describe('a publish run', () => {
   it('reports every preflight problem at once and writes nothing', async () => {
     const cfg = await config();
     const fake = fakeSteps([chart('web-app', '0.3.0'), chart('api-service', '1.4.0')]);
-    fake.steps.preflight = async () => ({
-      errors: [
-        new ReleaseError('IMMUTABLE_TAG', 'web-app 0.3.0 exists with other content.', { chart: 'web-app' }),
-        new ReleaseError('ASSET_MISSING', 'LICENSE is missing.', { chart: 'api-service', file: 'charts/api-service/LICENSE' }),
-      ],
-      warnings: [],
-    });
+    fake.preflight.problems = [
+      new ReleaseError('IMMUTABLE_TAG', 'web-app 0.3.0 exists with other content.', { chart: 'web-app' }),
+      new ReleaseError('ASSET_MISSING', 'LICENSE is missing.', { chart: 'api-service', file: 'charts/api-service/LICENSE' }),
+    ];
     const report = await runPublish(cfg, fake.steps);
     expect(report.ok).toBe(false);
-    expect(report.errors.map((e) => e.code)).toEqual(['IMMUTABLE_TAG', 'ASSET_MISSING']);
+    expect(report.errors.map((e) => e.code)).toEqual(['ASSET_MISSING', 'IMMUTABLE_TAG']);
     expect(fake.written).toEqual([]);
     expect(report.resume).toMatch(/Nothing was written/);
   });
@@ -130,11 +161,14 @@ describe('a publish run', () => {
     const cfg = await config();
     const fake = fakeSteps([chart('web-app', '0.3.0'), { ...chart('web-app', '1.0.0'), path: 'charts/frontend' }, chart('api-service', '1.4.0')]);
     const packaged: string[] = [];
-    const pack = fake.steps.package;
-    fake.steps.package = (c, log) => (packaged.push(c.path), pack(c, log));
     let preflighted: string[] = [];
-    fake.steps.preflight = async (plan) => ((preflighted = plan.charts.map((c) => c.path)), { errors: [], warnings: [] });
-    const report = await runPublish(cfg, fake.steps);
+    const watch: Stage<'audit'> = {
+      name: 'audit',
+      phase: 'prepare',
+      run: async (c) => (packaged.push(c.path), { note: '' }),
+      preflight: async (plan) => ((preflighted = plan.charts.map((c) => c.path)), []),
+    };
+    const report = await runPublish(cfg, { ...fake.steps, stages: [watch, ...fake.steps.stages] });
     expect(report.ok).toBe(false);
     expect(report.errors).toEqual([
       expect.objectContaining({ code: 'DUPLICATE_CHART_NAME', chart: 'web-app', details: { folders: ['charts/frontend', 'charts/web-app'] } }),
@@ -149,10 +183,8 @@ describe('a publish run', () => {
     const cfg = await config();
     const fake = fakeSteps([chart('api-service', '1.4.0'), chart('web-app', '0.3.0')]);
     let failures = 2;
-    const publish = fake.steps.publishReleases;
-    fake.steps.publishReleases = async (drafts) => {
-      if (drafts[0]!.chart === 'web-app' && failures-- > 0) throw new ReleaseError('PUBLISH_FAILED', 'GitHub answered 502');
-      return publish(drafts);
+    fake.faults.publish = (name) => {
+      if (name === 'web-app' && failures-- > 0) throw new ReleaseError('PUBLISH_FAILED', 'GitHub answered 502');
     };
     const report = await runPublish(cfg, fake.steps, { rollForward: { attempts: 3, pauseMs: 1 } });
     expect(report.ok).toBe(true);
@@ -163,10 +195,8 @@ describe('a publish run', () => {
   it('says which charts are public and how a re-run finishes when a draft stays a draft', async () => {
     const cfg = await config();
     const fake = fakeSteps([chart('api-service', '1.4.0'), chart('web-app', '0.3.0'), chart('zeta', '1.0.0')]);
-    const publish = fake.steps.publishReleases;
-    fake.steps.publishReleases = async (drafts) => {
-      if (drafts[0]!.chart === 'web-app') throw new ReleaseError('PUBLISH_FAILED', 'GitHub answered 502');
-      return publish(drafts);
+    fake.faults.publish = (name) => {
+      if (name === 'web-app') throw new ReleaseError('PUBLISH_FAILED', 'GitHub answered 502');
     };
     const report = await runPublish(cfg, fake.steps, { rollForward: { attempts: 2, pauseMs: 1 } });
     expect(report).toMatchObject({ ok: false, incomplete: true });
@@ -218,6 +248,57 @@ describe('a publish run', () => {
     const report = await runPublish(cfg, fake.steps);
     expect(report.ok).toBe(true);
     expect(report.charts).toEqual([expect.objectContaining({ name: 'old', status: 'not-released', why: 'deleted' })]);
+    expect(fake.written).toEqual([]);
+  });
+
+  it('runs a stage added through the stage contract: its writes are planned, its preflight runs, then its run and finalize', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('web-app', '0.3.0'), chart('api-service', '1.4.0')]);
+    const seen: string[] = [];
+    const audit: Stage<'audit'> = {
+      name: 'audit',
+      phase: 'chart',
+      writes: (plan) => plan.charts.map((c) => ({ stage: 'audit', chart: c.name, system: 'github', kind: 'audit-note', target: c.gitTag })),
+      preflight: async (plan, prepared) => {
+        seen.push(`preflight ${plan.charts.map((c) => `${c.name}:${prepared.get(c.name)?.packaged?.sha256.slice(0, 4)}`).join(',')}`);
+        return [{ warning: 'audit notes are kept for 90 days', chart: 'web-app' }];
+      },
+      run: async (c, inputs) => {
+        seen.push(`run ${c.name} after ${inputs.pushed!.digest.slice(0, 12)}`);
+        return { note: `${c.name} audited` };
+      },
+      finalize: async (runs) => {
+        seen.push(`finalize ${runs.map((r) => r.outputs.audit?.note).join(', ')}`);
+        return new Map();
+      },
+    };
+    const pipeline = { ...fake.steps, stages: [...fake.steps.stages.slice(0, 2), audit, ...fake.steps.stages.slice(2)] };
+    const report = await runPublish(cfg, pipeline);
+    expect(report.ok).toBe(true);
+    expect(report.writes?.filter((w) => w.stage === 'audit').map((w) => w.target)).toEqual(['api-service-v1.4.0', 'web-app-v0.3.0']);
+    expect(report.warnings).toContain('web-app: audit notes are kept for 90 days');
+    expect(seen[0]).toBe('preflight api-service:cccc,web-app:cccc');
+    expect(seen.slice(1, 3).sort()).toEqual([
+      `run api-service after ${digestOf('api-service').slice(0, 12)}`,
+      `run web-app after ${digestOf('web-app').slice(0, 12)}`,
+    ]);
+    expect(seen[3]).toBe('finalize api-service audited, web-app audited');
+    const journal = JSON.parse(await readFile(join(cfg.workDir, 'journal.json'), 'utf8'));
+    expect(journal.charts['web-app'].audit).toEqual({ note: 'web-app audited' });
+  });
+
+  it('stops before any write when the added stage finds a problem in preflight', async () => {
+    const cfg = await config();
+    const fake = fakeSteps([chart('web-app', '0.3.0')]);
+    const audit: Stage<'audit'> = {
+      name: 'audit',
+      phase: 'chart',
+      preflight: async () => [new ReleaseError('CONFIG_INVALID', 'the audit log is read-only.', { hint: 'grant write access to the audit log.' })],
+      run: async () => ({ note: 'never' }),
+    };
+    const report = await runPublish(cfg, { ...fake.steps, stages: [...fake.steps.stages, audit] });
+    expect(report.ok).toBe(false);
+    expect(report.errors.map((e) => e.code)).toEqual(['CONFIG_INVALID']);
     expect(fake.written).toEqual([]);
   });
 });

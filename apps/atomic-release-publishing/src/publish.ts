@@ -5,11 +5,14 @@ import { runBounded } from './concurrency.ts';
 import type { ReleaseConfig } from './config.ts';
 import { Journal } from './journal.ts';
 import { writeManifest } from './manifest.ts';
-import { buildReleasePlan, formatPlan, type DetectedChart, type PlannedChart, type ReleasePlan } from './plan.ts';
+import { buildReleasePlan, formatPlan, type DetectedChart, type PlanFacts, type ReleasePlan } from './plan.ts';
+import { runPreflight } from './preflight.ts';
 import { manifestFromJournal } from './run-manifest.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { publishIncomplete, publishRollingForward, type RollForwardOptions } from './roll-forward.ts';
 import { releaseReason, type ChartReport, type PublishReport } from './report.ts';
+import type { AnyStage, ChartRun, PlannedWrite, Problem } from './stage.ts';
+import { StageRunner } from './stage-runner.ts';
 
 export interface DetectResult {
   base: string;
@@ -18,64 +21,23 @@ export interface DetectResult {
   charts: DetectedChart[];
   errors: ReleaseErrorJSON[];
 }
-export interface PackagedChart {
-  file: string;
-  sha256: string;
-}
-export interface PushedChart {
-  ref: string;
-  digest: string;
-  status: 'pushed' | 'exists';
-}
-export interface SignedChart {
-  mode: 'cosign' | 'sigstore' | 'key' | 'none';
-  referrerDigest?: string;
-  /** Identity and issuer as the signing certificate states them (keyless). */
-  certificateIdentity?: string;
-  issuer?: string;
-  /** The SLSA build provenance of the digest, when one was made. */
-  attestation?: AttestedChart;
-  signaturePath?: string;
-  bundlePath?: string;
-}
-export interface AttestedChart {
-  predicateType: string;
-  referrerDigest: string;
-  /** Id of the attestation in GitHub's attestations API. */
-  githubId?: number;
-  /** Found from an earlier attempt rather than made now. */
-  reused: boolean;
-}
-export interface DraftedRelease {
-  chart: string;
-  id: number;
-  tag: string;
-  url: string;
-  draft: boolean;
-  /** Created by this attempt (deleted on failure) rather than found. */
-  created: boolean;
-}
-export interface ChartArtifacts {
-  pkg: PackagedChart;
-  pushed: PushedChart;
-  signed: SignedChart;
-  lineage: { file: string; sha256: string };
+/** The facts planning reads (read-only), and the problems met reading them (reported with preflight's). */
+export interface GatheredFacts {
+  facts: PlanFacts;
+  problems: Problem[];
 }
 
-/** The outside-world steps of a publish run; each is idempotent (a re-run finds what an earlier attempt did). */
-export interface PublishSteps {
+/**
+ * A publish run's outside world: change detection, the facts planning reads, and the stages in run order. Every
+ * stage is idempotent (a re-run finds what an earlier attempt did).
+ */
+export interface PublishPipeline {
   detect(): Promise<DetectResult>;
-  package(chart: PlannedChart, log: Logger): Promise<PackagedChart>;
-  /** Read-only checks of everything the run will write; returns every problem, writes nothing. */
-  preflight(plan: ReleasePlan, packages: Map<string, PackagedChart>): Promise<{ errors: ReleaseError[]; warnings: string[] }>;
-  push(chart: PlannedChart, pkg: PackagedChart, log: Logger): Promise<PushedChart>;
-  sign(chart: PlannedChart, pkg: PackagedChart, pushed: PushedChart, log: Logger): Promise<SignedChart>;
-  lineage(chart: PlannedChart, pushed: PushedChart, log: Logger): Promise<{ file: string; sha256: string }>;
-  draftRelease(chart: PlannedChart, artifacts: ChartArtifacts, log: Logger): Promise<DraftedRelease>;
-  publishReleases(drafts: DraftedRelease[]): Promise<void>;
-  deleteDrafts(drafts: DraftedRelease[]): Promise<void>;
-  /** After every release is published: the Helm repository index (and Artifact Hub metadata); optional. */
-  publishIndex?(charts: { chart: PlannedChart; pkg: PackagedChart }[]): Promise<void>;
+  /** Reads what the plan needs besides detection (chart count, Chart.yaml fields, lineage); writes nothing. */
+  gatherFacts?(plan: ReleasePlan): Promise<GatheredFacts>;
+  stages: readonly AnyStage[];
+  /** Writes of the run itself rather than of a stage (the run lease). */
+  writes?(plan: ReleasePlan): PlannedWrite[];
 }
 
 export interface PublishOptions {
@@ -91,36 +53,34 @@ export interface PublishOptions {
   now?: () => Date;
   /** How publishing the drafts is retried once the first is public. */
   rollForward?: RollForwardOptions;
+  /** Problems found before the run (taking the run lease), reported with preflight's: the run then writes nothing. */
+  problems?: Problem[];
 }
 
 class Stopped extends Error {}
 
+/** The plan of a run: detection, the facts read for it, and every stage's planned writes. */
+export async function planRun(config: ReleaseConfig, pipeline: PublishPipeline): Promise<{ detected: DetectResult; plan: ReleasePlan; problems: Problem[] }> {
+  const detected = await pipeline.detect();
+  const outline = buildReleasePlan(detected, config);
+  const gathered = outline.charts.length && pipeline.gatherFacts ? await pipeline.gatherFacts(outline) : { facts: {}, problems: [] };
+  const plan = buildReleasePlan(detected, config, gathered.facts);
+  plan.writes = plan.charts.length ? [...(pipeline.writes?.(plan) ?? []), ...pipeline.stages.flatMap((s) => s.writes?.(plan) ?? [])] : [];
+  return { detected, plan, problems: gathered.problems };
+}
+
 /**
- * Publishes every changed chart, all or nothing: plan -> package -> preflight -> per chart (bounded concurrency)
- * push, sign, lineage, draft release -> publish every draft together -> release manifest. A failure stops new
- * writes, deletes this run's drafts (unless keepDrafts) and reports how a re-run resumes.
+ * Publishes every changed chart, all or nothing: plan -> prepare stages (package) -> every stage's preflight in one
+ * round -> per chart (bounded concurrency) the chart stages in order (push, sign, attest, lineage, draft release) ->
+ * publish every draft together -> release manifest -> finalize stages (the index). A failure stops new writes,
+ * aborts what is not public yet (this run's drafts, unless keepDrafts) and reports how a re-run resumes.
  */
-export async function runPublish(config: ReleaseConfig, steps: PublishSteps, options: PublishOptions = {}): Promise<PublishReport> {
+export async function runPublish(config: ReleaseConfig, pipeline: PublishPipeline, options: PublishOptions = {}): Promise<PublishReport> {
   const log = options.logger ?? silentLogger;
   const now = options.now ?? (() => new Date());
-  const detected = await steps.detect();
-  const plan = buildReleasePlan(detected, config);
+  const { detected, plan, problems: factProblems } = await planRun(config, pipeline);
   log.info(formatPlan(plan).trimEnd());
-  const report: PublishReport = {
-    ok: false,
-    dryRun: options.dryRun ?? false,
-    repository: plan.repository,
-    registry: plan.registry,
-    base: plan.base,
-    head: plan.head,
-    baseSource: plan.baseSource,
-    charts: [
-      ...plan.charts.map((c): ChartReport => ({ name: c.name, version: c.version, path: c.path, type: c.type, status: 'planned', why: releaseReason(c) })),
-      ...plan.notReleased.map((n): ChartReport => ({ name: n.name, version: '', path: n.path, status: 'not-released', why: n.why })),
-    ],
-    errors: [...detected.errors],
-    warnings: [],
-  };
+  const report = initialReport(plan, detected, options.dryRun ?? false);
   const chartReport = (name: string) => report.charts.find((c) => c.name === name)!;
   if (report.errors.length && !plan.charts.length) return report;
   if (!plan.charts.length) {
@@ -142,6 +102,7 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     error: (m, where) => log.error(`${name}: ${m}`, where),
     group: (_t, fn) => fn(),
   });
+  const runner = new StageRunner(plan, progress, journal, chartReport, chartLog, log);
 
   // a chart is its folder and its name: charts sharing a name are an error (and are not packaged, since they would
   // share one package file); a name other than the folder's is a warning
@@ -152,22 +113,21 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
   const duplicated = new Set(identity.errors.map((e) => e.chart));
   const checkable: ReleasePlan = { ...plan, charts: plan.charts.filter((c) => !duplicated.has(c.name)) };
 
-  // 1. package locally (no remote write) so preflight can compare content with what is already published
-  const packages = new Map<string, PackagedChart>();
-  const packaged = await runBounded(checkable.charts, config.concurrency, async (chart) => {
-    progress.stage(chart.name, 'packaging');
-    const pkg = await steps.package(chart, chartLog(chart.name));
-    packages.set(chart.name, pkg);
-    await journal?.record(chart.name, chart.version, 'packaged', pkg);
-    progress.stage(chart.name, 'packaged', `sha256:${pkg.sha256.slice(0, 12)}`);
+  // 1. prepare stages (packaging): local, no remote write; every chart is tried so one failure hides no other
+  const prepare = pipeline.stages.filter((s) => s.phase === 'prepare' && s.run);
+  const prepareProblems: Problem[] = [];
+  await runBounded(checkable.charts, config.concurrency, async (chart) => {
+    try {
+      for (const stage of prepare) await runner.run(stage, chart);
+    } catch (error) {
+      prepareProblems.push(asReleaseError(error, chart.name));
+    }
   });
-  const packageErrors = packaged.flatMap((r) => (r.status === 'rejected' ? [asReleaseError(r.reason)] : []));
 
-  // 2. preflight: every problem at once, before anything is written anywhere
-  const preflight = packageErrors.length ? { errors: [], warnings: [] } : await steps.preflight(checkable, packages);
+  // 2. preflight: every stage's checks in one round, every problem at once, before anything is written anywhere
+  const preflight = await runPreflight(checkable, pipeline.stages, runner.outputs, [...(options.problems ?? []), ...factProblems, ...prepareProblems]);
   report.warnings.push(...preflight.warnings);
-  const problems = [...packageErrors, ...preflight.errors];
-  report.errors.push(...problems.map((e) => e.toJSON()));
+  report.errors.push(...preflight.errors.map((e) => e.toJSON()));
   if (report.errors.length) {
     await journal?.setPhase('failed');
     progress.close();
@@ -180,58 +140,29 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
     return report;
   }
 
-  // 3. per chart: push, sign, lineage, draft release; the first failure stops new writes
-  const drafts: DraftedRelease[] = [];
-  // the identity and issuer the manifest records are the signing certificate's, not the configured expectation
-  let certified: SignedChart | undefined;
+  // 3. per chart: the chart stages in order; the first failure stops new writes
   let failed = false;
-  const guard = () => {
-    if (failed) throw new Stopped('stopped: another chart failed');
-  };
+  const chartStages = pipeline.stages.filter((s) => s.phase === 'chart' && s.run);
   const outcomes = await runBounded(plan.charts, config.concurrency, async (chart) => {
     const r = chartReport(chart.name);
-    const clog = chartLog(chart.name);
+    let current = '';
     try {
-      const pkg = packages.get(chart.name)!;
-      guard();
-      progress.stage(chart.name, 'pushing');
-      const pushed = await steps.push(chart, pkg, clog);
-      Object.assign(r, { ref: pushed.ref, digest: pushed.digest, push: pushed.status });
-      await journal!.record(chart.name, chart.version, 'pushed', pushed);
-      progress.stage(chart.name, 'pushed', pushed.status === 'exists' ? `already in the registry ${pushed.digest}` : pushed.digest);
-      guard();
-      progress.stage(chart.name, 'signing');
-      const signed = await steps.sign(chart, pkg, pushed, clog);
-      certified ??= signed.certificateIdentity ? signed : undefined;
-      r.signature = { mode: signed.mode, referrer: signed.referrerDigest };
-      await journal!.record(chart.name, chart.version, 'signed', signed);
-      progress.stage(chart.name, 'signed', signed.mode);
-      guard();
-      const lineage = await steps.lineage(chart, pushed, clog);
-      r.lineage = lineage.file;
-      await journal!.record(chart.name, chart.version, 'lineage', lineage);
-      guard();
-      progress.stage(chart.name, 'releasing');
-      const artifacts = { pkg, pushed, signed, lineage };
-      const draft = await steps.draftRelease(chart, artifacts, clog);
-      drafts.push(draft);
-      r.release = { tag: draft.tag, url: draft.url, draft: draft.draft };
-      r.status = draft.draft ? 'drafted' : 'published';
-      await journal!.record(chart.name, chart.version, 'release', { id: draft.id, tag: draft.tag, url: draft.url, draft: draft.draft });
-      progress.stage(chart.name, r.status);
+      for (const stage of chartStages) {
+        if (failed) throw new Stopped('stopped: another chart failed');
+        current = stage.name;
+        await runner.run(stage, chart);
+      }
     } catch (error) {
       if (error instanceof Stopped) {
-        r.status = 'skipped';
-        r.why = 'another chart failed';
+        Object.assign(r, { status: 'skipped', why: 'another chart failed' });
         progress.stage(chart.name, 'skipped');
         return;
       }
       failed = true;
       const e = asReleaseError(error, chart.name);
-      r.status = 'failed';
-      r.error = e.toJSON();
+      Object.assign(r, { status: 'failed', error: e.toJSON() });
       report.errors.push(e.toJSON());
-      await journal!.record(chart.name, chart.version, 'failed', { step: progressStep(r), code: e.code, message: e.message });
+      await journal!.record(chart.name, chart.version, 'failed', { step: current, code: e.code, message: e.message });
       progress.stage(chart.name, 'failed', e.message);
       throw error;
     } finally {
@@ -243,65 +174,43 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
   }
 
   if (failed) {
-    const ours = drafts.filter((d) => d.draft);
-    if (!config.keepDrafts && ours.length) {
-      await steps.deleteDrafts(ours);
-      for (const d of ours)
-        Object.assign(chartReport(d.chart), { status: 'skipped', release: undefined, deletedDraft: d.tag, why: 'draft deleted after another chart failed' });
+    const undone = config.keepDrafts ? [] : await runner.abort(pipeline.stages);
+    for (const name of undone) {
+      const line = chartReport(name);
+      Object.assign(line, { status: 'skipped', deletedDraft: line.release?.tag, release: undefined, why: 'draft deleted after another chart failed' });
     }
     await journal!.setPhase('failed');
     progress.close();
     const pushed = report.charts.filter((c) => c.digest).map((c) => `${c.name}@${c.digest}`);
+    const kept = config.keepDrafts ? report.charts.filter((c) => c.release?.draft).map((c) => c.release!.tag) : [];
     report.resume =
       `No release was published.${pushed.length ? ` Already in the registry (kept, immutable; a re-run reuses them): ${pushed.join(', ')}.` : ''}` +
-      `${config.keepDrafts && ours.length ? ` Drafts kept: ${ours.map((d) => d.tag).join(', ')}.` : ''} Fix the problem and re-run the job: finished steps are not repeated.`;
+      `${kept.length ? ` Drafts kept: ${kept.join(', ')}.` : ''} Fix the problem and re-run the job: finished steps are not repeated.`;
     return report;
   }
 
-  // 4. publish every draft together (unless this is the first of two phases), then the manifest
-  // once one draft is public there is no going back: roll forward, retrying until every draft is public
-  const toPublish = options.phase === 'publish' ? [] : drafts.filter((d) => d.draft);
-  const rolled = await publishRollingForward(
-    toPublish,
-    async (d) => {
-      await steps.publishReleases([d]);
-      const r = chartReport(d.chart);
-      r.status = 'published';
-      r.release = { tag: d.tag, url: d.url, draft: false };
-      const entry = plan.charts.find((c) => c.name === d.chart)!;
-      await journal!.record(entry.name, entry.version, 'release', { id: d.id, tag: d.tag, url: d.url, draft: false });
-    },
-    options.rollForward,
-  );
-  if (rolled.pending.length) return incompleteReport(report, rolled, journal!, progress);
-  await journal!.setPhase(options.phase === 'publish' && drafts.some((d) => d.draft) ? 'running' : 'published');
-  const manifestPath = join(config.workDir, 'release-manifest.json');
-  const signedWith = (report.charts.find((c) => c.signature)?.signature?.mode ?? 'none') as SignedChart['mode'];
-  await writeManifest(
-    manifestPath,
-    manifestFromJournal(journal!.data, {
-      registry: plan.registry,
-      repository: plan.repository,
-      base: plan.base,
-      runUrl: config.github.runUrl,
-      completedAt: now().toISOString(),
-      charts: plan.charts.map((c) => c.name),
-      signing: certified
-        ? { mode: signedWith, identity: certified.certificateIdentity, issuer: certified.issuer }
-        : { mode: signedWith, identity: config.signing.identity, identityRegexp: config.signing.identityRegexp, issuer: config.signing.issuer },
-    }),
-  );
-  report.manifest = manifestPath;
-  // 5. the Helm repository index, once the releases it points at are public
-  if (steps.publishIndex && options.phase !== 'publish') {
-    try {
-      await steps.publishIndex(drafts.map((d) => ({ chart: plan.charts.find((c) => c.name === d.chart)!, pkg: packages.get(d.chart)! })));
-    } catch (error) {
-      const e = asReleaseError(error);
-      report.errors.push(e.toJSON());
-      report.resume = 'The releases are published; the Helm repository index was not updated. Re-run the job: it writes nothing else and completes the index.';
-      progress.close();
-      return report;
+  // 4. make every chart public (publish the drafts), unless this is the first of two phases: once one is public
+  // there is no going back, so roll forward, retrying until every chart is public
+  if (options.phase !== 'publish') {
+    for (const stage of pipeline.stages.filter((s) => s.publish)) {
+      const rolled = await publishRollingForward(runner.runs(), (run) => runner.publish(stage, run), options.rollForward);
+      if (rolled.pending.length) return incompleteReport(report, rolled.pending, journal!, progress);
+    }
+  }
+  const drafted = report.charts.some((c) => c.release?.draft);
+  await journal!.setPhase(options.phase === 'publish' && drafted ? 'running' : 'published');
+  report.manifest = await writeRunManifest(config, plan, journal!, runner, now);
+  // 5. the finalize stages (the Helm repository index), once the releases they point at are public
+  if (options.phase !== 'publish') {
+    for (const stage of pipeline.stages.filter((s) => s.finalize)) {
+      try {
+        await runner.finalize(stage);
+      } catch (error) {
+        report.errors.push(asReleaseError(error).toJSON());
+        report.resume = `The releases are published; the ${stage.verb ?? stage.name} step did not finish. Re-run the job: it writes nothing else and completes it.`;
+        progress.close();
+        return report;
+      }
     }
   }
   report.ok = true;
@@ -309,15 +218,51 @@ export async function runPublish(config: ReleaseConfig, steps: PublishSteps, opt
   return report;
 }
 
-function progressStep(r: ChartReport): string {
-  if (!r.digest) return 'push';
-  if (!r.signature) return 'sign';
-  if (!r.lineage) return 'lineage';
-  return 'release';
+/** The report before anything ran: every planned chart and every chart not released, with the planned writes. */
+function initialReport(plan: ReleasePlan, detected: DetectResult, dryRun: boolean): PublishReport {
+  return {
+    ok: false,
+    dryRun,
+    repository: plan.repository,
+    registry: plan.registry,
+    base: plan.base,
+    head: plan.head,
+    baseSource: plan.baseSource,
+    charts: [
+      ...plan.charts.map((c): ChartReport => ({ name: c.name, version: c.version, path: c.path, type: c.type, status: 'planned', why: releaseReason(c) })),
+      ...plan.notReleased.map((n): ChartReport => ({ name: n.name, version: '', path: n.path, status: 'not-released', why: n.why })),
+    ],
+    errors: [...detected.errors],
+    warnings: [],
+    writes: plan.writes,
+  };
+}
+
+/** The release manifest of the run, from its journal; the signing identity is the certificate's when one signed. */
+async function writeRunManifest(config: ReleaseConfig, plan: ReleasePlan, journal: Journal, runner: StageRunner, now: () => Date): Promise<string> {
+  const manifestPath = join(config.workDir, 'release-manifest.json');
+  const signed = runner.runs().map((r) => r.outputs.signed);
+  const certified = signed.find((s) => s?.certificateIdentity);
+  const mode = signed.find((s) => s)?.mode ?? 'none';
+  await writeManifest(
+    manifestPath,
+    manifestFromJournal(journal.data, {
+      registry: plan.registry,
+      repository: plan.repository,
+      base: plan.base,
+      runUrl: config.github.runUrl,
+      completedAt: now().toISOString(),
+      charts: plan.charts.map((c) => c.name),
+      signing: certified
+        ? { mode, identity: certified.certificateIdentity, issuer: certified.issuer }
+        : { mode, identity: plan.signing.identity, identityRegexp: plan.signing.identityRegexp, issuer: plan.signing.issuer },
+    }),
+  );
+  return manifestPath;
 }
 
 /** Errors that escape a step: ReleaseErrors pass through (with the chart filled in); others become STEP_FAILED. */
-function asReleaseError(error: unknown, chart?: string): ReleaseError {
+export function asReleaseError(error: unknown, chart?: string): ReleaseError {
   if (error instanceof AggregateReleaseError) return error;
   if (isReleaseError(error)) {
     return error.chart || !chart
@@ -331,22 +276,22 @@ function asReleaseError(error: unknown, chart?: string): ReleaseError {
   });
 }
 
-/** The report of a run whose drafts did not all go public: which are public, which are drafts, and how to finish. */
+/** The report of a run whose charts went partly public: which are, which are still drafts, how a re-run finishes. */
 async function incompleteReport(
   report: PublishReport,
-  rolled: { published: DraftedRelease[]; pending: { draft: DraftedRelease; error: unknown }[] },
+  pending: { draft: ChartRun; error: unknown }[],
   journal: Journal,
   progress: Progress,
 ): Promise<PublishReport> {
   const public_ = report.charts.filter((c) => c.status === 'published').map((c) => `${c.name} (${c.release?.tag})`);
-  for (const { draft, error } of rolled.pending) {
-    const e = publishIncomplete(draft.chart, draft.tag, error, public_);
+  for (const { draft, error } of pending) {
+    const e = publishIncomplete(draft.chart.name, draft.chart.gitTag, error, public_);
     report.errors.push(e.toJSON());
-    Object.assign(report.charts.find((c) => c.name === draft.chart)!, { status: 'drafted', error: e.toJSON() });
+    Object.assign(report.charts.find((c) => c.name === draft.chart.name)!, { status: 'drafted', error: e.toJSON() });
   }
   report.incomplete = true;
   report.resume =
-    `Partly published. Public: ${public_.join(', ') || 'none'}. Still drafts: ${rolled.pending.map((p) => p.draft.tag).join(', ')}. ` +
+    `Partly published. Public: ${public_.join(', ') || 'none'}. Still drafts: ${pending.map((p) => p.draft.chart.gitTag).join(', ')}. ` +
     'Re-run the job to finish: it publishes the remaining drafts and repeats nothing else.';
   await journal.setPhase('running');
   progress.close();

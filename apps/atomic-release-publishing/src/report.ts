@@ -1,4 +1,5 @@
 import type { ReleaseErrorJSON } from '@chart-release/core';
+import type { PlannedWrite } from './stage.ts';
 
 export { renderStepSummary } from './step-summary.ts';
 export type { SummaryContext } from './step-summary.ts';
@@ -40,6 +41,8 @@ export interface PublishReport {
   resume?: string;
   /** Some releases are public and others still drafts (PUBLISH_INCOMPLETE): a re-run finishes the job. */
   incomplete?: boolean;
+  /** Every remote write the plan makes (a re-run skips those already done). */
+  writes?: PlannedWrite[];
 }
 
 /** Why a planned chart is released, in a few words: what changed and which version it gets. */

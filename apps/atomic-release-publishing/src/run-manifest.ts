@@ -1,5 +1,5 @@
 import { ReleaseError } from '@chart-release/core';
-import { parseOciReference } from '@chart-release/oci';
+import { chartTag, parseOciReference } from '@chart-release/oci';
 import type { JournalData } from './journal.ts';
 import type { ReleaseManifest } from './manifest.ts';
 
@@ -47,7 +47,7 @@ export function manifestFromJournal(journal: JournalData, context: ManifestConte
         type: 'helm-chart' as const,
         digest: c.pushed!.digest,
         uri: `oci://${ref.registry}/${ref.repository}@${c.pushed!.digest}`,
-        tag: ref.tag ?? c.version.replaceAll('+', '_'),
+        tag: ref.tag ?? chartTag(c.version),
         package: { file: basename(c.packaged!.file)!, sha256: c.packaged!.sha256 },
         signature:
           c.signed && c.signed.mode !== 'none'

@@ -1,6 +1,7 @@
 // The step summary a maintainer reads on the run page ($GITHUB_STEP_SUMMARY, GitHub-flavoured Markdown): per chart
 // the full digest, the OCI reference, the release, why it was released, the lineage, how to install and verify;
 // the range and the run; on failure what was done, what was undone and how a re-run resumes.
+import { chartTag } from '@chart-release/oci';
 import { releaseNotesView, shellJoin, type SigningInfo } from '@chart-release/github-release';
 import type { ChartReport, PublishReport } from './report.ts';
 
@@ -75,7 +76,7 @@ function chartSection(report: PublishReport, c: ChartReport, context: SummaryCon
   const out = [`### ${c.name} ${c.version}`, ''];
   const registry = report.registry.replace(/^oci:\/\//, '');
   if (!c.digest) {
-    out.push(`Would be pushed to \`oci://${registry}/${c.name}:${c.version.replaceAll('+', '_')}\`${c.why ? `; ${c.why}` : ''}.`, '');
+    out.push(`Would be pushed to \`oci://${registry}/${c.name}:${chartTag(c.version)}\`${c.why ? `; ${c.why}` : ''}.`, '');
     return out;
   }
   const view = releaseNotesView({

@@ -26,7 +26,7 @@ import { loadConfig, type ReleaseConfig } from '../config.ts';
 import { createProgress } from '../progress.ts';
 import { runPublish } from '../publish.ts';
 import { renderStepSummary, renderTable, withRepositoryPaths, type PublishReport, type SummaryContext } from '../report.ts';
-import { createPublishSteps } from '../wiring/publish-steps.ts';
+import { createPublishPipeline } from '../wiring/pipeline.ts';
 import { takeRunLease } from '../wiring/run-lease.ts';
 
 const OPTIONS = {
@@ -101,12 +101,15 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
   // a dry run writes nothing in the repository: it packages into a temporary folder unless a work folder is set
   const scratch = dryRun && !config.workDirConfigured ? await mkdtemp(join(tmpdir(), 'chart-release-plan-')) : undefined;
   if (scratch) config.workDir = scratch;
-  const steps = await createPublishSteps(config, { base: values.base, head: values.head, env, logger, dryRun });
-  // one publish run of the repository at a time: a second one (a re-run, a push without a concurrency group) waits
-  const lease = dryRun ? undefined : await publishLease(config, env, logger);
+  const pipeline = createPublishPipeline(config, { base: values.base, head: values.head, env, logger, dryRun });
+  // one publish run of the repository at a time: a second one (a re-run, a push without a concurrency group) waits;
+  // a lease that cannot be taken is a problem preflight reports with the others, and nothing is written
+  const taken = dryRun ? {} : await publishLease(config, env, logger);
+  const lease = taken.lease;
   let report: PublishReport;
   try {
-    report = await runPublish(config, steps, {
+    report = await runPublish(config, pipeline, {
+      problems: taken.problem ? [taken.problem] : [],
       dryRun,
       phase: values.phase as 'all' | 'publish' | undefined,
       logger,
@@ -148,14 +151,17 @@ function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv, context: Sum
   if (report.manifest) setOutput('manifest', resolve(context.cwd, report.manifest), env);
 }
 
-/** The run lease, unless GitHub is not set up (preflight then reports why) or cannot be asked (a warning). */
-async function publishLease(config: ReleaseConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<Lease | undefined> {
-  if (!config.github.token || !config.github.repository) return undefined;
+/**
+ * The run lease, unless GitHub is not set up (preflight then reports why) or cannot be asked (a warning). A lease
+ * refused with a ReleaseError (held by another run, a rejected token) comes back as the problem.
+ */
+async function publishLease(config: ReleaseConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<{ lease?: Lease; problem?: ReleaseError }> {
+  if (!config.github.token || !config.github.repository) return {};
   try {
-    return await takeRunLease(config, env, logger, 'publish', 'publish run of this repository');
+    return { lease: await takeRunLease(config, env, logger, 'publish', 'publish run of this repository') };
   } catch (error) {
-    if (isReleaseError(error)) throw error;
+    if (isReleaseError(error)) return { problem: error };
     logger.warn(`could not take the run lease in GitHub, publishing without it: ${(error as Error).message}`);
-    return undefined;
+    return {};
   }
 }

@@ -2,10 +2,9 @@ import { isReleaseError, type Logger } from '@chart-release/core';
 import { attachBundle, createSigner, provenanceStatementFor, SLSA_PROVENANCE_V1_PREDICATE_TYPE, verifyAttestation, type Signer } from '@chart-release/cosign';
 import { createAttestation, listAttestationBundles, type GitHubClient, type RepositoryRef } from '@chart-release/github-release';
 import type { ReleaseConfig } from '../config.ts';
-import type { AttestedChart, PushedChart } from '../publish.ts';
-import type { PlannedChart } from '../plan.ts';
+import type { PlannedWrite, Stage } from '../stage.ts';
 import type { RegistryContext } from './clients.ts';
-import { provenanceWanted, signingConfigOf } from './signing-stage.ts';
+import { signatureWrites, signingConfigOf } from './signing-stage.ts';
 
 /**
  * SLSA v1 build provenance per published digest, as actions/attest-build-provenance makes it: signed keyless,
@@ -13,13 +12,30 @@ import { provenanceWanted, signingConfigOf } from './signing-stage.ts';
  * signing preflight (the token's workflow claims). A re-run reuses an attestation GitHub already holds for the
  * digest and this workflow, and attaches it again (the same bundle gives the same referrer).
  */
-export function createAttestStage(config: ReleaseConfig, registry: RegistryContext, gh: () => { octokit: GitHubClient; repo: RepositoryRef }, logger: Logger) {
+export function createAttestStage(
+  config: ReleaseConfig,
+  registry: RegistryContext,
+  gh: () => { octokit: GitHubClient; repo: RepositoryRef },
+  logger: Logger,
+): Stage<'attested'> {
   let signer: Signer | undefined;
   const serverUrl = config.github.serverUrl;
 
   return {
-    async run(chart: PlannedChart, pushed: PushedChart, log: Logger): Promise<AttestedChart | undefined> {
-      if (!provenanceWanted(config)) return undefined;
+    name: 'attested',
+    phase: 'chart',
+    verb: 'attesting',
+    writes: (plan) =>
+      plan.signing.provenance
+        ? plan.charts.flatMap((c): PlannedWrite[] => [
+            { stage: 'attested', chart: c.name, system: 'github', kind: 'attestation', target: c.ociRef },
+            // the referrers tag is the signature's too: listed once
+            ...signatureWrites(c, 'bundle', 'attested', 'provenance').filter((w) => w.kind === 'referrer' || plan.signing.layout === 'legacy'),
+          ])
+        : [],
+    async run(chart, { pushed: p }, { plan, log }) {
+      if (!plan.signing.provenance) return null;
+      const pushed = p!;
       const repository = registry.repositoryOf(chart.name);
       const { octokit, repo } = gh();
       const existing = await reusable(octokit, repo, pushed.digest);

@@ -23,11 +23,12 @@ import { parseChartArchive, pushArtifactHubMetadata } from '@chart-release/oci';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import type { ReleaseConfig } from '../config.ts';
-import type { DetectedChart } from '../plan.ts';
+import type { DetectedChart, PlannedChart } from '../plan.ts';
+import type { PackagedChart, PlannedWrite, Stage } from '../stage.ts';
 import type { RegistryContext } from './clients.ts';
 
 /** A chart this run published, as the index needs it: its package on disk and its release tag. */
-export interface IndexedChart {
+interface IndexedChart {
   name: string;
   version: string;
   gitTag: string;
@@ -51,20 +52,47 @@ function pagesFiles(config: ReleaseConfig): BranchFile[] {
  * index (it must parse), checks that no planned version is listed with another digest, and checks the charts'
  * `artifacthub.io/*` annotations.
  */
-export function createIndexStage(config: ReleaseConfig, gh: GitHub, registry: RegistryContext | undefined, logger: Logger) {
+export function createIndexStage(config: ReleaseConfig, gh: GitHub, registry: RegistryContext, logger: Logger): Stage<'index'> {
+  const writer = indexWriter(config, gh, registry, logger);
+  const indexed = (chart: PlannedChart, pkg: PackagedChart): IndexedChart => ({ ...chart, packageFile: pkg.file, sha256: pkg.sha256 });
+  return {
+    name: 'index',
+    phase: 'finalize',
+    verb: 'indexing',
+    /** One commit on the Pages branch (its index and Artifact Hub file), and the artifacthub.io tag per chart. */
+    writes(plan) {
+      const out: PlannedWrite[] = [];
+      if (config.index.enabled && plan.charts.length)
+        out.push({ stage: 'index', system: 'github', kind: 'pages-commit', target: `${config.index.branch}:${config.index.path}` });
+      if (config.artifactHub)
+        for (const c of plan.charts) out.push({ stage: 'index', system: 'registry', kind: 'tag', chart: c.name, target: `${c.ociRepository}:artifacthub.io` });
+      return out;
+    },
+    async preflight(plan, prepared) {
+      const charts = plan.charts.flatMap((c) => {
+        const pkg = prepared.get(c.name)?.packaged;
+        return pkg ? [indexed(c, pkg)] : [];
+      });
+      return writer.preflight(charts);
+    },
+    async finalize(runs, { log }) {
+      const charts = runs.filter((r) => r.outputs.release && r.outputs.packaged).map((r) => indexed(r.chart, r.outputs.packaged!));
+      const result = await writer.publish(charts, log);
+      if (!result) return new Map();
+      log.info(
+        `${result.branch}:${result.path}: ${result.added.length} added, ${result.unchanged.length} already listed (${result.entries} entries, ${result.bytes} bytes)`,
+      );
+      const added = new Set(result.added.map((v) => `${v.name}@${v.version}`));
+      return new Map(charts.map((c) => [c.name, { entry: `${c.name}@${c.version}`, added: added.has(`${c.name}@${c.version}`) }]));
+    },
+  };
+}
+
+/** The index's reads and writes: the preflight of what is there, and the publish after the releases are public. */
+function indexWriter(config: ReleaseConfig, gh: GitHub, registry: RegistryContext | undefined, logger: Logger) {
   const index = config.index;
   const configFile = config.configFile ? config.configFile.slice(config.cwd.length + 1) : '.chart-release.yaml';
   return {
-    /** Where the run writes: one commit on the Pages branch, and the artifacthub.io tag per chart. */
-    writes(charts: { name: string }[]): { system: 'github' | 'registry'; kind: string; target: string; chart?: string }[] {
-      const out: { system: 'github' | 'registry'; kind: string; target: string; chart?: string }[] = [];
-      if (index.enabled && charts.length) out.push({ system: 'github', kind: 'pages-commit', target: `${index.branch}:${index.path}` });
-      if (config.artifactHub && registry)
-        for (const c of charts)
-          out.push({ system: 'registry', kind: 'manifest', chart: c.name, target: `oci://${registry.host}/${registry.repositoryOf(c.name)}:artifacthub.io` });
-      return out;
-    },
-
     /** Read-only: the index parses, no planned version is listed with another digest, annotations and Artifact Hub settings are valid. */
     async preflight(charts: IndexedChart[]): Promise<ReleaseError[]> {
       const problems: ReleaseError[] = [];

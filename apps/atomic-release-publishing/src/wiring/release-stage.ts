@@ -1,132 +1,129 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { ReleaseError, type Logger } from '@chart-release/core';
-import { readChartYaml } from '@chart-release/chart-metadata';
 import { describeGitHubError } from '@chart-release/github-client';
 import {
   commitsSincePreviousTag,
   decideRelease,
-  defaultMakeLatest,
   extractChangelogSection,
   lineageSummaryFromJson,
   planReleaseAssets,
   releaseTagGlob,
-  releaseTitle,
   renderReleaseNotes,
   ReleasePublisher,
   type AssembledRelease,
   type GitHubClient,
-  type MakeLatest,
+  type ReleaseFiles,
   type ReleaseIndex,
   type RepositoryRef,
 } from '@chart-release/github-release';
 import type { ReleaseConfig } from '../config.ts';
-import type { ChartArtifacts, DraftedRelease, PackagedChart } from '../publish.ts';
-import type { PlannedChart, ReleasePlan } from '../plan.ts';
-import { listRepositoryCharts } from './repository-charts.ts';
+import type { PlannedChart } from '../plan.ts';
+import type { DraftedRelease, PlannedWrite, Problem, Stage } from '../stage.ts';
 
-/** Source files of a chart's release, found in its folder. */
-function sourceFiles(chart: PlannedChart) {
-  return {
-    changelog: join(chart.dir, 'CHANGELOG.md'),
-    readme: join(chart.dir, 'README.md'),
-    license: join(chart.dir, 'LICENSE'),
-  };
-}
-
-/** The GitHub release part of a run: preflight on the one listing of releases, drafts, publish, clean-up. */
-export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: GitHubClient; repo: RepositoryRef }, logger: Logger) {
+/** The GitHub release stage: preflight on the one listing of releases, a draft per chart, publish, clean-up. */
+export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: GitHubClient; repo: RepositoryRef }, logger: Logger): Stage<'release'> {
   let publisher: ReleasePublisher | undefined;
-  let index: ReleaseIndex | undefined;
+  let index: Promise<ReleaseIndex> | undefined;
   const assembled = new Map<string, AssembledRelease>();
   const pub = () => (publisher ??= new ReleasePublisher({ octokit: gh().octokit, logger }));
-  const listing = async () => (index ??= await pub().listExistingReleases(gh().repo));
-  const required = config.release.requiredAssets.filter((k) => config.signing.mode !== 'none' || (k !== 'signature' && k !== 'bundle'));
-  let makeLatest: MakeLatest | undefined;
+  const listing = () => (index ??= pub().listExistingReleases(gh().repo));
 
   return {
+    name: 'release',
+    phase: 'chart',
+    verb: 'releasing',
+    writes: (plan) =>
+      plan.charts.flatMap((c): PlannedWrite[] => [
+        { stage: 'release', chart: c.name, system: 'github', kind: 'release', target: c.gitTag },
+        ...c.assets.map((a): PlannedWrite => ({ stage: 'release', chart: c.name, system: 'github', kind: 'asset', target: `${c.gitTag}/${a.name}` })),
+        { stage: 'release', chart: c.name, system: 'github', kind: 'publish', target: c.gitTag },
+      ]),
+
     /** Token can write releases; no published release for a planned tag holds another package; source assets exist. */
-    async preflight(plan: ReleasePlan, packages: Map<string, PackagedChart>, errors: ReleaseError[], warnings: string[]) {
+    async preflight(plan, prepared) {
       const { octokit, repo } = gh();
+      const problems: Problem[] = [];
       try {
         const { data } = await octokit.rest.repos.get({ owner: repo.owner, repo: repo.repo });
         if (data.permissions && !data.permissions.push) {
-          errors.push(
+          problems.push(
             new ReleaseError('GITHUB_AUTH_FAILED', `the token cannot write to ${repo.owner}/${repo.repo}.`, {
               hint: 'give the job `permissions: contents: write`.',
             }),
           );
         }
       } catch (error) {
-        errors.push(
+        return [
           describeGitHubError(error, {
             doing: `reading the repository ${repo.owner}/${repo.repo} at ${config.github.apiUrl}`,
             repository: `${repo.owner}/${repo.repo}`,
             permission: 'contents: write',
           }),
-        );
-        return;
+        ];
       }
       const existing = await listing();
       for (const chart of plan.charts) {
-        const files = sourceFiles(chart);
+        for (const kind of ['changelog', 'readme', 'license'] as const)
+          if (!chart.assets.some((a) => a.kind === kind))
+            problems.push({ warning: `no ${kind} file in ${chart.path}; the release goes out without one.`, chart: chart.name });
+        const pkg = prepared.get(chart.name)?.packaged;
+        const fromCheckout = chart.assets.filter((a) => !a.producedBy);
         const assets = await planReleaseAssets({
           chart: chart.name,
-          files: { package: packages.get(chart.name)!.file, ...files },
-          required: ['package', ...required.filter((k) => k in files)],
+          files: { ...(pkg ? { package: pkg.file } : {}), ...Object.fromEntries(fromCheckout.map((a) => [a.kind, a.source])) },
+          required: [...(pkg ? (['package'] as const) : []), ...fromCheckout.filter((a) => a.required).map((a) => a.kind)],
         });
-        errors.push(...assets.errors.map((e) => withRepoPath(e, chart)));
-        warnings.push(...assets.warnings.map((w) => `${chart.name}: ${w.message}`));
-        const pkg = assets.assets.find((a) => a.kind === 'package')!;
+        problems.push(...assets.errors.map((e) => withRepoPath(e, chart)));
+        problems.push(...assets.warnings.map((w) => ({ warning: w.message, chart: chart.name })));
+        const packaged = assets.assets.find((a) => a.kind === 'package');
+        if (!packaged) continue; // not packaged: packaging reported why
         try {
           decideRelease(
             chart.name,
             existing.get(chart.gitTag),
-            { tag: chart.gitTag, name: releaseTitle(chart), body: '', prerelease: chart.prerelease, targetCommitish: plan.head },
-            pkg,
+            { tag: chart.gitTag, name: chart.releaseTitle, body: '', prerelease: chart.prerelease, targetCommitish: plan.head },
+            packaged,
           );
         } catch (error) {
-          errors.push(error as ReleaseError);
+          problems.push(error as ReleaseError);
         }
       }
-      makeLatest = config.release.makeLatest === 'auto' ? defaultMakeLatest((await listRepositoryCharts(config)).length) : config.release.makeLatest;
+      return problems;
     },
 
-    /** Creates (or reuses) the chart's draft release with every asset. */
-    async draft(chart: PlannedChart, artifacts: ChartArtifacts, head: string, log: Logger): Promise<DraftedRelease> {
-      const files = sourceFiles(chart);
-      const plan = await planReleaseAssets({
+    /** Creates (or reuses) the chart's draft release with every planned asset. */
+    async run(chart, { pushed, signed, lineage }, { plan, log }) {
+      const assets = await planReleaseAssets({
         chart: chart.name,
-        files: {
-          package: artifacts.pkg.file,
-          ...(artifacts.signed.signaturePath ? { signature: artifacts.signed.signaturePath } : {}),
-          ...(artifacts.signed.bundlePath ? { bundle: artifacts.signed.bundlePath } : {}),
-          lineage: artifacts.lineage.file,
-          ...files,
-        },
-        required: ['package', 'lineage', ...required],
+        files: Object.fromEntries(chart.assets.map((a) => [a.kind, a.source])) as ReleaseFiles,
+        required: chart.assets.filter((a) => a.required || a.producedBy).map((a) => a.kind),
       });
-      if (plan.errors.length) throw plan.errors[0]!;
-      for (const w of plan.warnings) log.warn(w.message, { file: w.file });
-      const metadata = await readChartYaml(chart.dir);
-      const changelog = existsSync(files.changelog) ? extractChangelogSection(await readFile(files.changelog, 'utf8'), chart.version) : undefined;
+      if (assets.errors.length) throw assets.errors[0]!;
+      for (const w of assets.warnings) log.warn(w.message, { file: w.file });
+      // a CHANGELOG generated from commits says no more than the commit list the notes show
+      const changelogAsset = chart.assets.find((a) => a.kind === 'changelog' && a.origin !== 'commits');
+      const changelog =
+        changelogAsset && existsSync(changelogAsset.source) ? extractChangelogSection(await readFile(changelogAsset.source, 'utf8'), chart.version) : undefined;
       const notes = renderReleaseNotes({
-        chart: { name: chart.name, version: chart.version, appVersion: metadata.appVersion, description: metadata.description, type: metadata.type },
+        chart: { name: chart.name, version: chart.version, appVersion: chart.appVersion, description: chart.description, type: chart.type },
         registry: config.registry,
-        digest: artifacts.pushed.digest,
+        digest: pushed!.digest,
         repository: `${gh().repo.owner}/${gh().repo.repo}`,
         changelog,
-        commits: changelog ? undefined : await commitsSincePreviousTag(chart.dir, releaseTagGlob(config.release.tagTemplate, chart.name), chart.gitTag, head),
-        lineage: lineageSummaryFromJson(JSON.parse(await readFile(artifacts.lineage.file, 'utf8')), basename(artifacts.lineage.file)),
+        commits: changelog
+          ? undefined
+          : await commitsSincePreviousTag(chart.dir, releaseTagGlob(config.release.tagTemplate, chart.name), chart.gitTag, plan.head),
+        lineage: lineageSummaryFromJson(lineage!.document, chart.assets.find((a) => a.kind === 'lineage')?.name),
         signing: {
-          mode: artifacts.signed.mode === 'none' ? 'none' : artifacts.signed.mode === 'key' ? 'key' : 'keyless',
-          certificateIdentity: config.signing.identity,
-          certificateIdentityRegexp: config.signing.identityRegexp,
-          certificateOidcIssuer: config.signing.issuer,
+          mode: signed!.mode === 'none' ? 'none' : signed!.mode === 'key' ? 'key' : 'keyless',
+          certificateIdentity: plan.signing.identity,
+          certificateIdentityRegexp: plan.signing.identityRegexp,
+          certificateOidcIssuer: plan.signing.issuer,
         },
-        packageAsset: chart.packageFile,
-        bundleAsset: artifacts.signed.bundlePath ? `${chart.packageFile}.sigstore.json` : undefined,
+        packageAsset: chart.assets.find((a) => a.kind === 'package')!.name,
+        bundleAsset: chart.assets.find((a) => a.kind === 'bundle')?.name,
         serverUrl: config.github.serverUrl,
         template: config.release.notesTemplate ? await readFile(config.release.notesTemplate, 'utf8') : undefined,
         templateFile: config.release.notesTemplate,
@@ -136,11 +133,11 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
         chart: chart.name,
         version: chart.version,
         tag: chart.gitTag,
-        targetCommitish: head,
+        targetCommitish: plan.head,
         notes,
-        assets: plan.assets,
+        assets: assets.assets,
         prerelease: chart.prerelease,
-        makeLatest,
+        makeLatest: plan.makeLatest,
       });
       assembled.set(chart.name, result);
       log.info(releaseLine(result));
@@ -154,17 +151,26 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
       };
     },
 
-    async publish(drafts: DraftedRelease[]): Promise<void> {
-      const list = drafts.map((d) => assembled.get(d.chart)!).filter(Boolean);
-      const published = await pub().publishReleases(list, { makeLatest });
-      for (const p of published) {
-        const d = drafts.find((x) => x.chart === p.chart);
-        if (d) d.url = p.htmlUrl;
-      }
+    /** Publishes the chart's draft (every chart's, one after another, once all got through). */
+    async publish({ chart, outputs }, { plan }) {
+      const draft = outputs.release;
+      if (!draft?.draft) return undefined;
+      const [published] = await pub().publishReleases([assembled.get(chart.name)!], { makeLatest: plan.makeLatest });
+      return { ...draft, draft: false, url: published?.htmlUrl ?? draft.url };
     },
 
-    async deleteDrafts(drafts: DraftedRelease[]): Promise<void> {
+    /** Deletes the drafts this run made or found unpublished. */
+    async abort(charts) {
+      const drafts = charts.map((c) => c.outputs.release).filter((r): r is DraftedRelease => r?.draft === true);
+      if (!drafts.length) return [];
       await pub().deleteDrafts(drafts.map((d) => assembled.get(d.chart)!).filter(Boolean));
+      return drafts.map((d) => d.chart);
+    },
+
+    report(output, line) {
+      line.release = { tag: output.tag, url: output.url, draft: output.draft };
+      line.status = output.draft ? 'drafted' : 'published';
+      return undefined;
     },
   };
 }

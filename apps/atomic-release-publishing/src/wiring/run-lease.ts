@@ -1,6 +1,7 @@
 import type { Logger } from '@chart-release/core';
 import { acquireLease, type Lease } from '@chart-release/github-release';
 import type { ReleaseConfig } from '../config.ts';
+import type { PlannedWrite } from '../stage.ts';
 import { githubContext } from './clients.ts';
 
 /**
@@ -34,4 +35,15 @@ async function defaultBranchHead(gh: ReturnType<typeof githubContext>): Promise<
   const { data: repo } = await gh.octokit.rest.repos.get({ ...gh.repo });
   const { data: ref } = await gh.octokit.rest.git.getRef({ ...gh.repo, ref: `heads/${repo.default_branch}` });
   return ref.object.sha;
+}
+
+/**
+ * The writes of taking, renewing and giving back the lease `key`: its tag objects and its ref (created, moved, the
+ * previous generations deleted), as acquireLease makes them.
+ */
+export function leaseWrites(key: string): PlannedWrite[] {
+  return [
+    { stage: 'lease', system: 'github', kind: 'tag-object', target: `lease-${key}` },
+    { stage: 'lease', system: 'github', kind: 'ref', target: `refs/chart-release/leases/${key}/<generation>` },
+  ];
 }

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ReleaseError, type Logger } from '@chart-release/core';
+import type { Logger } from '@chart-release/core';
 import {
   bundleFacts,
   checkReady,
@@ -14,8 +14,8 @@ import {
   type SigningConfig,
 } from '@chart-release/cosign';
 import type { ReleaseConfig } from '../config.ts';
-import type { PackagedChart, PushedChart, SignedChart } from '../publish.ts';
-import type { PlannedChart, ReleasePlan } from '../plan.ts';
+import type { PlannedChart } from '../plan.ts';
+import type { PlannedWrite, SignedChart, Stage } from '../stage.ts';
 import type { RegistryContext } from './clients.ts';
 
 /** How the run signs, as the cosign package takes it. */
@@ -37,23 +37,45 @@ export function provenanceWanted(config: ReleaseConfig, mode = resolveSigningMod
   return config.signing.provenance && (mode === 'sigstore' || mode === 'cosign');
 }
 
-/** The signing part of a run: one signer, a digest signature per chart (reused on re-runs) and a blob signature. */
-export function createSigningStage(config: ReleaseConfig, registry: RegistryContext, env: NodeJS.ProcessEnv, logger: Logger) {
+/** Where a chart's signatures go in the registry: a referrer (and the referrers tag), the `.sig` tag, or both. */
+export function signatureWrites(chart: PlannedChart, layout: ReleaseConfig['signing']['layout'], stage: string, what: string): PlannedWrite[] {
+  const subject = `${chart.ociRepository}:sha256-<digest of ${chart.ociTag}>`;
+  return [
+    ...(layout !== 'legacy'
+      ? [
+          { stage, chart: chart.name, system: 'registry' as const, kind: 'referrer', target: `${chart.ociRef} <- ${what}` },
+          // registries without the referrers API list referrers under this tag (the OCI referrers tag schema)
+          { stage, chart: chart.name, system: 'registry' as const, kind: 'tag', target: subject },
+        ]
+      : []),
+    ...(layout !== 'bundle' && what === 'signature' ? [{ stage, chart: chart.name, system: 'registry' as const, kind: 'tag', target: `${subject}.sig` }] : []),
+  ];
+}
+
+/** The signing stage: one signer, a digest signature per chart (reused on re-runs) and a blob signature. */
+export function createSigningStage(config: ReleaseConfig, registry: RegistryContext, env: NodeJS.ProcessEnv, logger: Logger): Stage<'signed'> {
   let signer: Signer | undefined;
   const getSigner = () => (signer ??= createSigner(signingConfigOf(config)));
 
   return {
+    name: 'signed',
+    phase: 'chart',
+    verb: 'signing',
+    writes: (plan) => (plan.signing.mode === 'none' ? [] : plan.charts.flatMap((c) => signatureWrites(c, plan.signing.layout, 'signed', 'signature'))),
+
     /**
      * Everything signing needs, checked without signing (cosign's checkReady): the backend, the OIDC token (audience,
      * expiry, an issuer Fulcio accepts, the workflow claims provenance is made from), Fulcio and Rekor answering, the key.
      */
-    async preflight(_plan: ReleasePlan): Promise<ReleaseError[]> {
-      if (config.signing.mode === 'none') return [];
-      return checkReady(signingConfigOf(config), { env, provenance: provenanceWanted(config, resolveSigningMode(signingConfigOf(config))) });
+    async preflight(plan) {
+      if (plan.signing.mode === 'none') return [];
+      return checkReady(signingConfigOf(config), { env, provenance: plan.signing.provenance });
     },
 
     /** Signs the pushed digest (unless a signature is already attached) and the package as a blob. */
-    async sign(chart: PlannedChart, pkg: PackagedChart, pushed: PushedChart, log: Logger): Promise<SignedChart> {
+    async run(chart, inputs, { log }) {
+      const pkg = inputs.packaged!;
+      const pushed = inputs.pushed!;
       if (config.signing.mode === 'none') {
         log.warn('not signed: signing is set to none (the release notes say so)');
         return { mode: 'none' };
@@ -90,6 +112,10 @@ export function createSigningStage(config: ReleaseConfig, registry: RegistryCont
         ...(facts.certificateIdentity ? { certificateIdentity: facts.certificateIdentity } : {}),
         ...(facts.issuer ? { issuer: facts.issuer } : {}),
       };
+    },
+    report(output, line) {
+      line.signature = { mode: output.mode, referrer: output.referrerDigest };
+      return output.mode;
     },
   };
 }

@@ -1,0 +1,78 @@
+import { collectLineage } from '@chart-release/attestation-map';
+import { readChartYaml } from '@chart-release/chart-metadata';
+import type { Logger } from '@chart-release/core';
+import { resolveSigningMode } from '@chart-release/cosign';
+import { describeGitHubError } from '@chart-release/github-client';
+import type { GitHubClient, RepositoryRef } from '@chart-release/github-release';
+import type { ReleaseConfig } from '../config.ts';
+import type { PlanFacts, ReleasePlan } from '../plan.ts';
+import { asProblem } from '../preflight.ts';
+import type { GatheredFacts } from '../publish.ts';
+import type { Problem } from '../stage.ts';
+import { listRepositoryCharts } from './repository-charts.ts';
+import { provenanceWanted, signingConfigOf } from './signing-stage.ts';
+
+/**
+ * Reads what the plan needs besides detection, side by side and read-only: the number of charts in the repository
+ * (make-latest), each planned chart's Chart.yaml fields, the signing mode `auto` resolves to, and the merged pull
+ * request's lineage. A read that fails is a
+ * problem reported with preflight's, not a stop.
+ */
+export async function gatherPlanFacts(
+  outline: ReleasePlan,
+  config: ReleaseConfig,
+  gh: () => { octokit: GitHubClient; repo: RepositoryRef },
+  logger: Logger,
+  env: NodeJS.ProcessEnv,
+): Promise<GatheredFacts> {
+  const problems: Problem[] = [];
+  const facts: PlanFacts = {};
+  const attempt = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (error) {
+      problems.push(asProblem(error, what));
+    }
+  };
+  await Promise.all([
+    attempt('repository', async () => {
+      facts.chartCount = (await listRepositoryCharts(config)).length;
+    }),
+    attempt('signing', async () => {
+      facts.signingMode = config.signing.mode === 'none' ? 'none' : resolveSigningMode(signingConfigOf(config));
+      facts.provenance = provenanceWanted(config, facts.signingMode);
+    }),
+    attempt('chart', async () => {
+      const entries = await Promise.all(
+        outline.charts.map(async (c) => {
+          const m = await readChartYaml(c.dir);
+          return [c.name, { appVersion: m.appVersion, description: m.description, dependencies: m.dependencies }] as const;
+        }),
+      );
+      facts.metadata = Object.fromEntries(entries);
+    }),
+    attempt('lineage', async () => {
+      const { octokit, repo } = gh();
+      const collected = await collectLineage(octokit, {
+        owner: repo.owner,
+        repo: repo.repo,
+        sha: outline.head,
+        charts: outline.charts.map((c) => ({ name: c.name, version: c.version, tag: c.gitTag, ociDigest: null })),
+        allowedAuthors: config.lineage.allowedAuthors,
+        onMissingPr: config.lineage.onMissingPr,
+        baseBranch: env.GITHUB_REF_NAME,
+        logger,
+      }).catch((error: unknown) => {
+        throw describeGitHubError(error, {
+          doing: 'reading the merged pull request and its attestation map',
+          repository: `${repo.owner}/${repo.repo}`,
+          permission: 'pull-requests: read',
+        });
+      });
+      facts.lineage = collected.lineages;
+      if (collected.pullRequest) facts.pullRequest = { number: collected.pullRequest.number, url: collected.pullRequest.url };
+      problems.push(...collected.warnings.map((warning) => ({ warning })));
+    }),
+  ]);
+  return { facts, problems };
+}

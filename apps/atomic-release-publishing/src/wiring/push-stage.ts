@@ -1,0 +1,54 @@
+import { planPush, pushChart } from '@chart-release/oci';
+import { runBounded } from '../concurrency.ts';
+import type { ReleaseConfig } from '../config.ts';
+import { asProblem } from '../preflight.ts';
+import type { Problem, Stage } from '../stage.ts';
+import type { RegistryContext } from './clients.ts';
+import type { HelmContext } from './package-stage.ts';
+
+/** Pushes each chart to its planned OCI reference; its preflight checks push rights and that no tag holds other content. */
+export function createPushStage(config: ReleaseConfig, registry: RegistryContext, helm: HelmContext): Stage<'pushed'> {
+  return {
+    name: 'pushed',
+    phase: 'chart',
+    verb: 'pushing',
+    writes: (plan) => plan.charts.map((c) => ({ stage: 'pushed', chart: c.name, system: 'registry', kind: 'tag', target: c.ociRef })),
+    async preflight(plan, prepared) {
+      try {
+        await registry.client.checkAuth(registry.repositoryOf(plan.charts[0]!.name), ['pull', 'push']);
+      } catch (error) {
+        // an unreachable registry or refused credentials: one problem, not one per chart
+        return [asProblem(error, 'registry')];
+      }
+      const problems: Problem[] = [];
+      await runBounded(plan.charts, config.concurrency, async (chart) => {
+        const pkg = prepared.get(chart.name)?.packaged;
+        if (!pkg) return; // not packaged: packaging reported why
+        await planPush({ tgz: pkg.file, registry: config.registry, client: registry.client }).catch((error: unknown) =>
+          problems.push(asProblem(error, 'registry')),
+        );
+      });
+      return problems;
+    },
+    async run(_chart, { packaged }, { log }) {
+      const result = await pushChart({
+        tgz: packaged!.file,
+        registry: config.registry,
+        client: registry.client,
+        mode: config.pushMode,
+        helm: {
+          ...helm,
+          flags: { plainHttp: config.plainHttp, caFile: config.caFile, insecureSkipTlsVerify: config.insecureSkipTlsVerify },
+          credentials: registry.credentials,
+        },
+        logger: log,
+      });
+      log.info(`${result.status === 'exists' ? 'already in the registry' : 'pushed'}: ${result.ref}@${result.digest}`);
+      return { ref: result.ref, digest: result.digest, status: result.status };
+    },
+    report(output, line) {
+      Object.assign(line, { ref: output.ref, digest: output.digest, push: output.status });
+      return output.status === 'exists' ? `already in the registry ${output.digest}` : output.digest;
+    },
+  };
+}
