@@ -2,6 +2,8 @@ import { isReleaseError, ReleaseError } from '@chart-release/core';
 import type { ReleasePlan } from './plan.ts';
 import { isWarning, type AnyStage, type ChartOutputs, type Problem } from './stage.ts';
 
+const ONE_CAUSE = new Set(['GITHUB_AUTH_FAILED', 'GITHUB_UNAVAILABLE', 'REGISTRY_AUTH_FAILED', 'REGISTRY_UNAVAILABLE']);
+
 /**
  * Every stage's preflight in one round (side by side, none waiting for another's result), merged with the problems
  * found before (reading the facts, packaging): errors in a stable order without duplicates, and the warnings.
@@ -28,7 +30,8 @@ export async function runPreflight(
   const seen = new Set<string>();
   for (const p of problems) {
     if (isWarning(p)) continue;
-    const key = `${p.code}\0${p.chart ?? ''}\0${p.file ?? ''}\0${p.message}`;
+    // one rejected token or unreachable service is one problem, however many stages met it
+    const key = !p.chart && ONE_CAUSE.has(p.code) ? p.code : `${p.code}\0${p.chart ?? ''}\0${p.file ?? ''}\0${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     errors.push(p);

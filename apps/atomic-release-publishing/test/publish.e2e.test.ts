@@ -5,6 +5,7 @@ import { Octokit } from '@octokit/rest';
 import { verifyAttestation, verifyByDigest } from '@chart-release/cosign';
 import { RegistryClient } from '@chart-release/oci';
 import { skopeoDigest, startReleaseSandbox, type ReleaseSandbox } from '@chart-release/testkit';
+import { observedGitHubWrites, observedRegistryWrites, writeKey, type Write } from './observed-writes.ts';
 import { chartRelease } from './run-cli.ts';
 
 const CHARTS = ['api-service', 'common-lib', 'web-app'];
@@ -12,6 +13,7 @@ const CHARTS = ['api-service', 'common-lib', 'web-app'];
 describe('chart-release publish on a push to release', () => {
   let sandbox: ReleaseSandbox;
   let octokit: Octokit;
+  let first: { report: { writes: Write[]; charts: { name: string; digest: string }[] }; requests: typeof sandbox.github.requests };
   const client = () => new RegistryClient({ registry: sandbox.registryHost, plainHttp: true });
   const policy = () => ({
     predicateType: 'https://slsa.dev/provenance/v1',
@@ -42,9 +44,11 @@ describe('chart-release publish on a push to release', () => {
   });
 
   it('releases every changed chart with every asset, signed, with lineage and a manifest that verifies', async () => {
+    const before = sandbox.github.requests.length;
     const run = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
     expect(run.exitCode, run.all).toBe(0);
     const report = JSON.parse(run.stdout);
+    first = { report, requests: sandbox.github.requests.slice(before) };
     expect(report.ok).toBe(true);
     expect(report.charts.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual(CHARTS.map((c) => [c, 'published']));
 
@@ -91,6 +95,28 @@ describe('chart-release publish on a push to release', () => {
     const verify = await chartRelease(['verify', manifestPath, '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
     expect(verify.exitCode, verify.all).toBe(0);
     expect(JSON.parse(verify.stdout).artifacts.every((a: { ok: boolean }) => a.ok)).toBe(true);
+  });
+
+  it('makes exactly the writes its plan lists: at the registry and in GitHub, no more, no fewer', async () => {
+    const planned = first.report.writes;
+    // plan --json, run on its own, lists the same writes the publish run reported
+    const plan = await chartRelease(['plan', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
+    expect(plan.exitCode, plan.all).toBe(0);
+    expect(JSON.parse(plan.stdout).writes.map(writeKey).sort()).toEqual(planned.map(writeKey).sort());
+
+    const refOf = (chart: string) => planned.find((w) => w.stage === 'pushed' && w.chart === chart)!.target;
+    const digestOf = (chart: string) => first.report.charts.find((c) => c.name === chart)!.digest;
+    const charts = CHARTS.map((c) => ({ ref: refOf(c), digest: digestOf(c) }));
+    const chartOfDigest = (digest: string) => CHARTS.find((c) => digestOf(c) === digest) ?? digest;
+    const observed = [
+      ...(await observedRegistryWrites(client(), charts)),
+      ...(await observedGitHubWrites(first.requests, octokit, { owner: sandbox.owner, repo: sandbox.name }, (d) => refOf(chartOfDigest(d)))),
+    ];
+    expect([...new Set(observed)].sort()).toEqual([...new Set(planned.map(writeKey))].sort());
+    // every kind of write the run makes is there: the comparison is not of two empty lists
+    expect(new Set(planned.map((w) => w.kind))).toEqual(
+      new Set(['tag', 'referrer', 'attestation', 'release', 'asset', 'publish', 'pages-commit', 'tag-object', 'ref']),
+    );
   });
 
   it("holds, for every published digest, SLSA provenance that passes gh's policy, its referrer, and a .sig signature", async () => {
