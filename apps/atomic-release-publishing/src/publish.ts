@@ -91,13 +91,15 @@ export async function runPublish(config: ReleaseConfig, pipeline: PublishPipelin
   const names = plan.charts.map((c) => c.name);
   const progress = typeof options.progress === 'function' ? options.progress(names) : (options.progress ?? createProgress({ charts: names, quiet: true }));
   const journal = options.dryRun ? undefined : await Journal.open(config.workDir, plan.head, now());
+  // each line names its chart once: a library message that starts with the chart's name loses it
+  const once = (name: string, m: string) => (m.startsWith(`${name}: `) ? m.slice(name.length + 2) : m);
   const chartLog = (name: string): Logger => ({
-    debug: (m) => log.debug(`[${name}] ${m}`),
-    info: (m) => progress.log(name, m),
+    debug: (m) => log.debug(`[${name}] ${once(name, m)}`),
+    info: (m) => progress.log(name, once(name, m)),
     // collected once: the end of the run lists them (table, step summary, one annotation each)
     warn: (m) => {
-      report.warnings.push(`${name}: ${m}`);
-      progress.log(name, `warning: ${m}`);
+      report.warnings.push(`${name}: ${once(name, m)}`);
+      progress.log(name, `warning: ${once(name, m)}`);
     },
     error: (m, where) => log.error(`${name}: ${m}`, where),
     group: (_t, fn) => fn(),
