@@ -61,4 +61,5 @@ export { resolveIdentityToken } from './identity-token.ts';
 export { loadSigningKey, publicKeyHint } from './signing-key.ts';
 export type { SigningKey } from './signing-key.ts';
 export { bundleFacts } from './bundle-facts.ts';
+export { blobBundleCovers } from './blob-bundle.ts';
 export type { BundleFacts, CertificateClaims } from './bundle-facts.ts';
