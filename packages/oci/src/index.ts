@@ -15,6 +15,7 @@ export type { PackagedChart, HelmRunner, HelmPushFlags, HelmPushOutput } from '.
 export { pushChart, planPush, chartLayer } from './push.ts';
 export type { PushResult, PushPlan, PushChartInput } from './push.ts';
 export { readChartArchive, parseChartArchive, chartArchiveFiles, differingFiles } from './chart-archive.ts';
+export { chartLayerSha256, checkRegistryChart } from './registry-chart.ts';
 export type { ChartArchive, ChartYaml } from './chart-archive.ts';
 export { helmArtifact } from './helm-manifest.ts';
 export type { HelmArtifact } from './helm-manifest.ts';
