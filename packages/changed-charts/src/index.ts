@@ -5,5 +5,7 @@ export { readEventRange } from './range.ts';
 export { checkVersionBumps } from './version-gate.ts';
 export { formatChangedChartsTable, writeActionsOutputs, chartsToRelease } from './output.ts';
 export { createIgnoreMatcher } from './ignore.ts';
+export { listCharts } from './list-charts.ts';
+export type { ListedChart } from './list-charts.ts';
 export { parseNameStatus } from './name-status.ts';
 export type { FileChange } from './name-status.ts';
