@@ -11,14 +11,14 @@ import {
   writeStdout,
   type ReleaseErrorJSON,
 } from '@chart-release/core';
-import { parseOciReference } from '@chart-release/oci';
+import { chartLayerSha256, parseOciReference } from '@chart-release/oci';
 import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig } from '../config.ts';
 import type { JournalData } from '../journal.ts';
 import { readManifest, verifyManifest, writeManifest } from '../manifest.ts';
 import { manifestFromJournal } from '../run-manifest.ts';
 import { registryContext } from '../wiring/clients.ts';
-import { chartLayerSha256, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
+import { verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
 
 const VERIFY_HELP = formatHelp({
   command: 'chart-release verify',

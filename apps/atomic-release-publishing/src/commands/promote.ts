@@ -13,6 +13,7 @@ import {
   writeStdout,
 } from '@chart-release/core';
 import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
+import { checkRegistryChart } from '@chart-release/oci';
 import { loadConfig, type ReleaseConfig } from '../config.ts';
 import { readManifest, writeManifest } from '../manifest.ts';
 import { rollback } from '../channel-history.ts';
@@ -21,7 +22,7 @@ import { takeRunLease } from '../wiring/run-lease.ts';
 import { githubContext, registryContext } from '../wiring/clients.ts';
 import { recordPromotionInRelease } from '../wiring/promotion-audit.ts';
 import { refreshIndexFromReleases } from '../wiring/index-stage.ts';
-import { helmSanityCheck, promotionRegistry, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
+import { promotionRegistry, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
 
 const POLICY_OPTIONS = {
   identity: { type: 'string' },
@@ -237,7 +238,7 @@ async function promotionServices(config: ReleaseConfig, values: Record<string, u
       logger.info(`signature verified: ${r.certificateIdentity ?? r.keyHint ?? 'key'}`);
       return { identity: r.certificateIdentity };
     },
-    sanityCheck: (repository, digest) => helmSanityCheck(registry.client, config, repository, digest),
+    sanityCheck: (repository, digest) => checkRegistryChart(registry.client, repository, digest, { binary: config.helm }),
     audit: gh ? (record) => recordPromotionInRelease(gh, config.release.tagTemplate, record, logger) : undefined,
     logger,
     actor: process.env.GITHUB_ACTOR ?? process.env.USER,

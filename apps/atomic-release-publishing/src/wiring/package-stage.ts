@@ -5,12 +5,12 @@ import { ReleaseError } from '@chart-release/core';
 import { packageChart } from '@chart-release/oci';
 import { chartIdentityProblems } from '../chart-identity.ts';
 import { runBounded } from '../concurrency.ts';
+import { listCharts } from '@chart-release/changed-charts';
 import type { ReleaseConfig } from '../config.ts';
 import { checkPackageSize } from '../package-size.ts';
 import type { PlannedChart } from '../plan.ts';
 import type { Problem, Stage } from '../stage.ts';
 import { fileSha256 } from './files.ts';
-import { listRepositoryCharts } from './repository-charts.ts';
 import { makeArchiveReproducible } from './reproducible.ts';
 
 /** helm and the environment it runs in (its own state folders, kept out of the user's when the environment names them). */
@@ -49,7 +49,7 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, opt
         if (problem) problems.push(problem);
       });
       // planned charts among themselves are checked before packaging; here against every chart folder of the repository
-      const identity = listRepositoryCharts(config).then((all) => problems.push(...chartIdentityProblems(plan.charts, all).errors));
+      const identity = listCharts(config.cwd, config.chartDirs).then((all) => problems.push(...chartIdentityProblems(plan.charts, all).errors));
       await Promise.all([lint, sizes, identity]);
       return problems;
     },

@@ -4,12 +4,12 @@ import type { Logger } from '@chart-release/core';
 import { resolveSigningMode } from '@chart-release/cosign';
 import { describeGitHubError } from '@chart-release/github-client';
 import type { GitHubClient, RepositoryRef } from '@chart-release/github-release';
+import { listCharts } from '@chart-release/changed-charts';
 import type { ReleaseConfig } from '../config.ts';
 import type { PlanFacts, ReleasePlan } from '../plan.ts';
 import { asProblem } from '../preflight.ts';
 import type { GatheredFacts } from '../publish.ts';
 import type { Problem } from '../stage.ts';
-import { listRepositoryCharts } from './repository-charts.ts';
 import { provenanceWanted, signingConfigOf } from './signing-stage.ts';
 
 /**
@@ -36,7 +36,7 @@ export async function gatherPlanFacts(
   };
   await Promise.all([
     attempt('repository', async () => {
-      facts.chartCount = (await listRepositoryCharts(config)).length;
+      facts.chartCount = (await listCharts(config.cwd, config.chartDirs)).length;
     }),
     attempt('signing', async () => {
       facts.signingMode = config.signing.mode === 'none' ? 'none' : resolveSigningMode(signingConfigOf(config));

@@ -1,10 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
 import { ReleaseError } from '@chart-release/core';
 import { verifyByDigest, type VerificationPolicy } from '@chart-release/cosign';
-import { HELM_CHART_LAYER, type RegistryClient } from '@chart-release/oci';
+import type { RegistryClient } from '@chart-release/oci';
 import type { ReleaseConfig } from '../config.ts';
 import type { PromotionRegistry } from '../promote.ts';
 
@@ -16,15 +12,6 @@ export function promotionRegistry(client: RegistryClient): PromotionRegistry {
     retag: (repository, digest, tag) => client.retag(repository, digest, tag),
     listTags: (repository) => client.listTags(repository),
   };
-}
-
-/** sha256 (hex) of the chart layer of `repository@digest`. */
-export async function chartLayerSha256(client: RegistryClient, repository: string, digest: string): Promise<string> {
-  const { manifest } = await client.getManifest(repository, digest);
-  const layer = manifest.layers?.find((l) => l.mediaType === HELM_CHART_LAYER);
-  if (!layer)
-    throw new ReleaseError('NOT_A_CHART', `${repository}@${digest} has no helm chart layer.`, { hint: 'point at a chart pushed by helm or chart-release.' });
-  return layer.digest.replace(/^sha256:/, '');
 }
 
 /** The identity policy signatures are checked against: the configured identity (or regexp) and issuer, or a key. */
@@ -60,35 +47,4 @@ export async function verifyDigestSignature(
   chart?: string,
 ) {
   return verifyByDigest({ registryClient: client, repository, digest, policy, trustedRootPath: config.signing.trustedRoot, chart });
-}
-
-/**
- * `helm show chart` and `helm template` of the chart at `repository@digest`, offline: the chart layer is read
- * from the registry and rendered from a local file. Returns the chart's version.
- */
-export async function helmSanityCheck(client: RegistryClient, config: ReleaseConfig, repository: string, digest: string): Promise<{ version: string }> {
-  const sha = await chartLayerSha256(client, repository, digest);
-  const bytes = await client.getBlob(repository, `sha256:${sha}`);
-  const dir = await mkdtemp(join(tmpdir(), 'promote-check-'));
-  try {
-    const tgz = join(dir, 'chart.tgz');
-    await writeFile(tgz, bytes);
-    const show = await execa(config.helm, ['show', 'chart', tgz], { reject: false });
-    if (show.exitCode !== 0)
-      throw new ReleaseError('CHART_CHECK_FAILED', `helm show chart failed for ${repository}@${digest}: ${show.stderr}`, {
-        hint: 'the digest is not a readable chart.',
-      });
-    const version = /^version:\s*["']?([^"'\s]+)/m.exec(show.stdout)?.[1] ?? '';
-    if (!/^type:\s*library/m.test(show.stdout)) {
-      const rendered = await execa(config.helm, ['template', 'promotion-check', tgz], { reject: false });
-      if (rendered.exitCode !== 0) {
-        throw new ReleaseError('CHART_CHECK_FAILED', `helm template failed for ${repository}@${digest}: ${rendered.stderr.trim()}`, {
-          hint: 'fix the chart and publish a new version.',
-        });
-      }
-    }
-    return { version };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }

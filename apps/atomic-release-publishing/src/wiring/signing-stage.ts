@@ -1,8 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { Logger } from '@chart-release/core';
 import {
+  blobBundleCovers,
   bundleFacts,
   checkReady,
   COSIGN_SIGN_PREDICATE_TYPE,
@@ -123,16 +122,4 @@ export function createSigningStage(config: ReleaseConfig, registry: RegistryCont
 function certificateFacts(pem: string | undefined): { certificateIdentity?: string; issuer?: string } {
   if (!pem) return {};
   return bundleFacts({ verificationMaterial: { certificate: { rawBytes: new X509Certificate(pem).raw.toString('base64') } } });
-}
-
-/** Whether an earlier attempt's blob bundle and signature exist and cover a file with this sha256. */
-async function blobBundleCovers(bundlePath: string, signaturePath: string, sha256: string): Promise<boolean> {
-  if (!existsSync(bundlePath) || !existsSync(signaturePath)) return false;
-  try {
-    const bundle = JSON.parse(await readFile(bundlePath, 'utf8')) as { messageSignature?: { messageDigest?: { digest?: string } } };
-    const digest = bundle.messageSignature?.messageDigest?.digest;
-    return digest !== undefined && Buffer.from(digest, 'base64').toString('hex') === sha256;
-  } catch {
-    return false;
-  }
 }
