@@ -34,3 +34,5 @@ export type { ArtifactHubRepository } from './artifacthub.ts';
 export { acquireLease } from './lease.ts';
 export type { Lease, LeaseOptions, LeaseRecord } from './lease.ts';
 export { chartPackageAsset, downloadReleaseAsset, publishedChartPackages } from './release-packages.ts';
+export { renderPromotionSection, parsePromotionRecords, recordPromotionInRelease } from './promotion-notes.ts';
+export type { PromotionRecord } from './promotion-notes.ts';

@@ -1,14 +1,28 @@
 import { silentLogger, type Logger } from '@chart-release/core';
 import { releaseTag } from '@chart-release/chart-metadata';
 import type { GitHubClient, RepositoryRef } from '@chart-release/github-client';
-import type { ManifestPromotion } from '../manifest.ts';
+
+/** One move of a channel tag (a promotion or a rollback), as a release's notes record it. */
+export interface PromotionRecord {
+  kind: 'promote' | 'rollback';
+  chart: string;
+  channel: string;
+  version?: string;
+  digest: string;
+  previousDigest?: string;
+  auditTag?: string;
+  at: string;
+  by?: string;
+  runUrl?: string;
+  allowNonSemver?: boolean;
+}
 
 const START = '<!-- chart-release:promotions -->';
 const END = '<!-- /chart-release:promotions -->';
 
 /** The promotions section of a release body: the channel map and every move, newest first. */
-export function renderPromotionSection(records: ManifestPromotion[], ociRepository: string): string {
-  const latestByChannel = new Map<string, ManifestPromotion>();
+export function renderPromotionSection(records: PromotionRecord[], ociRepository: string): string {
+  const latestByChannel = new Map<string, PromotionRecord>();
   for (const r of records) if (!latestByChannel.has(r.channel)) latestByChannel.set(r.channel, r);
   const lines = [START, '### Channels', '', '| Channel | Version | Digest |', '| --- | --- | --- |'];
   for (const [channel, r] of [...latestByChannel].sort(([a], [b]) => a.localeCompare(b))) {
@@ -32,11 +46,11 @@ export function renderPromotionSection(records: ManifestPromotion[], ociReposito
 const RECORDS = /<!-- chart-release:promotion-records (.*?) -->/s;
 
 /** The promotion records kept (as JSON in an HTML comment) in a release body. */
-export function parsePromotionRecords(body: string, chart: string): ManifestPromotion[] {
+export function parsePromotionRecords(body: string, chart: string): PromotionRecord[] {
   const json = RECORDS.exec(body)?.[1];
   if (!json) return [];
   try {
-    return (JSON.parse(json) as ManifestPromotion[]).filter((r) => r.chart === chart);
+    return (JSON.parse(json) as PromotionRecord[]).filter((r) => r.chart === chart);
   } catch {
     return [];
   }
@@ -49,7 +63,7 @@ export function parsePromotionRecords(body: string, chart: string): ManifestProm
 export async function recordPromotionInRelease(
   gh: { octokit: GitHubClient; repo: RepositoryRef },
   tagTemplate: string,
-  record: ManifestPromotion & { repository: string },
+  record: PromotionRecord & { repository: string },
   logger: Logger = silentLogger,
 ): Promise<string | undefined> {
   if (!record.version) return undefined;
