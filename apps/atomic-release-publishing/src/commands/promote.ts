@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Lease } from '@chart-release/github-release';
+import { recordPromotionInRelease, type Lease } from '@chart-release/github-release';
 import {
   appendStepSummary,
   cliReport,
@@ -20,7 +20,6 @@ import { rollback } from '../channel-history.ts';
 import { promoteAll, type PromotionResult, type PromotionServices } from '../promote.ts';
 import { takeRunLease } from '../wiring/run-lease.ts';
 import { githubContext, registryContext } from '../wiring/clients.ts';
-import { recordPromotionInRelease } from '../wiring/promotion-audit.ts';
 import { refreshIndexFromReleases } from '../wiring/index-stage.ts';
 import { promotionRegistry, verificationPolicy, verifyDigestSignature } from '../wiring/registry-views.ts';
 
