@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReleaseError, type Logger } from '@chart-release/core';
+import { readChartYaml } from '@chart-release/chart-metadata';
 import {
   ARTIFACTHUB_REPO_FILE,
   chartPackageAsset,
@@ -21,7 +22,6 @@ import {
 } from '@chart-release/github-release';
 import { parseChartArchive, pushArtifactHubMetadata } from '@chart-release/oci';
 import { execa } from 'execa';
-import { parse as parseYaml } from 'yaml';
 import type { ReleaseConfig } from '../config.ts';
 import type { DetectedChart, PlannedChart } from '../plan.ts';
 import type { PackagedChart, PlannedWrite, Stage } from '../stage.ts';
@@ -98,8 +98,7 @@ function indexWriter(config: ReleaseConfig, gh: GitHub, registry: RegistryContex
       const problems: ReleaseError[] = [];
       for (const chart of charts) {
         const file = join(chart.path, 'Chart.yaml');
-        const meta = (parseYaml(await readFile(join(chart.dir, 'Chart.yaml'), 'utf8')) ?? {}) as { annotations?: Record<string, unknown> };
-        const annotations = Object.fromEntries(Object.entries(meta.annotations ?? {}).map(([k, v]) => [k, String(v)]));
+        const { annotations } = await readChartYaml(chart.dir);
         problems.push(...checkArtifactHubAnnotations(chart.name, annotations, file));
       }
       if (config.artifactHub) problems.push(...checkArtifactHubRepository(config.artifactHub, configFile));
