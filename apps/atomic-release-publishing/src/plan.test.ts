@@ -1,0 +1,62 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+import { buildReleasePlan, formatPlan, type DetectedChart } from './plan.ts';
+
+const detected = (charts: DetectedChart[]) => ({ base: 'b'.repeat(40), head: 'a'.repeat(40), charts });
+const chart = (name: string, version: string): DetectedChart => ({
+  name,
+  version,
+  path: `charts/${name}`,
+  status: 'modified',
+  changedFiles: [],
+  triggeredBy: [],
+  type: 'application',
+  release: true,
+});
+
+async function repo(yaml = '') {
+  const cwd = await mkdtemp(join(tmpdir(), 'plan-'));
+  await mkdir(join(cwd, 'charts/web-app'), { recursive: true });
+  await writeFile(join(cwd, 'charts/web-app/README.md'), '# web-app\n');
+  if (yaml) await writeFile(join(cwd, '.chart-release.yaml'), yaml);
+  return loadConfig({ cwd, env: {}, flags: { registry: 'oci://127.0.0.1:5000/charts', repository: 'acme/charts' } });
+}
+
+describe('the release plan', () => {
+  it('spells the OCI tag as helm does and keeps the version in the git tag', async () => {
+    const plan = buildReleasePlan(detected([chart('web-app', '1.2.3+build.5')]), await repo());
+    expect(plan.charts[0]).toMatchObject({
+      ociTag: '1.2.3_build.5',
+      ociRef: 'oci://127.0.0.1:5000/charts/web-app:1.2.3_build.5',
+      gitTag: 'web-app-v1.2.3+build.5',
+      packageFile: 'web-app-1.2.3+build.5.tgz',
+    });
+  });
+
+  it('plans the assets release.requiredAssets asks for, with their sources, and none of the signatures when signing is off', async () => {
+    const config = await repo('signing:\n  mode: none\nrelease:\n  requiredAssets: [package, lineage, license]\n');
+    const [c] = buildReleasePlan(detected([chart('web-app', '0.3.0')]), config).charts;
+    expect(c!.assets.map((a) => [a.kind, a.name, a.required, a.producedBy ?? 'checkout'])).toEqual([
+      ['package', 'web-app-0.3.0.tgz', true, 'packaged'],
+      ['lineage', 'web-app-attestation-lineage.json', true, 'lineage'],
+      ['readme', 'README.md', false, 'checkout'],
+      ['license', 'LICENSE', true, 'checkout'],
+    ]);
+    expect(c!.assets.find((a) => a.kind === 'package')!.source).toBe(join(config.workDir, 'packages', 'web-app-0.3.0.tgz'));
+  });
+
+  it('decides make-latest from the charts of the repository, and prints signing, make-latest and lineage', async () => {
+    const config = await repo();
+    const one = buildReleasePlan(detected([chart('web-app', '0.3.0')]), config, { chartCount: 1, signingMode: 'sigstore' });
+    const several = buildReleasePlan(detected([chart('web-app', '0.3.0')]), config, {
+      chartCount: 3,
+      pullRequest: { number: 7, url: 'https://github.com/acme/charts/pull/7' },
+    });
+    expect([one.makeLatest, several.makeLatest]).toEqual(['true', 'false']);
+    expect(one.charts[0]!.assets.map((a) => a.kind)).toEqual(expect.arrayContaining(['signature', 'bundle']));
+    expect(formatPlan(several)).toContain('make-latest false; lineage PR #7');
+  });
+});
