@@ -228,6 +228,7 @@ describe('a publish run', () => {
     const fake = fakeSteps([chart('web-app', '0.3.0')]);
     const report = await runPublish(cfg, fake.steps, { dryRun: true });
     expect(report).toMatchObject({ ok: true, dryRun: true, charts: [{ name: 'web-app', status: 'planned' }] });
+    expect(report.decisions).toMatchObject({ makeLatest: 'true', pullRequest: null });
     expect(fake.written).toEqual([]);
   });
 

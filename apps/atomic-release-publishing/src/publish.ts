@@ -237,6 +237,11 @@ function initialReport(plan: ReleasePlan, detected: DetectResult, dryRun: boolea
     errors: [...detected.errors],
     warnings: [],
     writes: plan.writes,
+    decisions: {
+      signing: { mode: plan.signing.mode, identity: plan.signing.identity, issuer: plan.signing.issuer, provenance: plan.signing.provenance },
+      makeLatest: plan.makeLatest,
+      pullRequest: plan.pullRequest,
+    },
   };
 }
 

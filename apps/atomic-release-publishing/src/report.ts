@@ -43,6 +43,12 @@ export interface PublishReport {
   incomplete?: boolean;
   /** Every remote write the plan makes (a re-run skips those already done). */
   writes?: PlannedWrite[];
+  /** What the plan decided for the whole run: signing, make-latest, the pull request the lineage names. */
+  decisions?: {
+    signing: { mode: string; identity?: string; issuer: string; provenance: boolean };
+    makeLatest: string;
+    pullRequest: { number: number; url: string } | null;
+  };
 }
 
 /** Why a planned chart is released, in a few words: what changed and which version it gets. */
