@@ -1,17 +1,15 @@
-import { join } from 'node:path';
 import { AggregateReleaseError, isReleaseError, ReleaseError, silentLogger, type Logger, type ReleaseErrorJSON } from '@chart-release/core';
 import { chartIdentityProblems } from './chart-identity.ts';
 import { runBounded } from './concurrency.ts';
 import type { ReleaseConfig } from './config.ts';
 import { Journal } from './journal.ts';
-import { writeManifest } from './manifest.ts';
 import { buildReleasePlan, formatPlan, type DetectedChart, type PlanFacts, type ReleasePlan } from './plan.ts';
 import { runPreflight } from './preflight.ts';
-import { manifestFromJournal } from './run-manifest.ts';
 import { createProgress, type Progress } from './progress.ts';
-import { publishIncomplete, publishRollingForward, type RollForwardOptions } from './roll-forward.ts';
-import { releaseReason, type ChartReport, type PublishReport } from './report.ts';
-import type { AnyStage, ChartRun, PlannedWrite, Problem } from './stage.ts';
+import { publishRollingForward, type RollForwardOptions } from './roll-forward.ts';
+import type { PublishReport } from './report.ts';
+import { incompleteReport, initialReport, writeRunManifest } from './publish-outcome.ts';
+import type { AnyStage, PlannedWrite, Problem } from './stage.ts';
 import { StageRunner } from './stage-runner.ts';
 
 export interface DetectResult {
@@ -220,54 +218,6 @@ export async function runPublish(config: ReleaseConfig, pipeline: PublishPipelin
   return report;
 }
 
-/** The report before anything ran: every planned chart and every chart not released, with the planned writes. */
-function initialReport(plan: ReleasePlan, detected: DetectResult, dryRun: boolean): PublishReport {
-  return {
-    ok: false,
-    dryRun,
-    repository: plan.repository,
-    registry: plan.registry,
-    base: plan.base,
-    head: plan.head,
-    baseSource: plan.baseSource,
-    charts: [
-      ...plan.charts.map((c): ChartReport => ({ name: c.name, version: c.version, path: c.path, type: c.type, status: 'planned', why: releaseReason(c) })),
-      ...plan.notReleased.map((n): ChartReport => ({ name: n.name, version: '', path: n.path, status: 'not-released', why: n.why })),
-    ],
-    errors: [...detected.errors],
-    warnings: [],
-    writes: plan.writes,
-    decisions: {
-      signing: { mode: plan.signing.mode, identity: plan.signing.identity, issuer: plan.signing.issuer, provenance: plan.signing.provenance },
-      makeLatest: plan.makeLatest,
-      pullRequest: plan.pullRequest,
-    },
-  };
-}
-
-/** The release manifest of the run, from its journal; the signing identity is the certificate's when one signed. */
-async function writeRunManifest(config: ReleaseConfig, plan: ReleasePlan, journal: Journal, runner: StageRunner, now: () => Date): Promise<string> {
-  const manifestPath = join(config.workDir, 'release-manifest.json');
-  const signed = runner.runs().map((r) => r.outputs.signed);
-  const certified = signed.find((s) => s?.certificateIdentity);
-  const mode = signed.find((s) => s)?.mode ?? 'none';
-  await writeManifest(
-    manifestPath,
-    manifestFromJournal(journal.data, {
-      registry: plan.registry,
-      repository: plan.repository,
-      base: plan.base,
-      runUrl: config.github.runUrl,
-      completedAt: now().toISOString(),
-      charts: plan.charts.map((c) => c.name),
-      signing: certified
-        ? { mode, identity: certified.certificateIdentity, issuer: certified.issuer }
-        : { mode, identity: plan.signing.identity, identityRegexp: plan.signing.identityRegexp, issuer: plan.signing.issuer },
-    }),
-  );
-  return manifestPath;
-}
-
 /** Errors that escape a step: ReleaseErrors pass through (with the chart filled in); others become STEP_FAILED. */
 export function asReleaseError(error: unknown, chart?: string): ReleaseError {
   if (error instanceof AggregateReleaseError) return error;
@@ -281,26 +231,4 @@ export function asReleaseError(error: unknown, chart?: string): ReleaseError {
     cause: error,
     hint: 're-run the job; finished steps are not repeated.',
   });
-}
-
-/** The report of a run whose charts went partly public: which are, which are still drafts, how a re-run finishes. */
-async function incompleteReport(
-  report: PublishReport,
-  pending: { draft: ChartRun; error: unknown }[],
-  journal: Journal,
-  progress: Progress,
-): Promise<PublishReport> {
-  const public_ = report.charts.filter((c) => c.status === 'published').map((c) => `${c.name} (${c.release?.tag})`);
-  for (const { draft, error } of pending) {
-    const e = publishIncomplete(draft.chart.name, draft.chart.gitTag, error, public_);
-    report.errors.push(e.toJSON());
-    Object.assign(report.charts.find((c) => c.name === draft.chart.name)!, { status: 'drafted', error: e.toJSON() });
-  }
-  report.incomplete = true;
-  report.resume =
-    `Partly published. Public: ${public_.join(', ') || 'none'}. Still drafts: ${pending.map((p) => p.draft.chart.gitTag).join(', ')}. ` +
-    'Re-run the job to finish: it publishes the remaining drafts and repeats nothing else.';
-  await journal.setPhase('running');
-  progress.close();
-  return report;
 }
