@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ReleaseError } from '@chart-release/core';
+import type { PromotionRecord } from '@chart-release/github-release';
 import { loadSchema } from './schemas.ts';
 
 export interface ManifestArtifact {
@@ -17,19 +18,8 @@ export interface ManifestArtifact {
   release?: { tag: string; url: string; id?: number } | null;
 }
 
-export interface ManifestPromotion {
-  kind: 'promote' | 'rollback';
-  chart: string;
-  channel: string;
-  version?: string;
-  digest: string;
-  previousDigest?: string;
-  auditTag?: string;
-  at: string;
-  by?: string;
-  runUrl?: string;
-  allowNonSemver?: boolean;
-}
+/** A channel move the manifest records: github-release's promotion record (the notes of the release keep the same). */
+export type ManifestPromotion = PromotionRecord;
 
 /** The release manifest (`release-manifest.json`), schema `schemas/release-manifest.v1.schema.json`. */
 export interface ReleaseManifest {
