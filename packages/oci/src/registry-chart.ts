@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { ReleaseError } from '@chart-release/core';
 import { parseChartArchive } from './chart-archive.ts';
-import type { HelmRunner } from './helm-run.ts';
+import type { HelmRunner } from './helm-cli.ts';
 import { chartLayer } from './push.ts';
 import type { RegistryClient } from './registry.ts';
 
