@@ -94,7 +94,7 @@ describe('chart-release publish on a push to release', () => {
 
     const verify = await chartRelease(['verify', manifestPath, '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
     expect(verify.exitCode, verify.all).toBe(0);
-    expect(JSON.parse(verify.stdout).artifacts.every((a: { ok: boolean }) => a.ok)).toBe(true);
+    expect(JSON.parse(verify.stdout).charts.every((a: { ok: boolean }) => a.ok)).toBe(true);
   });
 
   it('makes exactly the writes its plan lists: at the registry and in GitHub, no more, no fewer', async () => {
