@@ -4,7 +4,7 @@
 // links none of ours; these links run the bin's source (src/cli.ts) with the Node and helm that setup installed
 // (scripts/env.sh), whatever Node and PATH the caller has. Run by scripts/setup.sh after every install; `--list`
 // prints the bin names.
-import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,8 @@ const dir = join(root, 'node_modules', '.bin');
 await mkdir(dir, { recursive: true });
 for (const [bin, source] of bins) {
   const file = join(dir, bin);
+  // npm links a bin to its dist/ file when that exists at install time: replace the link, never write through it
+  await rm(file, { force: true });
   await writeFile(file, shim(source));
   await chmod(file, 0o755);
 }
