@@ -59,4 +59,14 @@ describe('the release plan', () => {
     expect(one.charts[0]!.assets.map((a) => a.kind)).toEqual(expect.arrayContaining(['signature', 'bundle']));
     expect(formatPlan(several)).toContain('make-latest false; lineage PR #7');
   });
+
+  it("prints how long its GitHub writes take within GitHub's limits", async () => {
+    const plan = buildReleasePlan(detected([chart('web-app', '0.3.0')]), await repo());
+    const write = (i: number) => ({ stage: 'release', system: 'github' as const, kind: 'asset', target: `web-app-v0.3.0/a${i}` });
+    expect(formatPlan({ ...plan, writes: Array.from({ length: 9 }, (_, i) => write(i)) })).toContain(
+      "9 GitHub writes: at least 8 s within GitHub's limits (80 a minute, 500 an hour, a second apart)",
+    );
+    // a 100-chart first release of nine writes a chart cannot finish inside an hour
+    expect(formatPlan({ ...plan, writes: Array.from({ length: 900 }, (_, i) => write(i)) })).toContain('900 GitHub writes: at least 1 h 6 min 39 s');
+  });
 });

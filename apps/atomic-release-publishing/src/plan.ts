@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildLineage, lineageFileName, type Lineage } from '@chart-release/attestation-map';
 import type { ChartDependency } from '@chart-release/chart-metadata';
 import { assetName, defaultMakeLatest, isPrerelease, releaseTag, releaseTitle, type MakeLatest } from '@chart-release/github-release';
+import { writeBudgetDuration } from '@chart-release/github-client';
 import { chartTag } from '@chart-release/oci';
 import type { AssetKind, ReleaseConfig } from './config.ts';
 import type { PlannedWrite, StageName } from './stage.ts';
@@ -247,6 +248,11 @@ export function formatPlan(plan: ReleasePlan): string {
     const signing = plan.signing.mode === 'none' ? 'unsigned' : `signing ${plan.signing.mode}${plan.signing.identity ? ` as ${plan.signing.identity}` : ''}`;
     lines.push(`  ${signing}; make-latest ${plan.makeLatest}; lineage ${plan.pullRequest ? `PR #${plan.pullRequest.number}` : 'without a pull request'}`);
     lines.push(`  ${plan.writes.length} write${plan.writes.length === 1 ? '' : 's'}: ${summarizeWrites(plan.writes)}`);
+    const github = plan.writes.filter((w) => w.system === 'github').length;
+    if (github)
+      lines.push(
+        `  ${github} GitHub write${github === 1 ? '' : 's'}: at least ${formatDuration(writeBudgetDuration(github))} within GitHub's limits (80 a minute, 500 an hour, a second apart)`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -255,4 +261,11 @@ function summarizeWrites(writes: PlannedWrite[]): string {
   const counts = new Map<string, number>();
   for (const w of writes) counts.set(`${w.system} ${w.kind}`, (counts.get(`${w.system} ${w.kind}`) ?? 0) + 1);
   return [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+}
+
+/** `1 h 6 min 39 s`, `8 min 0 s`, `12 s`. */
+function formatDuration(ms: number): string {
+  const total = Math.ceil(ms / 1000);
+  const [h, m, sec] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  return h ? `${h} h ${m} min ${sec} s` : m ? `${m} min ${sec} s` : `${sec} s`;
 }
