@@ -163,9 +163,9 @@ describe('native push, re-tag, tags and referrers against distribution', () => {
     );
 
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
-    const report = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; errors: { code: string; chart: string }[] } };
+    const report = JSON.parse(r.stdout) as { ok: boolean; errors: { code: string; chart?: string }[] };
     expect(report.ok).toBe(false);
-    expect(report.error.errors.map((e) => [e.code, e.chart ?? null])).toEqual([
+    expect(report.errors.map((e) => [e.code, e.chart ?? null])).toEqual([
       ['USAGE', null],
       ['IMMUTABLE_TAG', 'common-lib'],
       ['IMMUTABLE_TAG', 'api-service'],
