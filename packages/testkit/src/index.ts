@@ -3,6 +3,8 @@ export { HELM_DISTRIBUTIONS, ensureHelm, helmPath, sha256File, findSystemTools, 
 export type { HelmDistribution } from './tools.ts';
 export { freePort, waitForHttp } from './net.ts';
 export { startRegistry } from './registry.ts';
+export { startChartRepository } from './chart-repository.ts';
+export type { ChartRepositoryOptions, ChartRepositoryRequest, RunningChartRepository } from './chart-repository.ts';
 export type { RunningRegistry, StartRegistryOptions, RegistryTokenAuth } from './registry.ts';
 export { isolatedHelm } from './helm.ts';
 export type { IsolatedHelm } from './helm.ts';
