@@ -52,16 +52,20 @@ export async function startChartRepository(options: ChartRepositoryOptions = {})
   const expected = options.auth ? `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}` : undefined;
 
   const server: Server = createServer((req, res) => {
-    const done = (status: number) => requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status });
+    const done = (status: number): void => {
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status });
+    };
     if (expected && req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }).end('unauthorized\n');
-      return done(401);
+      done(401);
+      return;
     }
     void serveFile(dir, req).then(
       (file) => {
         if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
           res.writeHead(404).end('not found\n');
-          return done(404);
+          done(404);
+          return;
         }
         const type = file.path.endsWith('.yaml') ? 'application/yaml' : 'application/gzip';
         res.writeHead(200, { 'content-type': type, 'content-length': file.size });
