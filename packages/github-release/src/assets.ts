@@ -38,6 +38,8 @@ export interface PlanReleaseAssetsInput {
   files: ReleaseFiles;
   /** Kinds that must be present (default: only the package). */
   required?: readonly AssetKind[];
+  /** The setting that makes the chart's own files required (`release.requiredAssets in .chart-release.yaml`), named in errors. */
+  requiredBy?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface PlanReleaseAssetsInput {
  * sha256 of each, every missing required file as an ASSET_MISSING error, every missing optional one as a warning.
  */
 export async function planReleaseAssets(input: PlanReleaseAssetsInput): Promise<AssetPlan> {
-  const { chart, files } = input;
+  const { chart, files, requiredBy } = input;
   const required = new Set<AssetKind>(input.required ?? ['package']);
   const plan: AssetPlan = { chart, assets: [], errors: [], warnings: [] };
   for (const kind of required) {
@@ -60,7 +62,10 @@ export async function planReleaseAssets(input: PlanReleaseAssetsInput): Promise<
     if (!path) {
       if (required.has(kind)) {
         plan.errors.push(
-          new ReleaseError('ASSET_MISSING', `no ${kind} file was given, and the ${kind} is a required release asset.`, { chart, hint: hintFor(kind) }),
+          new ReleaseError('ASSET_MISSING', `no ${kind} file was given, and the ${kind} is a required release asset${requiredBy ? ` (${requiredBy})` : ''}.`, {
+            chart,
+            hint: hintFor(kind, requiredBy),
+          }),
         );
       }
       continue;
@@ -69,8 +74,8 @@ export async function planReleaseAssets(input: PlanReleaseAssetsInput): Promise<
     if (!info?.isFile()) {
       const problem = new ReleaseError(
         required.has(kind) ? 'ASSET_MISSING' : 'ASSET_SKIPPED',
-        `${kind} file ${path} ${info ? 'is not a file' : 'does not exist'}${required.has(kind) ? '' : '; the release goes out without it'}.`,
-        { chart, file: path, hint: hintFor(kind) },
+        `${kind} file ${path} ${info ? 'is not a file' : 'does not exist'}${required.has(kind) ? (requiredBy ? `, and ${requiredBy} lists ${kind}` : '') : '; the release goes out without it'}.`,
+        { chart, file: path, hint: hintFor(kind, required.has(kind) ? requiredBy : undefined) },
       );
       (required.has(kind) ? plan.errors : plan.warnings).push(problem);
       continue;
@@ -117,7 +122,7 @@ export async function sha256OfFile(path: string): Promise<string> {
   return `sha256:${hash.digest('hex')}`;
 }
 
-function hintFor(kind: AssetKind): string {
+function hintFor(kind: AssetKind, requiredBy?: string): string {
   switch (kind) {
     case 'package':
       return 'run helm package first, or pass the path of the .tgz.';
@@ -126,7 +131,15 @@ function hintFor(kind: AssetKind): string {
       return "sign the package first, or set signing to 'none' if the release should go out unsigned.";
     case 'lineage':
       return 'produce the attestation lineage first, or make the lineage asset optional.';
-    default:
-      return `add ${kind === 'license' ? 'LICENSE' : `${kind.toUpperCase()}.md`} to the chart folder, or make it optional in the release assets configuration.`;
+    default: {
+      const file = kind === 'license' ? 'LICENSE' : `${kind.toUpperCase()}.md`;
+      const instead =
+        kind === 'changelog'
+          ? " (a CHANGELOG is then generated from the chart's changes)"
+          : kind === 'license'
+            ? " (the repository's LICENSE is then used)"
+            : '';
+      return `add ${file} to the chart folder, or remove ${kind} from ${requiredBy ?? 'the required release assets'}${instead}.`;
+    }
   }
 }
