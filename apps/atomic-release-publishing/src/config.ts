@@ -163,7 +163,9 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
     release: {
       tagTemplate: file.release?.tagTemplate ?? '{name}-v{version}',
       makeLatest: file.release?.makeLatest ?? 'auto',
-      requiredAssets: file.release?.requiredAssets ?? ['package', 'signature', 'lineage', 'changelog', 'readme', 'license'],
+      // CHANGELOG, README and LICENSE listed here must be the chart folder's own; otherwise a CHANGELOG is generated,
+      // the repository's LICENSE is used and a missing README is a warning
+      requiredAssets: file.release?.requiredAssets ?? ['package', 'signature', 'lineage'],
       notesTemplate: absolutize(cwd, file.release?.notesTemplate),
       adoptTagTemplates: file.release?.adoptTagTemplates ?? ['{name}-{version}'],
     },

@@ -2,7 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLineage, lineageFileName, type Lineage } from '@chart-release/attestation-map';
 import type { ChartDependency } from '@chart-release/chart-metadata';
-import { assetName, defaultMakeLatest, isPrerelease, releaseTag, releaseTitle, type MakeLatest } from '@chart-release/github-release';
+import {
+  assetName,
+  defaultMakeLatest,
+  isPrerelease,
+  releaseTag,
+  releaseTitle,
+  type MakeLatest,
+  type ReleaseSourceFiles,
+  type SourceFileOrigin,
+} from '@chart-release/github-release';
 import { writeBudgetDuration } from '@chart-release/github-client';
 import { chartTag } from '@chart-release/oci';
 import type { AssetKind, ReleaseConfig } from './config.ts';
@@ -33,7 +42,7 @@ export interface PlannedAsset {
   /** The stage that writes the file; absent for a file of the checkout (or one generated for it). */
   producedBy?: StageName;
   /** Where a source file comes from: the chart's own, the repository's license, or generated (`annotation`, `commits`). */
-  origin?: 'chart' | 'repository' | 'annotation' | 'commits';
+  origin?: SourceFileOrigin;
 }
 
 /** Everything the run will do for one chart, decided before anything is written. */
@@ -99,11 +108,8 @@ export interface ReleasePlan {
   writes: PlannedWrite[];
 }
 
-/** A chart's CHANGELOG, README and LICENSE: where each is read from, and whose it is. */
-export interface SourceFiles {
-  files: Partial<Record<'changelog' | 'readme' | 'license', string>>;
-  origins: { changelog?: 'chart' | 'annotation' | 'commits'; license?: 'chart' | 'repository'; readme?: 'chart' };
-}
+/** A chart's CHANGELOG, README and LICENSE: where each is read from, and whose it is (github-release's resolveReleaseSourceFiles). */
+export type SourceFiles = ReleaseSourceFiles;
 
 /** What planning reads besides detection and config (read-only, by the wiring): facts about the repository and charts. */
 export interface PlanFacts {
@@ -238,7 +244,7 @@ export function formatPlan(plan: ReleasePlan): string {
     lines.push(
       `  ${c.name} ${c.previousVersion ? `${c.previousVersion} -> ` : ''}${c.version} [${c.status}]${why}`,
       `    push    ${c.ociRef}`,
-      `    release ${c.gitTag}${c.prerelease ? ' (prerelease)' : ''}: ${c.assets.map((a) => a.name).join(', ')}`,
+      `    release ${c.gitTag}${c.prerelease ? ' (prerelease)' : ''}: ${c.assets.map(assetLabel).join(', ')}`,
     );
   }
   for (const n of plan.notReleased) lines.push(`  ${n.name}: not released (${n.why})`);
@@ -255,6 +261,14 @@ export function formatPlan(plan: ReleasePlan): string {
       );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `LICENSE (repository's)`, `CHANGELOG.md (generated from commits)`; the chart's own and the run's files by name. */
+function assetLabel(asset: PlannedAsset): string {
+  if (asset.origin === 'repository') return `${asset.name} (repository's)`;
+  if (asset.origin === 'annotation') return `${asset.name} (generated from artifacthub.io/changes)`;
+  if (asset.origin === 'commits') return `${asset.name} (generated from commits)`;
+  return asset.name;
 }
 
 function summarizeWrites(writes: PlannedWrite[]): string {

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import type { ReleaseConfig } from './config.ts';
 import type { Journal } from './journal.ts';
 import { writeManifest } from './manifest.ts';
-import type { ReleasePlan } from './plan.ts';
+import type { PlannedChart, ReleasePlan } from './plan.ts';
 import type { Progress } from './progress.ts';
 import type { DetectResult } from './publish.ts';
-import { releaseReason, type ChartReport, type PublishReport } from './report.ts';
+import { releaseReason, type ChartReport, type PublishReport, type ReportAsset } from './report.ts';
 import { publishIncomplete } from './roll-forward.ts';
 import { manifestFromJournal } from './run-manifest.ts';
 import type { ChartRun } from './stage.ts';
@@ -22,7 +22,17 @@ export function initialReport(plan: ReleasePlan, detected: DetectResult, dryRun:
     head: plan.head,
     baseSource: plan.baseSource,
     charts: [
-      ...plan.charts.map((c): ChartReport => ({ name: c.name, version: c.version, path: c.path, type: c.type, status: 'planned', why: releaseReason(c) })),
+      ...plan.charts.map(
+        (c): ChartReport => ({
+          name: c.name,
+          version: c.version,
+          path: c.path,
+          type: c.type,
+          status: 'planned',
+          why: releaseReason(c),
+          assets: reportAssets(c),
+        }),
+      ),
       ...plan.notReleased.map((n): ChartReport => ({ name: n.name, version: '', path: n.path, status: 'not-released', why: n.why })),
     ],
     errors: [...detected.errors],
@@ -34,6 +44,21 @@ export function initialReport(plan: ReleasePlan, detected: DetectResult, dryRun:
       pullRequest: plan.pullRequest,
     },
   };
+}
+
+/** The planned assets of a chart as the report lists them: made by the run, the chart's, the repository's or generated. */
+function reportAssets(chart: PlannedChart): ReportAsset[] {
+  return chart.assets.map((a) => {
+    const generated = a.origin === 'annotation' || a.origin === 'commits';
+    return {
+      kind: a.kind,
+      name: a.name,
+      source: a.producedBy ? 'run' : generated ? 'generated' : a.origin === 'repository' ? 'repository' : 'chart',
+      ...(generated ? { generatedFrom: a.origin as 'annotation' | 'commits' } : {}),
+      file: a.source,
+      required: a.required,
+    };
+  });
 }
 
 /** The release manifest of the run, from its journal; the signing identity is the certificate's when one signed. */

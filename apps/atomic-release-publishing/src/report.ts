@@ -4,6 +4,20 @@ import type { PlannedWrite } from './stage.ts';
 export { renderStepSummary } from './step-summary.ts';
 export type { SummaryContext } from './step-summary.ts';
 
+/** One release asset of a planned chart: its name and where it comes from. */
+export interface ReportAsset {
+  kind: string;
+  name: string;
+  /** `run`: made by the run (package, signatures, lineage); `chart`: the chart folder's file; `repository`: the
+   * repository root's (LICENSE); `generated`: written by the run from the chart's changes (CHANGELOG). */
+  source: 'run' | 'chart' | 'repository' | 'generated';
+  /** What a generated file is made from: the `artifacthub.io/changes` annotation, or the commits. */
+  generatedFrom?: 'annotation' | 'commits';
+  /** The file attached (repository-relative when inside it). */
+  file: string;
+  required: boolean;
+}
+
 /** One chart's outcome in a publish run. */
 export interface ChartReport {
   name: string;
@@ -19,6 +33,8 @@ export interface ChartReport {
   signature?: { mode: string; referrer?: string };
   lineage?: string;
   release?: { tag: string; url: string; draft: boolean };
+  /** The release assets the plan attaches, with their sources. */
+  assets?: ReportAsset[];
   /** The tag of this run's draft release, deleted because another chart failed. */
   deletedDraft?: string;
   error?: ReleaseErrorJSON;
@@ -74,7 +90,12 @@ export function withRepositoryPaths(report: PublishReport, cwd: string): Publish
   });
   return {
     ...report,
-    charts: report.charts.map((c) => ({ ...c, ...(c.lineage ? { lineage: rel(c.lineage) } : {}), ...(c.error ? { error: error(c.error) } : {}) })),
+    charts: report.charts.map((c) => ({
+      ...c,
+      ...(c.lineage ? { lineage: rel(c.lineage) } : {}),
+      ...(c.error ? { error: error(c.error) } : {}),
+      ...(c.assets ? { assets: c.assets.map((a) => ({ ...a, file: rel(a.file) })) } : {}),
+    })),
     errors: report.errors.map(error),
     warnings: report.warnings.map(rel),
     ...(report.manifest ? { manifest: rel(report.manifest) } : {}),

@@ -3,7 +3,15 @@ import { readChartYaml } from '@chart-release/chart-metadata';
 import type { Logger } from '@chart-release/core';
 import { resolveSigningMode } from '@chart-release/cosign';
 import { describeGitHubError } from '@chart-release/github-client';
-import type { GitHubClient, RepositoryRef } from '@chart-release/github-release';
+import { join } from 'node:path';
+import {
+  releaseTag,
+  releaseTagGlob,
+  resolveReleaseSourceFiles,
+  type GitHubClient,
+  type RepositoryRef,
+  type SourceFileKind,
+} from '@chart-release/github-release';
 import { listCharts } from '@chart-release/changed-charts';
 import type { ReleaseConfig } from '../config.ts';
 import type { PlanFacts, ReleasePlan } from '../plan.ts';
@@ -13,10 +21,10 @@ import type { Problem } from '../stage.ts';
 import { provenanceWanted, signingConfigOf } from './signing-stage.ts';
 
 /**
- * Reads what the plan needs besides detection, side by side and read-only: the number of charts in the repository
- * (make-latest), each planned chart's Chart.yaml fields, the signing mode `auto` resolves to, and the merged pull
- * request's lineage. A read that fails is a
- * problem reported with preflight's, not a stop.
+ * Reads what the plan needs besides detection, side by side and read-only but for the work folder: the number of
+ * charts in the repository (make-latest), each planned chart's Chart.yaml fields and release files (a generated
+ * CHANGELOG is written into the work folder), the signing mode `auto` resolves to, and the merged pull request's
+ * lineage. A read that fails is a problem reported with preflight's, not a stop.
  */
 export async function gatherPlanFacts(
   outline: ReleasePlan,
@@ -43,13 +51,29 @@ export async function gatherPlanFacts(
       facts.provenance = provenanceWanted(config, facts.signingMode);
     }),
     attempt('chart', async () => {
+      // the chart's own CHANGELOG, README and LICENSE, else the repository's LICENSE and a CHANGELOG generated into
+      // the work folder; kinds in release.requiredAssets must be the chart's own
+      const ownOnly = config.release.requiredAssets.filter((k): k is SourceFileKind => k === 'changelog' || k === 'readme' || k === 'license');
       const entries = await Promise.all(
         outline.charts.map(async (c) => {
           const m = await readChartYaml(c.dir);
-          return [c.name, { appVersion: m.appVersion, description: m.description, dependencies: m.dependencies }] as const;
+          const files = await resolveReleaseSourceFiles({
+            chart: { name: c.name, version: c.version, annotations: m.annotations },
+            chartDir: c.dir,
+            chartPath: c.path,
+            repositoryRoot: config.cwd,
+            tagGlob: releaseTagGlob(config.release.tagTemplate, c.name),
+            currentTag: c.gitTag,
+            ...(c.previousVersion ? { previousTag: releaseTag(config.release.tagTemplate, { name: c.name, version: c.previousVersion }) } : {}),
+            head: outline.head,
+            outDir: join(config.workDir, 'release-files', c.name),
+            ownOnly,
+          });
+          return [c.name, { appVersion: m.appVersion, description: m.description, dependencies: m.dependencies }, files] as const;
         }),
       );
-      facts.metadata = Object.fromEntries(entries);
+      facts.metadata = Object.fromEntries(entries.map(([name, metadata]) => [name, metadata]));
+      facts.sourceFiles = Object.fromEntries(entries.map(([name, , files]) => [name, files]));
     }),
     attempt('lineage', async () => {
       const { octokit, repo } = gh();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ReleaseError, type Logger } from '@chart-release/core';
 import { describeGitHubError } from '@chart-release/github-client';
 import {
@@ -64,16 +64,20 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
         ];
       }
       const existing = await listing();
+      const requiredBy = `release.requiredAssets in ${config.configFile ? relative(config.cwd, config.configFile) : '.chart-release.yaml'}`;
       for (const chart of plan.charts) {
+        // one warning per missing optional file (a CHANGELOG is always there: the chart's or a generated one)
+        const missing = { changelog: 'no CHANGELOG.md in', readme: 'no README.md in', license: 'no LICENSE at the repository root nor in' } as const;
         for (const kind of ['changelog', 'readme', 'license'] as const)
           if (!chart.assets.some((a) => a.kind === kind))
-            problems.push({ warning: `no ${kind} file in ${chart.path}; the release goes out without one.`, chart: chart.name });
+            problems.push({ warning: `${missing[kind]} ${chart.path}; the release goes out without one.`, chart: chart.name });
         const pkg = prepared.get(chart.name)?.packaged;
         const fromCheckout = chart.assets.filter((a) => !a.producedBy);
         const assets = await planReleaseAssets({
           chart: chart.name,
           files: { ...(pkg ? { package: pkg.file } : {}), ...Object.fromEntries(fromCheckout.map((a) => [a.kind, a.source])) },
           required: [...(pkg ? (['package'] as const) : []), ...fromCheckout.filter((a) => a.required).map((a) => a.kind)],
+          requiredBy,
         });
         problems.push(...assets.errors.map((e) => withRepoPath(e, chart)));
         problems.push(...assets.warnings.map((w) => ({ warning: w.message, chart: chart.name })));
