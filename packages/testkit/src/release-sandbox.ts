@@ -244,6 +244,8 @@ export async function startReleaseSandbox(options: ReleaseSandboxOptions = {}): 
       GITHUB_RUN_ID: '4242',
       GITHUB_ACTOR: 'maintainer',
       CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS: '0',
+      // the backoff between retries, a fiftieth of production's: injected faults are absorbed in seconds
+      CHART_RELEASE_RETRY_DELAY_SCALE: '0.02',
       // the claims of a GitHub Actions OIDC token of this workflow run (build provenance is made from them)
       ...(sigstore
         ? { SIGSTORE_ID_TOKEN: sigstore.oidc.mintToken({ sub: identity, ttlSeconds: 3600, claims: actionsClaims(owner, name, workflowRef, head) }) }

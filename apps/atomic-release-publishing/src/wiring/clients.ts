@@ -1,6 +1,6 @@
 import { registerSecret, ReleaseError, type Logger } from '@chart-release/core';
 import { createGitHubClient, parseRepository, type GitHubClient, type RepositoryRef } from '@chart-release/github-client';
-import { parseOciReference, RegistryClient, resolveCredentials, type RegistryCredentials } from '@chart-release/oci';
+import { DEFAULT_RETRY, parseOciReference, RegistryClient, resolveCredentials, type RegistryCredentials } from '@chart-release/oci';
 import type { ReleaseConfig } from '../config.ts';
 
 /** The registry named by the config: its host, the namespace below it, and a client with resolved credentials. */
@@ -20,6 +20,7 @@ export interface RegistryContext {
 export function registryContext(config: ReleaseConfig, env: NodeJS.ProcessEnv, logger: Logger): RegistryContext {
   const ref = parseOciReference(config.registry);
   const { credentials, source } = resolveCredentials({ registry: ref.registry, env });
+  const scale = retryDelayScale(env);
   const client = new RegistryClient({
     registry: ref.registry,
     plainHttp: config.plainHttp,
@@ -27,6 +28,7 @@ export function registryContext(config: ReleaseConfig, env: NodeJS.ProcessEnv, l
     insecureSkipTlsVerify: config.insecureSkipTlsVerify,
     credentials,
     logger,
+    retry: { minTimeoutMs: DEFAULT_RETRY.minTimeoutMs * scale, maxTimeoutMs: DEFAULT_RETRY.maxTimeoutMs * scale },
   });
   return {
     host: ref.registry,
@@ -39,7 +41,7 @@ export function registryContext(config: ReleaseConfig, env: NodeJS.ProcessEnv, l
 }
 
 /** The GitHub client and repository of the config; a ReleaseError says what is missing. */
-export function githubContext(config: ReleaseConfig, logger: Logger): { octokit: GitHubClient; repo: RepositoryRef } {
+export function githubContext(config: ReleaseConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): { octokit: GitHubClient; repo: RepositoryRef } {
   if (!config.github.repository) {
     throw new ReleaseError('CONFIG_INVALID', 'no GitHub repository configured.', {
       hint: 'pass --repo owner/name, set GITHUB_REPOSITORY, or `github.repository` in .chart-release.yaml.',
@@ -52,6 +54,15 @@ export function githubContext(config: ReleaseConfig, logger: Logger): { octokit:
   }
   registerSecret(config.github.token);
   // write pacing: GitHub's 1 s between writes, or $CHART_RELEASE_GITHUB_WRITE_INTERVAL_MS (read by the client)
-  const octokit = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, logger });
+  const octokit = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, logger, retryUnitMs: 1000 * retryDelayScale(env), env });
   return { octokit, repo: parseRepository(config.github.repository) };
+}
+
+/**
+ * `$CHART_RELEASE_RETRY_DELAY_SCALE`: a factor on every retry backoff, registry and GitHub alike (default 1). Test
+ * rigs and emulators that inject faults by the hundred set it below 1; a value that is not a positive number is 1.
+ */
+export function retryDelayScale(env: NodeJS.ProcessEnv): number {
+  const scale = Number(env.CHART_RELEASE_RETRY_DELAY_SCALE);
+  return env.CHART_RELEASE_RETRY_DELAY_SCALE && Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
