@@ -11,6 +11,8 @@ export { retryPolicy, classifyFailure, DEFAULT_RETRY } from './retry.ts';
 export type { RetryOptions, RetryPolicy, FailureClass } from './retry.ts';
 export { RegistryHttpError, RegistryNetworkError, parseRetryAfter } from './http-error.ts';
 export { packageChart, parseHelmPushOutput, classifyHelmFailure } from './helm-cli.ts';
+export { lintChart, ciValuesFiles, parseHelmLintOutput } from './helm-lint.ts';
+export type { LintChartInput, LintProblem, LintRun } from './helm-lint.ts';
 export type { PackagedChart, HelmRunner, HelmPushFlags, HelmPushOutput } from './helm-cli.ts';
 export { pushChart, planPush, chartLayer } from './push.ts';
 export type { PushResult, PushPlan, PushChartInput } from './push.ts';
