@@ -18,6 +18,14 @@ describe('configuration', () => {
     expect(config.release.tagTemplate).toBe('{name}-v{version}');
     expect(config.signing.issuer).toBe('https://token.actions.githubusercontent.com');
     expect(config.github.apiUrl).toBe('https://api.github.com');
+    expect(config.lint).toBe('error');
+    expect(config.release.requiredAssets).toEqual(['package', 'signature', 'lineage']);
+  });
+
+  it('reads lint: error | warn | off and refuses another value', async () => {
+    expect(loadConfig({ cwd: await repoWith('lint: warn\n'), env: {}, flags: { registry: 'oci://r.example/c' } }).lint).toBe('warn');
+    const strict = await repoWith('lint: strict\n');
+    expect(() => loadConfig({ cwd: strict, env: {}, flags: { registry: 'oci://r.example/c' } })).toThrow(/\/lint must be equal to one of the allowed values/);
   });
 
   it('lower-cases the repository path of a configured registry, as the README example with a mixed-case owner needs', async () => {

@@ -23,6 +23,8 @@ export interface ReleaseConfig {
   insecureSkipTlsVerify: boolean;
   pushMode: 'helm' | 'native';
   concurrency: number;
+  /** helm lint (once per `ci/*-values.yaml`): a failure stops the release (`error`), is a warning (`warn`), or lint is skipped (`off`). */
+  lint: 'error' | 'warn' | 'off';
   /** Largest package a run publishes, in bytes (0: no limit). */
   maxPackageSize: number;
   keepDrafts: boolean;
@@ -142,6 +144,7 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
     insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? file.insecureSkipTlsVerify ?? false,
     pushMode: flags.pushMode ?? file.pushMode ?? 'helm',
     concurrency,
+    lint: file.lint ?? 'error',
     maxPackageSize: file.maxPackageSize === undefined ? DEFAULT_MAX_PACKAGE_SIZE : parseSize(file.maxPackageSize)!,
     keepDrafts: flags.keepDrafts ?? file.keepDrafts ?? false,
     workDir,

@@ -1,14 +1,12 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { execa } from 'execa';
-import { ReleaseError } from '@chart-release/core';
-import { packageChart } from '@chart-release/oci';
+import { lintChart, packageChart } from '@chart-release/oci';
 import { chartIdentityProblems } from '../chart-identity.ts';
 import { runBounded } from '../concurrency.ts';
 import { listCharts } from '@chart-release/changed-charts';
 import type { ReleaseConfig } from '../config.ts';
 import { checkPackageSize } from '../package-size.ts';
-import type { PlannedChart } from '../plan.ts';
 import type { Problem, Stage } from '../stage.ts';
 import { fileSha256 } from './files.ts';
 import { makeArchiveReproducible } from './reproducible.ts';
@@ -27,8 +25,9 @@ export function helmContext(config: ReleaseConfig, env: NodeJS.ProcessEnv): Helm
 }
 
 /**
- * Packages each chart reproducibly into the plan's package path. Its preflight lints every package, checks the
- * package size, and that no other chart folder has a planned chart's name.
+ * Packages each chart reproducibly into the plan's package path. Its preflight lints every package as
+ * chart-testing does (`lint` of the config: error, warn or off), checks the package size, and that no other chart
+ * folder has a planned chart's name.
  */
 export function createPackageStage(config: ReleaseConfig, helm: HelmContext, options: { dryRun?: boolean } = {}): Stage<'packaged'> {
   return {
@@ -37,11 +36,13 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, opt
     verb: 'packaging',
     async preflight(plan, prepared) {
       const problems: Problem[] = [];
-      const lint = runBounded(plan.charts, Math.max(2, config.concurrency), async (chart) => {
+      // as chart-testing lints: once per ci/*-values.yaml, on the archive (it holds the vendored dependencies)
+      const lint = runBounded(config.lint === 'off' ? [] : plan.charts, Math.max(2, config.concurrency), async (chart) => {
         const pkg = prepared.get(chart.name)?.packaged;
         if (!pkg) return; // not packaged: packaging reported why
-        const problem = await helmLint(helm, chart, pkg.file);
-        if (problem) problems.push(problem);
+        const { errors } = await lintChart({ chart: chart.name, target: pkg.file, chartDir: chart.dir, chartPath: chart.path, helm });
+        if (config.lint === 'warn') problems.push(...errors.map((e) => ({ warning: `${e.message} (lint: warn)`, chart: chart.name, file: e.file })));
+        else problems.push(...errors);
       });
       const sizes = runBounded(plan.charts, config.concurrency, async (chart) => {
         const pkg = prepared.get(chart.name)?.packaged;
@@ -64,21 +65,6 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, opt
     },
     report: (output) => `sha256:${output.sha256.slice(0, 12)}`,
   };
-}
-
-// lints the packaged archive: it holds the dependencies helm dependency build vendored, the chart folder does not
-async function helmLint(helm: HelmContext, chart: PlannedChart, tgz: string): Promise<ReleaseError | undefined> {
-  const r = await execa(helm.binary, ['lint', tgz], { env: helm.env, reject: false });
-  if (r.exitCode === 0) return undefined;
-  const problems = `${r.stdout}\n${r.stderr}`
-    .split('\n')
-    .filter((l) => /\[ERROR\]|Error:/.test(l))
-    .map((l) => l.trim());
-  return new ReleaseError('CHART_LINT_FAILED', `helm lint failed: ${problems.join('; ') || r.stderr || r.stdout}`, {
-    chart: chart.name,
-    file: join(chart.path, 'Chart.yaml'),
-    hint: `run 'helm lint ${chart.path}' and fix what it reports.`,
-  });
 }
 
 /** Time of the last commit that touched `path` at `head` (seconds resolution), the archive's reproducible mtime. */
