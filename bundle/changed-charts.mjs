@@ -11357,7 +11357,10 @@ var ERROR_CATALOGUE = {
   CHART_YAML_MISSING: { meaning: "a chart folder has no Chart.yaml", fix: "add a Chart.yaml or remove the folder from chartDirs" },
   CHART_YAML_INVALID: { meaning: "a Chart.yaml is not valid YAML or lacks required fields", fix: "correct the named field in the Chart.yaml" },
   CHART_ARCHIVE_INVALID: { meaning: "a file is not a helm chart archive", fix: "package the chart with 'helm package' (or pass the chart folder)" },
-  CHART_LINT_FAILED: { meaning: "helm lint reported errors for a chart", fix: "run 'helm lint' on the chart and fix what it reports" },
+  CHART_LINT_FAILED: {
+    meaning: "helm lint reported errors for a chart, with one of its ci/*-values.yaml or with its default values",
+    fix: "run the 'helm lint --values ...' the hint names and fix the template line it reports; add ci/<name>-values.yaml for required values, or set lint: warn"
+  },
   CHART_CHECK_FAILED: { meaning: "a chart in the registry does not show or render with helm", fix: "fix the chart and publish a new version" },
   NOT_A_CHART: { meaning: "a registry artifact has no helm chart layer", fix: "point at a chart pushed by helm or chart-release" },
   HELM_NOT_FOUND: { meaning: "the helm binary cannot be run", fix: "install helm v3 or v4, or pass --helm <path> (HELM_BINARY)" },
