@@ -20,8 +20,10 @@ const HELP = formatHelp({
   summary: 'which Helm charts a git range changed, and why',
   usage: ['changed-charts [--base <rev>] [--head <rev>] [options]'],
   description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
-charts that depend on them (file:// or by name), checks that each chart to release has a higher version than
-at base, and prints a table (or JSON). Exits 1 when a problem must be fixed before releasing.`,
+charts whose package changes with them (a file:// dependency), checks that each chart to release has a higher
+version than at base, and prints a table (or JSON). A chart that depends by name (from a chart repository or a
+registry) on a released chart is not released for it: it is a note ('web depends on lib 1.2.*; lib 1.3.0 is
+released in this push'). Exits 1 when a problem must be fixed before releasing.`,
   options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
                          a force push, the merge-base with --target-branch, else the last release tag)
   --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
@@ -30,11 +32,12 @@ at base, and prints a table (or JSON). Exits 1 when a problem must be fixed befo
   --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
   --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
   --cwd <dir>            a folder inside the repository (default: the current folder)
-  --registry <oci://..>  the registry the charts are released to: a dependency by name then counts only when
-                         its repository is this registry (default: any dependency named like a changed chart)
+  --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
+                         only when its repository is this registry (default: any named like a released chart)
   --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
                          later run read only the chart folders that changed; entries are keyed by tree id)
-  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"base","head","baseSource"}
+  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
+                         "baseSource"}
   -h, --help             show this help`,
   sections: [
     {
@@ -82,8 +85,8 @@ async function main(argv: string[]): Promise<number> {
     registry: values.registry,
     logger: log,
   });
-  const { charts, errors, ...range } = result;
-  if (values.json) writeJson(cliReport({ charts, errors, warnings: log.warnings, ...range }));
+  const { charts, errors, notes, ...range } = result;
+  if (values.json) writeJson(cliReport({ charts, errors, warnings: log.warnings, notes, ...range }));
   else writeStdout(formatChangedChartsTable(result));
   if (errors.length) {
     writeErrorLines('changed-charts', errors);

@@ -64,28 +64,43 @@ export async function indexDependencies(
   return { index, stats };
 }
 
+/** A dependency by name (from a chart repository or registry) of a chart on a chart of the release set. */
+export interface NameDependency {
+  /** The folder of the chart that declares it. */
+  path: string;
+  metadata: ChartMetadata;
+  dependency: { name: string; version?: string; repository: string };
+  /** The chart of the release set it names. */
+  target: KnownChart;
+}
+
 /**
- * Finds every chart of the index that depends, directly or through other dependents, on one of `changed`: by a
- * `file://` path to its folder, or by its name (a same-repository chart pulled from the registry it is published
- * to). Returns the dependents (charts in `changed` included, when they depend on another changed chart) and the
- * errors of the broken Chart.yaml files that mention a chart of the search, which may hide a dependent.
+ * Finds every chart of the index whose package changes with one of `changed`: a `file://` dependency on its folder,
+ * directly or through other such dependents (helm copies the folder into the package; a vendored `charts/<name>/`
+ * folder is part of the chart's own folder, so its changes are the chart's). Returns the dependents (charts in
+ * `changed` included, when they depend on another changed chart), the dependencies by name on a chart of the set
+ * (from a chart repository or registry: the dependent's package keeps the version it was built with, so these are
+ * notes, never a reason to release), and the errors of the broken Chart.yaml files that mention a chart of the
+ * search, which may hide a dependent. With `registry`, an `oci://` dependency names a chart of the set only when it
+ * comes from that registry.
  */
 export function findDependents(
   changed: KnownChart[],
   index: DependencyIndex,
   registry?: string,
-): { dependents: Map<string, Dependent>; errors: ReleaseError[] } {
+): { dependents: Map<string, Dependent>; byName: NameDependency[]; errors: ReleaseError[] } {
   const ours = registry === undefined ? undefined : sameRegistry(registry);
   const inSet = new Set(changed.map((c) => c.path));
   const dependents = new Map<string, Dependent>();
+  const byName: NameDependency[] = [];
   const errors: ReleaseError[] = [];
   const reported = new Set<string>();
   let frontier = changed;
 
   while (frontier.length > 0) {
     const byPath = new Map(frontier.map((t) => [t.path, t]));
-    const byName = new Map<string, KnownChart[]>();
-    for (const t of frontier) byName.set(t.metadata.name, [...(byName.get(t.metadata.name) ?? []), t]);
+    const named = new Map<string, KnownChart[]>();
+    for (const t of frontier) named.set(t.metadata.name, [...(named.get(t.metadata.name) ?? []), t]);
     const next: KnownChart[] = [];
     for (const [folder, candidate] of index) {
       if (!('metadata' in candidate)) {
@@ -98,12 +113,16 @@ export function findDependents(
       const targets = new Set<KnownChart>();
       for (const dep of candidate.metadata.dependencies) {
         const repository = dep.repository ?? '';
-        const hits = repository.startsWith('file://')
-          ? [byPath.get(resolveFileDependency(folder, repository))]
-          : ours && ours !== sameRegistry(repository)
-            ? []
-            : (byName.get(dep.name) ?? []);
-        for (const t of hits) if (t && t.path !== folder) targets.add(t);
+        if (repository.startsWith('file://')) {
+          const t = byPath.get(resolveFileDependency(folder, repository));
+          if (t && t.path !== folder) targets.add(t);
+          continue;
+        }
+        // no repository: helm takes the vendored charts/<name>/ of the chart's own folder
+        if (!repository || (ours && repository.startsWith('oci://') && ours !== sameRegistry(repository))) continue;
+        for (const t of named.get(dep.name) ?? [])
+          if (t.path !== folder)
+            byName.push({ path: folder, metadata: candidate.metadata, dependency: { name: dep.name, version: dep.version, repository }, target: t });
       }
       if (targets.size === 0) continue;
       const names = [...targets].map((t) => t.metadata.name);
@@ -120,5 +139,5 @@ export function findDependents(
     }
     frontier = next;
   }
-  return { dependents, errors };
+  return { dependents, byName, errors };
 }

@@ -3,13 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { isReleaseError, ReleaseError, silentLogger } from '@chart-release/core';
 import { DEFAULT_TAG_TEMPLATE, parseChartYaml, type ChartMetadata } from '@chart-release/chart-metadata';
 import { groupByChart, normalizeChartDirs, readChartYamls, type TouchedChart } from './chart-roots.ts';
-import { findDependents, indexDependencies, resolveFileDependency, type DependencyIndex } from './dependents.ts';
+import { findDependents, indexDependencies, resolveFileDependency, type DependencyIndex, type NameDependency } from './dependents.ts';
 import { chartIndexFile } from './chart-index.ts';
 import { GitReader } from './git.ts';
 import { createIgnoreMatcher } from './ignore.ts';
 import { parseRawDiff } from './name-status.ts';
 import { resolveRange } from './range.ts';
-import type { ChangedChartsResult, ChartChange, DetectOptions } from './types.ts';
+import type { ChangedChartsResult, ChartChange, DependencyNote, DetectOptions } from './types.ts';
 import { checkVersionBumps } from './version-gate.ts';
 
 export const DEFAULT_CHART_DIRS = ['charts'];
@@ -135,10 +135,31 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   errors.push(...checkVersionBumps(result));
   // a broken Chart.yaml can be met both as a touched chart and in the dependency search
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
-  return { base, head, baseSource: range.baseSource, charts: result, errors: unique };
+  return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
 }
 
 type Parsed = { touched: TouchedChart; head?: ChartMetadata; base?: ChartMetadata };
+
+/** The dependencies by name on a chart this push releases, as notes (one per dependent and chart, sorted). */
+function dependencyNotes(byName: NameDependency[], byPath: Map<string, ChartChange>): DependencyNote[] {
+  const notes = new Map<string, DependencyNote>();
+  for (const d of byName) {
+    const target = byPath.get(d.target.path);
+    if (!target?.release) continue;
+    const chart = d.metadata.name;
+    const constraint = d.dependency.version;
+    notes.set(`${d.path}\0${target.name}`, {
+      chart,
+      path: d.path,
+      dependency: target.name,
+      ...(constraint ? { constraint } : {}),
+      repository: d.dependency.repository,
+      released: target.version,
+      message: `${chart} depends on ${target.name} ${constraint ?? '(any version)'}; ${target.name} ${target.version} is released in this push`,
+    });
+  }
+  return [...notes.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.dependency < b.dependency ? -1 : 1));
+}
 
 /**
  * DEPENDENCY_FOLDER_GONE for every chart at `head` whose `file://` dependency points at a folder this range deleted

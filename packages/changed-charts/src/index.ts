@@ -1,5 +1,5 @@
 export { detectChangedCharts, DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH } from './detect.ts';
-export type { ChangedChartsResult, ChartChange, DetectOptions } from './types.ts';
+export type { ChangedChartsResult, ChartChange, DependencyNote, DetectOptions } from './types.ts';
 export type { BaseSource } from './range.ts';
 export { readEventRange } from './range.ts';
 export { checkVersionBumps } from './version-gate.ts';

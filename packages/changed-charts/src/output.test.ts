@@ -45,6 +45,7 @@ const result: ChangedChartsResult = {
     },
   ],
   errors: [],
+  notes: [],
 };
 
 describe('formatChangedChartsTable', () => {
@@ -58,6 +59,21 @@ describe('formatChangedChartsTable', () => {
       2 of 3 charts to release, aaaaaaaaaaaa..bbbbbbbbbbbb (base from event).
       "
     `);
+  });
+
+  it('lists the charts that depend by name on a released chart as notes', () => {
+    const note = {
+      chart: 'web',
+      path: 'charts/web',
+      dependency: 'lib',
+      constraint: '1.0.*',
+      repository: 'https://acme.github.io/charts',
+      released: '1.1.0',
+      message: 'web depends on lib 1.0.*; lib 1.1.0 is released in this push',
+    };
+    expect(formatChangedChartsTable({ ...result, notes: [note] })).toMatch(
+      /base from event\)\.\n\nnote: web depends on lib 1\.0\.\*; lib 1\.1\.0 is released in this push\.\n$/,
+    );
   });
 
   it('says so when nothing changed', () => {

@@ -13,6 +13,7 @@ function why(chart: ChartChange): string {
 export function formatChangedChartsTable(result: ChangedChartsResult): string {
   const range = `${result.base.slice(0, 12)}..${result.head.slice(0, 12)} (base from ${result.baseSource})`;
   if (result.charts.length === 0) return `No chart changed in ${range}.\n`;
+  const notes = (result.notes ?? []).map((n) => `note: ${n.message}.`);
   const rows = [
     ['CHART', 'PATH', 'VERSION', 'STATUS', 'RELEASE', 'WHY'],
     ...result.charts.map((c) => [
@@ -34,6 +35,7 @@ export function formatChangedChartsTable(result: ChangedChartsResult): string {
   const releasing = result.charts.filter((c) => c.release).length;
   lines.push('', `${releasing} of ${result.charts.length} chart${result.charts.length === 1 ? '' : 's'} to release, ${range}.`);
   if (result.errors.length) lines.push(`${result.errors.length} problem${result.errors.length === 1 ? '' : 's'} must be fixed first.`);
+  if (notes.length) lines.push('', ...notes);
   return lines.join('\n') + '\n';
 }
 

@@ -16,11 +16,29 @@ export interface ChartChange {
   previousPath?: string;
   /** Repository-relative paths of the chart's changed files (ignored files left out); empty for a pure dependent. */
   changedFiles: string[];
-  /** Names of charts of this result it depends on (by `file://` or by name), which make it change too. */
+  /** Names of charts of this result it depends on by `file://` (their folder is in its package), which make it change too. */
   triggeredBy: string[];
   type: 'application' | 'library';
   /** Whether to publish it: false for deleted charts and for pure moves of an unchanged chart. */
   release: boolean;
+}
+
+/**
+ * A chart that depends by name (from a chart repository or registry) on a chart this push releases. Its package keeps
+ * the version it resolves from there, so it is not released for it: a note, never an error.
+ */
+export interface DependencyNote {
+  /** The chart that declares the dependency, and its folder. */
+  chart: string;
+  path: string;
+  /** The released chart it names, the version constraint it declares and where it takes it from. */
+  dependency: string;
+  constraint?: string;
+  repository: string;
+  /** The version of `dependency` this push releases. */
+  released: string;
+  /** `web depends on lib 1.2.*; lib 1.3.0 is released in this push`. */
+  message: string;
 }
 
 /** What `detectChangedCharts` found, in the shape `--json` prints. */
@@ -32,6 +50,8 @@ export interface ChangedChartsResult {
   charts: ChartChange[];
   /** Every problem found (VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, ...); a release needs none. */
   errors: ReleaseErrorJSON[];
+  /** Charts depending by name on a released chart, which are not released for it. */
+  notes: DependencyNote[];
 }
 
 export interface DetectOptions {
@@ -50,9 +70,9 @@ export interface DetectOptions {
   /** Release tag template, for the last-tags fallback (default `{name}-v{version}`). */
   tagTemplate?: string;
   /**
-   * The registry the charts are released to (`oci://ghcr.io/acme/charts`): a dependency by name counts as one on a
-   * chart of this repository only when its `repository` is this registry. Without it, any dependency whose name is a
-   * changed chart's counts.
+   * The registry the charts are released to (`oci://ghcr.io/acme/charts`): an `oci://` dependency by name is noted as
+   * one on a chart of this repository only when its `repository` is this registry. Without it, any dependency by name
+   * whose name is a released chart's is noted.
    */
   registry?: string;
   /** Environment to read GITHUB_EVENT_PATH from (default `process.env`). */

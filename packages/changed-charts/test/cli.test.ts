@@ -45,8 +45,8 @@ describe('changed-charts CLI', () => {
     const r = await cli(['--cwd', repo.dir, '--base', first, '--head', bumped, '--json']);
     expect(r.exitCode).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(Object.keys(result)).toEqual(['ok', 'charts', 'errors', 'warnings', 'base', 'head', 'baseSource']);
-    expect(result).toMatchObject({ ok: true, base: first, head: bumped, baseSource: 'flag', errors: [], warnings: [] });
+    expect(Object.keys(result)).toEqual(['ok', 'charts', 'errors', 'warnings', 'notes', 'base', 'head', 'baseSource']);
+    expect(result).toMatchObject({ ok: true, base: first, head: bumped, baseSource: 'flag', errors: [], warnings: [], notes: [] });
     expect(result.charts).toEqual([
       {
         name: 'web',
@@ -86,6 +86,40 @@ describe('changed-charts CLI', () => {
       expect(JSON.parse(withIndex.stdout)).toEqual(JSON.parse(without.stdout));
       expect(JSON.parse(await readFile(index, 'utf8')).roots.charts.dependencies).toHaveProperty('charts/api');
       expect(await fresh.repo.git('status', '--porcelain')).toBe('');
+    } finally {
+      await fresh.repo.dispose();
+    }
+  });
+
+  it('releases a sibling with by-name dependents alone, noting the dependents in --json and the table, exit 0', async () => {
+    const fresh = await threeChartRepo();
+    try {
+      // api and web take lib from the repository's chart repository (pinned, locked): their packages hold lib 1.0.0
+      await fresh.repo.write(
+        'charts/api/Chart.yaml',
+        (await fresh.repo.read('charts/api/Chart.yaml')).replace('file://../lib', 'https://acme.github.io/charts'),
+      );
+      await fresh.repo.write(
+        'charts/web/Chart.yaml',
+        (await fresh.repo.read('charts/web/Chart.yaml')) + 'dependencies:\n  - name: lib\n    version: 1.0.0\n    repository: oci://ghcr.io/acme/charts\n',
+      );
+      const base = await fresh.repo.commit('api and web take lib by name');
+      await fresh.repo.write('charts/lib/templates/_helpers.tpl', '{{- define "lib.v" -}}2{{- end -}}\n');
+      await setVersion(fresh.repo, 'charts/lib', '1.1.0');
+      const head = await fresh.repo.commit('lib 1.1.0 alone');
+
+      const json = await cli(['--cwd', fresh.repo.dir, '--base', base, '--head', head, '--registry', 'oci://ghcr.io/acme/charts', '--json']);
+      expect(json.exitCode, json.stderr).toBe(0);
+      const result = JSON.parse(json.stdout);
+      expect(result.errors).toEqual([]);
+      expect(result.charts.map((c: { name: string; release: boolean }) => [c.name, c.release])).toEqual([['lib', true]]);
+      expect(result.notes.map((n: { message: string }) => n.message)).toEqual([
+        'api depends on lib 1.x.x; lib 1.1.0 is released in this push',
+        'web depends on lib 1.0.0; lib 1.1.0 is released in this push',
+      ]);
+      const table = await cli(['--cwd', fresh.repo.dir, '--base', base, '--head', head]);
+      expect(table.exitCode).toBe(0);
+      expect(table.stdout).toContain('note: web depends on lib 1.0.0; lib 1.1.0 is released in this push.');
     } finally {
       await fresh.repo.dispose();
     }

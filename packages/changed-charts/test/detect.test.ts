@@ -174,12 +174,17 @@ describe('detectChangedCharts on a real repository', () => {
     expect(onlyCharts.charts.map((c) => c.name)).toEqual(['team-a-app']);
   });
 
-  it('reports charts depending on a changed chart, by file:// and by name, transitively, with triggeredBy', async () => {
+  it('releases the charts whose package changes with a changed chart (file://, transitively) and notes those depending by name', async () => {
     const { repo } = await setup();
     await addChart(repo, 'charts/umbrella', {
       name: 'umbrella',
       version: '0.5.0',
-      dependencies: [{ name: 'api', version: '>=2.0.0', repository: 'oci://ghcr.io/acme/charts' }],
+      dependencies: [{ name: 'api', version: '>=2.0.0', repository: 'file://../api' }],
+    });
+    await addChart(repo, 'charts/portal', {
+      name: 'portal',
+      version: '0.2.0',
+      dependencies: [{ name: 'lib', version: '1.0.*', repository: 'oci://ghcr.io/acme/charts' }],
     });
     await addChart(repo, 'charts/unrelated', {
       name: 'unrelated',
@@ -207,30 +212,54 @@ describe('detectChangedCharts on a real repository', () => {
     // umbrella's version was not bumped: it must be, since its packaged content changes with api
     expect(charts.umbrella).toMatchObject({ triggeredBy: ['api'], changedFiles: [], previousVersion: '0.5.0', version: '0.5.0' });
     expect(result.errors).toEqual([expect.objectContaining({ code: 'VERSION_NOT_BUMPED', chart: 'umbrella', file: 'charts/umbrella/Chart.yaml' })]);
+    // portal takes lib from the registry: its package does not change, it is not released
+    expect(result.notes).toEqual([
+      {
+        chart: 'portal',
+        path: 'charts/portal',
+        dependency: 'lib',
+        constraint: '1.0.*',
+        repository: 'oci://ghcr.io/acme/charts',
+        released: '1.1.0',
+        message: 'portal depends on lib 1.0.*; lib 1.1.0 is released in this push',
+      },
+    ]);
   });
 
-  it('with the release registry given, counts a dependency by name only when it comes from that registry', async () => {
+  it('releases a sibling with by-name dependents alone: the dependents are noted, none is an error', async () => {
     const { repo } = await setup();
-    await addChart(repo, 'charts/ours', {
-      name: 'ours',
-      version: '0.1.0',
-      dependencies: [{ name: 'api', version: '2.x', repository: 'oci://GHCR.io/acme/charts/' }],
+    // as large chart repositories do: a common library every chart takes from the repository's own chart repository
+    await repo.write(
+      'charts/web/Chart.yaml',
+      (await repo.read('charts/web/Chart.yaml')) + 'dependencies:\n  - name: lib\n    version: 1.0.*\n    repository: https://acme.github.io/charts\n',
+    );
+    await addChart(repo, 'charts/worker', {
+      name: 'worker',
+      version: '0.3.0',
+      dependencies: [{ name: 'lib', version: '1.0.*', repository: 'oci://ghcr.io/acme/charts' }],
     });
     await addChart(repo, 'charts/theirs', {
       name: 'theirs',
       version: '0.1.0',
-      dependencies: [{ name: 'api', version: '9.x', repository: 'oci://registry.example/other/charts' }],
+      dependencies: [{ name: 'lib', version: '9.x', repository: 'oci://registry.example/other/charts' }],
     });
-    const base = await repo.commit('two charts depending on an api');
-    await setVersion(repo, 'charts/api', '2.0.1');
-    const head = await repo.commit('api 2.0.1');
-    const scoped = await detectChangedCharts({ cwd: repo.dir, base, head, registry: 'oci://ghcr.io/acme/charts', env: {} });
-    expect(scoped.charts.map((c) => [c.name, c.triggeredBy])).toEqual([
-      ['api', []],
-      ['ours', ['api']],
+    await repo.write('charts/api/Chart.yaml', (await repo.read('charts/api/Chart.yaml')).replace('file://../lib', 'oci://ghcr.io/acme/charts'));
+    const base = await repo.commit('charts take lib from the chart repository');
+    await repo.write('charts/lib/templates/_helpers.tpl', '{{- define "lib.labels" -}}v: "1.1"{{- end -}}\n');
+    await setVersion(repo, 'charts/lib', '1.1.0');
+    const head = await repo.commit('lib 1.1.0');
+
+    const result = await detectChangedCharts({ cwd: repo.dir, base, head, registry: 'oci://ghcr.io/acme/charts', env: {} });
+    expect(result.errors).toEqual([]);
+    expect(result.charts.map((c) => [c.name, c.release, c.triggeredBy])).toEqual([['lib', true, []]]);
+    expect(result.notes.map((n) => n.message)).toEqual([
+      expect.stringMatching(/^api depends on lib \S+; lib 1\.1\.0 is released in this push$/),
+      'web depends on lib 1.0.*; lib 1.1.0 is released in this push',
+      'worker depends on lib 1.0.*; lib 1.1.0 is released in this push',
     ]);
+    // without the registry, any dependency by name on lib is noted
     const any = await detectChangedCharts({ cwd: repo.dir, base, head, env: {} });
-    expect(any.charts.map((c) => c.name)).toEqual(['api', 'ours', 'theirs']);
+    expect(any.notes.map((n) => n.chart)).toEqual(['api', 'theirs', 'web', 'worker']);
   });
 
   it('finds a dependent whose dependency list is written at column 0, in a nested chart folder', async () => {
