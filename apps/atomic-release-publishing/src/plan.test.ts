@@ -60,6 +60,20 @@ describe('the release plan', () => {
     expect(formatPlan(several)).toContain('make-latest false; lineage PR #7');
   });
 
+  it('notes the charts that depend by name on a released chart, and only on one this run releases', async () => {
+    const note = (dependency: string) => ({
+      chart: 'web',
+      path: 'charts/web',
+      dependency,
+      constraint: '1.2.*',
+      released: '1.3.0',
+      message: `web depends on ${dependency} 1.2.*; ${dependency} 1.3.0 is released in this push`,
+    });
+    const plan = buildReleasePlan({ ...detected([chart('lib', '1.3.0')]), notes: [note('lib'), note('adopted')] }, await repo());
+    expect(plan.notes.map((n) => n.dependency)).toEqual(['lib']);
+    expect(formatPlan(plan)).toContain('  note: web depends on lib 1.2.*; lib 1.3.0 is released in this push\n');
+  });
+
   it("prints how long its GitHub writes take within GitHub's limits", async () => {
     const plan = buildReleasePlan(detected([chart('web-app', '0.3.0')]), await repo());
     const write = (i: number) => ({ stage: 'release', system: 'github' as const, kind: 'asset', target: `web-app-v0.3.0/a${i}` });

@@ -32,6 +32,20 @@ export interface DetectedChart {
   notReleasedBecause?: string;
 }
 
+/**
+ * A chart that depends by name (from a chart repository or registry) on a chart this push releases: its package
+ * does not change, so it is not released for it (the shape of @chart-release/changed-charts' DependencyNote).
+ */
+export interface DependencyNote {
+  chart: string;
+  path: string;
+  dependency: string;
+  constraint?: string;
+  released: string;
+  /** `web depends on lib 1.2.*; lib 1.3.0 is released in this push`. */
+  message: string;
+}
+
 /** One file of a chart's release: its asset name, where it comes from, and whether the release needs it. */
 export interface PlannedAsset {
   kind: AssetKind;
@@ -102,6 +116,8 @@ export interface ReleasePlan {
   charts: PlannedChart[];
   /** Changed charts that are not released (deleted ones), with the reason. */
   notReleased: { name: string; path: string; why: string }[];
+  /** Charts depending by name on a chart this push releases, not released for it. */
+  notes: DependencyNote[];
   /** Where the released versions are indexed after publishing (the Helm repository on Pages), when on. */
   index?: { branch: string; path: string };
   /** Every remote write the run will make, stage by stage (`planWrites`). */
@@ -129,7 +145,7 @@ export interface PlanFacts {
 
 /** Turns detected changes, the config and the facts read for them into the run's plan (its writes come from the stages). */
 export function buildReleasePlan(
-  detected: { base: string; head: string; baseSource?: string; charts: DetectedChart[] },
+  detected: { base: string; head: string; baseSource?: string; charts: DetectedChart[]; notes?: DependencyNote[] },
   config: ReleaseConfig,
   facts: PlanFacts = {},
 ): ReleasePlan {
@@ -184,6 +200,8 @@ export function buildReleasePlan(
     pullRequest: facts.pullRequest ?? null,
     charts,
     notReleased,
+    // about the charts this run releases (a version released earlier, by another tool, is not)
+    notes: (detected.notes ?? []).filter((n) => charts.some((c) => c.name === n.dependency)),
     ...(config.index.enabled ? { index: { branch: config.index.branch, path: config.index.path } } : {}),
     writes: [],
   };
@@ -248,6 +266,7 @@ export function formatPlan(plan: ReleasePlan): string {
     );
   }
   for (const n of plan.notReleased) lines.push(`  ${n.name}: not released (${n.why})`);
+  for (const n of plan.notes) lines.push(`  note: ${n.message}`);
   if (plan.index && plan.charts.length)
     lines.push(`  index   ${plan.index.branch}:${plan.index.path} (${plan.charts.length} version${plan.charts.length === 1 ? '' : 's'}, after publishing)`);
   if (plan.charts.length) {

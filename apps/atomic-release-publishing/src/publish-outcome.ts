@@ -37,6 +37,7 @@ export function initialReport(plan: ReleasePlan, detected: DetectResult, dryRun:
     ],
     errors: [...detected.errors],
     warnings: [],
+    ...(plan.notes.length ? { notes: plan.notes.map((n) => ({ chart: n.chart, dependency: n.dependency, message: n.message })) } : {}),
     writes: plan.writes,
     decisions: {
       signing: { mode: plan.signing.mode, identity: plan.signing.identity, issuer: plan.signing.issuer, provenance: plan.signing.provenance },

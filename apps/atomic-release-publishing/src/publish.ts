@@ -3,7 +3,7 @@ import { chartIdentityProblems } from './chart-identity.ts';
 import { runBounded } from './concurrency.ts';
 import type { ReleaseConfig } from './config.ts';
 import { Journal } from './journal.ts';
-import { buildReleasePlan, formatPlan, type DetectedChart, type PlanFacts, type ReleasePlan } from './plan.ts';
+import { buildReleasePlan, formatPlan, type DependencyNote, type DetectedChart, type PlanFacts, type ReleasePlan } from './plan.ts';
 import { runPreflight } from './preflight.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { publishRollingForward, type RollForwardOptions } from './roll-forward.ts';
@@ -18,6 +18,8 @@ export interface DetectResult {
   baseSource?: string;
   charts: DetectedChart[];
   errors: ReleaseErrorJSON[];
+  /** Charts depending by name on a released chart (not released for it). */
+  notes?: DependencyNote[];
 }
 /** The facts planning reads (read-only), and the problems met reading them (reported with preflight's). */
 export interface GatheredFacts {

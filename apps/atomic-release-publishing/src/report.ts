@@ -52,6 +52,8 @@ export interface PublishReport {
   charts: ChartReport[];
   errors: ReleaseErrorJSON[];
   warnings: string[];
+  /** Charts depending by name (chart repository, registry) on a chart this run releases: not released for it. */
+  notes?: { chart: string; dependency: string; message: string }[];
   manifest?: string;
   /** What a re-run will do after a failure. */
   resume?: string;
@@ -119,6 +121,7 @@ export function renderTable(report: PublishReport): string {
     .join('\n');
   // the errors go to stderr as error lines (core's writeErrorLines), not into the table
   const tail = [
+    ...(report.notes ?? []).map((n) => `note: ${n.message}`),
     ...report.warnings.map((w) => `warning: ${w}`),
     ...(report.manifest ? [`release manifest: ${report.manifest}`] : []),
     ...(report.resume ? [report.resume] : []),

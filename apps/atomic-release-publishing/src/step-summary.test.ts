@@ -130,6 +130,12 @@ describe('the step summary', () => {
     expect(new Set(headings).size).toBe(headings.length);
   });
 
+  it('notes the charts depending by name on a released chart', () => {
+    const message = 'web depends on common-lib 0.2.*; common-lib 0.3.0 is released in this push';
+    const text = renderStepSummary({ ...published, notes: [{ chart: 'web', dependency: 'common-lib', message }] }, context);
+    expect(text).toContain(`### Notes\n\n- ${message}.\n`);
+  });
+
   it('lists a warning once', () => {
     const text = renderStepSummary({ ...published, warnings: ['a: same', 'a: same'] }, context);
     expect(text.split('a: same')).toHaveLength(2);

@@ -32,6 +32,7 @@ export function renderStepSummary(report: PublishReport, context: SummaryContext
     out.push('');
   }
   if (!report.ok && !report.dryRun) out.push(...failureSection(report));
+  if (report.notes?.length) out.push('### Notes', '', ...report.notes.map((n) => `- ${n.message}.`), '');
   if (report.warnings.length) out.push('### Warnings', '', ...[...new Set(report.warnings)].map((w) => `- ${w}`), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
