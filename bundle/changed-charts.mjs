@@ -12471,13 +12471,14 @@ function findDependents(changed, index, registry) {
   const ours = registry === void 0 ? void 0 : sameRegistry(registry);
   const inSet = new Set(changed.map((c) => c.path));
   const dependents = /* @__PURE__ */ new Map();
+  const byName = [];
   const errors = [];
   const reported = /* @__PURE__ */ new Set();
   let frontier = changed;
   while (frontier.length > 0) {
     const byPath = new Map(frontier.map((t) => [t.path, t]));
-    const byName = /* @__PURE__ */ new Map();
-    for (const t of frontier) byName.set(t.metadata.name, [...byName.get(t.metadata.name) ?? [], t]);
+    const named = /* @__PURE__ */ new Map();
+    for (const t of frontier) named.set(t.metadata.name, [...named.get(t.metadata.name) ?? [], t]);
     const next = [];
     for (const [folder, candidate] of index) {
       if (!("metadata" in candidate)) {
@@ -12490,8 +12491,15 @@ function findDependents(changed, index, registry) {
       const targets = /* @__PURE__ */ new Set();
       for (const dep of candidate.metadata.dependencies) {
         const repository = dep.repository ?? "";
-        const hits = repository.startsWith("file://") ? [byPath.get(resolveFileDependency(folder, repository))] : ours && ours !== sameRegistry(repository) ? [] : byName.get(dep.name) ?? [];
-        for (const t of hits) if (t && t.path !== folder) targets.add(t);
+        if (repository.startsWith("file://")) {
+          const t = byPath.get(resolveFileDependency(folder, repository));
+          if (t && t.path !== folder) targets.add(t);
+          continue;
+        }
+        if (!repository || ours && repository.startsWith("oci://") && ours !== sameRegistry(repository)) continue;
+        for (const t of named.get(dep.name) ?? [])
+          if (t.path !== folder)
+            byName.push({ path: folder, metadata: candidate.metadata, dependency: { name: dep.name, version: dep.version, repository }, target: t });
       }
       if (targets.size === 0) continue;
       const names = [...targets].map((t) => t.metadata.name);
@@ -12508,7 +12516,7 @@ function findDependents(changed, index, registry) {
     }
     frontier = next;
   }
-  return { dependents, errors };
+  return { dependents, byName, errors };
 }
 
 // packages/changed-charts/src/git-process.ts
@@ -12958,7 +12966,26 @@ async function detect(git, options) {
   const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
   errors.push(...checkVersionBumps(result));
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
-  return { base, head, baseSource: range.baseSource, charts: result, errors: unique };
+  return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
+}
+function dependencyNotes(byName, byPath) {
+  const notes = /* @__PURE__ */ new Map();
+  for (const d of byName) {
+    const target = byPath.get(d.target.path);
+    if (!target?.release) continue;
+    const chart = d.metadata.name;
+    const constraint = d.dependency.version;
+    notes.set(`${d.path}\0${target.name}`, {
+      chart,
+      path: d.path,
+      dependency: target.name,
+      ...constraint ? { constraint } : {},
+      repository: d.dependency.repository,
+      released: target.version,
+      message: `${chart} depends on ${target.name} ${constraint ?? "(any version)"}; ${target.name} ${target.version} is released in this push`
+    });
+  }
+  return [...notes.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : a.dependency < b.dependency ? -1 : 1);
 }
 function brokenFileDependencies(vacated, parsed, index) {
   const gone = vacated.map((v) => ({ path: v.path, metadata: parsed.find((p) => p.touched.path === v.path)?.base ?? { name: v.name } }));
@@ -13048,6 +13075,7 @@ function formatChangedChartsTable(result) {
   const range = `${result.base.slice(0, 12)}..${result.head.slice(0, 12)} (base from ${result.baseSource})`;
   if (result.charts.length === 0) return `No chart changed in ${range}.
 `;
+  const notes = (result.notes ?? []).map((n) => `note: ${n.message}.`);
   const rows = [
     ["CHART", "PATH", "VERSION", "STATUS", "RELEASE", "WHY"],
     ...result.charts.map((c) => [
@@ -13066,6 +13094,7 @@ function formatChangedChartsTable(result) {
   const releasing = result.charts.filter((c) => c.release).length;
   lines.push("", `${releasing} of ${result.charts.length} chart${result.charts.length === 1 ? "" : "s"} to release, ${range}.`);
   if (result.errors.length) lines.push(`${result.errors.length} problem${result.errors.length === 1 ? "" : "s"} must be fixed first.`);
+  if (notes.length) lines.push("", ...notes);
   return lines.join("\n") + "\n";
 }
 function chartsToRelease(result) {
@@ -13085,8 +13114,10 @@ var HELP = formatHelp({
   summary: "which Helm charts a git range changed, and why",
   usage: ["changed-charts [--base <rev>] [--head <rev>] [options]"],
   description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
-charts that depend on them (file:// or by name), checks that each chart to release has a higher version than
-at base, and prints a table (or JSON). Exits 1 when a problem must be fixed before releasing.`,
+charts whose package changes with them (a file:// dependency), checks that each chart to release has a higher
+version than at base, and prints a table (or JSON). A chart that depends by name (from a chart repository or a
+registry) on a released chart is not released for it: it is a note ('web depends on lib 1.2.*; lib 1.3.0 is
+released in this push'). Exits 1 when a problem must be fixed before releasing.`,
   options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
                          a force push, the merge-base with --target-branch, else the last release tag)
   --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
@@ -13095,11 +13126,12 @@ at base, and prints a table (or JSON). Exits 1 when a problem must be fixed befo
   --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
   --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
   --cwd <dir>            a folder inside the repository (default: the current folder)
-  --registry <oci://..>  the registry the charts are released to: a dependency by name then counts only when
-                         its repository is this registry (default: any dependency named like a changed chart)
+  --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
+                         only when its repository is this registry (default: any named like a released chart)
   --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
                          later run read only the chart folders that changed; entries are keyed by tree id)
-  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"base","head","baseSource"}
+  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
+                         "baseSource"}
   -h, --help             show this help`,
   sections: [
     {
@@ -13145,8 +13177,8 @@ async function main(argv) {
     registry: values.registry,
     logger: log
   });
-  const { charts, errors, ...range } = result;
-  if (values.json) writeJson(cliReport({ charts, errors, warnings: log.warnings, ...range }));
+  const { charts, errors, notes, ...range } = result;
+  if (values.json) writeJson(cliReport({ charts, errors, warnings: log.warnings, notes, ...range }));
   else writeStdout(formatChangedChartsTable(result));
   if (errors.length) {
     writeErrorLines("changed-charts", errors);
