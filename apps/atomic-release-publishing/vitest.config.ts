@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
+          // chart-release bundled once for every test that starts it as a process
+          globalSetup: ['test/cli-bundle.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -104,10 +104,11 @@ describe('promotion, rollback and release manifests on a real registry', () => {
       [['--digest', digest030, '--to', '0.6.0'], /TAG_VERSION_MISMATCH/],
       [['--version', '0.3.0', '--to', 'stable-promoted-20261123-100001', '--allow-non-semver'], /RESERVED_TAG/],
     ];
-    for (const [args, message] of cases) {
-      const r = await run(['promote', '--chart', 'web-app', ...args]);
-      expect(r.exitCode, r.all).toBe(1);
-      expect(r.stderr).toMatch(message);
+    // each is refused in preflight, before any write: they can all run at once
+    const results = await Promise.all(cases.map(([args]) => run(['promote', '--chart', 'web-app', ...args])));
+    for (const [i, [, message]] of cases.entries()) {
+      expect(results[i]!.exitCode, results[i]!.all).toBe(1);
+      expect(results[i]!.stderr).toMatch(message);
     }
     const allowed = await run(['promote', '--chart', 'web-app', '--version', '0.4.0', '--to', 'nightly', '--allow-non-semver', '--json']);
     expect(allowed.exitCode, allowed.all).toBe(0);
