@@ -27,3 +27,5 @@ export { createTestCertificates } from './tls.ts';
 export type { TestCertificates } from './tls.ts';
 export { parseActionOutputs, runNodeAction } from './actions-runner.ts';
 export type { ActionRun, RunActionOptions } from './actions-runner.ts';
+export { writeCommunityChartRepository, pushCommunityUpstream, COMMUNITY_UPSTREAM } from './community-charts.ts';
+export type { CommunityChart, CommunityChartRepositoryOptions } from './community-charts.ts';
