@@ -30,6 +30,7 @@ export class Journal {
   readonly path: string;
   data: JournalData;
   private writing: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
 
   private constructor(path: string, data: JournalData) {
     this.path = path;
@@ -76,15 +77,25 @@ export class Journal {
     await this.save();
   }
 
-  /** Writes the journal through a temp file and a rename, one write at a time. */
+  /**
+   * Writes the journal through a temp file and a rename, one write at a time. Changes made while a write is under
+   * way share the next one: however many steps finish at once, at most one write waits behind the current one, and
+   * each caller's promise settles once a write holding its change is on disk.
+   */
   save(): Promise<void> {
-    this.writing = this.writing.then(async () => {
-      this.data.updatedAt = new Date().toISOString();
-      await mkdir(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.${process.pid}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(this.data, null, 2)}\n`);
-      await rename(tmp, this.path);
+    this.queued ??= this.writing.then(() => {
+      this.queued = undefined; // changes from here on need another write
+      return this.write();
     });
-    return this.writing;
+    this.writing = this.queued;
+    return this.queued;
+  }
+
+  private async write(): Promise<void> {
+    this.data.updatedAt = new Date().toISOString();
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(this.data, null, 2)}\n`);
+    await rename(tmp, this.path);
   }
 }
