@@ -102,6 +102,9 @@ export async function collectLineage(octokit: Octokit, options: CollectLineageOp
   return { lineages, ...(pr ? { pullRequest: pr } : {}), warnings };
 }
 
+/** How many attestation lookups are under way at once (reads: GitHub allows 100 concurrent requests). */
+const LOOKUP_CONCURRENCY = 8;
+
 async function lookUpDigests(
   octokit: Octokit,
   options: CollectLineageOptions,
@@ -115,17 +118,27 @@ async function lookUpDigests(
     for (const a of extracted.map?.charts[chart.name]?.attestations ?? []) digests.add(a.subjectDigest);
   }
   const lookups: Record<string, GitHubAttestationLookup> = {};
-  for (const subjectDigest of [...digests].sort()) {
-    const lookup = await enrichFromAttestationsApi(octokit, { owner: options.owner, repo: options.repo, subjectDigest, logger });
-    lookups[subjectDigest] = lookup;
-    if (lookup.status === 'unavailable' || lookup.status === 'error') {
-      warnings.push(`no enrichment from the attestations API for ${subjectDigest}: ${lookup.note}`);
-      // one refusal (403) means the token cannot read attestations at all; do not ask again for every digest
-      if (lookup.status === 'unavailable') {
-        for (const rest of digests) lookups[rest] ??= { ...lookup };
-        break;
-      }
-    }
+  const sorted = [...digests].sort();
+  const lookUp = (subjectDigest: string) => enrichFromAttestationsApi(octokit, { owner: options.owner, repo: options.repo, subjectDigest, logger });
+  // the first alone: one refusal (403) means the token cannot read attestations at all, and the others are not asked
+  const first = sorted.length ? await lookUp(sorted[0]!) : undefined;
+  if (first?.status === 'unavailable') {
+    warnings.push(`no enrichment from the attestations API for ${sorted[0]}: ${first.note}`);
+    for (const digest of sorted) lookups[digest] = { ...first };
+  } else if (first) {
+    // the rest a few at a time: a release of many charts reads many digests, and each is one GET
+    const found: GitHubAttestationLookup[] = [first];
+    let next = 1;
+    const worker = async () => {
+      for (let i = next++; i < sorted.length; i = next++) found[i] = await lookUp(sorted[i]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, sorted.length - 1) }, worker));
+    sorted.forEach((subjectDigest, i) => {
+      const lookup = found[i]!;
+      lookups[subjectDigest] = lookup;
+      if (lookup.status === 'unavailable' || lookup.status === 'error')
+        warnings.push(`no enrichment from the attestations API for ${subjectDigest}: ${lookup.note}`);
+    });
   }
   logger.debug(`looked up ${digests.size} subject digest(s) in the attestations API`);
   return lookups;
