@@ -302,4 +302,68 @@ describe('a publish run', () => {
     expect(report.errors.map((e) => e.code)).toEqual(['CONFIG_INVALID']);
     expect(fake.written).toEqual([]);
   });
+
+  describe('run again once finished', () => {
+    // the push stage confirms what the journal recorded when `tags` still name the recorded digests
+    const withConfirm = (fake: ReturnType<typeof fakeSteps>, tags: Map<string, string>): PublishPipeline => ({
+      ...fake.steps,
+      stages: fake.steps.stages.map((s) =>
+        s.name === 'pushed'
+          ? {
+              ...s,
+              confirm: async (runs) =>
+                new Map(
+                  runs
+                    .filter((r) => tags.get(r.chart.name) === r.outputs.pushed?.digest)
+                    .map((r) => [r.chart.name, { ...r.outputs.pushed!, status: 'exists' as const }]),
+                ),
+            }
+          : s,
+      ),
+    });
+
+    it('runs no stage when the journal holds every output and the stages confirm it', async () => {
+      const cfg = await config();
+      const fake = fakeSteps([chart('web-app', '0.3.0'), chart('api-service', '1.4.0')]);
+      const tags = new Map([
+        ['web-app', digestOf('web-app')],
+        ['api-service', digestOf('api-service')],
+      ]);
+      expect((await runPublish(cfg, withConfirm(fake, tags))).ok).toBe(true);
+      const written = [...fake.written];
+      const again = await runPublish(cfg, withConfirm(fake, tags));
+      expect(again.ok).toBe(true);
+      expect(fake.written).toEqual(written);
+      expect(again.charts.map((c) => [c.name, c.status, c.push, c.release?.draft])).toEqual([
+        ['api-service', 'published', 'exists', false],
+        ['web-app', 'published', 'exists', false],
+      ]);
+      expect(manifestSchemaProblems(JSON.parse(await readFile(again.manifest!, 'utf8')))).toEqual([]);
+    });
+
+    it('goes through every stage when one recorded output is no longer true (a tag moved)', async () => {
+      const cfg = await config();
+      const fake = fakeSteps([chart('web-app', '0.3.0'), chart('api-service', '1.4.0')]);
+      const tags = new Map([
+        ['web-app', digestOf('web-app')],
+        ['api-service', digestOf('api-service')],
+      ]);
+      await runPublish(cfg, withConfirm(fake, tags));
+      tags.set('web-app', digestOf('other content'));
+      fake.written.length = 0;
+      const again = await runPublish(cfg, withConfirm(fake, tags));
+      expect(fake.written).toEqual(['push api-service', 'sign api-service', 'draft api-service', 'push web-app', 'sign web-app', 'draft web-app']);
+      expect(again.ok).toBe(true);
+    });
+
+    it('goes through every stage after a run that did not finish', async () => {
+      const cfg = await config();
+      const tags = new Map([['web-app', digestOf('web-app')]]);
+      const failing = fakeSteps([chart('web-app', '0.3.0')], { chart: 'web-app', step: 'release' });
+      expect((await runPublish(cfg, withConfirm(failing, tags))).ok).toBe(false);
+      const fake = fakeSteps([chart('web-app', '0.3.0')]);
+      expect((await runPublish(cfg, withConfirm(fake, tags))).ok).toBe(true);
+      expect(fake.written).toEqual(['push web-app', 'sign web-app', 'draft web-app']);
+    });
+  });
 });

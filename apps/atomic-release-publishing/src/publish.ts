@@ -2,6 +2,7 @@ import { AggregateReleaseError, isReleaseError, ReleaseError, silentLogger, type
 import { chartIdentityProblems } from './chart-identity.ts';
 import { runBounded } from './concurrency.ts';
 import type { ReleaseConfig } from './config.ts';
+import { confirmFinishedRun } from './finished-run.ts';
 import { Journal } from './journal.ts';
 import { buildReleasePlan, formatPlan, type DependencyNote, type DetectedChart, type PlanFacts, type ReleasePlan } from './plan.ts';
 import { runPreflight } from './preflight.ts';
@@ -9,7 +10,7 @@ import { createProgress, type Progress } from './progress.ts';
 import { publishRollingForward, type RollForwardOptions } from './roll-forward.ts';
 import type { PublishReport } from './report.ts';
 import { incompleteReport, initialReport, writeRunManifest } from './publish-outcome.ts';
-import type { AnyStage, PlannedWrite, Problem } from './stage.ts';
+import { isWarning, type AnyStage, type PlannedWrite, type Problem } from './stage.ts';
 import { StageRunner } from './stage-runner.ts';
 
 export interface DetectResult {
@@ -114,6 +115,20 @@ export async function runPublish(config: ReleaseConfig, pipeline: PublishPipelin
   report.errors.push(...identity.errors.map((e) => e.toJSON()));
   const duplicated = new Set(identity.errors.map((e) => e.chart));
   const checkable: ReleasePlan = { ...plan, charts: plan.charts.filter((c) => !duplicated.has(c.name)) };
+
+  // 0. a re-run of a finished run: what the journal holds, confirmed with a few reads, is the result; nothing is
+  // packaged, checked or written again
+  const early = [...(options.problems ?? []), ...factProblems];
+  const finished = journal && !identity.errors.length && early.every(isWarning) ? await confirmFinishedRun(plan, pipeline.stages, journal, log) : undefined;
+  if (finished) {
+    report.warnings.push(...early.filter(isWarning).map((w) => (w.chart && !w.warning.startsWith(`${w.chart}: `) ? `${w.chart}: ${w.warning}` : w.warning)));
+    for (const chart of plan.charts) runner.restore(pipeline.stages, chart, finished.get(chart.name)!);
+    log.info(`every planned chart is already published at ${plan.head.slice(0, 12)}: nothing to do`);
+    report.manifest = await writeRunManifest(config, plan, journal!, runner, now);
+    report.ok = true;
+    progress.close();
+    return report;
+  }
 
   // 1. prepare stages (packaging): local, no remote write; every chart is tried so one failure hides no other
   const prepare = pipeline.stages.filter((s) => s.phase === 'prepare' && s.run);

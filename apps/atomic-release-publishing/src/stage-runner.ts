@@ -62,6 +62,18 @@ export class StageRunner {
     }
   }
 
+  /** Takes outputs an earlier run recorded (a finished run, confirmed) as this run's, without journaling them again. */
+  restore(stages: readonly AnyStage[], chart: PlannedChart, outputs: ChartOutputs): void {
+    Object.assign(this.outputs.get(chart.name)!, outputs);
+    const line = this.line(chart.name);
+    for (const stage of stages) {
+      const output = (outputs as Record<string, unknown>)[stage.name];
+      if (output !== undefined) (stage as Stage<StageName>).report?.(output as never, line);
+    }
+    this.progress.stage(chart.name, line.status, 'already done');
+    this.progress.finish(chart.name);
+  }
+
   /** Runs the abort of every stage that has one, last stage first; returns the charts whose writes were undone. */
   async abort(stages: readonly AnyStage[]): Promise<string[]> {
     const undone = new Set<string>();

@@ -120,7 +120,8 @@ export interface ChartRun {
  * - `chart` stages run per chart, in order, each given the earlier stages' outputs for that chart;
  * - once every chart got through, `publish` makes each chart's result public (rolling forward: no undo after the
  *   first), then `finalize` runs once per stage that has one (the index);
- * - on a failure before publishing, `abort` of the stages undoes what is not yet public (in reverse order).
+ * - on a failure before publishing, `abort` of the stages undoes what is not yet public (in reverse order);
+ * - a re-run of a finished run (see `confirmFinishedRun`) runs none of these: the stages' `confirm` reads stand in.
  */
 export interface Stage<K extends StageName = StageName> {
   readonly name: K;
@@ -137,6 +138,11 @@ export interface Stage<K extends StageName = StageName> {
   publish?(run: ChartRun, ctx: RunContext): Promise<StageOutputs[K] | undefined>;
   /** Runs once after every chart is public (the index); returns this stage's outputs, by chart name. */
   finalize?(charts: ChartRun[], ctx: RunContext): Promise<Map<string, StageOutputs[K]>>;
+  /**
+   * Read-only: whether the outputs an earlier run recorded for these charts are still true outside (a re-run of a
+   * finished run); returns the output as this run sees it for each chart it confirms, and leaves out the others.
+   */
+  confirm?(charts: ChartRun[], ctx: RunContext): Promise<Map<string, StageOutputs[K]>>;
   /** Undoes this run's writes that are not yet public after a failure; returns the charts it undid. */
   abort?(charts: ChartRun[], ctx: RunContext): Promise<string[]>;
   /** Copies the output into the chart's report line; returns the progress detail to show. */

@@ -2,7 +2,7 @@ import { planPush, pushChart } from '@chart-release/oci';
 import { runBounded } from '../concurrency.ts';
 import type { ReleaseConfig } from '../config.ts';
 import { asProblem } from '../preflight.ts';
-import type { Problem, Stage } from '../stage.ts';
+import type { Problem, PushedChart, Stage } from '../stage.ts';
 import type { RegistryContext } from './clients.ts';
 import type { HelmContext } from './package-stage.ts';
 
@@ -29,6 +29,16 @@ export function createPushStage(config: ReleaseConfig, registry: RegistryContext
         );
       });
       return problems;
+    },
+    /** A finished run's tags: each still names the digest it recorded (one HEAD per chart). */
+    async confirm(runs) {
+      const confirmed = new Map<string, PushedChart>();
+      await runBounded(runs, config.concurrency, async ({ chart, outputs }) => {
+        const recorded = outputs.pushed;
+        const found = recorded && (await registry.client.checkManifest(registry.repositoryOf(chart.name), chart.ociTag).catch(() => undefined));
+        if (found && found.digest === recorded.digest) confirmed.set(chart.name, { ...recorded, status: 'exists' });
+      });
+      return confirmed;
     },
     async run(_chart, { packaged }, { log }) {
       const result = await pushChart({

@@ -155,6 +155,25 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
       };
     },
 
+    /**
+     * A finished run's releases, from the one listing: each is published, under its id, with the package the run
+     * recorded (by the digest GitHub reports for the asset, where it does).
+     */
+    async confirm(runs) {
+      const existing = await listing();
+      const confirmed = new Map<string, DraftedRelease>();
+      for (const { chart, outputs } of runs) {
+        const recorded = outputs.release;
+        const release = existing.get(chart.gitTag);
+        const packageName = chart.assets.find((a) => a.kind === 'package')?.name;
+        const asset = release?.assets.find((a) => a.name === packageName && a.state === 'uploaded');
+        const sha256 = outputs.packaged?.sha256;
+        if (!recorded || !release || release.draft || release.id !== recorded.id || !asset || (asset.digest && asset.digest !== `sha256:${sha256}`)) continue;
+        confirmed.set(chart.name, { ...recorded, draft: false, url: release.htmlUrl || recorded.url, created: false });
+      }
+      return confirmed;
+    },
+
     /** Publishes the chart's draft (every chart's, one after another, once all got through). */
     async publish({ chart, outputs }, { plan }) {
       const draft = outputs.release;
