@@ -15,6 +15,7 @@ import {
 import { listCharts } from '@chart-release/changed-charts';
 import type { ReleaseConfig } from '../config.ts';
 import type { PlanFacts, ReleasePlan } from '../plan.ts';
+import { runBounded } from '../concurrency.ts';
 import { asProblem } from '../preflight.ts';
 import type { GatheredFacts } from '../publish.ts';
 import type { Problem } from '../stage.ts';
@@ -54,24 +55,26 @@ export async function gatherPlanFacts(
       // the chart's own CHANGELOG, README and LICENSE, else the repository's LICENSE and a CHANGELOG generated into
       // the work folder; kinds in release.requiredAssets must be the chart's own
       const ownOnly = config.release.requiredAssets.filter((k): k is SourceFileKind => k === 'changelog' || k === 'readme' || k === 'license');
-      const entries = await Promise.all(
-        outline.charts.map(async (c) => {
-          const m = await readChartYaml(c.dir);
-          const files = await resolveReleaseSourceFiles({
-            chart: { name: c.name, version: c.version, annotations: m.annotations },
-            chartDir: c.dir,
-            chartPath: c.path,
-            repositoryRoot: config.cwd,
-            tagGlob: releaseTagGlob(config.release.tagTemplate, c.name),
-            currentTag: c.gitTag,
-            ...(c.previousVersion ? { previousTag: releaseTag(config.release.tagTemplate, { name: c.name, version: c.previousVersion }) } : {}),
-            head: outline.head,
-            outDir: join(config.workDir, 'release-files', c.name),
-            ownOnly,
-          });
-          return [c.name, { appVersion: m.appVersion, description: m.description, dependencies: m.dependencies }, files] as const;
-        }),
-      );
+      // bounded: each chart without a CHANGELOG reads its commits with git
+      const settled = await runBounded(outline.charts, Math.max(4, config.concurrency), async (c) => {
+        const m = await readChartYaml(c.dir);
+        const files = await resolveReleaseSourceFiles({
+          chart: { name: c.name, version: c.version, annotations: m.annotations },
+          chartDir: c.dir,
+          chartPath: c.path,
+          repositoryRoot: config.cwd,
+          tagGlob: releaseTagGlob(config.release.tagTemplate, c.name),
+          currentTag: c.gitTag,
+          ...(c.previousVersion ? { previousTag: releaseTag(config.release.tagTemplate, { name: c.name, version: c.previousVersion }) } : {}),
+          head: outline.head,
+          outDir: join(config.workDir, 'release-files', c.name),
+          ownOnly,
+        });
+        return [c.name, { appVersion: m.appVersion, description: m.description, dependencies: m.dependencies }, files] as const;
+      });
+      const failed = settled.find((r): r is { status: 'rejected'; reason: unknown } => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const entries = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       facts.metadata = Object.fromEntries(entries.map(([name, metadata]) => [name, metadata]));
       facts.sourceFiles = Object.fromEntries(entries.map(([name, , files]) => [name, files]));
     }),
