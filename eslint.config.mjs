@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default [
-  { ignores: ['**/dist', 'bundle/**', '**/node_modules', '**/.cache', '**/vitest.config.*.timestamp*', 'tmp/**'] },
+  { ignores: ['**/dist', '**/out-tsc', 'bundle/**', '**/node_modules', '**/.cache', '**/vitest.config.*.timestamp*', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -37,6 +37,18 @@ export default [
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+    },
+  },
+  {
+    // type-aware rules: a promise nobody awaits (an unhandled rejection, a write that races the exit), a promise
+    // where a callback's return is ignored, an await of what is no promise
+    files: ['**/src/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
     },
   },
   {

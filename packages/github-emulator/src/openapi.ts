@@ -70,7 +70,8 @@ function build(): GitHubApiDescription {
       return ajv;
     },
   });
-  api.init();
+  // quick mode with a document object initialises synchronously (the promise only reports what already happened)
+  void api.init();
   const router = compileRoutes(api.router.getOperations());
   return {
     match(method, path) {
