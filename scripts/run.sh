@@ -15,8 +15,10 @@ case "$what" in
     log="$(mktemp)"
     trap 'rm -f "$log"' EXIT
     status=0
-    # formatting first: one formatter for the whole repository, checked, never argued about
-    prettier --check . 2>&1 | tee "$log" || status=$?
+    # commit messages first: nx release reads them for every package's version and changelog
+    node scripts/check-commits.ts 2>&1 | tee "$log" || status=$?
+    # formatting: one formatter for the whole repository, checked, never argued about
+    ((status == 0)) && { prettier --check . 2>&1 | tee -a "$log" || status=$?; }
     if ((status == 0)); then
       nx run-many -t typecheck lint test e2e --outputStyle=stream --parallel=2 "${cache[@]}" "$@" 2>&1 | tee -a "$log" || status=$?
     fi
