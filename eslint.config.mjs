@@ -24,7 +24,7 @@ export default [
             { sourceTag: 'lib:chart-metadata', onlyDependOnLibsWithTags: ['lib:core'] },
             { sourceTag: 'lib:github-client', onlyDependOnLibsWithTags: ['lib:core'] },
             { sourceTag: 'lib:changed-charts', onlyDependOnLibsWithTags: ['lib:core', 'lib:chart-metadata'] },
-            { sourceTag: 'lib:oci', onlyDependOnLibsWithTags: ['lib:core'] },
+            { sourceTag: 'lib:oci', onlyDependOnLibsWithTags: ['lib:core', 'lib:chart-metadata'] },
             { sourceTag: 'lib:cosign', onlyDependOnLibsWithTags: ['lib:core', 'lib:oci'] },
             { sourceTag: 'lib:attestation-map', onlyDependOnLibsWithTags: ['lib:core', 'lib:github-client'] },
             { sourceTag: 'lib:github-release', onlyDependOnLibsWithTags: ['lib:core', 'lib:chart-metadata', 'lib:github-client'] },

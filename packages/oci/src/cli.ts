@@ -17,7 +17,7 @@ import {
   writeStdout,
 } from '@chart-release/core';
 import { resolveCredentials } from './credentials.ts';
-import { packageChart } from './helm-cli.ts';
+import { packageChart } from './package-chart.ts';
 import { planPush, pushChart, type PushPlan, type PushResult } from './push.ts';
 import { parseOciReference } from './reference.ts';
 import { RegistryClient } from './registry.ts';

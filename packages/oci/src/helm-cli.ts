@@ -1,12 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ReleaseError, silentLogger, type ErrorCode, type Logger } from '@chart-release/core';
+import { join } from 'node:path';
+import { ReleaseError, type ErrorCode } from '@chart-release/core';
 import { execa } from 'execa';
-import { parse } from 'yaml';
 import type { RegistryCredentials } from './auth.ts';
-import { readChartArchive } from './chart-archive.ts';
-import { fileDigest } from './digest.ts';
 import type { FailureClass } from './retry.ts';
 
 /** Which helm to run, and the environment to run it in (HELM_*_HOME, HELM_REGISTRY_CONFIG, ...). */
@@ -21,70 +18,6 @@ export interface PackagedChart {
   sha256: string;
   name: string;
   version: string;
-}
-
-/** `helm package` a chart folder into `destination` (after `helm dependency build` when it has `file://` dependencies; `restoreChartFolder` removes what that added). */
-export async function packageChart(input: {
-  chartDir: string;
-  destination: string;
-  helm?: HelmRunner;
-  logger?: Logger;
-  restoreChartFolder?: boolean;
-}): Promise<PackagedChart> {
-  const chartDir = resolve(input.chartDir);
-  const logger = input.logger ?? silentLogger;
-  const chartFile = join(chartDir, 'Chart.yaml');
-  let chart: { name?: string; dependencies?: { repository?: string }[] };
-  try {
-    chart = parse(await readFile(chartFile, 'utf8')) as typeof chart;
-  } catch (error) {
-    throw new ReleaseError('CHART_YAML_INVALID', `cannot read ${chartFile}: ${(error as Error).message}.`, {
-      file: chartFile,
-      hint: 'pass a chart folder holding a valid Chart.yaml',
-    });
-  }
-  const name = chart?.name ?? chartDir;
-  // helm dependency build writes charts/*.tgz and Chart.lock into the chart folder; with `restoreChartFolder`
-  // what it added is removed after packaging, so the checkout is left as it was found (dry runs)
-  const before = input.restoreChartFolder ? new Set(await listChartFolder(chartDir)) : undefined;
-  let out: Awaited<ReturnType<typeof runHelm>>;
-  try {
-    if (chart?.dependencies?.some((d) => d.repository?.startsWith('file://'))) {
-      logger.info('helm dependency build');
-      await runHelm(input.helm, ['dependency', 'build', chartDir], {
-        chart: name,
-        file: chartFile,
-        code: 'HELM_DEPENDENCY_FAILED',
-        hint: 'check the file:// dependencies in Chart.yaml point at chart folders',
-      });
-    }
-    logger.info('helm package');
-    out = await runHelm(input.helm, ['package', chartDir, '--destination', resolve(input.destination)], {
-      chart: name,
-      file: chartFile,
-      code: 'HELM_PACKAGE_FAILED',
-      hint: "run 'helm lint' on the chart and fix what it reports",
-    });
-  } finally {
-    if (before)
-      for (const added of (await listChartFolder(chartDir)).filter((f) => !before.has(f))) await rm(join(chartDir, added), { recursive: true, force: true });
-  }
-  const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(`${out.stdout}\n${out.stderr}`)?.[1];
-  if (!saved)
-    throw new ReleaseError('HELM_PACKAGE_FAILED', `helm package printed no archive path for ${name}: ${out.stdout}`, { chart: name, file: chartFile });
-  const archive = await readChartArchive(saved);
-  const { digest } = await fileDigest(saved);
-  return { tgz: saved, sha256: digest.slice('sha256:'.length), name: archive.chart.name, version: archive.chart.version };
-}
-
-/** Chart.lock and the entries of charts/: what helm dependency build may add to a chart folder. */
-async function listChartFolder(chartDir: string): Promise<string[]> {
-  const vendored = await readdir(join(chartDir, 'charts')).catch(() => [] as string[]);
-  const lock = await stat(join(chartDir, 'Chart.lock')).then(
-    () => ['Chart.lock'],
-    () => [],
-  );
-  return [...lock, ...(vendored.length ? ['charts'] : []), ...vendored.map((f) => `charts/${f}`)];
 }
 
 /** What `helm push` reported. */
@@ -170,7 +103,8 @@ export function classifyHelmFailure(error: unknown): FailureClass {
   return transient ? { retry: true, cause: `helm: ${transient[0]}` } : { retry: false, cause: 'helm failed' };
 }
 
-async function runHelm(
+/** Runs helm; a non-zero exit is a HelmCommandError with `context`'s code, chart, file and hint. */
+export async function runHelm(
   helm: HelmRunner | undefined,
   args: string[],
   context: { chart: string; file: string; code: ErrorCode; hint: string },

@@ -10,7 +10,22 @@ export type { ResolveCredentialsInput, ResolvedCredentials } from './credentials
 export { retryPolicy, classifyFailure, DEFAULT_RETRY } from './retry.ts';
 export type { RetryOptions, RetryPolicy, FailureClass } from './retry.ts';
 export { RegistryHttpError, RegistryNetworkError, parseRetryAfter } from './http-error.ts';
-export { packageChart, parseHelmPushOutput, classifyHelmFailure } from './helm-cli.ts';
+export { parseHelmPushOutput, classifyHelmFailure } from './helm-cli.ts';
+export { packageChart } from './package-chart.ts';
+export type { PackageChartInput } from './package-chart.ts';
+export { DependencyFetcher, registryDependencyRepository } from './dependency-fetcher.ts';
+export type { DependencyRepository } from './dependency-fetcher.ts';
+export {
+  ChartDependencyError,
+  classifyDependencyFailure,
+  dependencyRequests,
+  dependencySource,
+  parseChartLock,
+  satisfiesConstraint,
+  wantedVersion,
+} from './chart-dependencies.ts';
+export type { ChartLock, DependencyRequest, DependencySource } from './chart-dependencies.ts';
+export { makeArchiveReproducible, normalizeTar } from './reproducible.ts';
 export { lintChart, ciValuesFiles, parseHelmLintOutput } from './helm-lint.ts';
 export type { LintChartInput, LintProblem, LintRun } from './helm-lint.ts';
 export type { PackagedChart, HelmRunner, HelmPushFlags, HelmPushOutput } from './helm-cli.ts';

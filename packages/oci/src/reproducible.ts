@@ -15,9 +15,15 @@ export async function makeArchiveReproducible(path: string, mtime: Date): Promis
   await utimes(path, mtime, mtime);
 }
 
-/** A copy of a ustar/PAX tar stream with every entry's mtime set to `epochSeconds`. */
+/**
+ * A copy of a ustar/PAX tar stream with every entry's mtime set to `epochSeconds`, and the subcharts' entries in
+ * name order: helm writes a chart's own files in a fixed order but its subcharts in whatever order it loaded them
+ * (a Go map), so a chart with two dependencies would otherwise package to different bytes from run to run.
+ */
 export function normalizeTar(tar: Buffer, epochSeconds: number): Buffer {
-  const out: Buffer[] = [];
+  const entries: { key: string; blocks: Buffer[] }[] = [];
+  let pending: Buffer[] = []; // PAX headers belong to the entry after them
+  let paxPath: string | undefined;
   let offset = 0;
   while (offset + BLOCK <= tar.length) {
     const header = Buffer.from(tar.subarray(offset, offset + BLOCK));
@@ -28,16 +34,38 @@ export function normalizeTar(tar: Buffer, epochSeconds: number): Buffer {
     let data = Buffer.from(tar.subarray(offset + BLOCK, offset + BLOCK + blocks * BLOCK));
     if (type === 'x' || type === 'g') {
       const records = Buffer.from(dropPaxTimes(data.subarray(0, size)));
+      if (type === 'x') paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(records.toString('utf8'))?.[1];
       writeOctal(header, 124, 12, records.length);
       data = Buffer.concat([records, Buffer.alloc((BLOCK - (records.length % BLOCK)) % BLOCK)]);
     }
     writeOctal(header, 136, 12, epochSeconds);
     writeChecksum(header);
-    out.push(header, data);
+    pending.push(header, data);
+    if (type !== 'x' && type !== 'g') {
+      entries.push({ key: subchartKey(paxPath ?? entryName(header)), blocks: pending });
+      pending = [];
+      paxPath = undefined;
+    }
     offset += BLOCK + blocks * BLOCK;
   }
-  out.push(Buffer.alloc(BLOCK * 2));
-  return Buffer.concat(out);
+  // stable: the chart's own files first, as helm wrote them, then each subchart's files together, by subchart
+  const ordered = entries.map((e, i) => ({ ...e, i })).sort((a, b) => (a.key === b.key ? a.i - b.i : a.key < b.key ? -1 : 1));
+  return Buffer.concat([...ordered.flatMap((e) => e.blocks), ...pending, Buffer.alloc(BLOCK * 2)]);
+}
+
+// `web/charts/redis/charts/common/Chart.yaml` -> `redis/common`; a file of the chart itself -> ''
+function subchartKey(path: string): string {
+  return [...path.matchAll(/\/charts\/([^/]+)(?=\/)/g)].map((m) => m[1]).join('/');
+}
+
+function entryName(header: Buffer): string {
+  const field = (start: number, length: number) =>
+    header
+      .subarray(start, start + length)
+      .toString('utf8')
+      .replace(/\0.*$/s, '');
+  const prefix = header.subarray(257, 262).toString('ascii') === 'ustar' ? field(345, 155) : '';
+  return prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
 }
 
 function parseOctal(field: Buffer): number {
