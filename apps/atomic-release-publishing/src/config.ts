@@ -60,7 +60,19 @@ export interface ReleaseConfig {
   /** Artifact Hub repository metadata (artifacthub-repo.yml on the Pages branch, the artifacthub.io tag in the registry). */
   artifactHub?: { repositoryID?: string; owners?: { name?: string; email: string }[] };
   lineage: { allowedAuthors: string[]; onMissingPr: 'fail' | 'warn' };
+  /** Chart repositories and registries that dependencies come from, with basic-auth credentials read from the environment. */
+  dependencies: { repositories: DependencyRepositoryConfig[] };
   github: { repository?: string; apiUrl: string; serverUrl: string; token?: string; runUrl?: string; sha?: string };
+}
+
+/** One `dependencies.repositories` entry: the URL, and the username and password as the environment gives them. */
+export interface DependencyRepositoryConfig {
+  url: string;
+  username?: string;
+  /** Read from `passwordEnv`; absent when that variable is not set. */
+  password?: string;
+  /** The variable the password comes from (named in errors). */
+  passwordEnv?: string;
 }
 
 /** Options given on the command line; each overrides the config file and the environment. */
@@ -178,6 +190,18 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
       allowedAuthors: file.lineage?.allowedAuthors ?? ['github-actions[bot]'],
       onMissingPr: file.lineage?.onMissingPr ?? DEFAULT_ON_MISSING_PR,
     },
+    dependencies: {
+      repositories: (file.dependencies?.repositories ?? []).map((r) => {
+        const username = r.usernameEnv ? env[r.usernameEnv] : r.username;
+        const password = r.passwordEnv ? env[r.passwordEnv] : undefined;
+        return {
+          url: r.url.replace(/\/+$/, ''),
+          ...(username !== undefined ? { username } : {}),
+          ...(password !== undefined ? { password } : {}),
+          ...(r.passwordEnv ? { passwordEnv: r.passwordEnv } : {}),
+        };
+      }),
+    },
     github: {
       repository,
       apiUrl: (flags.apiUrl ?? env.GITHUB_API_URL ?? file.github?.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
@@ -189,7 +213,8 @@ export function loadConfig(options: { cwd: string; flags?: ConfigFlags; env?: No
   };
 }
 
-type FileConfig = Partial<Omit<ReleaseConfig, 'signing' | 'release' | 'lineage' | 'github' | 'maxPackageSize' | 'index'>> & {
+type FileConfig = Partial<Omit<ReleaseConfig, 'signing' | 'release' | 'lineage' | 'github' | 'maxPackageSize' | 'index' | 'dependencies'>> & {
+  dependencies?: { repositories?: { url: string; username?: string; usernameEnv?: string; passwordEnv?: string }[] };
   maxPackageSize?: number | string;
   index?: boolean | { enabled?: boolean; branch?: string; path?: string; sizeWarning?: number | string };
   signing?: Partial<ReleaseConfig['signing']>;

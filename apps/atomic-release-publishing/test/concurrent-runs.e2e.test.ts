@@ -12,8 +12,6 @@ describe('two publish runs of the same push at once', () => {
   let sandbox: ReleaseSandbox;
   let clone: Awaited<ReturnType<typeof freshClone>>;
   beforeAll(async () => {
-    // charts without file:// dependencies: those package the same in two checkouts only once packaging normalises
-    // the Chart.lock helm writes
     sandbox = await startReleaseSandbox({ charts: ['common-lib', 'web-app'] });
     clone = await freshClone(sandbox);
   });

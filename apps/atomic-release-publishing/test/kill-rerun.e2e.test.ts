@@ -6,9 +6,8 @@ import { startReleaseSandbox, type ReleaseSandbox } from '@chart-release/testkit
 import { freshClone } from './fresh-clone.ts';
 import { chartRelease } from './run-cli.ts';
 
-// charts without file:// dependencies: a chart with one packages the same in two checkouts only once packaging
-// normalises the Chart.lock helm writes; add api-service here when it does
-const CHARTS = { 'common-lib': '1.0', 'web-app': '0.3' } as const;
+// api-service has a file:// dependency on common-lib: it packages the same in every checkout too
+const CHARTS = { 'api-service': '1.4', 'common-lib': '1.0', 'web-app': '0.3' } as const;
 
 /** Where a run is killed: after this many GitHub writes of the run, or this many milliseconds after its first one. */
 type KillPoint = { githubWrites: number } | { msAfterFirstWrite: number };
@@ -78,6 +77,7 @@ describe('publish killed with SIGKILL mid-run, re-run in a fresh clone', () => {
       for (const c of report.charts) if (atKill[c.name]) expect(c.digest).toBe(atKill[c.name]);
       const releases = await released(patch);
       expect(releases.map((r) => [r?.draft, r?.assets.length])).toEqual([
+        [false, 7],
         [false, 7],
         [false, 7],
       ]);

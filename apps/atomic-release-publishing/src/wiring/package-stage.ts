@@ -1,15 +1,27 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { execa } from 'execa';
-import { lintChart, packageChart } from '@chart-release/oci';
+import { registerSecret, ReleaseError, type Logger } from '@chart-release/core';
+import type { ChartMetadata } from '@chart-release/chart-metadata';
+import {
+  ChartDependencyError,
+  DependencyFetcher,
+  lintChart,
+  packageChart,
+  registryDependencyRepository,
+  satisfiesConstraint,
+  wantedVersion,
+  type DependencyRequest,
+  type RegistryCredentials,
+} from '@chart-release/oci';
 import { chartIdentityProblems } from '../chart-identity.ts';
 import { runBounded } from '../concurrency.ts';
 import { listCharts } from '@chart-release/changed-charts';
 import type { ReleaseConfig } from '../config.ts';
 import { checkPackageSize } from '../package-size.ts';
+import type { PlannedChart, ReleasePlan } from '../plan.ts';
 import type { Problem, Stage } from '../stage.ts';
 import { fileSha256 } from './files.ts';
-import { makeArchiveReproducible } from './reproducible.ts';
 
 /** helm and the environment it runs in (its own state folders, kept out of the user's when the environment names them). */
 export interface HelmContext {
@@ -25,18 +37,67 @@ export function helmContext(config: ReleaseConfig, env: NodeJS.ProcessEnv): Helm
 }
 
 /**
- * Packages each chart reproducibly into the plan's package path. Its preflight lints every package as
- * chart-testing does (`lint` of the config: error, warn or off), checks the package size, and that no other chart
- * folder has a planned chart's name.
+ * Packages each chart reproducibly into the plan's package path, on a copy of its folder (the checkout is never
+ * written), its dependencies fetched once per run and shared across charts; a sibling released in the same push
+ * that a chart's dependency asks for is packaged first and placed into it. Its preflight reports every dependency
+ * that could not be had, lints every package as chart-testing does (`lint` of the config: error, warn or off), checks the package size, and that no other chart folder has a planned
+ * chart's name.
  */
-export function createPackageStage(config: ReleaseConfig, helm: HelmContext, options: { dryRun?: boolean } = {}): Stage<'packaged'> {
+export function createPackageStage(config: ReleaseConfig, helm: HelmContext, registry?: { credentials?: RegistryCredentials }): Stage<'packaged'> {
+  for (const r of config.dependencies.repositories) if (r.password) registerSecret(r.password);
+  const fetcher = new DependencyFetcher({
+    dir: join(config.workDir, 'dependencies'),
+    helm,
+    repositories: [...config.dependencies.repositories, registryDependencyRepository(config.registry, registry?.credentials, config.plainHttp)],
+  });
+  const dependencyProblems: ReleaseError[] = [];
+  const packaged = new Map<string, Promise<{ file: string; sha256: string }>>();
+  const siblingRepositories = publishedAt(config);
+
+  const packageOnce = (chart: PlannedChart, plan: ReleasePlan, log: Logger): Promise<{ file: string; sha256: string }> => {
+    let pending = packaged.get(chart.name);
+    if (!pending) {
+      pending = (async () => {
+        const destination = dirname(chart.packagePath);
+        await mkdir(destination, { recursive: true });
+        let result;
+        try {
+          result = await packageChart({
+            chartDir: chart.dir,
+            destination,
+            scratchDir: join(config.workDir, 'scratch'),
+            helm,
+            logger: log,
+            dependencies: fetcher,
+            // the same chart content must give the same archive, or a re-run could not find what an earlier one pushed
+            mtime: await lastChangeTime(config.cwd, plan.head, chart.path),
+            localPackage: async (request, parent) => {
+              const sibling = siblingFor(request, parent, chart, plan.charts, siblingRepositories);
+              if (!sibling) return undefined;
+              log.info(`${request.name} ${sibling.version} from this push`);
+              return (await packageOnce(sibling, plan, log)).file;
+            },
+          });
+        } catch (error) {
+          if (error instanceof ChartDependencyError) dependencyProblems.push(...error.problems);
+          throw error;
+        }
+        if (result.tgz !== chart.packagePath) await rename(result.tgz, chart.packagePath);
+        return { file: chart.packagePath, sha256: await fileSha256(chart.packagePath) };
+      })();
+      packaged.set(chart.name, pending);
+    }
+    return pending;
+  };
+
   return {
     name: 'packaged',
     phase: 'prepare',
     verb: 'packaging',
     async preflight(plan, prepared) {
-      const problems: Problem[] = [];
-      // as chart-testing lints: once per ci/*-values.yaml, on the archive (it holds the vendored dependencies)
+      // every dependency that could not be fetched, of every chart (packaging stopped at none of them)
+      const problems: Problem[] = [...dependencyProblems];
+      // as chart-testing lints: once per ci/*-values.yaml, on the archive (it holds the fetched dependencies)
       const lint = runBounded(config.lint === 'off' ? [] : plan.charts, Math.max(2, config.concurrency), async (chart) => {
         const pkg = prepared.get(chart.name)?.packaged;
         if (!pkg) return; // not packaged: packaging reported why
@@ -54,17 +115,41 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, opt
       await Promise.all([lint, sizes, identity]);
       return problems;
     },
-    async run(chart, _inputs, { plan, log }) {
-      const destination = dirname(chart.packagePath);
-      await mkdir(destination, { recursive: true });
-      const packaged = await packageChart({ chartDir: chart.dir, destination, helm, logger: log, restoreChartFolder: options.dryRun });
-      // the same chart content must give the same archive, or a re-run could not find what an earlier one pushed
-      await makeArchiveReproducible(packaged.tgz, await lastChangeTime(config.cwd, plan.head, chart.path));
-      if (packaged.tgz !== chart.packagePath) await rename(packaged.tgz, chart.packagePath);
-      return { file: chart.packagePath, sha256: await fileSha256(chart.packagePath) };
-    },
+    run: (chart, _inputs, { plan, log }) => packageOnce(chart, plan, log),
     report: (output) => `sha256:${output.sha256.slice(0, 12)}`,
   };
+}
+
+/**
+ * The planned chart (other than `chart`) that stands for a dependency: same name, the dependency points where this
+ * repository publishes (the registry, the Pages index, or the sibling's folder by file://), and its new version is
+ * the one the dependency asks for (Chart.lock's version, else the constraint).
+ */
+export function siblingFor(
+  request: DependencyRequest,
+  parent: Pick<ChartMetadata, 'name'>,
+  chart: Pick<PlannedChart, 'name' | 'dir'>,
+  planned: readonly PlannedChart[],
+  published: readonly string[],
+): PlannedChart | undefined {
+  if (parent.name !== chart.name) return undefined; // a file:// dependency's own dependencies resolve as usual
+  const sibling = planned.find((c) => c.name === request.name && c.name !== chart.name);
+  if (!sibling || !satisfiesConstraint(sibling.version, wantedVersion(request))) return undefined;
+  const source = request.source;
+  if (source.kind === 'file') return resolve(chart.dir, source.path) === resolve(sibling.dir) ? sibling : undefined;
+  if (source.kind === 'registry' || source.kind === 'repository') return published.includes(source.url.toLowerCase()) ? sibling : undefined;
+  return undefined;
+}
+
+// where this repository's charts are published: the registry, and the Helm index on GitHub Pages
+function publishedAt(config: ReleaseConfig): string[] {
+  const urls = [config.registry.toLowerCase()];
+  const [owner, name] = config.github.repository?.split('/') ?? [];
+  if (owner && name && config.index.enabled) {
+    const folder = posix.dirname(config.index.path);
+    urls.push(`https://${owner.toLowerCase()}.github.io/${name.toLowerCase()}${folder === '.' ? '' : `/${folder}`}`);
+  }
+  return urls;
 }
 
 /** Time of the last commit that touched `path` at `head` (seconds resolution), the archive's reproducible mtime. */

@@ -32,7 +32,7 @@ export function createPublishPipeline(config: ReleaseConfig, ctx: PipelineContex
   const gh = () => (github ??= githubContext(config, logger));
 
   const stages: AnyStage[] = [
-    createPackageStage(config, helm, { dryRun: ctx.dryRun }),
+    createPackageStage(config, helm, registry),
     createPushStage(config, registry, helm),
     createSigningStage(config, registry, env, logger),
     createAttestStage(config, registry, gh, logger),
