@@ -11364,8 +11364,23 @@ var ERROR_CATALOGUE = {
   CHART_CHECK_FAILED: { meaning: "a chart in the registry does not show or render with helm", fix: "fix the chart and publish a new version" },
   NOT_A_CHART: { meaning: "a registry artifact has no helm chart layer", fix: "point at a chart pushed by helm or chart-release" },
   HELM_NOT_FOUND: { meaning: "the helm binary cannot be run", fix: "install helm v3 or v4, or pass --helm <path> (HELM_BINARY)" },
-  HELM_DEPENDENCY_FAILED: { meaning: "helm dependency build failed", fix: "check the file:// dependencies in Chart.yaml point at chart folders" },
   HELM_PACKAGE_FAILED: { meaning: "helm package failed", fix: "run 'helm lint' on the chart and fix what it reports" },
+  DEPENDENCY_UNREACHABLE: {
+    meaning: "a chart dependency's repository (chart repository or registry) cannot be reached",
+    fix: "check the dependency's `repository:` URL in Chart.yaml and that the repository answers from the runner"
+  },
+  DEPENDENCY_NOT_FOUND: {
+    meaning: "a chart dependency (name and version) is not in its repository, or its file:// folder holds no matching chart",
+    fix: "fix the dependency's name, version or repository in Chart.yaml (or run `helm dependency update` and commit Chart.lock)"
+  },
+  DEPENDENCY_UNAUTHORIZED: {
+    meaning: "a chart dependency's repository refused the run's credentials (or asked for some and got none)",
+    fix: "add the repository under `dependencies.repositories` in .chart-release.yaml with `username` and `passwordEnv`, and set that variable in the workflow"
+  },
+  DEPENDENCY_UNSUPPORTED: {
+    meaning: "a chart dependency's repository is a name from the user's own helm repositories (`@name`, `alias:name`), which the run does not read",
+    fix: "write the repository's URL (https://... or oci://...) in Chart.yaml"
+  },
   HELM_PUSH_FAILED: { meaning: "helm push failed", fix: "read the helm message; check the registry address and credentials" },
   DUPLICATE_CHART_NAME: { meaning: "two chart folders hold charts of one name (one registry repository, tag and package)", fix: "rename one chart" },
   PACKAGE_TOO_LARGE: { meaning: "a chart package exceeds maxPackageSize", fix: "shrink the chart (.helmignore) or raise maxPackageSize" },
