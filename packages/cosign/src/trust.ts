@@ -2,7 +2,6 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ReleaseError } from '@chart-release/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { getTrustedRoot } from '@sigstore/tuf';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 
 const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1';
@@ -11,6 +10,8 @@ const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;v
 export async function loadTrustedRoot(trustedRootPath?: string): Promise<TrustedRoot> {
   if (!trustedRootPath) {
     try {
+      // the TUF client (and its HTTP stack) loads only when the public trusted root is fetched
+      const { getTrustedRoot } = await import('@sigstore/tuf');
       return await getTrustedRoot();
     } catch (error) {
       throw new ReleaseError('TRUSTED_ROOT_UNAVAILABLE', `cannot fetch the public Sigstore trusted root through TUF: ${(error as Error).message}`, {
