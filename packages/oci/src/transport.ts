@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ReleaseError, silentLogger, type Logger } from '@chart-release/core';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 import { RegistryAuth, type RegistryCredentials } from './auth.ts';
 import { httpErrorFrom, networkFailureCode, RegistryNetworkError } from './http-error.ts';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.ts';
@@ -59,13 +59,17 @@ export class RegistryTransport {
     if (options.fetch) {
       this.#fetch = options.fetch;
     } else {
-      const dispatcher = new Agent({
-        connect: {
-          ...(options.caFile ? { ca: readFileSync(options.caFile, 'utf8') } : {}),
-          ...(options.insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}),
-        },
-      });
-      this.#fetch = (url, init) => undiciFetch(url, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+      const connect = {
+        ...(options.caFile ? { ca: readFileSync(options.caFile, 'utf8') } : {}),
+        ...(options.insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}),
+      };
+      // undici loads with the first request, not with every command that can talk to a registry
+      let client: Promise<{ dispatcher: Agent; fetch: typeof import('undici').fetch }> | undefined;
+      const undici = () => (client ??= import('undici').then(({ Agent, fetch }) => ({ dispatcher: new Agent({ connect }), fetch })));
+      this.#fetch = async (url, init) => {
+        const { dispatcher, fetch } = await undici();
+        return fetch(url, { ...(init as object), dispatcher } as Parameters<typeof fetch>[1]) as unknown as Promise<Response>;
+      };
     }
   }
 
