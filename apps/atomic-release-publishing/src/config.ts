@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DEFAULT_ON_MISSING_PR } from '@chart-release/attestation-map';
 import { ReleaseError } from '@chart-release/core';
@@ -223,8 +223,10 @@ type FileConfig = Partial<Omit<ReleaseConfig, 'signing' | 'release' | 'lineage' 
   github?: { repository?: string; apiUrl?: string };
 };
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const validateConfig = ajv.compile(loadSchema('chart-release-config.v1.schema.json'));
+// compiled on first use: most runs have no config file, and `--help` reads none
+let configValidator: ValidateFunction | undefined;
+const validatorOfConfig = () =>
+  (configValidator ??= new Ajv2020({ allErrors: true, strict: false }).compile(loadSchema('chart-release-config.v1.schema.json')));
 
 function readConfigFile(path: string, cwd: string): FileConfig {
   const file = relative(cwd, path) || path;
@@ -242,6 +244,7 @@ function readConfigFile(path: string, cwd: string): FileConfig {
       hint: 'fix the YAML syntax.',
     });
   }
+  const validateConfig = validatorOfConfig();
   if (!validateConfig(data)) {
     const problems = (validateConfig.errors ?? []).map(
       (e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,

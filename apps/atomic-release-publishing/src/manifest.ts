@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ReleaseError } from '@chart-release/core';
 import type { PromotionRecord } from '@chart-release/github-release';
@@ -37,12 +37,18 @@ export interface ReleaseManifest {
   promotions: ManifestPromotion[];
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validate = ajv.compile(loadSchema('release-manifest.v1.schema.json'));
+// compiled on first use, not by every command that imports this module
+let manifestValidator: ValidateFunction | undefined;
+function validatorOfManifest(): ValidateFunction {
+  if (manifestValidator) return manifestValidator;
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  return (manifestValidator = ajv.compile(loadSchema('release-manifest.v1.schema.json')));
+}
 
 /** Problems with `data` as a release manifest (empty when it is valid), each naming the JSON path. */
 export function manifestSchemaProblems(data: unknown): string[] {
+  const validate = validatorOfManifest();
   if (validate(data)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
 }
