@@ -95,7 +95,8 @@ export class Journal {
     this.data.updatedAt = new Date().toISOString();
     await mkdir(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(this.data, null, 2)}\n`);
+    // compact: the file is rewritten after every step, and its size is what each rewrite allocates
+    await writeFile(tmp, `${JSON.stringify(this.data)}\n`);
     await rename(tmp, this.path);
   }
 }
