@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Octokit } from '@octokit/rest';
 import { HELM_CHART_LAYER, RegistryClient } from '@chart-release/oci';
@@ -60,5 +63,59 @@ describe('two publish runs of the same push at once', () => {
         manifest.manifest.layers!.find((l) => l.mediaType === HELM_CHART_LAYER)!.digest,
       );
     }
+  });
+});
+
+describe('two publish runs of different pushes at once', () => {
+  let sandbox: ReleaseSandbox;
+  const clones: Awaited<ReturnType<typeof freshClone>>[] = [];
+  beforeAll(async () => {
+    sandbox = await startReleaseSandbox({ charts: ['common-lib', 'web-app'], signing: 'none' });
+    const first = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
+    expect(first.exitCode, first.all).toBe(0);
+  });
+  afterAll(async () => {
+    await Promise.all([sandbox?.stop(), ...clones.map((c) => c.dispose())]);
+  });
+
+  /** A push bumping `chart`, and the checkout and environment of the run it starts (its own event file). */
+  async function pushRun(chart: string, from: string, to: string): Promise<{ dir: string; env: Record<string, string> }> {
+    await sandbox.push(`${chart} ${to}`, async (repo) => {
+      const file = `charts/${chart}/Chart.yaml`;
+      await repo.write(file, (await repo.read(file)).replace(`version: ${from}`, `version: ${to}`));
+    });
+    const clone = await freshClone(sandbox);
+    clones.push(clone);
+    const eventPath = join(clone.dir, '..', 'event.json');
+    await copyFile(sandbox.env.GITHUB_EVENT_PATH!, eventPath);
+    return { dir: clone.dir, env: { ...sandbox.env, GITHUB_EVENT_PATH: eventPath, CHART_RELEASE_LEASE_WAIT_SECONDS: '300' } };
+  }
+
+  it('each releases its own chart and the Helm index ends up with both', async () => {
+    const webApp = await pushRun('web-app', '0.3.0', '0.3.1');
+    const commonLib = await pushRun('common-lib', '1.0.0', '1.0.1');
+    const [a, b] = await Promise.all([
+      chartRelease(['publish', '--json'], { cwd: webApp.dir, env: { ...webApp.env, GITHUB_RUN_ID: '5001' } }),
+      chartRelease(['publish', '--json'], { cwd: commonLib.dir, env: { ...commonLib.env, GITHUB_RUN_ID: '5002' } }),
+    ]);
+    expect(a.exitCode, a.all).toBe(0);
+    expect(b.exitCode, b.all).toBe(0);
+    expect((JSON.parse(a.stdout).charts as ChartLine[]).map((c) => `${c.name}@${c.version}:${c.push}`)).toEqual(['web-app@0.3.1:pushed']);
+    expect((JSON.parse(b.stdout).charts as ChartLine[]).map((c) => `${c.name}@${c.version}:${c.push}`)).toEqual(['common-lib@1.0.1:pushed']);
+
+    const octokit = new Octokit({ baseUrl: sandbox.github.url, auth: sandbox.github.token });
+    const releases = (await octokit.rest.repos.listReleases({ owner: sandbox.owner, repo: sandbox.name })).data;
+    expect(releases.map((r) => [r.tag_name, r.draft]).sort()).toEqual([
+      ['common-lib-v1.0.0', false],
+      ['common-lib-v1.0.1', false],
+      ['web-app-v0.3.0', false],
+      ['web-app-v0.3.1', false],
+    ]);
+    const res = await fetch(`${sandbox.github.pagesSiteUrl(sandbox.owner, sandbox.name)}index.yaml`);
+    const index = parse(await res.text()) as { entries: Record<string, { version: string }[]> };
+    expect(Object.fromEntries(Object.entries(index.entries).map(([name, entries]) => [name, entries.map((e) => e.version).sort()]))).toEqual({
+      'common-lib': ['1.0.0', '1.0.1'],
+      'web-app': ['0.3.0', '0.3.1'],
+    });
   });
 });
