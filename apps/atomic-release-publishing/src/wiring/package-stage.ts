@@ -79,7 +79,11 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, reg
             },
           });
         } catch (error) {
-          if (error instanceof ChartDependencyError) dependencyProblems.push(...error.problems);
+          // every one is reported by the preflight; the chart's packaging fails with the first (one report line each)
+          if (error instanceof ChartDependencyError) {
+            dependencyProblems.push(...error.problems);
+            throw error.problems[0]!;
+          }
           throw error;
         }
         if (result.tgz !== chart.packagePath) await rename(result.tgz, chart.packagePath);
@@ -125,13 +129,13 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, reg
  * repository publishes (the registry, the Pages index, or the sibling's folder by file://), and its new version is
  * the one the dependency asks for (Chart.lock's version, else the constraint).
  */
-export function siblingFor(
+export function siblingFor<C extends Pick<PlannedChart, 'name' | 'version' | 'dir'>>(
   request: DependencyRequest,
   parent: Pick<ChartMetadata, 'name'>,
   chart: Pick<PlannedChart, 'name' | 'dir'>,
-  planned: readonly PlannedChart[],
+  planned: readonly C[],
   published: readonly string[],
-): PlannedChart | undefined {
+): C | undefined {
   if (parent.name !== chart.name) return undefined; // a file:// dependency's own dependencies resolve as usual
   const sibling = planned.find((c) => c.name === request.name && c.name !== chart.name);
   if (!sibling || !satisfiesConstraint(sibling.version, wantedVersion(request))) return undefined;
