@@ -34,7 +34,7 @@ const INPUT_NAMES: Record<keyof ActionInputs, string> = {
   args: 'args',
 };
 
-export const ACTION_COMMANDS = ['publish', 'plan', 'verify', 'manifest', 'promote', 'rollback'] as const;
+export const ACTION_COMMANDS = ['publish', 'plan', 'finalize', 'verify', 'manifest', 'promote', 'rollback'] as const;
 export type ActionCommand = (typeof ACTION_COMMANDS)[number];
 
 /**
@@ -102,14 +102,14 @@ export function actionArgv(inputs: ActionInputs): { command: ActionCommand; argv
     flag('signing', inputs.signing);
     if (booleanInput('plain-http', inputs.plainHttp)) argv.push('--plain-http');
   }
-  if (command === 'publish' || command === 'plan') {
+  if (command === 'publish' || command === 'plan' || command === 'finalize') {
     for (const dir of inputs.chartDirs.split(',').map((d) => d.trim())) flag('chart-dir', dir);
-    flag('concurrency', inputs.concurrency);
+    if (command !== 'finalize') flag('concurrency', inputs.concurrency);
     flag('base', inputs.base);
     flag('head', inputs.head);
     if (booleanInput('keep-drafts', inputs.keepDrafts)) argv.push('--keep-drafts');
   }
-  if (dryRun && (command === 'publish' || command === 'promote' || command === 'rollback')) argv.push('--dry-run');
+  if (dryRun && (command === 'publish' || command === 'finalize' || command === 'promote' || command === 'rollback')) argv.push('--dry-run');
   const extra = splitArgs(inputs.args);
   // manifest takes its subcommand first; the others take positionals anywhere
   return { command, argv: command === 'manifest' ? [...extra, ...argv] : [...argv, ...extra] };

@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { registerSecret, runCli, setOutput } from '@chart-release/core';
 import { actionArgv, readActionInputs } from './action-inputs.ts';
+import { finalizeCommand } from './commands/finalize.ts';
 import { manifestCommand, verifyCommand } from './commands/manifest.ts';
 import { promoteCommand, rollbackCommand } from './commands/promote.ts';
 import { publishCommand } from './commands/publish.ts';
@@ -18,6 +19,9 @@ function writePlanOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
   const charts = report.charts.filter((c) => c.status === 'planned');
   setOutput('charts', JSON.stringify(charts.map((c) => c.name)), env);
   setOutput('matrix', JSON.stringify({ include: charts.map((c) => ({ chart: c.name, path: c.path, version: c.version })) }), env);
+  // the range every leg and the finalize job of a matrix run are given, so all of them plan the same run
+  setOutput('base', report.base, env);
+  setOutput('head', report.head, env);
 }
 
 /**
@@ -37,6 +41,8 @@ export async function runAction(): Promise<number> {
     case 'publish':
     case 'plan':
       return publishCommand(argv, { dryRun: command === 'plan', onReport: (report) => command === 'plan' && writePlanOutputs(report, env) });
+    case 'finalize':
+      return finalizeCommand(argv);
     case 'verify':
       return verifyCommand(argv);
     case 'manifest':

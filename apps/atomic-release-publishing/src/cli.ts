@@ -14,6 +14,7 @@ const HELP = formatHelp({
       body: `  publish     detect changed charts, package, push (OCI), sign by digest, attach lineage, draft one GitHub
               release per chart, then publish them together; nothing is published unless every chart got through
   plan        what publish would do, with every preflight problem (publish --dry-run)
+  finalize    publish every matrix leg's draft together (legs: publish --chart NAME --phase prepare), or none
   verify      check a release manifest against the registry and the signatures
   manifest    generate | verify a release manifest
   promote     move a tag (stable, latest, vX.Y.Z) to a published, signed digest
@@ -30,6 +31,7 @@ const HELP = formatHelp({
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   publish: async (argv) => (await import('./commands/publish.ts')).publishCommand(argv, { dryRun: false }),
   plan: async (argv) => (await import('./commands/publish.ts')).publishCommand(argv, { dryRun: true }),
+  finalize: async (argv) => (await import('./commands/finalize.ts')).finalizeCommand(argv),
   verify: async (argv) => (await import('./commands/manifest.ts')).verifyCommand(argv),
   manifest: async (argv) => (await import('./commands/manifest.ts')).manifestCommand(argv),
   promote: async (argv) => (await import('./commands/promote.ts')).promoteCommand(argv),

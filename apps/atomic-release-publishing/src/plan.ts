@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLineage, lineageFileName, type Lineage } from '@chart-release/attestation-map';
@@ -14,6 +15,7 @@ import {
 } from '@chart-release/github-release';
 import { writeBudgetDuration } from '@chart-release/github-client';
 import { chartTag } from '@chart-release/oci';
+import { ReleaseError } from '@chart-release/core';
 import type { AssetKind, ReleaseConfig } from './config.ts';
 import type { PlannedWrite, StageName } from './stage.ts';
 
@@ -94,6 +96,12 @@ export interface PlannedChart {
 }
 
 export interface ReleasePlan {
+  /**
+   * `sha256:` of what makes the run this run: the range, the registry, the repository and every planned chart with
+   * its version, folder, tag and reference. A matrix leg and the finalize job compare it; a plan narrowed to some
+   * charts (`onlyCharts`) keeps the whole plan's.
+   */
+  fingerprint: string;
   head: string;
   base: string;
   baseSource?: string;
@@ -190,6 +198,7 @@ export function buildReleasePlan(
   }
   const { layout, identity, identityRegexp, issuer } = config.signing;
   return {
+    fingerprint: planFingerprint(detected, config, charts),
     head: detected.head,
     base: detected.base,
     baseSource: detected.baseSource,
@@ -205,6 +214,37 @@ export function buildReleasePlan(
     ...(config.index.enabled ? { index: { branch: config.index.branch, path: config.index.path } } : {}),
     writes: [],
   };
+}
+
+function planFingerprint(detected: { base: string; head: string }, config: ReleaseConfig, charts: PlannedChart[]): string {
+  const identity = {
+    head: detected.head,
+    base: detected.base,
+    repository: config.github.repository ?? null,
+    registry: config.registry,
+    charts: charts.map((c) => [c.name, c.version, c.path, c.gitTag, c.ociRef]),
+  };
+  return `sha256:${createHash('sha256').update(JSON.stringify(identity)).digest('hex')}`;
+}
+
+/**
+ * The plan narrowed to the charts named (a matrix leg's), with its fingerprint kept; a name the plan does not
+ * release is a CHART_NOT_PLANNED error.
+ */
+export function onlyCharts(plan: ReleasePlan, names: readonly string[]): ReleasePlan {
+  const unknown = names.filter((n) => !plan.charts.some((c) => c.name === n));
+  if (unknown.length) {
+    const planned = plan.charts.map((c) => c.name).join(', ') || 'none';
+    throw new ReleaseError(
+      'CHART_NOT_PLANNED',
+      `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not released by this push (planned: ${planned}).`,
+      {
+        chart: unknown[0],
+        hint: "pass a chart of the plan's matrix output ('chart-release plan --json' lists them).",
+      },
+    );
+  }
+  return { ...plan, charts: plan.charts.filter((c) => names.includes(c.name)) };
 }
 
 /**

@@ -16,6 +16,7 @@ export function initialReport(plan: ReleasePlan, detected: DetectResult, dryRun:
   return {
     ok: false,
     dryRun,
+    fingerprint: plan.fingerprint,
     repository: plan.repository,
     registry: plan.registry,
     base: plan.base,

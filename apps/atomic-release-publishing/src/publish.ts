@@ -4,7 +4,7 @@ import { runBounded } from './concurrency.ts';
 import type { ReleaseConfig } from './config.ts';
 import { confirmFinishedRun } from './finished-run.ts';
 import { Journal } from './journal.ts';
-import { buildReleasePlan, formatPlan, type DependencyNote, type DetectedChart, type PlanFacts, type ReleasePlan } from './plan.ts';
+import { buildReleasePlan, formatPlan, onlyCharts, type DependencyNote, type DetectedChart, type PlanFacts, type ReleasePlan } from './plan.ts';
 import { runPreflight } from './preflight.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { publishRollingForward, type RollForwardOptions } from './roll-forward.ts';
@@ -46,8 +46,11 @@ export interface PublishOptions {
   /**
    * `all` (default): publish the drafts at the end. `publish`: the first phase of a two-phase release — push, sign
    * and draft, then stop; `chart-release promote --publish-drafts` publishes them once someone has checked them.
+   * `prepare`: a matrix leg — the same stop, for `charts`; `chart-release finalize` publishes every leg's draft.
    */
-  phase?: 'all' | 'publish';
+  phase?: 'all' | 'publish' | 'prepare';
+  /** Only these charts of the plan (a matrix leg's; with phase `prepare`); the fingerprint stays the whole plan's. */
+  charts?: readonly string[];
   logger?: Logger;
   /** Progress display, or a factory given the planned chart names. */
   progress?: Progress | ((charts: string[]) => Progress);
@@ -61,11 +64,16 @@ export interface PublishOptions {
 class Stopped extends Error {}
 
 /** The plan of a run: detection, the facts read for it, and every stage's planned writes. */
-export async function planRun(config: ReleaseConfig, pipeline: PublishPipeline): Promise<{ detected: DetectResult; plan: ReleasePlan; problems: Problem[] }> {
+export async function planRun(
+  config: ReleaseConfig,
+  pipeline: PublishPipeline,
+  options: { charts?: readonly string[] } = {},
+): Promise<{ detected: DetectResult; plan: ReleasePlan; problems: Problem[] }> {
   const detected = await pipeline.detect();
-  const outline = buildReleasePlan(detected, config);
+  const narrow = (p: ReleasePlan) => (options.charts ? onlyCharts(p, options.charts) : p);
+  const outline = narrow(buildReleasePlan(detected, config));
   const gathered = outline.charts.length && pipeline.gatherFacts ? await pipeline.gatherFacts(outline) : { facts: {}, problems: [] };
-  const plan = buildReleasePlan(detected, config, gathered.facts);
+  const plan = narrow(buildReleasePlan(detected, config, gathered.facts));
   plan.writes = plan.charts.length ? [...(pipeline.writes?.(plan) ?? []), ...pipeline.stages.flatMap((s) => s.writes?.(plan) ?? [])] : [];
   return { detected, plan, problems: gathered.problems };
 }
@@ -79,7 +87,7 @@ export async function planRun(config: ReleaseConfig, pipeline: PublishPipeline):
 export async function runPublish(config: ReleaseConfig, pipeline: PublishPipeline, options: PublishOptions = {}): Promise<PublishReport> {
   const log = options.logger ?? silentLogger;
   const now = options.now ?? (() => new Date());
-  const { detected, plan, problems: factProblems } = await planRun(config, pipeline);
+  const { detected, plan, problems: factProblems } = await planRun(config, pipeline, { charts: options.charts });
   log.info(formatPlan(plan).trimEnd());
   const report = initialReport(plan, detected, options.dryRun ?? false);
   const chartReport = (name: string) => report.charts.find((c) => c.name === name)!;
@@ -206,19 +214,43 @@ export async function runPublish(config: ReleaseConfig, pipeline: PublishPipelin
     return report;
   }
 
-  // 4. make every chart public (publish the drafts), unless this is the first of two phases: once one is public
-  // there is no going back, so roll forward, retrying until every chart is public
-  if (options.phase !== 'publish') {
+  // 4.-5. publish every draft together, the manifest, then the finalize stages (the index); the first of two
+  // phases and a matrix leg stop at the drafts
+  const drafting = options.phase === 'publish' || options.phase === 'prepare';
+  return completeRun(config, plan, pipeline, { runner, report, journal: journal!, progress }, { ...options, publish: !drafting, now });
+}
+
+/** What a run has built up by the time its drafts are ready: the runner with every chart's outputs, the report, the journal. */
+export interface RunState {
+  runner: StageRunner;
+  report: PublishReport;
+  journal: Journal;
+  progress: Progress;
+}
+
+/**
+ * The end of a run once every chart got its draft (a single job's, or finalize's after the matrix legs): make every
+ * chart public, rolling forward (once one is public there is no going back: retry until every chart is), write the
+ * release manifest, then the finalize stages (the Helm repository index). With `publish: false` (the first of two
+ * phases, a matrix leg) only the manifest is written.
+ */
+export async function completeRun(
+  config: ReleaseConfig,
+  plan: ReleasePlan,
+  pipeline: PublishPipeline,
+  { runner, report, journal, progress }: RunState,
+  options: Pick<PublishOptions, 'rollForward'> & { publish: boolean; now: () => Date },
+): Promise<PublishReport> {
+  if (options.publish) {
     for (const stage of pipeline.stages.filter((s) => s.publish)) {
       const rolled = await publishRollingForward(runner.runs(), (run) => runner.publish(stage, run), options.rollForward);
-      if (rolled.pending.length) return incompleteReport(report, rolled.pending, journal!, progress);
+      if (rolled.pending.length) return incompleteReport(report, rolled.pending, journal, progress);
     }
   }
   const drafted = report.charts.some((c) => c.release?.draft);
-  await journal!.setPhase(options.phase === 'publish' && drafted ? 'running' : 'published');
-  report.manifest = await writeRunManifest(config, plan, journal!, runner, now);
-  // 5. the finalize stages (the Helm repository index), once the releases they point at are public
-  if (options.phase !== 'publish') {
+  await journal.setPhase(!options.publish && drafted ? 'running' : 'published');
+  report.manifest = await writeRunManifest(config, plan, journal, runner, options.now);
+  if (options.publish) {
     for (const stage of pipeline.stages.filter((s) => s.finalize)) {
       try {
         await runner.finalize(stage);

@@ -44,6 +44,8 @@ export interface ChartReport {
 export interface PublishReport {
   ok: boolean;
   dryRun: boolean;
+  /** The plan's fingerprint (ReleasePlan.fingerprint): the same in every matrix leg and the finalize job of a run. */
+  fingerprint?: string;
   repository?: string;
   registry: string;
   base: string;

@@ -47,6 +47,19 @@ export class StageRunner {
     await this.record(stage, chart, output);
   }
 
+  /** Takes outputs another process returned for one chart (a matrix leg's) as if its stages had run here. */
+  async adopt(stages: readonly AnyStage[], chart: PlannedChart, outputs: ChartOutputs): Promise<void> {
+    for (const stage of stages) {
+      const output = (outputs as Record<string, unknown>)[stage.name];
+      if (output !== undefined) await this.record(stage, chart, output as StageOutputs[StageName]);
+    }
+  }
+
+  /** Forgets one stage's output for a chart (it is gone, and the stage runs again). */
+  forget(stage: AnyStage, chart: PlannedChart): void {
+    delete (this.outputs.get(chart.name)! as Record<string, unknown>)[stage.name];
+  }
+
   /** Makes one chart's result of `stage` public; a stage with nothing to do returns undefined. */
   async publish(stage: AnyStage, run: ChartRun): Promise<void> {
     const output = await (stage as Stage<StageName>).publish!(run, this.context(run.chart));

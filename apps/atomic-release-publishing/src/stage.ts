@@ -122,6 +122,8 @@ export interface ChartRun {
  *   first), then `finalize` runs once per stage that has one (the index);
  * - on a failure before publishing, `abort` of the stages undoes what is not yet public (in reverse order);
  * - a re-run of a finished run (see `confirmFinishedRun`) runs none of these: the stages' `confirm` reads stand in.
+ * In a matrix run each leg runs the `prepare` and `chart` stages for its chart; the finalize job takes the legs'
+ * outputs (`readBack` checks them), then runs `publish` and `finalize` over every chart (or `abort`).
  */
 export interface Stage<K extends StageName = StageName> {
   readonly name: K;
@@ -134,6 +136,11 @@ export interface Stage<K extends StageName = StageName> {
   preflight?(plan: ReleasePlan, prepared: ReadonlyMap<string, ChartOutputs>): Promise<Problem[]>;
   /** Does the stage's work for one chart (`prepare` and `chart` stages). */
   run?(chart: PlannedChart, inputs: ChartOutputs, ctx: RunContext): Promise<StageOutputs[K]>;
+  /**
+   * Reads back an output another process recorded for the chart (a matrix leg, before finalize): the output as it
+   * is now, or null when it is not there (gone, or other content). Read-only; stages without it are taken at their word.
+   */
+  readBack?(run: ChartRun, recorded: StageOutputs[K], ctx: RunContext): Promise<StageOutputs[K] | null>;
   /** Makes one chart's result public once every chart got through; returns the changed output, or undefined. */
   publish?(run: ChartRun, ctx: RunContext): Promise<StageOutputs[K] | undefined>;
   /** Runs once after every chart is public (the index); returns this stage's outputs, by chart name. */

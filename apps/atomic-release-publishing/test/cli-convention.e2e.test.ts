@@ -55,7 +55,7 @@ const failing = (bin: string): { args: string[]; exit: number } => {
 
 /** `chart-release` and its commands each have their own --help and flags. */
 const COMMANDS: Record<string, string[][]> = {
-  'chart-release': [[], ['publish'], ['plan'], ['verify'], ['manifest', 'generate'], ['promote'], ['rollback'], ['index']],
+  'chart-release': [[], ['publish'], ['plan'], ['finalize'], ['verify'], ['manifest', 'generate'], ['promote'], ['rollback'], ['index']],
 };
 const commandsOf = (bin: string) => COMMANDS[bin] ?? [[]];
 
@@ -136,6 +136,26 @@ describe.concurrent('the CLI convention', () => {
       expect(r.stderr).toContain(' Fix: ');
       expect(r.stderr).not.toContain('    at ');
     });
+  });
+
+  it.each([
+    [['publish', '--chart', 'web-app'], '--chart goes with --phase prepare'],
+    [['publish', '--out', 'legs'], '--out goes with --phase prepare'],
+    [['publish', '--phase', 'legs'], "--phase must be 'publish', 'prepare' or 'all'"],
+    [['finalize'], 'missing --from'],
+  ])('the matrix flags: chart-release %j is a usage error in the shared JSON shape', async (args, message) => {
+    const r = await run('chart-release', [...args, '--json']);
+    expect(r.exitCode, r.stderr).toBe(2);
+    const report = JSON.parse(r.stdout) as { ok: boolean; errors: { code: string; message: string; hint?: string }[] };
+    expect(report).toMatchObject({ ok: false, errors: [{ code: 'USAGE', message: expect.stringContaining(message), hint: expect.any(String) }] });
+  });
+
+  it('the matrix flags are in the help: publish --chart, --phase prepare, --out; finalize --from and --dry-run', async () => {
+    const publish = (await run('chart-release', ['publish', '--help'])).stdout;
+    for (const flag of ['--chart <name>', '--phase prepare', '--out <dir>']) expect(publish).toContain(flag);
+    const finalize = (await run('chart-release', ['finalize', '--help'])).stdout;
+    for (const flag of ['--from <dir>', '--dry-run', '--keep-drafts']) expect(finalize).toContain(flag);
+    expect((await run('chart-release', ['--help'])).stdout).toMatch(/^ {2}finalize {2,}\S/m);
   });
 
   it('keeps an old flag name working, with a deprecation warning (testkit --user)', async () => {

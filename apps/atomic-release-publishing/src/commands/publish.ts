@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -23,6 +23,8 @@ import {
 import type { Lease } from '@chart-release/github-release';
 import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig, type ReleaseConfig } from '../config.ts';
+import type { JournalData } from '../journal.ts';
+import { writeLegResults } from '../leg-result.ts';
 import { createProgress } from '../progress.ts';
 import { runPublish } from '../publish.ts';
 import { renderStepSummary, renderTable, withRepositoryPaths, type PublishReport, type SummaryContext } from '../report.ts';
@@ -39,6 +41,8 @@ const OPTIONS = {
   'keep-drafts': { type: 'boolean' },
   'dry-run': { type: 'boolean', default: false },
   phase: { type: 'string' },
+  chart: { type: 'string', multiple: true },
+  out: { type: 'string' },
 } as const;
 
 const help = (dryRun: boolean) =>
@@ -59,6 +63,11 @@ const help = (dryRun: boolean) =>
   --dry-run             plan and preflight only${dryRun ? ' (always on for plan)' : ''}
   --phase publish       two-phase release: push, sign and draft the releases, publish nothing; then
                         'chart-release promote --publish-drafts --manifest <file>' publishes them and moves latest
+  --phase prepare       one leg of a matrix run: package, push, sign, attest and draft the --chart charts, publish
+                        nothing, and write each chart's leg result (<chart>.leg.json and its files) to --out for
+                        'chart-release finalize --from <dir>'; takes no run lease (the workflow's concurrency does)
+  --chart <name>        with --phase prepare: the leg's chart (repeatable; default every planned chart)
+  --out <dir>           with --phase prepare: where the leg results go (default <work-dir>/leg)
   --json                print the report {ok, charts, errors, warnings, dryRun, registry, base, head, ...} on stdout
   -h, --help            show this help`,
     sections: [
@@ -78,6 +87,17 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     writeStdout(help(options.dryRun));
     return 0;
   }
+  if (values.phase !== undefined && !['publish', 'prepare', 'all'].includes(values.phase)) {
+    throw new ReleaseError('USAGE', `--phase must be 'publish', 'prepare' or 'all', not '${values.phase}'.`, {
+      hint: "'publish' drafts without publishing; 'prepare' is one leg of a matrix run; 'all' (default) publishes.",
+    });
+  }
+  const leg = values.phase === 'prepare';
+  if (!leg && (values.chart || values.out)) {
+    throw new ReleaseError('USAGE', `--${values.chart ? 'chart' : 'out'} goes with --phase prepare (one leg of a matrix run).`, {
+      hint: "run 'chart-release publish --chart NAME --phase prepare --out DIR', then 'chart-release finalize --from DIR'.",
+    });
+  }
   const env = process.env;
   const config = loadConfig({
     cwd: values.cwd ?? process.cwd(),
@@ -92,11 +112,6 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
   });
   registerSecret(config.github.token);
   const dryRun = options.dryRun || values['dry-run'];
-  if (values.phase !== undefined && values.phase !== 'publish' && values.phase !== 'all') {
-    throw new ReleaseError('USAGE', `--phase must be 'publish' or 'all', not '${values.phase}'.`, {
-      hint: "'publish' drafts without publishing; 'all' (default) publishes.",
-    });
-  }
   const logger = createLogger();
   // a dry run writes nothing in the repository: it packages into a temporary folder unless a work folder is set
   const scratch = dryRun && !config.workDirConfigured ? await mkdtemp(join(tmpdir(), 'chart-release-plan-')) : undefined;
@@ -104,14 +119,16 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
   const pipeline = createPublishPipeline(config, { base: values.base, head: values.head, env, logger, dryRun });
   // one publish run of the repository at a time: a second one (a re-run, a push without a concurrency group) waits;
   // a lease that cannot be taken is a problem preflight reports with the others, and nothing is written
-  const taken = dryRun ? {} : await publishLease(config, env, logger);
+  // a matrix leg takes none: hundreds of legs would queue on it; the finalize job takes it
+  const taken = dryRun || leg ? {} : await publishLease(config, env, logger);
   const lease = taken.lease;
   let report: PublishReport;
   try {
     report = await runPublish(config, pipeline, {
       problems: taken.problem ? [taken.problem] : [],
       dryRun,
-      phase: values.phase as 'all' | 'publish' | undefined,
+      phase: values.phase as 'all' | 'publish' | 'prepare' | undefined,
+      charts: values.chart,
       logger,
       progress: (charts) => createProgress({ charts, quiet: values.json && !inActions() }),
       rollForward: { attempts: Number(env.CHART_RELEASE_PUBLISH_ATTEMPTS) || undefined },
@@ -120,6 +137,11 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     await lease?.release();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
+  // a leg hands on what it did, failed or not: finalize reads it (from the leg's artifact)
+  const legResults =
+    leg && !dryRun && report.fingerprint
+      ? await writeLegResults(resolve(config.cwd, values.out ?? join(config.workDir, 'leg')), report, await journalCharts(config.workDir), env)
+      : undefined;
   report = withRepositoryPaths(report, config.cwd);
   emitOutputs(report, env, {
     serverUrl: config.github.serverUrl,
@@ -129,15 +151,24 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     cwd: config.cwd,
   });
   options.onReport?.(report);
-  if (values.json) writeJson(cliReport(report));
-  else writeStdout(renderTable(report));
+  if (values.json) writeJson(cliReport({ ...report, ...(legResults ? { legResults } : {}) }));
+  else writeStdout(`${renderTable(report)}${legResults ? `leg results: ${legResults.join(', ')}\n` : ''}`);
   writeErrorLines(`chart-release ${options.dryRun ? 'plan' : 'publish'}`, report.errors);
   // some releases are public and others still drafts; a re-run finishes the job
   return report.ok ? EXIT_CODES.ok : report.incomplete ? EXIT_CODES.incomplete : EXIT_CODES.failure;
 }
 
+/** The journal's charts in the work folder (empty when there is none). */
+async function journalCharts(workDir: string): Promise<JournalData['charts']> {
+  try {
+    return (JSON.parse(await readFile(join(workDir, 'journal.json'), 'utf8')) as JournalData).charts;
+  } catch {
+    return {};
+  }
+}
+
 /** Step summary, warning annotations, and `released`/`manifest` outputs (Actions only). */
-function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv, context: SummaryContext & { cwd: string }): void {
+export function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv, context: SummaryContext & { cwd: string }): void {
   appendStepSummary(renderStepSummary(report, context), env);
   // workflow commands on stderr (the runner reads both streams), so --json stdout stays JSON only; the errors'
   // annotations come with their error lines
@@ -155,7 +186,7 @@ function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv, context: Sum
  * The run lease, unless GitHub is not set up (preflight then reports why) or cannot be asked (a warning). A lease
  * refused with a ReleaseError (held by another run, a rejected token) comes back as the problem.
  */
-async function publishLease(config: ReleaseConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<{ lease?: Lease; problem?: ReleaseError }> {
+export async function publishLease(config: ReleaseConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<{ lease?: Lease; problem?: ReleaseError }> {
   if (!config.github.token || !config.github.repository) return {};
   try {
     return { lease: await takeRunLease(config, env, logger, 'publish', 'publish run of this repository') };

@@ -56,6 +56,11 @@ export function createPushStage(config: ReleaseConfig, registry: RegistryContext
       log.info(`${result.status === 'exists' ? 'already in the registry' : 'pushed'}: ${result.ref}@${result.digest}`);
       return { ref: result.ref, digest: result.digest, status: result.status };
     },
+    /** The chart's tag, read from the registry, still names the recorded digest. */
+    async readBack({ chart }, recorded) {
+      const found = await registry.client.checkManifest(registry.repositoryOf(chart.name), chart.ociTag);
+      return found?.digest === recorded.digest ? { ...recorded, status: 'exists' } : null;
+    },
     report(output, line) {
       Object.assign(line, { ref: output.ref, digest: output.digest, push: output.status });
       return output.status === 'exists' ? `already in the registry ${output.digest}` : output.digest;

@@ -30,6 +30,23 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
   const pub = () => (publisher ??= new ReleasePublisher({ octokit: gh().octokit, logger }));
   const listing = () => (index ??= pub().listExistingReleases(gh().repo));
 
+  // a draft this process assembled, or one a matrix leg drafted (known by its recorded id)
+  const assembledOf = (chart: PlannedChart, draft: DraftedRelease): AssembledRelease =>
+    assembled.get(chart.name) ?? {
+      repository: gh().repo,
+      chart: chart.name,
+      version: chart.version,
+      tag: draft.tag,
+      releaseId: draft.id,
+      htmlUrl: draft.url,
+      draft: draft.draft,
+      status: 'unchanged',
+      prerelease: chart.prerelease,
+      assets: [],
+      warnings: [],
+      dryRun: false,
+    };
+
   return {
     name: 'release',
     phase: 'chart',
@@ -174,20 +191,32 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
       return confirmed;
     },
 
+    /**
+     * The recorded release, found in the one listing of releases by its id: still a draft or published since, with
+     * the planned package asset on it; null when it is gone (the stage then runs again and drafts it anew).
+     */
+    async readBack({ chart }, recorded) {
+      const existing = await listing();
+      const found = [existing.get(chart.gitTag), ...existing.extraDrafts(chart.gitTag)].find((r) => r?.id === recorded.id);
+      const packageAsset = chart.assets.find((a) => a.kind === 'package')!.name;
+      if (!found || !found.assets.some((a) => a.name === packageAsset)) return null;
+      return { ...recorded, draft: found.draft, url: found.htmlUrl ?? recorded.url, created: false };
+    },
+
     /** Publishes the chart's draft (every chart's, one after another, once all got through). */
     async publish({ chart, outputs }, { plan }) {
       const draft = outputs.release;
       if (!draft?.draft) return undefined;
-      const [published] = await pub().publishReleases([assembled.get(chart.name)!], { makeLatest: plan.makeLatest });
+      const [published] = await pub().publishReleases([assembledOf(chart, draft)], { makeLatest: plan.makeLatest });
       return { ...draft, draft: false, url: published?.htmlUrl ?? draft.url };
     },
 
     /** Deletes the drafts this run made or found unpublished. */
     async abort(charts) {
-      const drafts = charts.map((c) => c.outputs.release).filter((r): r is DraftedRelease => r?.draft === true);
+      const drafts = charts.filter((c) => c.outputs.release?.draft === true);
       if (!drafts.length) return [];
-      await pub().deleteDrafts(drafts.map((d) => assembled.get(d.chart)!).filter(Boolean));
-      return drafts.map((d) => d.chart);
+      await pub().deleteDrafts(drafts.map((c) => assembledOf(c.chart, c.outputs.release!)));
+      return drafts.map((c) => c.chart.name);
     },
 
     report(output, line) {
