@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ReleaseError, type ReleaseErrorJSON } from '@chart-release/core';
 import type { JournalChart } from './journal.ts';
@@ -46,9 +46,14 @@ export interface ReadLeg {
   result: LegResult;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validate = ajv.compile(loadSchema('matrix-leg.v1.schema.json'));
+// compiled on first use (by finalize), not by every command that imports this module
+let legValidator: ValidateFunction | undefined;
+function validatorOfLeg(): ValidateFunction {
+  if (legValidator) return legValidator;
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  return (legValidator = ajv.compile(loadSchema('matrix-leg.v1.schema.json')));
+}
 const SUFFIX = '.leg.json';
 
 /**
@@ -158,6 +163,7 @@ export async function readLegResults(dir: string): Promise<{ legs: ReadLeg[]; pr
   }
   const legs: ReadLeg[] = [];
   const problems: ReleaseError[] = [];
+  const validate = validatorOfLeg();
   for (const name of names) {
     const file = join(dir, name);
     try {
