@@ -11343,6 +11343,15 @@ var ERROR_CATALOGUE = {
     meaning: "some releases of the run are public and others still drafts after every retry",
     fix: "re-run the job: it publishes the remaining drafts and repeats nothing else"
   },
+  // a matrix run: one leg per chart (publish --phase prepare), then finalize
+  CHART_NOT_PLANNED: { meaning: "a --chart names a chart this push does not release", fix: "pass a chart of the plan's matrix output" },
+  LEG_MISSING: { meaning: "finalize found no leg result for a planned chart", fix: "run the chart's leg again (Re-run failed jobs), then finalize" },
+  LEG_FAILED: { meaning: "a chart's matrix leg failed; the error names its own code", fix: "fix that problem, run the chart's leg again, then finalize" },
+  LEG_RESULT_INVALID: {
+    meaning: "a leg result is unreadable, outside its schema, missing its files, or of another plan or run",
+    fix: "hand finalize this run's leg artifacts whole, or run the leg again"
+  },
+  LEG_RESULT_MISMATCH: { meaning: "what a leg result names is not in the registry (digest)", fix: "run the chart's leg again, then finalize" },
   // git and change detection
   NOT_A_GIT_REPOSITORY: { meaning: "the folder is not inside a git work tree", fix: "run in a clone of the chart repository (--cwd)" },
   REVISION_NOT_FOUND: {
