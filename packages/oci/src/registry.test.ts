@@ -82,3 +82,22 @@ describe('protocol details', () => {
     expect(parseNextLink(null)).toBeUndefined();
   });
 });
+
+describe('the client without a fetch of its own', () => {
+  it('talks HTTP through undici, loaded with the first request', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      res.writeHead(req.url === '/v2/' ? 200 : 404, { 'docker-distribution-api-version': 'registry/2.0' });
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const client = new RegistryClient({ registry: `127.0.0.1:${port}`, plainHttp: true });
+      expect(await client.ping()).toEqual({ apiVersion: 'registry/2.0' });
+      expect(await client.checkManifest('org/web', '1.0.0')).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
