@@ -33,6 +33,11 @@ describe('parseChartYaml', () => {
     expect(e.message).toContain("'v1.2'");
   });
 
+  it('reads a version with build metadata as written, and still rejects a leading v', () => {
+    expect(parseChartYaml('apiVersion: v2\nname: web-app\nversion: 1.2.3+build.7\n', FILE).version).toBe('1.2.3+build.7');
+    expect(errorOf('apiVersion: v2\nname: web-app\nversion: v1.2.3\n').code).toBe('VERSION_INVALID');
+  });
+
   it('explains a version YAML read as a number', () => {
     const e = errorOf('apiVersion: v2\nname: web-app\nversion: 1.0\n');
     expect(e.code).toBe('VERSION_INVALID');

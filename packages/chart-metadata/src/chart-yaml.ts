@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReleaseError } from '@chart-release/core';
-import { valid as validSemver } from 'semver';
+import { parse as parseSemver } from 'semver';
 import { isMap, isScalar, parseDocument, YAMLError } from 'yaml';
 import { readPlainYaml } from './yaml-fast-path.ts';
 
@@ -103,7 +103,7 @@ function toMetadata(raw: Record<string, unknown>, file: string, lineOf: (key: st
   const rawVersion = raw.version;
   if (rawVersion === undefined || rawVersion === null) throw fail("has no 'version'.", "add 'version: 0.1.0' to Chart.yaml.");
   const version = String(rawVersion);
-  if (typeof rawVersion !== 'string' || validSemver(version) !== version) {
+  if (typeof rawVersion !== 'string' || !isStrictSemver(version)) {
     const quoted = typeof rawVersion === 'number' ? ` (YAML read it as the number ${version}; quote it)` : '';
     throw new ReleaseError('VERSION_INVALID', `version '${version}' of chart '${name}' is not a SemVer 2 version${quoted}.`, {
       chart: name,
@@ -191,4 +191,10 @@ export async function readChartYaml(dir: string): Promise<ChartMetadata> {
     throw error;
   }
   return parseChartYaml(content, file);
+}
+
+// SemVer 2 as written: no leading `v` or spaces; build metadata (`+build.7`) kept, which semver's `valid` drops
+function isStrictSemver(version: string): boolean {
+  const parsed = parseSemver(version);
+  return parsed !== null && version === `${parsed.version}${parsed.build.length ? `+${parsed.build.join('.')}` : ''}`;
 }
