@@ -108,7 +108,9 @@ export function dependencyError(code: ErrorCode, subject: { chart: string; file:
   const what = `${request.name}${wantedVersion(request) ? ` ${wantedVersion(request)}` : ''}`;
   const hints: Partial<Record<ErrorCode, string>> = {
     DEPENDENCY_UNAUTHORIZED: `add '${request.repository}' under dependencies.repositories in .chart-release.yaml (username, passwordEnv) and set that variable in the workflow.`,
-    DEPENDENCY_NOT_FOUND: `check that ${request.repository} has ${what} (helm search repo --versions, or helm show chart), or change the version in Chart.yaml and re-run helm dependency update.`,
+    DEPENDENCY_NOT_FOUND: !request.repository
+      ? `commit the ${request.name} subchart into charts/, or give its repository (https://, oci:// or file://) in Chart.yaml.`
+      : `check that ${request.repository} has ${what} (helm search repo --versions, or helm show chart), or change the version in Chart.yaml and re-run helm dependency update.`,
     DEPENDENCY_UNREACHABLE: `check the repository URL '${request.repository}' in Chart.yaml and that the runner can reach it.`,
     DEPENDENCY_UNSUPPORTED: `replace '${request.repository}' with the repository's URL (https://... or oci://...) in Chart.yaml.`,
   };

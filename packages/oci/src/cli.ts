@@ -18,6 +18,8 @@ import {
 } from '@chart-release/core';
 import { resolveCredentials } from './credentials.ts';
 import { packageChart } from './package-chart.ts';
+import { ChartDependencyError } from './chart-dependencies.ts';
+import { DependencyFetcher, registryDependencyRepository } from './dependency-fetcher.ts';
 import { planPush, pushChart, type PushPlan, type PushResult } from './push.ts';
 import { parseOciReference } from './reference.ts';
 import { RegistryClient } from './registry.ts';
@@ -102,6 +104,12 @@ async function main(argv: string[]): Promise<number> {
     const archives: string[] = [];
     const plans: PushPlan[] = [];
     const problems: ReleaseError[] = [];
+    // dependencies from chart repositories and registries, fetched once for all the charts (the push registry's credentials for oci://)
+    const dependencies = new DependencyFetcher({
+      dir: join(work, 'dependencies'),
+      helm,
+      repositories: [registryDependencyRepository(target.registry, credentials, values['plain-http'])],
+    });
     for (const input of positionals) {
       const info = await stat(input).catch(() => undefined);
       if (!info) {
@@ -113,10 +121,13 @@ async function main(argv: string[]): Promise<number> {
         continue;
       }
       try {
-        archives.push((await packageChart({ chartDir: input, destination: join(work, String(archives.length)), helm, logger })).tgz);
+        archives.push(
+          (await packageChart({ chartDir: input, destination: join(work, String(archives.length)), scratchDir: work, helm, logger, dependencies })).tgz,
+        );
       } catch (error) {
-        if (!isReleaseError(error)) throw error;
-        problems.push(error);
+        if (error instanceof ChartDependencyError) problems.push(...error.problems);
+        else if (isReleaseError(error)) problems.push(error);
+        else throw error;
       }
     }
     for (const tgz of archives) {

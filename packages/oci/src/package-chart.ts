@@ -66,6 +66,21 @@ export async function packageChart(input: PackageChartInput): Promise<PackagedCh
       file: chartFile,
       code: 'HELM_PACKAGE_FAILED',
       hint: "run 'helm lint' on the chart and fix what it reports",
+    }).catch((error: unknown) => {
+      // a dependency without a repository that charts/ does not hold: helm says "missing in charts/ directory"
+      const missing = /found in Chart\.yaml, but missing in charts\/ directory: (.+)$/m.exec(error instanceof Error ? error.message : '')?.[1];
+      if (!missing) throw error;
+      throw new ChartDependencyError(
+        missing
+          .split(',')
+          .map((name) =>
+            dependencyError(
+              'DEPENDENCY_NOT_FOUND',
+              { chart: chart.name, file: chartFile, request: { name: name.trim(), repository: '', source: { kind: 'vendored' } } },
+              'Chart.yaml names it without a repository and charts/ does not hold it: give its repository (https://, oci:// or file://) or commit it into charts/',
+            ),
+          ),
+      );
     });
     const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(`${out.stdout}\n${out.stderr}`)?.[1];
     if (!saved)

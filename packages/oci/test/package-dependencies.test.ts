@@ -33,7 +33,7 @@ async function subchartVersion(tgz: string, path: string): Promise<string | unde
   return /^version:\s*(\S+)/m.exec(text)?.[1];
 }
 
-describe('packaging charts with dependencies from chart repositories, a registry and file://', () => {
+describe.each([4, 3] as const)('packaging with helm v%i charts with dependencies from chart repositories, a registry and file://', (major) => {
   let helm: IsolatedHelm;
   let open: RunningChartRepository;
   let locked: RunningChartRepository;
@@ -42,7 +42,7 @@ describe('packaging charts with dependencies from chart repositories, a registry
   const chart = (name: string) => join(dir, 'charts', name);
 
   beforeAll(async () => {
-    helm = await isolatedHelm(4);
+    helm = await isolatedHelm(major);
     [open, locked, registry, dir] = await Promise.all([
       startChartRepository({
         helm,
@@ -154,6 +154,13 @@ describe('packaging charts with dependencies from chart repositories, a registry
     }
     expect(problems[2]!.hint).toContain('dependencies.repositories');
     await rm(chart('broken'), { recursive: true });
+
+    // a dependency without a repository that charts/ does not hold is named too, not left to helm's "run helm lint"
+    await writeChart(chart('unvendored'), { name: 'unvendored', version: '0.1.0', dependencies: [{ name: 'sub', version: '1.0.0', repository: '' }] });
+    const missing = await packageChart({ chartDir: chart('unvendored'), destination: join(dir, 'out'), helm }).catch((e: unknown) => e);
+    expect((missing as ChartDependencyError).problems.map((p) => [p.code, p.details?.dependency])).toEqual([['DEPENDENCY_NOT_FOUND', 'sub']]);
+    expect((missing as ChartDependencyError).hint).toContain('charts/');
+    await rm(chart('unvendored'), { recursive: true });
   });
 
   it("fetches from a private chart repository with the run's credentials, kept out of helm's arguments", async () => {
