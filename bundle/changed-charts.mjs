@@ -12030,7 +12030,7 @@ function toMetadata(raw, file, lineOf) {
   const rawVersion = raw.version;
   if (rawVersion === void 0 || rawVersion === null) throw fail("has no 'version'.", "add 'version: 0.1.0' to Chart.yaml.");
   const version = String(rawVersion);
-  if (typeof rawVersion !== "string" || (0, import_semver.valid)(version) !== version) {
+  if (typeof rawVersion !== "string" || !isStrictSemver(version)) {
     const quoted = typeof rawVersion === "number" ? ` (YAML read it as the number ${version}; quote it)` : "";
     throw new ReleaseError("VERSION_INVALID", `version '${version}' of chart '${name}' is not a SemVer 2 version${quoted}.`, {
       chart: name,
@@ -12098,6 +12098,10 @@ function toMetadata(raw, file, lineOf) {
     annotations,
     dependencies
   };
+}
+function isStrictSemver(version) {
+  const parsed = (0, import_semver.parse)(version);
+  return parsed !== null && version === `${parsed.version}${parsed.build.length ? `+${parsed.build.join(".")}` : ""}`;
 }
 
 // packages/chart-metadata/src/release-tag.ts
