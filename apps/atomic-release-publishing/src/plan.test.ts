@@ -48,6 +48,25 @@ describe('the release plan', () => {
     expect(c!.assets.find((a) => a.kind === 'package')!.source).toBe(join(config.workDir, 'packages', 'web-app-0.3.0.tgz'));
   });
 
+  it("plans the release files the facts found, with their origin; a kind release.requiredAssets demands stays the chart folder's", async () => {
+    const config = await repo('signing:\n  mode: none\nrelease:\n  requiredAssets: [package, lineage, readme]\n');
+    const sourceFiles = {
+      'web-app': {
+        files: { license: join(config.cwd, 'LICENSE'), changelog: join(config.workDir, 'release-files/web-app/CHANGELOG.md') },
+        origins: { license: 'repository', changelog: 'commits' } as const,
+      },
+    };
+    const [c] = buildReleasePlan(detected([chart('web-app', '0.3.0')]), config, { sourceFiles }).charts;
+    expect(c!.assets.filter((a) => !a.producedBy).map((a) => [a.kind, a.source, a.required, a.origin ?? null])).toEqual([
+      ['changelog', join(config.workDir, 'release-files/web-app/CHANGELOG.md'), false, 'commits'],
+      ['readme', join(config.cwd, 'charts/web-app/README.md'), true, null],
+      ['license', join(config.cwd, 'LICENSE'), false, 'repository'],
+    ]);
+    expect(formatPlan(buildReleasePlan(detected([chart('web-app', '0.3.0')]), config, { sourceFiles }))).toContain(
+      "CHANGELOG.md (generated from commits), README.md, LICENSE (repository's)",
+    );
+  });
+
   it('decides make-latest from the charts of the repository, and prints signing, make-latest and lineage', async () => {
     const config = await repo();
     const one = buildReleasePlan(detected([chart('web-app', '0.3.0')]), config, { chartCount: 1, signingMode: 'sigstore' });
