@@ -31,6 +31,27 @@ describe('the Action maps its inputs to the CLI', () => {
     expect(argv).toEqual(['--chart', 'web', '--version', '1.2.0', '--to', 'stable']);
   });
 
+  it('runs a matrix leg and finalize as the reusable workflow calls them: the range of the plan, then args', () => {
+    const range = { INPUT_BASE: 'b'.repeat(40), INPUT_HEAD: 'h'.repeat(40), INPUT_CONCURRENCY: '2' };
+    const legArgs = actionArgv(inputs({ ...range, INPUT_ARGS: '--chart billing --phase prepare --out /tmp/leg' })).argv;
+    expect(legArgs).toEqual([
+      '--concurrency',
+      '2',
+      '--base',
+      'b'.repeat(40),
+      '--head',
+      'h'.repeat(40),
+      '--chart',
+      'billing',
+      '--phase',
+      'prepare',
+      '--out',
+      '/tmp/leg',
+    ]);
+    const finalize = actionArgv(inputs({ ...range, INPUT_COMMAND: 'finalize', 'INPUT_KEEP-DRAFTS': 'true', INPUT_ARGS: '--from /tmp/legs' }));
+    expect(finalize).toEqual({ command: 'finalize', argv: ['--base', 'b'.repeat(40), '--head', 'h'.repeat(40), '--keep-drafts', '--from', '/tmp/legs'] });
+  });
+
   it('puts the manifest subcommand first', () => {
     expect(actionArgv(inputs({ INPUT_COMMAND: 'manifest', INPUT_ARGS: 'generate --json' })).argv).toEqual(['generate', '--json']);
   });

@@ -2,7 +2,7 @@
 // own checkout and work folder, its result handed on as a folder like an artifact) and one finalize process.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Octokit } from '@octokit/rest';
@@ -21,6 +21,42 @@ interface Report {
   errors: { code: string; chart?: string; message: string; hint?: string }[];
   resume?: string;
 }
+
+interface Step {
+  uses?: string;
+  if?: string;
+  with?: Record<string, string | number | boolean>;
+}
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  outputs?: Record<string, string>;
+  strategy?: { 'fail-fast'?: boolean; matrix?: string };
+  steps: Step[];
+}
+
+describe('the reusable workflow .github/workflows/chart-release.yml', () => {
+  it('is a workflow_call of a plan job, a matrix of legs handing on artifacts, and one finalize job after them all', async () => {
+    const text = await readFile(resolve(import.meta.dirname, '../../../.github/workflows/chart-release.yml'), 'utf8');
+    const workflow = parse(text) as { on: { workflow_call: { inputs: Record<string, unknown> } }; jobs: Record<string, Job> };
+    expect(Object.keys(workflow.on.workflow_call.inputs)).toContain('chart-release-ref');
+    const { plan, legs, finalize } = workflow.jobs;
+    expect(plan!.outputs).toMatchObject({ matrix: '${{ steps.plan.outputs.matrix }}', base: '${{ steps.plan.outputs.base }}' });
+    expect(legs!.strategy).toEqual(expect.objectContaining({ 'fail-fast': false, matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' }));
+    const leg = legs!.steps.find((s) => s.with?.command === 'publish')!;
+    expect(leg.with!.args).toBe('--chart ${{ matrix.chart }} --phase prepare --out ${{ runner.temp }}/leg');
+    const upload = legs!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload).toMatchObject({ if: 'always()', with: { name: 'chart-release-leg-${{ matrix.chart }}', path: '${{ runner.temp }}/leg' } });
+    expect(finalize!.needs).toEqual(['plan', 'legs']);
+    expect(finalize!.if).toMatch(/^always\(\) && /);
+    const download = finalize!.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toEqual({ pattern: 'chart-release-leg-*', path: '${{ runner.temp }}/legs' });
+    expect(finalize!.steps.find((s) => s.with?.command === 'finalize')!.with!.args).toBe('--from ${{ runner.temp }}/legs');
+    // every action from outside is pinned by commit, as in the rest of our workflows and docs
+    const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => Boolean(u)));
+    for (const u of uses.filter((u) => !u.startsWith('./'))) expect(u).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+  });
+});
 
 describe('a matrix run: plan, one leg per chart as its own process, finalize', () => {
   let sandbox: ReleaseSandbox;
