@@ -154,6 +154,21 @@ describe('a matrix run: legs, then finalize', () => {
     await rm(out, { recursive: true, force: true });
   });
 
+  it('with dryRun checks the legs and reads them back, and neither publishes nor deletes', async () => {
+    const w = world();
+    const out = await mkdtemp(join(tmpdir(), 'legs-'));
+    for (const c of CHARTS) await leg(w, c.name, out);
+    const config = await processConfig();
+    const green = await runFinalize(config, w.pipeline(), await readLegResults(out), { dryRun: true });
+    expect(green).toMatchObject({ ok: true, dryRun: true });
+    await rm(join(out, 'leg-zeta'), { recursive: true });
+    const missing = await runFinalize(config, w.pipeline(), await readLegResults(out), { dryRun: true });
+    expect(missing.errors.map((e) => [e.code, e.chart])).toEqual([['LEG_MISSING', 'zeta']]);
+    expect(w.log.filter((l) => !l.startsWith('draft'))).toEqual([]);
+    expect([...w.releases.values()].every((r) => r.draft)).toBe(true);
+    await rm(out, { recursive: true, force: true });
+  });
+
   it('names a missing leg, and never touches the drafts of a leg of another plan or workflow run', async () => {
     const w = world();
     const out = await mkdtemp(join(tmpdir(), 'legs-'));
