@@ -158,8 +158,6 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
         await repo.write(`charts/${c}/Chart.yaml`, (await repo.read(`charts/${c}/Chart.yaml`)).replace(/^version:.*$/m, `version: ${VERSION[c]}.${patch}`));
     });
     const artifacts = join(work, 'run-2');
-    const plan = await run(['plan']);
-    expect(plan.exitCode, plan.all).toBe(0);
     // the checkout leg's token is refused (say, it expired): that leg fails before it writes anything
     const [billing, checkoutLeg, inventory, shared] = await Promise.all(
       CHARTS.map((c) => leg(c, artifacts, c === 'checkout' ? { GITHUB_TOKEN: 'ghs_expiredexpiredexpiredexpiredexpired00' } : {})),
