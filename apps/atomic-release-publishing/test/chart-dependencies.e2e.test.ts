@@ -100,6 +100,8 @@ describe('charts whose dependencies come from chart repositories, a registry and
     expect(await sandbox.repo.git('status', '--porcelain', '--untracked-files=all', '--', 'charts')).toBe('');
     const userRepos = sandbox.env.HELM_REPOSITORY_CONFIG!;
     expect(existsSync(userRepos) ? await readFile(userRepos, 'utf8') : '').not.toContain(charts.url);
+    // the run's own helm configuration (it held the private repository's password) is gone after packaging
+    expect(existsSync(join(sandbox.repo.dir, '.chart-release', 'dependencies', 'helm'))).toBe(false);
 
     // an independent helm pulls each chart from the registry and finds its dependencies inside
     const pull = async (name: string) => {

@@ -69,6 +69,18 @@ export class DependencyFetcher {
     });
   }
 
+  /**
+   * Removes the fetcher's helm configuration (repositories.yaml and the registry config hold the credentials); the
+   * archives fetched stay. A fetch after it starts over.
+   */
+  async dispose(): Promise<void> {
+    await Promise.allSettled([this.ready, ...this.added.values(), ...this.fetched.values()]);
+    await rm(join(this.dir, 'helm'), { recursive: true, force: true });
+    this.ready = undefined;
+    this.added.clear();
+    this.fetched.clear();
+  }
+
   private async pull(request: DependencyRequest, key: string): Promise<string> {
     await (this.ready ??= this.prepare());
     const folder = join(this.dir, 'charts', createHash('sha256').update(key).digest('hex').slice(0, 16));

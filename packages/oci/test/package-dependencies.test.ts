@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
@@ -169,6 +170,10 @@ describe.each([4, 3] as const)('packaging with helm v%i charts with dependencies
     const pkg = await packageChart({ chartDir: chart('private'), destination: join(dir, 'out'), helm, dependencies });
     expect(await subchartVersion(pkg.tgz, 'private/charts/vault')).toBe('0.2.0');
     expect(dependencies.env.HELM_REPOSITORY_CONFIG).toContain(join(dir, 'work'));
+    // helm keeps the password in its repositories file: dispose removes it
+    expect(await readFile(dependencies.env.HELM_REPOSITORY_CONFIG!, 'utf8')).toContain(locked.url);
+    await dependencies.dispose();
+    expect(existsSync(dependencies.env.HELM_REPOSITORY_CONFIG!)).toBe(false);
     await rm(chart('private'), { recursive: true });
   });
 });

@@ -99,6 +99,8 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, reg
     phase: 'prepare',
     verb: 'packaging',
     async preflight(plan, prepared) {
+      // packaging is over: the helm configuration holding dependency credentials goes
+      await fetcher.dispose();
       // every dependency that could not be fetched, of every chart (packaging stopped at none of them)
       const problems: Problem[] = [...dependencyProblems];
       // as chart-testing lints: once per ci/*-values.yaml, on the archive (it holds the fetched dependencies)
