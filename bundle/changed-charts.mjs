@@ -13,6 +13,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -36,6 +44,605 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+
+// packages/core/src/error-catalogue.ts
+var ERROR_CATALOGUE;
+var init_error_catalogue = __esm({
+  "packages/core/src/error-catalogue.ts"() {
+    "use strict";
+    ERROR_CATALOGUE = {
+      // the command line and configuration
+      USAGE: { meaning: "a flag or argument is unknown, missing or malformed", fix: "run the command with --help and correct the flag" },
+      CONFIG_INVALID: { meaning: "a configuration file or value is missing, unreadable or outside its schema", fix: "correct the named file, field or flag" },
+      EVENT_INVALID: { meaning: "the GitHub event file cannot be read as JSON", fix: "pass --base and --head, or run inside the workflow that wrote the event" },
+      REPOSITORY_INVALID: { meaning: "a GitHub repository is not given as owner/name", fix: "pass --repo owner/name or set GITHUB_REPOSITORY" },
+      INTERNAL: { meaning: "an unexpected failure, a bug in chart-release", fix: "report it with the output; nothing about the input is known to be wrong" },
+      STEP_FAILED: { meaning: "a publish step failed for a reason without a code of its own", fix: "re-run the job; finished steps are not repeated" },
+      PREFLIGHT_CHECK_FAILED: { meaning: "a preflight check could not run to the end", fix: "re-run; if it persists, report it" },
+      PREFLIGHT_FAILED: { meaning: "several problems were found together; each is listed with its own code", fix: "fix every listed problem, then re-run" },
+      PUBLISH_FAILED: { meaning: "some drafts of the run could not be published", fix: "re-run: drafts already published stay, the rest are published" },
+      PUBLISH_INCOMPLETE: {
+        meaning: "some releases of the run are public and others still drafts after every retry",
+        fix: "re-run the job: it publishes the remaining drafts and repeats nothing else"
+      },
+      // a matrix run: one leg per chart (publish --phase prepare), then finalize
+      CHART_NOT_PLANNED: { meaning: "a --chart names a chart this push does not release", fix: "pass a chart of the plan's matrix output" },
+      LEG_MISSING: { meaning: "finalize found no leg result for a planned chart", fix: "run the chart's leg again (Re-run failed jobs), then finalize" },
+      LEG_FAILED: { meaning: "a chart's matrix leg failed; the error names its own code", fix: "fix that problem, run the chart's leg again, then finalize" },
+      LEG_RESULT_INVALID: {
+        meaning: "a leg result is unreadable, outside its schema, missing its files, or of another plan or run",
+        fix: "hand finalize this run's leg artifacts whole, or run the leg again"
+      },
+      LEG_RESULT_MISMATCH: { meaning: "what a leg result names is not in the registry (digest)", fix: "run the chart's leg again, then finalize" },
+      // git and change detection
+      NOT_A_GIT_REPOSITORY: { meaning: "the folder is not inside a git work tree", fix: "run in a clone of the chart repository (--cwd)" },
+      REVISION_NOT_FOUND: {
+        meaning: "a base or head revision is not a commit in the clone",
+        fix: "fetch the history (fetch-depth: 0) or pass an existing --base/--head"
+      },
+      GIT_FAILED: { meaning: "a git command failed", fix: "read the git message; git 2.36 or later is needed" },
+      VERSION_NOT_BUMPED: { meaning: "a changed chart kept the version of its last release", fix: "bump version in the Chart.yaml" },
+      VERSION_INVALID: { meaning: "a chart version is not semver", fix: "set version in the Chart.yaml to MAJOR.MINOR.PATCH" },
+      DEPENDENCY_FOLDER_GONE: { meaning: "a file:// dependency points at a folder this push removes", fix: "point the dependency elsewhere or keep the folder" },
+      // charts, helm and packages
+      CHART_YAML_MISSING: { meaning: "a chart folder has no Chart.yaml", fix: "add a Chart.yaml or remove the folder from chartDirs" },
+      CHART_YAML_INVALID: { meaning: "a Chart.yaml is not valid YAML or lacks required fields", fix: "correct the named field in the Chart.yaml" },
+      CHART_ARCHIVE_INVALID: { meaning: "a file is not a helm chart archive", fix: "package the chart with 'helm package' (or pass the chart folder)" },
+      CHART_LINT_FAILED: {
+        meaning: "helm lint reported errors for a chart, with one of its ci/*-values.yaml or with its default values",
+        fix: "run the 'helm lint --values ...' the hint names and fix the template line it reports; add ci/<name>-values.yaml for required values, or set lint: warn"
+      },
+      CHART_CHECK_FAILED: { meaning: "a chart in the registry does not show or render with helm", fix: "fix the chart and publish a new version" },
+      NOT_A_CHART: { meaning: "a registry artifact has no helm chart layer", fix: "point at a chart pushed by helm or chart-release" },
+      HELM_NOT_FOUND: { meaning: "the helm binary cannot be run", fix: "install helm v3 or v4, or pass --helm <path> (HELM_BINARY)" },
+      HELM_PACKAGE_FAILED: { meaning: "helm package failed", fix: "run 'helm lint' on the chart and fix what it reports" },
+      DEPENDENCY_UNREACHABLE: {
+        meaning: "a chart dependency's repository (chart repository or registry) cannot be reached",
+        fix: "check the dependency's `repository:` URL in Chart.yaml and that the repository answers from the runner"
+      },
+      DEPENDENCY_NOT_FOUND: {
+        meaning: "a chart dependency (name and version) is not in its repository, or its file:// folder holds no matching chart",
+        fix: "fix the dependency's name, version or repository in Chart.yaml (or run `helm dependency update` and commit Chart.lock)"
+      },
+      DEPENDENCY_UNAUTHORIZED: {
+        meaning: "a chart dependency's repository refused the run's credentials (or asked for some and got none)",
+        fix: "add the repository under `dependencies.repositories` in .chart-release.yaml with `username` and `passwordEnv`, and set that variable in the workflow"
+      },
+      DEPENDENCY_UNSUPPORTED: {
+        meaning: "a chart dependency's repository is a name from the user's own helm repositories (`@name`, `alias:name`), which the run does not read",
+        fix: "write the repository's URL (https://... or oci://...) in Chart.yaml"
+      },
+      HELM_PUSH_FAILED: { meaning: "helm push failed", fix: "read the helm message; check the registry address and credentials" },
+      DUPLICATE_CHART_NAME: { meaning: "two chart folders hold charts of one name (one registry repository, tag and package)", fix: "rename one chart" },
+      PACKAGE_TOO_LARGE: { meaning: "a chart package exceeds maxPackageSize", fix: "shrink the chart (.helmignore) or raise maxPackageSize" },
+      // OCI registries
+      REFERENCE_INVALID: { meaning: "an OCI reference or registry address is malformed", fix: "use oci://host/path in lower case, with a tag or sha256 digest" },
+      DIGEST_INVALID: { meaning: "a digest is not sha256:<64 lowercase hex>", fix: "pass the manifest digest the push reported" },
+      TAG_INVALID: { meaning: "a tag is not a valid OCI or git tag", fix: 'use letters, digits, ".", "_" and "-" (128 at most, not starting with "." or "-")' },
+      REGISTRY_UNREACHABLE: { meaning: "no connection to the registry (DNS, TLS or refused)", fix: "check the host, --plain-http and the TLS options" },
+      REGISTRY_UNAVAILABLE: { meaning: "the registry kept failing with retryable errors", fix: "re-run later; finished charts are not pushed again" },
+      REGISTRY_AUTH_FAILED: {
+        meaning: "the registry refused the credentials or the access",
+        fix: "log in (--username/--password-stdin or the environment) with push rights"
+      },
+      REGISTRY_REQUEST_REJECTED: {
+        meaning: "the registry rejected a request for good (a 4xx it will not take back)",
+        fix: "read the registry message; check the reference and the registry settings"
+      },
+      REGISTRY_PROTOCOL: { meaning: "the registry answered outside the OCI distribution spec", fix: "check that the address is an OCI registry" },
+      CREDENTIAL_HELPER_FAILED: {
+        meaning: "a docker credential helper named in the config is missing or failed",
+        fix: "install the helper or remove it from the docker config"
+      },
+      MANIFEST_NOT_FOUND: { meaning: "an OCI manifest (tag or digest) does not exist", fix: "check the reference; push the chart first" },
+      IMMUTABLE_TAG: { meaning: "a version tag already points at other content and never moves", fix: "bump the chart version" },
+      PUSH_VERIFY_FAILED: {
+        meaning: "what the registry returned after a push differs from what was pushed",
+        fix: "re-run; if it persists, the registry alters content"
+      },
+      DELETE_NOT_ALLOWED: { meaning: "the registry does not allow deleting manifests or tags", fix: "delete it in the registry UI, or enable deletes" },
+      // signing and verification
+      SIGNING_DISABLED: { meaning: "signing is set to 'none', so nothing was signed", fix: "choose a signing mode if a signature is needed" },
+      SIGNING_UNAVAILABLE: {
+        meaning: "signing cannot succeed: no usable identity token or key, or Fulcio or Rekor does not answer",
+        fix: "grant id-token: write or configure the signing key; check signing.fulcioUrl and signing.rekorUrl"
+      },
+      SIGNING_FAILED: { meaning: "creating or attaching a signature failed", fix: "read the message; check the Sigstore services, the token or the key" },
+      SIGNATURE_NOT_FOUND: { meaning: "no signature exists for the artifact", fix: "sign it, or do not use it" },
+      SIGNATURE_INVALID: { meaning: "a signature or bundle does not verify", fix: "do not use the artifact; re-publish it from the release workflow" },
+      UNTRUSTED_SIGNER: {
+        meaning: "the artifact is signed, but not by an identity the policy trusts",
+        fix: "check --certificate-identity and --certificate-oidc-issuer"
+      },
+      TRUSTED_ROOT_UNAVAILABLE: {
+        meaning: "the Sigstore trusted root cannot be read",
+        fix: "pass a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)"
+      },
+      PROVENANCE_UNAVAILABLE: {
+        meaning: "no build provenance can be made from the OIDC token (not a JWT, or without the Actions claims)",
+        fix: "run in GitHub Actions with id-token: write"
+      },
+      ATTESTATION_NOT_FOUND: {
+        meaning: "no attestation of the asked type is attached to the artifact",
+        fix: "attest the digest in the release workflow (attestations: write)"
+      },
+      // pull requests and lineage
+      NO_PULL_REQUEST: { meaning: "no merged pull request brought the released commit", fix: "release through a pull request, or set onMissingPr: warn" },
+      ATTESTATION_MAP_MISSING: { meaning: "the merged pull request carries no attestation map", fix: "let the earlier pipeline stages post it" },
+      ATTESTATION_MAP_AMBIGUOUS: { meaning: "the pull request carries several attestation maps", fix: "keep one map in the pull request" },
+      ATTESTATION_MAP_INVALID: { meaning: "the attestation map does not match its schema", fix: "correct the map as the schema says" },
+      ATTESTATION_MAP_UNPARSABLE: { meaning: "the attestation map is not valid JSON", fix: "correct the JSON of the map" },
+      ATTESTATION_MAP_TOO_LARGE: { meaning: "the attestation map exceeds the size limit", fix: "shrink the map or raise the limit" },
+      ATTESTATION_MAP_UNSUPPORTED_VERSION: { meaning: "the attestation map has a version this release does not read", fix: "write a supported map version" },
+      LINEAGE_INVALID: { meaning: "a lineage document does not match its schema or cannot be named", fix: "report it: the lineage is built by chart-release" },
+      // GitHub and releases
+      GITHUB_AUTH_FAILED: {
+        meaning: "GitHub refused the token, or no token is set",
+        fix: "set GITHUB_TOKEN to a token with the job's permissions (contents: write)"
+      },
+      GITHUB_NOT_FOUND: {
+        meaning: "the repository or object does not exist, or the token cannot see it",
+        fix: "check the repository name and the token permissions"
+      },
+      GITHUB_UNAVAILABLE: { meaning: "GitHub cannot be reached or keeps failing", fix: "re-run later; what was done is kept" },
+      GITHUB_REQUEST_REJECTED: {
+        meaning: "GitHub refused a request as invalid (422): a field it names is wrong or already taken",
+        fix: "correct the input the message names; the same input fails again"
+      },
+      GITHUB_REQUEST_FAILED: { meaning: "a GitHub request failed for another reason", fix: "read the message; re-run to finish the job" },
+      RELEASE_IMMUTABLE: { meaning: "the release is published with a different package", fix: "bump the chart version" },
+      TAG_TEMPLATE_INVALID: {
+        meaning: "the release tag template lacks a placeholder or has an unknown one",
+        fix: "use {name} and {version} in release.tagTemplate"
+      },
+      NOTES_TEMPLATE_INVALID: { meaning: "the release notes template uses an unknown field", fix: "use only the fields the hint lists" },
+      TARGET_UNKNOWN: { meaning: "the release commit cannot be told", fix: "pass --target <sha>" },
+      ASSET_MISSING: { meaning: "a required release asset was not produced", fix: "produce the asset, or drop it from release.requiredAssets" },
+      ASSET_SKIPPED: { meaning: "an optional release asset is not there and is left out (a warning)", fix: "add the file if the release should carry it" },
+      ASSET_KIND_UNKNOWN: { meaning: "release.requiredAssets names an unknown kind", fix: "use one of the kinds the hint lists" },
+      ASSET_INVALID: { meaning: "a release asset is not the file it should be", fix: "pass the file helm package wrote" },
+      ASSET_NAME_CONFLICT: { meaning: "two assets would be attached under one name", fix: "rename one of the files" },
+      ASSET_CORRUPTED: { meaning: "GitHub stored an asset with other bytes than were uploaded", fix: "re-run; the asset is uploaded again" },
+      ASSET_DOWNLOAD_FAILED: { meaning: "a release asset could not be downloaded", fix: "re-run; check the token can read the releases" },
+      ARTIFACTHUB_CONFIG_INVALID: { meaning: "the Artifact Hub repository settings are not valid", fix: "correct the artifactHub field the message names" },
+      ARTIFACTHUB_ANNOTATION_INVALID: {
+        meaning: "an artifacthub.io annotation in Chart.yaml is not valid",
+        fix: "correct the annotation as Artifact Hub documents it"
+      },
+      // the Helm repository index on Pages
+      INDEX_INVALID: { meaning: "the Helm repository index is not valid", fix: "correct or rebuild index.yaml (chart-release index --rebuild)" },
+      INDEX_DIGEST_CONFLICT: { meaning: "the index lists a version with another digest than the published package", fix: "rebuild the index from the releases" },
+      INDEX_CONFLICT: { meaning: "the Pages branch kept moving while the index was written", fix: "re-run: the index is merged again with what other runs wrote" },
+      INDEX_WOULD_SHRINK: {
+        meaning: "writing the index would drop entries that have no published release",
+        fix: "publish them again, or rebuild with --prune on purpose"
+      },
+      INDEX_RELEASE_MISSING: { meaning: "a chart to index has no published release holding its package", fix: "publish the release first, then re-run" },
+      ASSET_URL_MISSING: { meaning: "GitHub gave no download URL for a release asset", fix: "re-run; check the release is published" },
+      PAGES_BRANCH_REFUSED: { meaning: "a ruleset or branch protection refuses the index update", fix: "allow the workflow's token to push to the Pages branch" },
+      LEASE_HELD: { meaning: "another run of the repository holds the publish lease", fix: "wait for that run, or re-run after the lease expires" },
+      // promotion, manifests and the emulator
+      RELEASE_MANIFEST_MISMATCH: {
+        meaning: "an artifact in the registry does not match its release manifest (tag, package or signature)",
+        fix: "read the failed checks; promote or re-publish the artifact the manifest names"
+      },
+      RELEASE_MANIFEST_INVALID: {
+        meaning: "a release manifest or publish journal is missing or outside its schema",
+        fix: "run chart-release publish first, or pass the manifest it wrote"
+      },
+      SOURCE_NOT_FOUND: { meaning: "the version or digest to promote does not exist", fix: "check --version/--digest against the registry" },
+      TAG_POLICY: { meaning: "a promotion target is neither a version tag nor an allowed channel", fix: "use vX.Y.Z or a channel, or --allow-non-semver" },
+      PROMOTION_VERIFY_FAILED: {
+        meaning: "after a move the channel does not resolve to the promoted digest",
+        fix: "re-run the promotion; another writer moved the tag"
+      },
+      TAG_VERSION_MISMATCH: { meaning: "a version tag may only point at the digest of that version", fix: "promote the digest of that version, or use a channel" },
+      RESERVED_TAG: { meaning: "the tag name is shaped like an audit tag, which promotion reserves", fix: "choose another channel name" },
+      PROMOTION_INCOMPLETE: {
+        meaning: "moving a tag failed midway through a promotion; the moved ones were put back",
+        fix: "re-run the promotion once the registry answers"
+      },
+      NO_ROLLBACK_TARGET: { meaning: "the channel has no earlier digest in its audit history", fix: "name the target with --to <version|digest>" },
+      EMULATOR_SEED_UNREADABLE: { meaning: "the GitHub emulator seed fixtures cannot be read", fix: "pass a seed file in the documented format" },
+      EMULATOR_STATE_UNREADABLE: { meaning: "the GitHub emulator state file cannot be read", fix: "delete the state file or pass one the emulator wrote" }
+    };
+  }
+});
+
+// packages/core/src/redact.ts
+function redact(text) {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join("***");
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+var secrets, PATTERNS;
+var init_redact = __esm({
+  "packages/core/src/redact.ts"() {
+    "use strict";
+    secrets = /* @__PURE__ */ new Set();
+    PATTERNS = [
+      // Authorization headers, in any casing, with any scheme
+      [/\b(authorization\s*[:=]\s*)(bearer|basic|token)\s+[^\s"',;]+/gi, "$1$2 ***"],
+      // GitHub tokens: classic (ghp_, gho_, ghu_, ghs_, ghr_) and fine-grained (github_pat_)
+      [/\bgh[pousr]_[A-Za-z0-9]{20,255}\b/g, "***"],
+      [/\bgithub_pat_[A-Za-z0-9_]{20,255}\b/g, "***"],
+      // JWTs (OIDC identity tokens, registry bearer tokens)
+      [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\b/g, "***"],
+      // credentials in URLs: scheme://user:password@host
+      [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi, "$1***@"],
+      // password=..., token=..., secret=... in query strings or key=value logs
+      [/\b((?:password|passwd|token|secret|access_token|refresh_token|client_secret)=)[^&\s"']+/gi, "$1***"],
+      // "password": "..." style JSON fields
+      [/("(?:password|token|access_token|refresh_token|identitytoken|auth|secret)"\s*:\s*")[^"]*(")/gi, "$1***$2"],
+      // PEM private keys
+      [/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g, "-----BEGIN $1PRIVATE KEY-----***-----END $1PRIVATE KEY-----"]
+    ];
+  }
+});
+
+// packages/core/src/errors.ts
+function isReleaseError(error) {
+  return error instanceof ReleaseError;
+}
+function formatErrorLine(error) {
+  const where = [error.chart, error.file ? `${error.file}${error.line ? `:${error.line}` : ""}` : void 0].filter(Boolean);
+  const prefix = where.length ? `${where.join(" ")}: ` : "";
+  return `[${error.code}] ${prefix}${error.message}${error.hint ? ` Fix: ${error.hint}` : ""}`;
+}
+var ReleaseError, AggregateReleaseError;
+var init_errors = __esm({
+  "packages/core/src/errors.ts"() {
+    "use strict";
+    init_error_catalogue();
+    init_redact();
+    ReleaseError = class extends Error {
+      code;
+      chart;
+      file;
+      line;
+      hint;
+      details;
+      constructor(code, message, options = {}) {
+        super(redact(message), options.cause === void 0 ? void 0 : { cause: options.cause });
+        this.name = "ReleaseError";
+        this.code = code;
+        this.chart = options.chart;
+        this.file = options.file;
+        this.line = options.line;
+        this.hint = redact(options.hint ?? ERROR_CATALOGUE[code].fix);
+        this.details = options.details;
+      }
+      /** A stable JSON shape for `--json` reports. */
+      toJSON() {
+        return {
+          code: this.code,
+          message: this.message,
+          ...this.chart ? { chart: this.chart } : {},
+          ...this.file ? { file: this.file } : {},
+          ...this.line ? { line: this.line } : {},
+          ...this.hint ? { hint: this.hint } : {},
+          ...this.details ? { details: this.details } : {}
+        };
+      }
+    };
+    AggregateReleaseError = class extends ReleaseError {
+      errors;
+      constructor(errors, summary = `${errors.length} problem${errors.length === 1 ? "" : "s"} found`) {
+        super("PREFLIGHT_FAILED", `${summary}:
+${errors.map((e) => `  - ${formatErrorLine(e)}`).join("\n")}`);
+        this.errors = errors;
+      }
+      toJSON() {
+        return { ...super.toJSON(), errors: this.errors.map((e) => e.toJSON()) };
+      }
+    };
+  }
+});
+
+// packages/core/src/output.ts
+import { appendFileSync } from "node:fs";
+function writeStdout(text) {
+  process.stdout.write(redact(text));
+}
+function writeStderr(text) {
+  process.stderr.write(redact(text));
+}
+function appendUserFile(path, text) {
+  appendFileSync(path, redact(text));
+}
+function writeJson(value) {
+  writeStdout(`${JSON.stringify(value, null, 2)}
+`);
+}
+var init_output = __esm({
+  "packages/core/src/output.ts"() {
+    "use strict";
+    init_redact();
+  }
+});
+
+// packages/core/src/actions.ts
+import { randomUUID } from "node:crypto";
+function inActions(env = process.env) {
+  return env.GITHUB_ACTIONS === "true";
+}
+function setOutput(name, value, env = process.env) {
+  const file = env.GITHUB_OUTPUT;
+  if (!file) return false;
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  appendUserFile(file, `${name}<<${delimiter}
+${value}
+${delimiter}
+`);
+  return true;
+}
+function escapeData(value) {
+  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(value) {
+  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function annotation(level, message, props = {}) {
+  const parts = [];
+  if (props.file) parts.push(`file=${escapeProperty(props.file)}`);
+  if (props.line) parts.push(`line=${props.line}`);
+  if (props.title) parts.push(`title=${escapeProperty(props.title)}`);
+  return `::${level}${parts.length ? ` ${parts.join(",")}` : ""}::${escapeData(message)}`;
+}
+var init_actions = __esm({
+  "packages/core/src/actions.ts"() {
+    "use strict";
+    init_output();
+  }
+});
+
+// packages/core/src/logger.ts
+function createLogger(options = {}) {
+  const write = options.write ?? ((line) => process.stderr.write(`${line}
+`));
+  const min = ORDER[options.level ?? (process.env.RUNNER_DEBUG === "1" ? "debug" : "info")];
+  const actions = options.actions ?? inActions();
+  const out = (line) => write(redact(line));
+  return {
+    debug(message) {
+      if (min <= ORDER.debug) out(actions ? `::debug::${message}` : `debug: ${message}`);
+    },
+    info(message) {
+      if (min <= ORDER.info) out(message);
+    },
+    warn(message, where) {
+      if (min <= ORDER.warn) out(actions ? annotation("warning", message, where) : `warning: ${message}`);
+    },
+    error(message, where) {
+      out(actions ? annotation("error", message, where) : `error: ${message}`);
+    },
+    async group(title, fn) {
+      out(actions ? `::group::${title}` : `── ${title}`);
+      try {
+        return await fn();
+      } finally {
+        if (actions) out("::endgroup::");
+      }
+    }
+  };
+}
+function keepingWarnings(logger) {
+  const warnings = [];
+  return {
+    ...logger,
+    warn(message, where) {
+      warnings.push(message);
+      logger.warn(message, where);
+    },
+    warnings
+  };
+}
+var ORDER, silentLogger;
+var init_logger = __esm({
+  "packages/core/src/logger.ts"() {
+    "use strict";
+    init_actions();
+    init_redact();
+    ORDER = { debug: 0, info: 1, warn: 2, error: 3 };
+    silentLogger = {
+      debug() {
+      },
+      info() {
+      },
+      warn() {
+      },
+      error() {
+      },
+      group: (_title, fn) => fn()
+    };
+  }
+});
+
+// packages/core/src/cli-report.ts
+function formatHelp(spec) {
+  const options = spec.options.replace(/\n+$/, "").split("\n");
+  if (!options.some((l) => /^\s+--json\b/.test(l)))
+    options.push("  --json                 print the result as JSON on stdout: {ok, charts, errors, warnings, ...}");
+  if (!options.some((l) => /^\s+-h, --help\b/.test(l))) options.push("  -h, --help             show this help");
+  const codes = { ...EXIT_MEANINGS, ...spec.exitCodes };
+  const used = [0, 1, 2, ...Object.keys(spec.exitCodes ?? {}).map(Number), 70].filter((c, i, all) => all.indexOf(c) === i).sort((a, b) => a - b);
+  const parts = [
+    `${spec.command}: ${spec.summary}`,
+    `Usage:
+${spec.usage.map((u) => `  ${u}`).join("\n")}`,
+    ...spec.description ? [spec.description.trim()] : [],
+    `Options:
+${options.join("\n")}`,
+    ...(spec.sections ?? []).map((s) => `${s.title}:
+${s.body.replace(/\n+$/, "")}`),
+    `Exit codes:
+${used.map((c) => `  ${String(c).padEnd(3)} ${codes[c]}`).join("\n")}`
+  ];
+  return `${parts.join("\n\n")}
+`;
+}
+function cliReport(fields) {
+  const { ok, charts = [], errors = [], warnings = [], ...rest } = fields;
+  return { ok: ok ?? errors.length === 0, charts, errors, warnings, ...rest };
+}
+function errorList(error) {
+  return error instanceof AggregateReleaseError ? error.errors : [error];
+}
+function writeErrorLines(command, errors, summary) {
+  if (!errors.length) return;
+  const lines = summary || errors.length > 1 ? [summary ?? `${errors.length} problems found:`, ...errors.map((e) => `  - ${formatErrorLine(e)}`)] : [formatErrorLine(errors[0])];
+  writeStderr(`${command}: ${lines.join("\n")}
+`);
+  if (inActions()) {
+    for (const e of errors) writeStderr(`${annotation("error", formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })}
+`);
+  }
+}
+var EXIT_CODES, EXIT_MEANINGS;
+var init_cli_report = __esm({
+  "packages/core/src/cli-report.ts"() {
+    "use strict";
+    init_actions();
+    init_errors();
+    init_output();
+    EXIT_CODES = {
+      ok: 0,
+      /** A problem to fix; the error line names its code, the chart and file, and the fix. */
+      failure: 1,
+      /** An unknown flag, a missing or malformed value. */
+      usage: 2,
+      /** Part of the work is done and a re-run finishes it (`PUBLISH_INCOMPLETE`); only commands that say so. */
+      incomplete: 3,
+      /** A bug: an error that is not a ReleaseError. */
+      internal: 70
+    };
+    EXIT_MEANINGS = {
+      0: "done",
+      1: "a problem to fix: each error line names its code, the chart and file, and the fix",
+      2: "a usage error: an unknown flag, a missing or malformed value",
+      3: "part of the work is done (PUBLISH_INCOMPLETE): a re-run finishes it",
+      70: "an internal error (a bug): please report it with the output"
+    };
+  }
+});
+
+// packages/core/src/cli.ts
+import { parseArgs } from "node:util";
+function parseCli(argv2, options, command, extra = {}) {
+  const aliases = extra.aliases ?? {};
+  const all = { ...COMMON_OPTIONS, ...options };
+  const withAliases = { ...all };
+  for (const [old, name] of Object.entries(aliases)) {
+    const { default: _default, ...target } = all[name];
+    withAliases[old] = target;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv2, options: withAliases, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new ReleaseError("USAGE", describeParseError(error, Object.keys(all)), {
+      hint: `run '${command} --help' for the options`
+    });
+  }
+  const values = parsed.values;
+  for (const [old, name] of Object.entries(aliases)) {
+    if (values[old] === void 0) continue;
+    writeStderr(`${command}: warning: --${old} is deprecated; use --${name}.
+`);
+    if (values[name] === void 0 || values[name] === all[name]?.default) values[name] = values[old];
+    delete values[old];
+  }
+  return parsed;
+}
+function describeParseError(error, names) {
+  const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag) {
+    const guess = closestFlag(flag.replace(/^-+/, ""), names);
+    return `unknown flag ${flag}${guess ? ` (did you mean --${guess}?)` : ""}.`;
+  }
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
+    return /argument missing/.test(error.message) ? `${flag} needs a value.` : `${flag} takes no value.`;
+  }
+  return error.message;
+}
+function closestFlag(typed, names) {
+  let best;
+  for (const name of names) {
+    const distance = name.startsWith(typed) || typed.startsWith(name) ? 1 : abbreviates(typed, name) ? 2 : editDistance(typed, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : void 0;
+}
+function abbreviates(typed, name) {
+  if (typed[0] !== name[0]) return false;
+  let at = 0;
+  for (const char of name) if (char === typed[at]) at++;
+  return at === typed.length;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+async function runCli(name, main2, argv2 = process.argv.slice(2)) {
+  const json = argv2.includes("--json");
+  let code;
+  try {
+    code = await main2(argv2) ?? EXIT_CODES.ok;
+  } catch (error) {
+    code = reportError(name, error, json);
+  }
+  process.exitCode = code;
+  await new Promise((resolve2) => process.stdout.write("", resolve2));
+  process.exit(code);
+}
+function reportError(name, error, json) {
+  if (isReleaseError(error)) {
+    const errors = errorList(error).map((e) => e.toJSON());
+    writeErrorLines(name, errors, errors.length > 1 || error !== errorList(error)[0] ? error.message.split("\n")[0] : void 0);
+    if (json) writeJson(cliReport({ ok: false, errors }));
+    return error.code === "USAGE" ? EXIT_CODES.usage : EXIT_CODES.failure;
+  }
+  const stack = error instanceof Error ? error.stack ?? error.message : String(error);
+  writeStderr(`${name}: internal error (a bug; please report it with this output):
+${stack}
+`);
+  if (json) writeJson(cliReport({ ok: false, errors: [{ code: "INTERNAL", message: String(error?.message ?? error) }] }));
+  return EXIT_CODES.internal;
+}
+var COMMON_OPTIONS;
+var init_cli = __esm({
+  "packages/core/src/cli.ts"() {
+    "use strict";
+    init_cli_report();
+    init_errors();
+    init_output();
+    COMMON_OPTIONS = {
+      help: { type: "boolean", short: "h", default: false },
+      json: { type: "boolean", default: false }
+    };
+  }
+});
+
+// packages/core/src/index.ts
+var init_src = __esm({
+  "packages/core/src/index.ts"() {
+    "use strict";
+    init_errors();
+    init_error_catalogue();
+    init_redact();
+    init_actions();
+    init_logger();
+    init_cli();
+    init_cli_report();
+    init_output();
+  }
+});
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -9577,6 +10184,1034 @@ var require_dist = __commonJS({
   }
 });
 
+// packages/chart-metadata/src/yaml-fast-path.ts
+function readPlainYaml(content) {
+  const out = {};
+  const lines = (content.includes("\r") ? content.replace(/\r\n/g, "\n") : content).split("\n");
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i++];
+    if (!meaningful(line)) continue;
+    const top = TOP_KEY.exec(line);
+    if (!top || Object.hasOwn(out, top[1])) return void 0;
+    const key = top[1];
+    const rest = top[2] === void 0 ? "" : stripComment(top[2]);
+    if (rest !== "") {
+      const value = rest.charCodeAt(0) === 91 ? flowList(rest) : scalar(top[2]);
+      if (value === void 0) return void 0;
+      out[key] = value;
+      continue;
+    }
+    const block = [];
+    while (i < lines.length) {
+      const l = lines[i];
+      const first = l.charCodeAt(0);
+      const isMeaningful = meaningful(l);
+      if (isMeaningful && first !== 32 && first !== 45) break;
+      i++;
+      if (isMeaningful) block.push(l);
+    }
+    if (block.length === 0) return void 0;
+    const head = block[0].trimStart();
+    const nested = head.startsWith("- ") || head === "-" ? list(block) : map(block);
+    if (nested === void 0) return void 0;
+    out[key] = nested;
+  }
+  return out;
+}
+function meaningful(line) {
+  for (let k = 0; k < line.length; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 32 || c === 9) continue;
+    return c !== 35;
+  }
+  return false;
+}
+function stripComment(text) {
+  if (!text.includes("#")) return text.trim();
+  const at = text.search(/\s#/);
+  return (at === -1 ? text : text.slice(0, at)).trim();
+}
+function scalar(raw) {
+  const text = raw.trim();
+  if (text.startsWith('"')) {
+    const m = /^"([^"\\]*)"(?:\s+#.*)?$/.exec(text);
+    return m ? m[1] : void 0;
+  }
+  if (text.startsWith("'")) {
+    const m = /^'((?:[^']|'')*)'(?:\s+#.*)?$/.exec(text);
+    return m ? m[1].replace(/''/g, "'") : void 0;
+  }
+  const value = stripComment(text);
+  if (value === "") return void 0;
+  if (MAYBE_NOT_A_STRING.test(value) && NOT_A_STRING.test(value)) return void 0;
+  if (NOT_PLAIN.test(value)) return void 0;
+  return value;
+}
+function flowList(text) {
+  const m = /^\[(.*)\]$/.exec(text);
+  if (!m || /[[\]{}]/.test(m[1])) return void 0;
+  if (m[1].trim() === "") return [];
+  const items = m[1].split(",").map((item) => /^\s*$/.test(item) || /[:#]/.test(item) ? void 0 : scalar(item));
+  return items.every((item) => item !== void 0) ? items : void 0;
+}
+function map(block) {
+  const indent = block[0].length - block[0].trimStart().length;
+  const out = {};
+  for (const line of block) {
+    const m = /^( *)([A-Za-z_][\w./-]*|"[^"\\]*"):(?:[ ]+(.*))?$/.exec(line);
+    if (!m || m[1].length !== indent || m[3] === void 0) return void 0;
+    const key = m[2].replace(/^"|"$/g, "");
+    const value = scalar(m[3]);
+    if (value === void 0 || key in out) return void 0;
+    out[key] = value;
+  }
+  return out;
+}
+function list(block) {
+  const indent = block[0].length - block[0].trimStart().length;
+  const items = [];
+  for (const line of block) {
+    const own = line.length - line.trimStart().length;
+    if (own === indent && /^ *- /.test(line)) items.push([line.slice(0, own) + "  " + line.slice(own + 2)]);
+    else if (own > indent && items.length) items[items.length - 1].push(line);
+    else return void 0;
+  }
+  const out = [];
+  for (const item of items) {
+    const first = item[0].trim();
+    if (item.length === 1 && !/^[A-Za-z_"][^:]*:(?: |$)/.test(first)) {
+      const value2 = scalar(first);
+      if (value2 === void 0) return void 0;
+      out.push(value2);
+      continue;
+    }
+    const value = map(item);
+    if (value === void 0) return void 0;
+    out.push(value);
+  }
+  return out;
+}
+var TOP_KEY, NOT_A_STRING, MAYBE_NOT_A_STRING, NOT_PLAIN;
+var init_yaml_fast_path = __esm({
+  "packages/chart-metadata/src/yaml-fast-path.ts"() {
+    "use strict";
+    TOP_KEY = /^([A-Za-z_][\w.-]*):(?:[ ]+(.*))?$/;
+    NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+    MAYBE_NOT_A_STRING = /^[^A-Za-z]|^[nNtTfF]/;
+    NOT_PLAIN = /^[[\]{}&*!|>%@`,#]|^[-?:](?:\s|$)|: |:$|\t/;
+  }
+});
+
+// packages/chart-metadata/src/chart-yaml.ts
+function parseChartYaml(content, file) {
+  const plain = readPlainYaml(content);
+  if (plain) {
+    try {
+      return toMetadata(plain, file, () => void 0);
+    } catch {
+    }
+  }
+  const doc = (0, import_yaml.parseDocument)(content, { prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const offset = yamlError instanceof import_yaml.YAMLError ? yamlError.pos[0] : void 0;
+    const line = offset === void 0 ? void 0 : content.slice(0, offset).split("\n").length;
+    throw new ReleaseError("CHART_YAML_INVALID", `is not valid YAML: ${yamlError.message.split("\n")[0]}`, {
+      file,
+      line,
+      hint: "fix the YAML syntax (indentation, quotes, duplicate keys)."
+    });
+  }
+  if (!(0, import_yaml.isMap)(doc.contents)) {
+    throw new ReleaseError("CHART_YAML_INVALID", "must be a YAML mapping of fields (apiVersion, name, version, ...).", {
+      file,
+      hint: "see https://helm.sh/docs/topics/charts/#the-chartyaml-file."
+    });
+  }
+  const contents = doc.contents;
+  const lineOf = (key) => {
+    const pair = contents.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === key);
+    const offset = pair && (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+    return offset === void 0 ? void 0 : content.slice(0, offset).split("\n").length;
+  };
+  return toMetadata(doc.toJS(), file, lineOf);
+}
+function toMetadata(raw, file, lineOf) {
+  const fail = (message, hint, line) => new ReleaseError("CHART_YAML_INVALID", message, { file, line, hint });
+  const str = (key, required) => {
+    const value = raw[key];
+    if (value === void 0 || value === null) {
+      if (required) throw fail(`has no '${key}'.`, `add '${key}:' to the chart's Chart.yaml.`);
+      return void 0;
+    }
+    if (typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    throw fail(`'${key}' must be a string, not ${Array.isArray(value) ? "a list" : typeof value}.`, `write '${key}' as a plain string.`, lineOf(key));
+  };
+  const apiVersion = str("apiVersion", true);
+  if (apiVersion !== "v1" && apiVersion !== "v2")
+    throw fail(`apiVersion '${apiVersion}' is not v1 or v2.`, "use 'apiVersion: v2' (Helm 3 and later).", lineOf("apiVersion"));
+  const name = str("name", true);
+  if (!CHART_NAME.test(name))
+    throw fail(`name '${name}' is not a valid chart name.`, "use letters, digits, dots, dashes and underscores only.", lineOf("name"));
+  const rawVersion = raw.version;
+  if (rawVersion === void 0 || rawVersion === null) throw fail("has no 'version'.", "add 'version: 0.1.0' to Chart.yaml.");
+  const version = String(rawVersion);
+  if (typeof rawVersion !== "string" || !isStrictSemver(version)) {
+    const quoted = typeof rawVersion === "number" ? ` (YAML read it as the number ${version}; quote it)` : "";
+    throw new ReleaseError("VERSION_INVALID", `version '${version}' of chart '${name}' is not a SemVer 2 version${quoted}.`, {
+      chart: name,
+      file,
+      line: lineOf("version"),
+      hint: "use MAJOR.MINOR.PATCH with an optional -prerelease, e.g. '1.4.0' or '2.0.0-rc.1', without a leading 'v'."
+    });
+  }
+  const type = str("type", false) ?? "application";
+  if (type !== "application" && type !== "library")
+    throw fail(`type '${type}' is not 'application' or 'library'.`, "set 'type: application' or 'type: library'.", lineOf("type"));
+  const list2 = (key) => {
+    const value = raw[key];
+    if (value === void 0 || value === null) return [];
+    if (!Array.isArray(value)) throw fail(`'${key}' must be a list.`, `write '${key}' as a YAML list ('- ...').`, lineOf(key));
+    return value;
+  };
+  const strings = (key) => list2(key).map((v) => String(v));
+  const dependencies = list2("dependencies").map((entry, i) => {
+    const d = entry;
+    if (!d || typeof d !== "object" || typeof d.name !== "string" || !d.name) {
+      throw fail(`dependencies[${i}] has no name.`, "give every dependency a 'name' (and a 'version' and 'repository').", lineOf("dependencies"));
+    }
+    const opt = (k) => d[k] === void 0 || d[k] === null ? void 0 : String(d[k]);
+    return {
+      name: d.name,
+      ...opt("version") !== void 0 ? { version: opt("version") } : {},
+      ...opt("repository") !== void 0 ? { repository: opt("repository") } : {},
+      ...opt("alias") !== void 0 ? { alias: opt("alias") } : {},
+      ...opt("condition") !== void 0 ? { condition: opt("condition") } : {},
+      ...Array.isArray(d.tags) ? { tags: d.tags.map(String) } : {}
+    };
+  });
+  const maintainers = list2("maintainers").map((m) => {
+    const o = m ?? {};
+    return {
+      name: String(o.name ?? ""),
+      ...o.email ? { email: String(o.email) } : {},
+      ...o.url ? { url: String(o.url) } : {}
+    };
+  });
+  const rawAnnotations = raw.annotations;
+  const annotations = {};
+  if (rawAnnotations && typeof rawAnnotations === "object" && !Array.isArray(rawAnnotations)) {
+    for (const [k, v] of Object.entries(rawAnnotations)) annotations[k] = String(v);
+  }
+  const optional = (key) => {
+    const value = str(key, false);
+    return value === void 0 ? {} : { [key]: value };
+  };
+  return {
+    apiVersion,
+    name,
+    version,
+    type,
+    ...optional("appVersion"),
+    ...optional("description"),
+    ...optional("kubeVersion"),
+    ...optional("home"),
+    ...optional("icon"),
+    ...raw.deprecated === true ? { deprecated: true } : {},
+    keywords: strings("keywords"),
+    sources: strings("sources"),
+    maintainers,
+    annotations,
+    dependencies
+  };
+}
+function isStrictSemver(version) {
+  const parsed = (0, import_semver.parse)(version);
+  return parsed !== null && version === `${parsed.version}${parsed.build.length ? `+${parsed.build.join(".")}` : ""}`;
+}
+var import_semver, import_yaml, CHART_NAME;
+var init_chart_yaml = __esm({
+  "packages/chart-metadata/src/chart-yaml.ts"() {
+    "use strict";
+    init_src();
+    import_semver = __toESM(require_semver2(), 1);
+    import_yaml = __toESM(require_dist(), 1);
+    init_yaml_fast_path();
+    CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+  }
+});
+
+// packages/chart-metadata/src/release-tag.ts
+function releaseTagGlob(template = DEFAULT_TAG_TEMPLATE, name = "*") {
+  return template.replace(PLACEHOLDER, (_m, goName, key) => (goName ?? key).toLowerCase() === "name" ? name : "*");
+}
+var import_semver2, DEFAULT_TAG_TEMPLATE, PLACEHOLDER;
+var init_release_tag = __esm({
+  "packages/chart-metadata/src/release-tag.ts"() {
+    "use strict";
+    init_src();
+    import_semver2 = __toESM(require_semver2(), 1);
+    DEFAULT_TAG_TEMPLATE = "{name}-v{version}";
+    PLACEHOLDER = /\{\{\s*\.(Name|Version)\s*\}\}|\{(name|version)\}/g;
+  }
+});
+
+// packages/chart-metadata/src/index.ts
+var init_src2 = __esm({
+  "packages/chart-metadata/src/index.ts"() {
+    "use strict";
+    init_chart_yaml();
+    init_release_tag();
+  }
+});
+
+// packages/changed-charts/src/defaults.ts
+var DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH;
+var init_defaults = __esm({
+  "packages/changed-charts/src/defaults.ts"() {
+    "use strict";
+    DEFAULT_CHART_DIRS = ["charts"];
+    DEFAULT_TARGET_BRANCH = "main";
+  }
+});
+
+// packages/changed-charts/src/cli-help.ts
+var HELP;
+var init_cli_help = __esm({
+  "packages/changed-charts/src/cli-help.ts"() {
+    "use strict";
+    init_src();
+    init_src2();
+    init_defaults();
+    HELP = formatHelp({
+      command: "changed-charts",
+      summary: "which Helm charts a git range changed, and why",
+      usage: ["changed-charts [--base <rev>] [--head <rev>] [options]"],
+      description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
+charts whose package changes with them (a file:// dependency), checks that each chart to release has a higher
+version than at base, and prints a table (or JSON). A chart that depends by name (from a chart repository or a
+registry) on a released chart is not released for it: it is a note ('web depends on lib 1.2.*; lib 1.3.0 is
+released in this push'). Exits 1 when a problem must be fixed before releasing.`,
+      options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
+                         a force push, the merge-base with --target-branch, else the last release tag)
+  --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
+  --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
+  --ignore <glob>        changed files matching this glob do not count, repeatable (e.g. '**/*.md')
+  --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
+  --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
+  --cwd <dir>            a folder inside the repository (default: the current folder)
+  --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
+                         only when its repository is this registry (default: any named like a released chart)
+  --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
+                         later run read only the chart folders that changed; entries are keyed by tree id)
+  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
+                         "baseSource"}
+  -h, --help             show this help`,
+      sections: [
+        {
+          title: "GitHub Actions",
+          body: `  It also writes the step outputs 'charts' (JSON list of chart names to release),
+  'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).`
+        },
+        {
+          title: "Error codes",
+          body: "  VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND, NOT_A_GIT_REPOSITORY, EVENT_INVALID,\n  GIT_FAILED, USAGE"
+        }
+      ]
+    });
+  }
+});
+
+// packages/changed-charts/src/tree-walk.ts
+function readTree(data, hashBytes, visit) {
+  let pos = 0;
+  while (pos < data.length) {
+    const space = data.indexOf(32, pos);
+    const nul = data.indexOf(0, space);
+    const start = pos;
+    pos = nul + 1 + hashBytes;
+    const mode = data.toString("latin1", start, space);
+    visit(
+      data.toString("utf8", space + 1, nul),
+      () => ({ sha: data.toString("hex", nul + 1, nul + 1 + hashBytes), type: mode === "40000" ? "tree" : mode === "160000" ? "commit" : "blob" }),
+      mode === "40000"
+    );
+  }
+}
+async function lookupPaths(objects, rev, paths, options = {}) {
+  const found = /* @__PURE__ */ new Map();
+  const wanted = /* @__PURE__ */ new Set();
+  const folders = /* @__PURE__ */ new Set();
+  for (const path of paths) {
+    wanted.add(path);
+    const parts = path.split("/");
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join("/"));
+  }
+  if (wanted.size === 0) return found;
+  let level = [{ path: "", name: `${rev}^{tree}` }];
+  let hashBytes = 0;
+  while (level.length) {
+    const trees = await objects.contents(level.map((t) => t.name));
+    const next = [];
+    level.forEach((tree, i) => {
+      const object = trees[i];
+      if (!object?.data || object.type !== "tree") return;
+      hashBytes ||= object.sha.length / 2;
+      const prefix = tree.path ? `${tree.path}/` : "";
+      const below = [];
+      let stop = false;
+      readTree(object.data, hashBytes, (name, entry) => {
+        const path = prefix + name;
+        const isWanted = wanted.has(path);
+        if (isWanted && name === options.stopAt) stop = true;
+        const isFolder = folders.has(path);
+        if (!isWanted && !isFolder) return;
+        const e = entry();
+        if (isWanted) found.set(path, e);
+        if (isFolder && e.type === "tree") below.push({ path, name: e.sha });
+      });
+      if (!stop) next.push(...below);
+    });
+    level = next;
+  }
+  return found;
+}
+var init_tree_walk = __esm({
+  "packages/changed-charts/src/tree-walk.ts"() {
+    "use strict";
+  }
+});
+
+// packages/changed-charts/src/chart-roots.ts
+import { posix } from "node:path";
+function normalizeChartDirs(dirs) {
+  const out = dirs.map((d) => posix.normalize(d.replace(/\\/g, "/")).replace(/\/+$/, "") || ".");
+  return [...new Set(out)];
+}
+function candidateRoots(file, chartDirs) {
+  for (const dir of chartDirs) {
+    const prefix = dir === "." ? "" : `${dir}/`;
+    if (!file.startsWith(prefix)) continue;
+    const out = [];
+    for (let slash = file.indexOf("/", prefix.length); slash !== -1; slash = file.indexOf("/", slash + 1)) out.push(file.slice(0, slash));
+    return out;
+  }
+  return [];
+}
+async function chartYamlBlobs(objects, rev, dirs) {
+  const paths = [...dirs].map((dir) => `${dir}/Chart.yaml`);
+  const found = await lookupPaths(objects, rev, paths, { stopAt: "Chart.yaml" });
+  const out = /* @__PURE__ */ new Map();
+  for (const [path, entry] of found) if (entry.type === "blob") out.set(path.slice(0, -"/Chart.yaml".length), entry.sha);
+  return out;
+}
+async function groupByChart(objects, changes, head, chartDirs, allChanges = changes, onText) {
+  const atHead = /* @__PURE__ */ new Map();
+  const atBase = /* @__PURE__ */ new Map();
+  for (const c of allChanges) {
+    if (!c.path.endsWith("/Chart.yaml")) continue;
+    const dir = c.path.slice(0, -"/Chart.yaml".length);
+    atHead.set(dir, c.headSha ?? null);
+    atBase.set(dir, c.baseSha ?? null);
+  }
+  const unknown = /* @__PURE__ */ new Set();
+  for (const c of changes) {
+    const side = c.status === "D" ? atBase : atHead;
+    for (const dir of candidateRoots(c.path, chartDirs)) {
+      const sha = side.get(dir);
+      if (sha) break;
+      if (sha === void 0) unknown.add(dir);
+    }
+  }
+  const texts = /* @__PURE__ */ new Map();
+  const keep = (sha, data) => {
+    if (texts.has(sha)) return;
+    const text2 = data.toString("utf8");
+    texts.set(sha, text2);
+    onText?.(text2);
+  };
+  const shas = /* @__PURE__ */ new Set();
+  for (const side of [atHead, atBase]) for (const sha of side.values()) if (sha) shas.add(sha);
+  const byPath = unknown.size <= DIRECT_LOOKUPS ? [...unknown] : [];
+  if (byPath.length === 0 && unknown.size) {
+    const found = await chartYamlBlobs(objects, head, unknown);
+    for (const dir of unknown) {
+      const sha = found.get(dir) ?? null;
+      atHead.set(dir, sha);
+      atBase.set(dir, sha);
+      if (sha) shas.add(sha);
+    }
+  }
+  const wanted = [...shas];
+  await objects.each("contents", [...wanted, ...byPath.map((dir) => `${head}:${dir}/Chart.yaml`)], (i, object) => {
+    const blob = object?.type === "blob" ? object : void 0;
+    if (i < wanted.length) {
+      if (blob?.data) keep(wanted[i], blob.data);
+      return;
+    }
+    const dir = byPath[i - wanted.length];
+    if (blob?.data) keep(blob.sha, blob.data);
+    atHead.set(dir, blob?.sha ?? null);
+    atBase.set(dir, blob?.sha ?? null);
+  });
+  const charts = /* @__PURE__ */ new Map();
+  for (const c of changes) {
+    const side = c.status === "D" ? atBase : atHead;
+    const root = candidateRoots(c.path, chartDirs).find((dir) => side.get(dir));
+    if (!root) continue;
+    let chart = charts.get(root);
+    if (!chart) {
+      chart = {
+        path: root,
+        headSha: atHead.get(root) ?? void 0,
+        baseSha: atBase.get(root) ?? void 0,
+        changedFiles: /* @__PURE__ */ new Set(),
+        added: /* @__PURE__ */ new Map(),
+        deleted: /* @__PURE__ */ new Map(),
+        modified: false
+      };
+      charts.set(root, chart);
+    }
+    chart.changedFiles.add(c.path);
+    const relative = c.path.slice(root.length + 1);
+    if (c.status === "A") chart.added.set(relative, c.headSha ?? "");
+    else if (c.status === "D") chart.deleted.set(relative, c.baseSha ?? "");
+    else chart.modified = true;
+  }
+  const text = (sha) => sha === void 0 ? void 0 : texts.get(sha) ?? "";
+  return [...charts.values()].map(({ headSha, baseSha, ...chart }) => ({
+    ...chart,
+    ...headSha ? { headYaml: text(headSha) } : {},
+    ...baseSha ? { baseYaml: text(baseSha) } : {}
+  }));
+}
+async function readChartYamls(objects, rev, dirs) {
+  const blobs = await objects.contents(dirs.map((dir) => `${rev}:${dir}/Chart.yaml`));
+  const out = /* @__PURE__ */ new Map();
+  dirs.forEach((dir, i) => {
+    const blob = blobs[i];
+    if (blob?.type === "blob" && blob.data) out.set(dir, blob.data.toString("utf8"));
+  });
+  return out;
+}
+var DIRECT_LOOKUPS;
+var init_chart_roots = __esm({
+  "packages/changed-charts/src/chart-roots.ts"() {
+    "use strict";
+    init_tree_walk();
+    DIRECT_LOOKUPS = 64;
+  }
+});
+
+// packages/changed-charts/src/chart-index.ts
+import { readFileSync, statSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+async function walkChartYamls(objects, rev, chartDirs, visit, indexFile, walker) {
+  const roots = chartDirs.map((dir) => dir === "." ? "" : dir);
+  const stored = indexFile ? loadIndex(indexFile) : void 0;
+  const rootTrees = await (stored ? objects : walker).info(roots.map((dir) => dir === "" ? `${rev}^{tree}` : `${rev}:${dir}`));
+  const stats = { read: 0, reused: 0 };
+  if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === (rootTrees[i]?.type === "tree" ? rootTrees[i].sha : void 0))) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const dir of roots) {
+      for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) {
+        if (seen.has(path)) continue;
+        seen.add(path);
+        stats.reused++;
+        visit(path, text);
+      }
+    }
+    return stats;
+  }
+  const previous = stored && indexFile ? loadFolders(foldersFile(indexFile)) : void 0;
+  const next = /* @__PURE__ */ new Map();
+  let toCheck = [];
+  let toList = [];
+  const reuse = (path, entry) => {
+    next.set(path, entry);
+    stats.reused++;
+    if (entry.chart) {
+      if (entry.text !== void 0) visit(path, entry.text);
+    } else {
+      for (const [name, tree] of entry.folders) found(path ? `${path}/${name}` : name, tree, false);
+    }
+  };
+  const found = (path, tree, isChartDir) => {
+    const known = previous?.get(path);
+    if (known?.tree === tree && (known.chart === false || !isChartDir)) reuse(path, known);
+    else (isChartDir ? toList : toCheck).push({ path, tree });
+  };
+  roots.forEach((dir, i) => {
+    if (rootTrees[i]?.type === "tree") found(dir, rootTrees[i].sha, true);
+  });
+  let hashBytes = 0;
+  while (toCheck.length || toList.length) {
+    const checking = toCheck;
+    toCheck = [];
+    stats.read += checking.length;
+    await walker.each(
+      "contents",
+      checking.map((f) => `${f.tree}:Chart.yaml`),
+      (i, object) => {
+        const folder = checking[i];
+        if (object?.type !== "blob" || !object.data) {
+          toList.push(folder);
+          return;
+        }
+        if (!object.data.includes(DEPENDENCIES)) {
+          next.set(folder.path, { tree: folder.tree, chart: true });
+          return;
+        }
+        const text = object.data.toString("utf8");
+        next.set(folder.path, { tree: folder.tree, chart: true, text });
+        visit(folder.path, text);
+      }
+    );
+    const listing = toList;
+    toList = [];
+    const children = [];
+    stats.read += listing.length;
+    await walker.each(
+      "contents",
+      listing.map((f) => f.tree),
+      (i, object) => {
+        if (object?.type !== "tree" || !object.data) return;
+        hashBytes ||= object.sha.length / 2;
+        const folder = listing[i];
+        const folders = [];
+        readTree(object.data, hashBytes, (name, entry, isFolder) => {
+          if (isFolder) folders.push([name, entry().sha]);
+        });
+        next.set(folder.path, { tree: folder.tree, chart: false, folders });
+        for (const [name, tree] of folders) children.push({ path: folder.path ? `${folder.path}/${name}` : name, tree });
+      }
+    );
+    for (const child of children) found(child.path, child.tree, false);
+  }
+  if (indexFile) await save(indexFile, roots, next);
+  return stats;
+}
+function readJson(file) {
+  try {
+    const value = JSON.parse(readFileSync(file, "utf8"));
+    return value?.format === FORMAT ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function loadIndex(file) {
+  const stored = readJson(file);
+  if (typeof stored?.roots !== "object" || stored.roots === null) return void 0;
+  for (const root of Object.values(stored.roots)) {
+    if (typeof root?.tree !== "string" || typeof root.dependencies !== "object" || root.dependencies === null) return void 0;
+    if (!Object.values(root.dependencies).every((text) => typeof text === "string")) return void 0;
+  }
+  return stored;
+}
+function loadFolders(file) {
+  const stored = readJson(file);
+  if (typeof stored?.folders !== "object" || stored.folders === null) return void 0;
+  const out = /* @__PURE__ */ new Map();
+  for (const [path, value] of Object.entries(stored.folders)) {
+    if (!Array.isArray(value) || typeof value[0] !== "string") return void 0;
+    const [tree, more] = value;
+    if (more === void 0) out.set(path, { tree, chart: true });
+    else if (typeof more === "string") out.set(path, { tree, chart: true, text: more });
+    else if (Array.isArray(more) && more.every((f) => Array.isArray(f) && typeof f[0] === "string" && typeof f[1] === "string"))
+      out.set(path, { tree, chart: false, folders: more });
+    else return void 0;
+  }
+  return out;
+}
+async function save(file, roots, entries) {
+  const folders = {};
+  const index = { format: FORMAT, roots: {} };
+  for (const dir of roots) {
+    const root = entries.get(dir);
+    if (root) index.roots[dir] = { tree: root.tree, dependencies: {} };
+  }
+  for (const [path, e] of entries) {
+    folders[path] = e.chart ? e.text === void 0 ? [e.tree] : [e.tree, e.text] : [e.tree, e.folders];
+    if (!e.chart || e.text === void 0) continue;
+    for (const dir of roots) if ((dir === "" || path.startsWith(`${dir}/`)) && index.roots[dir]) index.roots[dir].dependencies[path] = e.text;
+  }
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await replace(foldersFile(file), JSON.stringify({ format: FORMAT, folders }));
+    await replace(file, JSON.stringify(index));
+  } catch {
+  }
+}
+async function replace(file, content) {
+  const temporary = `${file}.${process.pid}-${++saves}.tmp`;
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+function chartIndexFile(cwd, env = process.env) {
+  let gitDir = env.GIT_DIR ? resolve(cwd, env.GIT_DIR) : void 0;
+  for (let dir = resolve(cwd); !gitDir; dir = dirname(dir)) {
+    const dotGit = join(dir, ".git");
+    const kind = statSync(dotGit, { throwIfNoEntry: false });
+    if (kind?.isDirectory()) gitDir = dotGit;
+    else if (kind) {
+      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readText(dotGit) ?? "");
+      if (!pointer) return void 0;
+      gitDir = resolve(dir, pointer[1]);
+    } else if (dirname(dir) === dir) return void 0;
+  }
+  const commondir = env.GIT_COMMON_DIR ?? readText(join(gitDir, "commondir"))?.trim();
+  return join(commondir ? resolve(gitDir, commondir) : gitDir, "chart-release", "chart-index.json");
+}
+function readText(file) {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+var FORMAT, DEPENDENCIES, foldersFile, saves;
+var init_chart_index = __esm({
+  "packages/changed-charts/src/chart-index.ts"() {
+    "use strict";
+    init_tree_walk();
+    FORMAT = "chart-release/chart-index@1";
+    DEPENDENCIES = "dependencies";
+    foldersFile = (indexFile) => `${indexFile.slice(0, -".json".length)}-folders.json`;
+    saves = 0;
+  }
+});
+
+// packages/changed-charts/src/dependents.ts
+import { posix as posix2 } from "node:path";
+function resolveFileDependency(from, repository) {
+  return posix2.normalize(posix2.join(from, repository.slice("file://".length))).replace(/\/+$/, "");
+}
+function sameRegistry(url) {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)?([^/]*)(.*)$/i.exec(url.trim());
+  return `${(m[1] ?? "oci://").toLowerCase()}${m[2].toLowerCase()}${m[3].replace(/\/+$/, "")}`;
+}
+async function indexDependencies(objects, rev, chartDirs, indexFile, walker) {
+  const index = /* @__PURE__ */ new Map();
+  const stats = await walkChartYamls(
+    objects,
+    rev,
+    chartDirs,
+    (folder, text) => {
+      try {
+        const metadata = parseChartYaml(text, `${folder}/Chart.yaml`);
+        if (metadata.dependencies.length) index.set(folder, { path: folder, metadata });
+      } catch (error) {
+        if (!isReleaseError(error)) throw error;
+        index.set(folder, { error, text });
+      }
+    },
+    indexFile,
+    walker
+  );
+  return { index, stats };
+}
+function findDependents(changed, index, registry) {
+  const ours = registry === void 0 ? void 0 : sameRegistry(registry);
+  const inSet = new Set(changed.map((c) => c.path));
+  const dependents = /* @__PURE__ */ new Map();
+  const byName = [];
+  const errors = [];
+  const reported = /* @__PURE__ */ new Set();
+  let frontier = changed;
+  while (frontier.length > 0) {
+    const byPath = new Map(frontier.map((t) => [t.path, t]));
+    const named = /* @__PURE__ */ new Map();
+    for (const t of frontier) named.set(t.metadata.name, [...named.get(t.metadata.name) ?? [], t]);
+    const next = [];
+    for (const [folder, candidate] of index) {
+      if (!("metadata" in candidate)) {
+        if (!reported.has(folder) && frontier.some((t) => candidate.text.includes(t.metadata.name) || candidate.text.includes(posix2.basename(t.path)))) {
+          reported.add(folder);
+          errors.push(candidate.error);
+        }
+        continue;
+      }
+      const targets = /* @__PURE__ */ new Set();
+      for (const dep of candidate.metadata.dependencies) {
+        const repository = dep.repository ?? "";
+        if (repository.startsWith("file://")) {
+          const t = byPath.get(resolveFileDependency(folder, repository));
+          if (t && t.path !== folder) targets.add(t);
+          continue;
+        }
+        if (!repository || ours && repository.startsWith("oci://") && ours !== sameRegistry(repository)) continue;
+        for (const t of named.get(dep.name) ?? [])
+          if (t.path !== folder)
+            byName.push({ path: folder, metadata: candidate.metadata, dependency: { name: dep.name, version: dep.version, repository }, target: t });
+      }
+      if (targets.size === 0) continue;
+      const names = [...targets].map((t) => t.metadata.name);
+      const known = dependents.get(folder);
+      if (known) {
+        known.dependsOn = [.../* @__PURE__ */ new Set([...known.dependsOn, ...names])];
+        continue;
+      }
+      dependents.set(folder, { ...candidate, dependsOn: names });
+      if (!inSet.has(folder)) {
+        inSet.add(folder);
+        next.push(candidate);
+      }
+    }
+    frontier = next;
+  }
+  return { dependents, byName, errors };
+}
+var init_dependents = __esm({
+  "packages/changed-charts/src/dependents.ts"() {
+    "use strict";
+    init_src();
+    init_src2();
+    init_chart_index();
+  }
+});
+
+// packages/changed-charts/src/git-process.ts
+import { spawn } from "node:child_process";
+function gitEnv() {
+  return { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" };
+}
+function runGit(cwd, args, input, env = gitEnv()) {
+  return new Promise((resolve2) => {
+    const child = spawn("git", args, { cwd, env, stdio: [input === void 0 ? "ignore" : "pipe", "pipe", "pipe"] });
+    const out = [];
+    let stderr = "";
+    child.stdout.on("data", (chunk) => out.push(chunk));
+    child.stderr.on("data", (chunk) => stderr += chunk.toString());
+    child.on("error", (error) => resolve2({ stdout: "", stderr: `cannot run git: ${error.message}`, exitCode: -1 }));
+    child.on(
+      "close",
+      (code, signal) => resolve2({ stdout: Buffer.concat(out).toString(), stderr: stderr || (signal ? `killed by ${signal}` : ""), exitCode: code ?? -1 })
+    );
+    if (child.stdin) {
+      child.stdin.on("error", () => {
+      });
+      child.stdin.end(input);
+    }
+  });
+}
+var init_git_process = __esm({
+  "packages/changed-charts/src/git-process.ts"() {
+    "use strict";
+  }
+});
+
+// packages/changed-charts/src/object-reader.ts
+import { spawn as spawn2 } from "node:child_process";
+var ObjectReader;
+var init_object_reader = __esm({
+  "packages/changed-charts/src/object-reader.ts"() {
+    "use strict";
+    init_src();
+    init_git_process();
+    ObjectReader = class {
+      child;
+      exited;
+      pending = [];
+      buffer = Buffer.alloc(0);
+      stderr = "";
+      cwd;
+      env;
+      constructor(cwd, env = gitEnv()) {
+        this.cwd = cwd;
+        this.env = env;
+      }
+      /** Ids and types of many objects (`<rev>`, `<rev>^{commit}`, `<rev>:<path>`); undefined for missing ones. */
+      info(names) {
+        return this.collect("info", names);
+      }
+      /** Ids, types and bytes of many objects; undefined for missing ones. */
+      contents(names) {
+        return this.collect("contents", names);
+      }
+      /**
+       * Hands each answer to `visit` as it arrives, in the order of `names`, and keeps none of them: for reading many
+       * objects of which the caller keeps little. `data` is a view of the bytes read from git: copy what is kept.
+       */
+      each(kind, names, visit) {
+        if (names.length === 0) return Promise.resolve();
+        for (const name of names) if (/[\n\r]/.test(name)) throw new Error(`object name with a line break: ${JSON.stringify(name)}`);
+        const child = this.start();
+        const done = new Promise((resolve2, reject) => this.pending.push({ kind, total: names.length, next: 0, visit, resolve: resolve2, reject }));
+        child.stdin.write(names.map((name) => `${kind} ${name}
+`).join("") + "flush\n");
+        return done;
+      }
+      async collect(kind, names) {
+        const out = new Array(names.length);
+        await this.each(kind, names, (i, object) => out[i] = object);
+        return out;
+      }
+      start() {
+        if (this.child) return this.child;
+        const child = spawn2("git", ["cat-file", "--batch-command", "--buffer"], { cwd: this.cwd, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+        child.stdout.on("data", (chunk) => {
+          this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+          this.drain();
+        });
+        child.stderr.on("data", (chunk) => this.stderr += chunk.toString());
+        child.stdin.on("error", () => {
+        });
+        this.exited = new Promise((resolve2) => {
+          const fail = (why2) => {
+            const message = /not a git repository/i.test(this.stderr) ? new ReleaseError("NOT_A_GIT_REPOSITORY", `${this.cwd} is not inside a git repository.`, {
+              hint: "run in a clone of the chart repository or pass --cwd."
+            }) : new ReleaseError("GIT_FAILED", `git cat-file ${why2}: ${this.stderr.trim()}`, { hint: "git 2.36 or later is needed (cat-file --batch-command)." });
+            for (const p of this.pending.splice(0)) p.reject(message);
+            resolve2();
+          };
+          child.on("error", (error) => fail(`cannot run: ${error.message}`));
+          child.on("close", (code, signal) => fail(`exited (${code ?? signal})`));
+        });
+        this.child = child;
+        return child;
+      }
+      // answers arrive in order: "<sha> <type> <size>\n" (+ "<content>\n" for contents) or "<name> missing\n"
+      drain() {
+        while (this.pending.length) {
+          const eol = this.buffer.indexOf(10);
+          if (eol === -1) return;
+          const batch = this.pending[0];
+          const header = this.buffer.toString("latin1", 0, eol);
+          const m = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(header);
+          let answer;
+          if (!m) {
+            this.buffer = this.buffer.subarray(eol + 1);
+          } else if (batch.kind === "contents") {
+            const size = Number(m[3]);
+            if (this.buffer.length < eol + 1 + size + 1) return;
+            answer = { sha: m[1], type: m[2], data: this.buffer.subarray(eol + 1, eol + 1 + size) };
+            this.buffer = this.buffer.subarray(eol + 1 + size + 1);
+          } else {
+            answer = { sha: m[1], type: m[2] };
+            this.buffer = this.buffer.subarray(eol + 1);
+          }
+          const index = batch.next++;
+          if (batch.failed === void 0) {
+            try {
+              batch.visit(index, answer);
+            } catch (error) {
+              batch.failed = error;
+            }
+          }
+          if (batch.next === batch.total) {
+            this.pending.shift();
+            if (batch.failed === void 0) batch.resolve();
+            else batch.reject(batch.failed);
+          }
+        }
+      }
+      /** Ends the process. */
+      async close() {
+        if (!this.child) return;
+        this.child.stdin.end();
+        await this.exited;
+        this.child = void 0;
+      }
+    };
+  }
+});
+
+// packages/changed-charts/src/git.ts
+var GitReader;
+var init_git = __esm({
+  "packages/changed-charts/src/git.ts"() {
+    "use strict";
+    init_src();
+    init_git_process();
+    init_object_reader();
+    GitReader = class {
+      cwd;
+      objects;
+      /** A second `cat-file` (started only when used), for reading every chart without holding up `objects`. */
+      walker;
+      /** One copy of the environment for every git process of this reader (copying process.env is not free). */
+      env = gitEnv();
+      constructor(cwd) {
+        this.cwd = cwd;
+        this.objects = new ObjectReader(cwd, this.env);
+        this.walker = new ObjectReader(cwd, this.env);
+      }
+      /** Stops the `cat-file` processes. */
+      async close() {
+        await Promise.all([this.objects.close(), this.walker.close()]);
+      }
+      /** Runs git and returns stdout; `allowed` lists exit codes that are answers rather than failures. */
+      async run(args, options = {}) {
+        const r = await runGit(this.cwd, args, options.input, this.env);
+        if (r.exitCode !== 0 && !(options.allowed ?? []).includes(r.exitCode)) {
+          const stderr = r.stderr.trim();
+          if (/not a git repository/i.test(stderr)) {
+            throw new ReleaseError("NOT_A_GIT_REPOSITORY", `${this.cwd} is not inside a git repository.`, {
+              hint: "run in a clone of the chart repository or pass --cwd."
+            });
+          }
+          throw new ReleaseError("GIT_FAILED", `git ${args.slice(0, 3).join(" ")} failed (exit ${r.exitCode}): ${stderr}`, {
+            hint: "check that git is installed and the repository is readable."
+          });
+        }
+        return { stdout: r.stdout, exitCode: r.exitCode };
+      }
+      /** The commit shas of several revisions in one round trip (undefined for the ones not in this repository). */
+      async commitShas(revs) {
+        const asked = revs.filter((rev) => !!rev && !/\s/.test(rev));
+        const found = await this.objects.info(asked.map((rev) => `${rev}^{commit}`));
+        return revs.map((rev) => {
+          const i = rev === void 0 ? -1 : asked.indexOf(rev);
+          return i >= 0 && found[i]?.type === "commit" ? found[i].sha : void 0;
+        });
+      }
+      /** The commit sha `rev` names, or undefined when it does not exist here (e.g. not fetched in a shallow clone). */
+      async commitSha(rev) {
+        if (!rev || /\s/.test(rev)) return void 0;
+        const [found] = await this.objects.info([`${rev}^{commit}`]);
+        return found?.type === "commit" ? found.sha : void 0;
+      }
+      /** Whether `ancestor` is reachable from `descendant` (`git merge-base --is-ancestor`). */
+      async isAncestor(ancestor, descendant) {
+        const r = await this.run(["merge-base", "--is-ancestor", ancestor, descendant], { allowed: [1, 128] });
+        return r.exitCode === 0;
+      }
+      /** The best common ancestor of two commits, or undefined when they share no history. */
+      async mergeBase(a, b) {
+        const r = await this.run(["merge-base", a, b], { allowed: [1, 128] });
+        return r.exitCode === 0 ? r.stdout.trim() : void 0;
+      }
+      /** The nearest tag reachable from `rev` whose name matches the glob, or undefined. */
+      async nearestTag(rev, glob) {
+        const r = await this.run(["describe", "--tags", "--abbrev=0", "--match", glob, rev], { allowed: [128] });
+        return r.exitCode === 0 ? r.stdout.trim() : void 0;
+      }
+      /** The sha of the empty tree (the "before" of a repository's first commit), in this repository's hash format. */
+      async emptyTree() {
+        return (await this.run(["hash-object", "-t", "tree", "--stdin"], { input: "" })).stdout.trim();
+      }
+      /**
+       * `git diff --raw --no-renames -z base head -- paths`: every added, modified and deleted file with the blob ids
+       * of both sides. Without rename detection, which would cost a third of the diff's time on a big range: moved
+       * charts are paired from their Chart.yaml and blob ids instead (see `pairMoves`). Merge commits need nothing
+       * special: it compares the two trees.
+       */
+      async diffRaw(base, head, paths) {
+        const pathspecs = paths.map((p) => `:(top,literal)${p}`);
+        return (await this.run(["diff", "--raw", "--no-abbrev", "--no-renames", "-z", "--no-ext-diff", "--no-textconv", "--no-relative", base, head, "--", ...pathspecs])).stdout;
+      }
+    };
+  }
+});
+
 // node_modules/picomatch/lib/constants.js
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -11327,1440 +12962,7 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// packages/core/src/error-catalogue.ts
-var ERROR_CATALOGUE = {
-  // the command line and configuration
-  USAGE: { meaning: "a flag or argument is unknown, missing or malformed", fix: "run the command with --help and correct the flag" },
-  CONFIG_INVALID: { meaning: "a configuration file or value is missing, unreadable or outside its schema", fix: "correct the named file, field or flag" },
-  EVENT_INVALID: { meaning: "the GitHub event file cannot be read as JSON", fix: "pass --base and --head, or run inside the workflow that wrote the event" },
-  REPOSITORY_INVALID: { meaning: "a GitHub repository is not given as owner/name", fix: "pass --repo owner/name or set GITHUB_REPOSITORY" },
-  INTERNAL: { meaning: "an unexpected failure, a bug in chart-release", fix: "report it with the output; nothing about the input is known to be wrong" },
-  STEP_FAILED: { meaning: "a publish step failed for a reason without a code of its own", fix: "re-run the job; finished steps are not repeated" },
-  PREFLIGHT_CHECK_FAILED: { meaning: "a preflight check could not run to the end", fix: "re-run; if it persists, report it" },
-  PREFLIGHT_FAILED: { meaning: "several problems were found together; each is listed with its own code", fix: "fix every listed problem, then re-run" },
-  PUBLISH_FAILED: { meaning: "some drafts of the run could not be published", fix: "re-run: drafts already published stay, the rest are published" },
-  PUBLISH_INCOMPLETE: {
-    meaning: "some releases of the run are public and others still drafts after every retry",
-    fix: "re-run the job: it publishes the remaining drafts and repeats nothing else"
-  },
-  // a matrix run: one leg per chart (publish --phase prepare), then finalize
-  CHART_NOT_PLANNED: { meaning: "a --chart names a chart this push does not release", fix: "pass a chart of the plan's matrix output" },
-  LEG_MISSING: { meaning: "finalize found no leg result for a planned chart", fix: "run the chart's leg again (Re-run failed jobs), then finalize" },
-  LEG_FAILED: { meaning: "a chart's matrix leg failed; the error names its own code", fix: "fix that problem, run the chart's leg again, then finalize" },
-  LEG_RESULT_INVALID: {
-    meaning: "a leg result is unreadable, outside its schema, missing its files, or of another plan or run",
-    fix: "hand finalize this run's leg artifacts whole, or run the leg again"
-  },
-  LEG_RESULT_MISMATCH: { meaning: "what a leg result names is not in the registry (digest)", fix: "run the chart's leg again, then finalize" },
-  // git and change detection
-  NOT_A_GIT_REPOSITORY: { meaning: "the folder is not inside a git work tree", fix: "run in a clone of the chart repository (--cwd)" },
-  REVISION_NOT_FOUND: {
-    meaning: "a base or head revision is not a commit in the clone",
-    fix: "fetch the history (fetch-depth: 0) or pass an existing --base/--head"
-  },
-  GIT_FAILED: { meaning: "a git command failed", fix: "read the git message; git 2.36 or later is needed" },
-  VERSION_NOT_BUMPED: { meaning: "a changed chart kept the version of its last release", fix: "bump version in the Chart.yaml" },
-  VERSION_INVALID: { meaning: "a chart version is not semver", fix: "set version in the Chart.yaml to MAJOR.MINOR.PATCH" },
-  DEPENDENCY_FOLDER_GONE: { meaning: "a file:// dependency points at a folder this push removes", fix: "point the dependency elsewhere or keep the folder" },
-  // charts, helm and packages
-  CHART_YAML_MISSING: { meaning: "a chart folder has no Chart.yaml", fix: "add a Chart.yaml or remove the folder from chartDirs" },
-  CHART_YAML_INVALID: { meaning: "a Chart.yaml is not valid YAML or lacks required fields", fix: "correct the named field in the Chart.yaml" },
-  CHART_ARCHIVE_INVALID: { meaning: "a file is not a helm chart archive", fix: "package the chart with 'helm package' (or pass the chart folder)" },
-  CHART_LINT_FAILED: {
-    meaning: "helm lint reported errors for a chart, with one of its ci/*-values.yaml or with its default values",
-    fix: "run the 'helm lint --values ...' the hint names and fix the template line it reports; add ci/<name>-values.yaml for required values, or set lint: warn"
-  },
-  CHART_CHECK_FAILED: { meaning: "a chart in the registry does not show or render with helm", fix: "fix the chart and publish a new version" },
-  NOT_A_CHART: { meaning: "a registry artifact has no helm chart layer", fix: "point at a chart pushed by helm or chart-release" },
-  HELM_NOT_FOUND: { meaning: "the helm binary cannot be run", fix: "install helm v3 or v4, or pass --helm <path> (HELM_BINARY)" },
-  HELM_PACKAGE_FAILED: { meaning: "helm package failed", fix: "run 'helm lint' on the chart and fix what it reports" },
-  DEPENDENCY_UNREACHABLE: {
-    meaning: "a chart dependency's repository (chart repository or registry) cannot be reached",
-    fix: "check the dependency's `repository:` URL in Chart.yaml and that the repository answers from the runner"
-  },
-  DEPENDENCY_NOT_FOUND: {
-    meaning: "a chart dependency (name and version) is not in its repository, or its file:// folder holds no matching chart",
-    fix: "fix the dependency's name, version or repository in Chart.yaml (or run `helm dependency update` and commit Chart.lock)"
-  },
-  DEPENDENCY_UNAUTHORIZED: {
-    meaning: "a chart dependency's repository refused the run's credentials (or asked for some and got none)",
-    fix: "add the repository under `dependencies.repositories` in .chart-release.yaml with `username` and `passwordEnv`, and set that variable in the workflow"
-  },
-  DEPENDENCY_UNSUPPORTED: {
-    meaning: "a chart dependency's repository is a name from the user's own helm repositories (`@name`, `alias:name`), which the run does not read",
-    fix: "write the repository's URL (https://... or oci://...) in Chart.yaml"
-  },
-  HELM_PUSH_FAILED: { meaning: "helm push failed", fix: "read the helm message; check the registry address and credentials" },
-  DUPLICATE_CHART_NAME: { meaning: "two chart folders hold charts of one name (one registry repository, tag and package)", fix: "rename one chart" },
-  PACKAGE_TOO_LARGE: { meaning: "a chart package exceeds maxPackageSize", fix: "shrink the chart (.helmignore) or raise maxPackageSize" },
-  // OCI registries
-  REFERENCE_INVALID: { meaning: "an OCI reference or registry address is malformed", fix: "use oci://host/path in lower case, with a tag or sha256 digest" },
-  DIGEST_INVALID: { meaning: "a digest is not sha256:<64 lowercase hex>", fix: "pass the manifest digest the push reported" },
-  TAG_INVALID: { meaning: "a tag is not a valid OCI or git tag", fix: 'use letters, digits, ".", "_" and "-" (128 at most, not starting with "." or "-")' },
-  REGISTRY_UNREACHABLE: { meaning: "no connection to the registry (DNS, TLS or refused)", fix: "check the host, --plain-http and the TLS options" },
-  REGISTRY_UNAVAILABLE: { meaning: "the registry kept failing with retryable errors", fix: "re-run later; finished charts are not pushed again" },
-  REGISTRY_AUTH_FAILED: {
-    meaning: "the registry refused the credentials or the access",
-    fix: "log in (--username/--password-stdin or the environment) with push rights"
-  },
-  REGISTRY_REQUEST_REJECTED: {
-    meaning: "the registry rejected a request for good (a 4xx it will not take back)",
-    fix: "read the registry message; check the reference and the registry settings"
-  },
-  REGISTRY_PROTOCOL: { meaning: "the registry answered outside the OCI distribution spec", fix: "check that the address is an OCI registry" },
-  CREDENTIAL_HELPER_FAILED: {
-    meaning: "a docker credential helper named in the config is missing or failed",
-    fix: "install the helper or remove it from the docker config"
-  },
-  MANIFEST_NOT_FOUND: { meaning: "an OCI manifest (tag or digest) does not exist", fix: "check the reference; push the chart first" },
-  IMMUTABLE_TAG: { meaning: "a version tag already points at other content and never moves", fix: "bump the chart version" },
-  PUSH_VERIFY_FAILED: {
-    meaning: "what the registry returned after a push differs from what was pushed",
-    fix: "re-run; if it persists, the registry alters content"
-  },
-  DELETE_NOT_ALLOWED: { meaning: "the registry does not allow deleting manifests or tags", fix: "delete it in the registry UI, or enable deletes" },
-  // signing and verification
-  SIGNING_DISABLED: { meaning: "signing is set to 'none', so nothing was signed", fix: "choose a signing mode if a signature is needed" },
-  SIGNING_UNAVAILABLE: {
-    meaning: "signing cannot succeed: no usable identity token or key, or Fulcio or Rekor does not answer",
-    fix: "grant id-token: write or configure the signing key; check signing.fulcioUrl and signing.rekorUrl"
-  },
-  SIGNING_FAILED: { meaning: "creating or attaching a signature failed", fix: "read the message; check the Sigstore services, the token or the key" },
-  SIGNATURE_NOT_FOUND: { meaning: "no signature exists for the artifact", fix: "sign it, or do not use it" },
-  SIGNATURE_INVALID: { meaning: "a signature or bundle does not verify", fix: "do not use the artifact; re-publish it from the release workflow" },
-  UNTRUSTED_SIGNER: {
-    meaning: "the artifact is signed, but not by an identity the policy trusts",
-    fix: "check --certificate-identity and --certificate-oidc-issuer"
-  },
-  TRUSTED_ROOT_UNAVAILABLE: {
-    meaning: "the Sigstore trusted root cannot be read",
-    fix: "pass a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)"
-  },
-  PROVENANCE_UNAVAILABLE: {
-    meaning: "no build provenance can be made from the OIDC token (not a JWT, or without the Actions claims)",
-    fix: "run in GitHub Actions with id-token: write"
-  },
-  ATTESTATION_NOT_FOUND: {
-    meaning: "no attestation of the asked type is attached to the artifact",
-    fix: "attest the digest in the release workflow (attestations: write)"
-  },
-  // pull requests and lineage
-  NO_PULL_REQUEST: { meaning: "no merged pull request brought the released commit", fix: "release through a pull request, or set onMissingPr: warn" },
-  ATTESTATION_MAP_MISSING: { meaning: "the merged pull request carries no attestation map", fix: "let the earlier pipeline stages post it" },
-  ATTESTATION_MAP_AMBIGUOUS: { meaning: "the pull request carries several attestation maps", fix: "keep one map in the pull request" },
-  ATTESTATION_MAP_INVALID: { meaning: "the attestation map does not match its schema", fix: "correct the map as the schema says" },
-  ATTESTATION_MAP_UNPARSABLE: { meaning: "the attestation map is not valid JSON", fix: "correct the JSON of the map" },
-  ATTESTATION_MAP_TOO_LARGE: { meaning: "the attestation map exceeds the size limit", fix: "shrink the map or raise the limit" },
-  ATTESTATION_MAP_UNSUPPORTED_VERSION: { meaning: "the attestation map has a version this release does not read", fix: "write a supported map version" },
-  LINEAGE_INVALID: { meaning: "a lineage document does not match its schema or cannot be named", fix: "report it: the lineage is built by chart-release" },
-  // GitHub and releases
-  GITHUB_AUTH_FAILED: {
-    meaning: "GitHub refused the token, or no token is set",
-    fix: "set GITHUB_TOKEN to a token with the job's permissions (contents: write)"
-  },
-  GITHUB_NOT_FOUND: {
-    meaning: "the repository or object does not exist, or the token cannot see it",
-    fix: "check the repository name and the token permissions"
-  },
-  GITHUB_UNAVAILABLE: { meaning: "GitHub cannot be reached or keeps failing", fix: "re-run later; what was done is kept" },
-  GITHUB_REQUEST_REJECTED: {
-    meaning: "GitHub refused a request as invalid (422): a field it names is wrong or already taken",
-    fix: "correct the input the message names; the same input fails again"
-  },
-  GITHUB_REQUEST_FAILED: { meaning: "a GitHub request failed for another reason", fix: "read the message; re-run to finish the job" },
-  RELEASE_IMMUTABLE: { meaning: "the release is published with a different package", fix: "bump the chart version" },
-  TAG_TEMPLATE_INVALID: {
-    meaning: "the release tag template lacks a placeholder or has an unknown one",
-    fix: "use {name} and {version} in release.tagTemplate"
-  },
-  NOTES_TEMPLATE_INVALID: { meaning: "the release notes template uses an unknown field", fix: "use only the fields the hint lists" },
-  TARGET_UNKNOWN: { meaning: "the release commit cannot be told", fix: "pass --target <sha>" },
-  ASSET_MISSING: { meaning: "a required release asset was not produced", fix: "produce the asset, or drop it from release.requiredAssets" },
-  ASSET_SKIPPED: { meaning: "an optional release asset is not there and is left out (a warning)", fix: "add the file if the release should carry it" },
-  ASSET_KIND_UNKNOWN: { meaning: "release.requiredAssets names an unknown kind", fix: "use one of the kinds the hint lists" },
-  ASSET_INVALID: { meaning: "a release asset is not the file it should be", fix: "pass the file helm package wrote" },
-  ASSET_NAME_CONFLICT: { meaning: "two assets would be attached under one name", fix: "rename one of the files" },
-  ASSET_CORRUPTED: { meaning: "GitHub stored an asset with other bytes than were uploaded", fix: "re-run; the asset is uploaded again" },
-  ASSET_DOWNLOAD_FAILED: { meaning: "a release asset could not be downloaded", fix: "re-run; check the token can read the releases" },
-  ARTIFACTHUB_CONFIG_INVALID: { meaning: "the Artifact Hub repository settings are not valid", fix: "correct the artifactHub field the message names" },
-  ARTIFACTHUB_ANNOTATION_INVALID: {
-    meaning: "an artifacthub.io annotation in Chart.yaml is not valid",
-    fix: "correct the annotation as Artifact Hub documents it"
-  },
-  // the Helm repository index on Pages
-  INDEX_INVALID: { meaning: "the Helm repository index is not valid", fix: "correct or rebuild index.yaml (chart-release index --rebuild)" },
-  INDEX_DIGEST_CONFLICT: { meaning: "the index lists a version with another digest than the published package", fix: "rebuild the index from the releases" },
-  INDEX_CONFLICT: { meaning: "the Pages branch kept moving while the index was written", fix: "re-run: the index is merged again with what other runs wrote" },
-  INDEX_WOULD_SHRINK: {
-    meaning: "writing the index would drop entries that have no published release",
-    fix: "publish them again, or rebuild with --prune on purpose"
-  },
-  INDEX_RELEASE_MISSING: { meaning: "a chart to index has no published release holding its package", fix: "publish the release first, then re-run" },
-  ASSET_URL_MISSING: { meaning: "GitHub gave no download URL for a release asset", fix: "re-run; check the release is published" },
-  PAGES_BRANCH_REFUSED: { meaning: "a ruleset or branch protection refuses the index update", fix: "allow the workflow's token to push to the Pages branch" },
-  LEASE_HELD: { meaning: "another run of the repository holds the publish lease", fix: "wait for that run, or re-run after the lease expires" },
-  // promotion, manifests and the emulator
-  RELEASE_MANIFEST_MISMATCH: {
-    meaning: "an artifact in the registry does not match its release manifest (tag, package or signature)",
-    fix: "read the failed checks; promote or re-publish the artifact the manifest names"
-  },
-  RELEASE_MANIFEST_INVALID: {
-    meaning: "a release manifest or publish journal is missing or outside its schema",
-    fix: "run chart-release publish first, or pass the manifest it wrote"
-  },
-  SOURCE_NOT_FOUND: { meaning: "the version or digest to promote does not exist", fix: "check --version/--digest against the registry" },
-  TAG_POLICY: { meaning: "a promotion target is neither a version tag nor an allowed channel", fix: "use vX.Y.Z or a channel, or --allow-non-semver" },
-  PROMOTION_VERIFY_FAILED: {
-    meaning: "after a move the channel does not resolve to the promoted digest",
-    fix: "re-run the promotion; another writer moved the tag"
-  },
-  TAG_VERSION_MISMATCH: { meaning: "a version tag may only point at the digest of that version", fix: "promote the digest of that version, or use a channel" },
-  RESERVED_TAG: { meaning: "the tag name is shaped like an audit tag, which promotion reserves", fix: "choose another channel name" },
-  PROMOTION_INCOMPLETE: {
-    meaning: "moving a tag failed midway through a promotion; the moved ones were put back",
-    fix: "re-run the promotion once the registry answers"
-  },
-  NO_ROLLBACK_TARGET: { meaning: "the channel has no earlier digest in its audit history", fix: "name the target with --to <version|digest>" },
-  EMULATOR_SEED_UNREADABLE: { meaning: "the GitHub emulator seed fixtures cannot be read", fix: "pass a seed file in the documented format" },
-  EMULATOR_STATE_UNREADABLE: { meaning: "the GitHub emulator state file cannot be read", fix: "delete the state file or pass one the emulator wrote" }
-};
-
-// packages/core/src/redact.ts
-var secrets = /* @__PURE__ */ new Set();
-var PATTERNS = [
-  // Authorization headers, in any casing, with any scheme
-  [/\b(authorization\s*[:=]\s*)(bearer|basic|token)\s+[^\s"',;]+/gi, "$1$2 ***"],
-  // GitHub tokens: classic (ghp_, gho_, ghu_, ghs_, ghr_) and fine-grained (github_pat_)
-  [/\bgh[pousr]_[A-Za-z0-9]{20,255}\b/g, "***"],
-  [/\bgithub_pat_[A-Za-z0-9_]{20,255}\b/g, "***"],
-  // JWTs (OIDC identity tokens, registry bearer tokens)
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\b/g, "***"],
-  // credentials in URLs: scheme://user:password@host
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi, "$1***@"],
-  // password=..., token=..., secret=... in query strings or key=value logs
-  [/\b((?:password|passwd|token|secret|access_token|refresh_token|client_secret)=)[^&\s"']+/gi, "$1***"],
-  // "password": "..." style JSON fields
-  [/("(?:password|token|access_token|refresh_token|identitytoken|auth|secret)"\s*:\s*")[^"]*(")/gi, "$1***$2"],
-  // PEM private keys
-  [/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g, "-----BEGIN $1PRIVATE KEY-----***-----END $1PRIVATE KEY-----"]
-];
-function redact(text) {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join("***");
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
-  return out;
-}
-
-// packages/core/src/errors.ts
-var ReleaseError = class extends Error {
-  code;
-  chart;
-  file;
-  line;
-  hint;
-  details;
-  constructor(code, message, options = {}) {
-    super(redact(message), options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = "ReleaseError";
-    this.code = code;
-    this.chart = options.chart;
-    this.file = options.file;
-    this.line = options.line;
-    this.hint = redact(options.hint ?? ERROR_CATALOGUE[code].fix);
-    this.details = options.details;
-  }
-  /** A stable JSON shape for `--json` reports. */
-  toJSON() {
-    return {
-      code: this.code,
-      message: this.message,
-      ...this.chart ? { chart: this.chart } : {},
-      ...this.file ? { file: this.file } : {},
-      ...this.line ? { line: this.line } : {},
-      ...this.hint ? { hint: this.hint } : {},
-      ...this.details ? { details: this.details } : {}
-    };
-  }
-};
-var AggregateReleaseError = class extends ReleaseError {
-  errors;
-  constructor(errors, summary = `${errors.length} problem${errors.length === 1 ? "" : "s"} found`) {
-    super("PREFLIGHT_FAILED", `${summary}:
-${errors.map((e) => `  - ${formatErrorLine(e)}`).join("\n")}`);
-    this.errors = errors;
-  }
-  toJSON() {
-    return { ...super.toJSON(), errors: this.errors.map((e) => e.toJSON()) };
-  }
-};
-function isReleaseError(error) {
-  return error instanceof ReleaseError;
-}
-function formatErrorLine(error) {
-  const where = [error.chart, error.file ? `${error.file}${error.line ? `:${error.line}` : ""}` : void 0].filter(Boolean);
-  const prefix = where.length ? `${where.join(" ")}: ` : "";
-  return `[${error.code}] ${prefix}${error.message}${error.hint ? ` Fix: ${error.hint}` : ""}`;
-}
-
-// packages/core/src/actions.ts
-import { randomUUID } from "node:crypto";
-
-// packages/core/src/output.ts
-import { appendFileSync } from "node:fs";
-function writeStdout(text) {
-  process.stdout.write(redact(text));
-}
-function writeStderr(text) {
-  process.stderr.write(redact(text));
-}
-function appendUserFile(path, text) {
-  appendFileSync(path, redact(text));
-}
-function writeJson(value) {
-  writeStdout(`${JSON.stringify(value, null, 2)}
-`);
-}
-
-// packages/core/src/actions.ts
-function inActions(env = process.env) {
-  return env.GITHUB_ACTIONS === "true";
-}
-function setOutput(name, value, env = process.env) {
-  const file = env.GITHUB_OUTPUT;
-  if (!file) return false;
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  appendUserFile(file, `${name}<<${delimiter}
-${value}
-${delimiter}
-`);
-  return true;
-}
-function escapeData(value) {
-  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(value) {
-  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function annotation(level, message, props = {}) {
-  const parts = [];
-  if (props.file) parts.push(`file=${escapeProperty(props.file)}`);
-  if (props.line) parts.push(`line=${props.line}`);
-  if (props.title) parts.push(`title=${escapeProperty(props.title)}`);
-  return `::${level}${parts.length ? ` ${parts.join(",")}` : ""}::${escapeData(message)}`;
-}
-
-// packages/core/src/logger.ts
-var ORDER = { debug: 0, info: 1, warn: 2, error: 3 };
-function createLogger(options = {}) {
-  const write = options.write ?? ((line) => process.stderr.write(`${line}
-`));
-  const min = ORDER[options.level ?? (process.env.RUNNER_DEBUG === "1" ? "debug" : "info")];
-  const actions = options.actions ?? inActions();
-  const out = (line) => write(redact(line));
-  return {
-    debug(message) {
-      if (min <= ORDER.debug) out(actions ? `::debug::${message}` : `debug: ${message}`);
-    },
-    info(message) {
-      if (min <= ORDER.info) out(message);
-    },
-    warn(message, where) {
-      if (min <= ORDER.warn) out(actions ? annotation("warning", message, where) : `warning: ${message}`);
-    },
-    error(message, where) {
-      out(actions ? annotation("error", message, where) : `error: ${message}`);
-    },
-    async group(title, fn) {
-      out(actions ? `::group::${title}` : `── ${title}`);
-      try {
-        return await fn();
-      } finally {
-        if (actions) out("::endgroup::");
-      }
-    }
-  };
-}
-function keepingWarnings(logger) {
-  const warnings = [];
-  return {
-    ...logger,
-    warn(message, where) {
-      warnings.push(message);
-      logger.warn(message, where);
-    },
-    warnings
-  };
-}
-var silentLogger = {
-  debug() {
-  },
-  info() {
-  },
-  warn() {
-  },
-  error() {
-  },
-  group: (_title, fn) => fn()
-};
-
-// packages/core/src/cli.ts
-import { parseArgs } from "node:util";
-
-// packages/core/src/cli-report.ts
-var EXIT_CODES = {
-  ok: 0,
-  /** A problem to fix; the error line names its code, the chart and file, and the fix. */
-  failure: 1,
-  /** An unknown flag, a missing or malformed value. */
-  usage: 2,
-  /** Part of the work is done and a re-run finishes it (`PUBLISH_INCOMPLETE`); only commands that say so. */
-  incomplete: 3,
-  /** A bug: an error that is not a ReleaseError. */
-  internal: 70
-};
-var EXIT_MEANINGS = {
-  0: "done",
-  1: "a problem to fix: each error line names its code, the chart and file, and the fix",
-  2: "a usage error: an unknown flag, a missing or malformed value",
-  3: "part of the work is done (PUBLISH_INCOMPLETE): a re-run finishes it",
-  70: "an internal error (a bug): please report it with the output"
-};
-function formatHelp(spec) {
-  const options = spec.options.replace(/\n+$/, "").split("\n");
-  if (!options.some((l) => /^\s+--json\b/.test(l)))
-    options.push("  --json                 print the result as JSON on stdout: {ok, charts, errors, warnings, ...}");
-  if (!options.some((l) => /^\s+-h, --help\b/.test(l))) options.push("  -h, --help             show this help");
-  const codes = { ...EXIT_MEANINGS, ...spec.exitCodes };
-  const used = [0, 1, 2, ...Object.keys(spec.exitCodes ?? {}).map(Number), 70].filter((c, i, all) => all.indexOf(c) === i).sort((a, b) => a - b);
-  const parts = [
-    `${spec.command}: ${spec.summary}`,
-    `Usage:
-${spec.usage.map((u) => `  ${u}`).join("\n")}`,
-    ...spec.description ? [spec.description.trim()] : [],
-    `Options:
-${options.join("\n")}`,
-    ...(spec.sections ?? []).map((s) => `${s.title}:
-${s.body.replace(/\n+$/, "")}`),
-    `Exit codes:
-${used.map((c) => `  ${String(c).padEnd(3)} ${codes[c]}`).join("\n")}`
-  ];
-  return `${parts.join("\n\n")}
-`;
-}
-function cliReport(fields) {
-  const { ok, charts = [], errors = [], warnings = [], ...rest } = fields;
-  return { ok: ok ?? errors.length === 0, charts, errors, warnings, ...rest };
-}
-function errorList(error) {
-  return error instanceof AggregateReleaseError ? error.errors : [error];
-}
-function writeErrorLines(command, errors, summary) {
-  if (!errors.length) return;
-  const lines = summary || errors.length > 1 ? [summary ?? `${errors.length} problems found:`, ...errors.map((e) => `  - ${formatErrorLine(e)}`)] : [formatErrorLine(errors[0])];
-  writeStderr(`${command}: ${lines.join("\n")}
-`);
-  if (inActions()) {
-    for (const e of errors) writeStderr(`${annotation("error", formatErrorLine(e), { file: e.file, line: e.line, title: e.chart ?? e.code })}
-`);
-  }
-}
-
-// packages/core/src/cli.ts
-var COMMON_OPTIONS = {
-  help: { type: "boolean", short: "h", default: false },
-  json: { type: "boolean", default: false }
-};
-function parseCli(argv, options, command, extra = {}) {
-  const aliases = extra.aliases ?? {};
-  const all = { ...COMMON_OPTIONS, ...options };
-  const withAliases = { ...all };
-  for (const [old, name] of Object.entries(aliases)) {
-    const { default: _default, ...target } = all[name];
-    withAliases[old] = target;
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: withAliases, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new ReleaseError("USAGE", describeParseError(error, Object.keys(all)), {
-      hint: `run '${command} --help' for the options`
-    });
-  }
-  const values = parsed.values;
-  for (const [old, name] of Object.entries(aliases)) {
-    if (values[old] === void 0) continue;
-    writeStderr(`${command}: warning: --${old} is deprecated; use --${name}.
-`);
-    if (values[name] === void 0 || values[name] === all[name]?.default) values[name] = values[old];
-    delete values[old];
-  }
-  return parsed;
-}
-function describeParseError(error, names) {
-  const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
-  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag) {
-    const guess = closestFlag(flag.replace(/^-+/, ""), names);
-    return `unknown flag ${flag}${guess ? ` (did you mean --${guess}?)` : ""}.`;
-  }
-  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
-    return /argument missing/.test(error.message) ? `${flag} needs a value.` : `${flag} takes no value.`;
-  }
-  return error.message;
-}
-function closestFlag(typed, names) {
-  let best;
-  for (const name of names) {
-    const distance = name.startsWith(typed) || typed.startsWith(name) ? 1 : abbreviates(typed, name) ? 2 : editDistance(typed, name);
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : void 0;
-}
-function abbreviates(typed, name) {
-  if (typed[0] !== name[0]) return false;
-  let at = 0;
-  for (const char of name) if (char === typed[at]) at++;
-  return at === typed.length;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}
-async function runCli(name, main2, argv = process.argv.slice(2)) {
-  const json = argv.includes("--json");
-  let code;
-  try {
-    code = await main2(argv) ?? EXIT_CODES.ok;
-  } catch (error) {
-    code = reportError(name, error, json);
-  }
-  process.exitCode = code;
-  await new Promise((resolve2) => process.stdout.write("", resolve2));
-  process.exit(code);
-}
-function reportError(name, error, json) {
-  if (isReleaseError(error)) {
-    const errors = errorList(error).map((e) => e.toJSON());
-    writeErrorLines(name, errors, errors.length > 1 || error !== errorList(error)[0] ? error.message.split("\n")[0] : void 0);
-    if (json) writeJson(cliReport({ ok: false, errors }));
-    return error.code === "USAGE" ? EXIT_CODES.usage : EXIT_CODES.failure;
-  }
-  const stack = error instanceof Error ? error.stack ?? error.message : String(error);
-  writeStderr(`${name}: internal error (a bug; please report it with this output):
-${stack}
-`);
-  if (json) writeJson(cliReport({ ok: false, errors: [{ code: "INTERNAL", message: String(error?.message ?? error) }] }));
-  return EXIT_CODES.internal;
-}
-
-// packages/chart-metadata/src/chart-yaml.ts
-var import_semver = __toESM(require_semver2(), 1);
-var import_yaml = __toESM(require_dist(), 1);
-
-// packages/chart-metadata/src/yaml-fast-path.ts
-function readPlainYaml(content) {
-  const out = {};
-  const lines = (content.includes("\r") ? content.replace(/\r\n/g, "\n") : content).split("\n");
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i++];
-    if (!meaningful(line)) continue;
-    const top = TOP_KEY.exec(line);
-    if (!top || Object.hasOwn(out, top[1])) return void 0;
-    const key = top[1];
-    const rest = top[2] === void 0 ? "" : stripComment(top[2]);
-    if (rest !== "") {
-      const value = rest.charCodeAt(0) === 91 ? flowList(rest) : scalar(top[2]);
-      if (value === void 0) return void 0;
-      out[key] = value;
-      continue;
-    }
-    const block = [];
-    while (i < lines.length) {
-      const l = lines[i];
-      const first = l.charCodeAt(0);
-      const isMeaningful = meaningful(l);
-      if (isMeaningful && first !== 32 && first !== 45) break;
-      i++;
-      if (isMeaningful) block.push(l);
-    }
-    if (block.length === 0) return void 0;
-    const head = block[0].trimStart();
-    const nested = head.startsWith("- ") || head === "-" ? list(block) : map(block);
-    if (nested === void 0) return void 0;
-    out[key] = nested;
-  }
-  return out;
-}
-var TOP_KEY = /^([A-Za-z_][\w.-]*):(?:[ ]+(.*))?$/;
-function meaningful(line) {
-  for (let k = 0; k < line.length; k++) {
-    const c = line.charCodeAt(k);
-    if (c === 32 || c === 9) continue;
-    return c !== 35;
-  }
-  return false;
-}
-function stripComment(text) {
-  if (!text.includes("#")) return text.trim();
-  const at = text.search(/\s#/);
-  return (at === -1 ? text : text.slice(0, at)).trim();
-}
-var NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-var MAYBE_NOT_A_STRING = /^[^A-Za-z]|^[nNtTfF]/;
-var NOT_PLAIN = /^[[\]{}&*!|>%@`,#]|^[-?:](?:\s|$)|: |:$|\t/;
-function scalar(raw) {
-  const text = raw.trim();
-  if (text.startsWith('"')) {
-    const m = /^"([^"\\]*)"(?:\s+#.*)?$/.exec(text);
-    return m ? m[1] : void 0;
-  }
-  if (text.startsWith("'")) {
-    const m = /^'((?:[^']|'')*)'(?:\s+#.*)?$/.exec(text);
-    return m ? m[1].replace(/''/g, "'") : void 0;
-  }
-  const value = stripComment(text);
-  if (value === "") return void 0;
-  if (MAYBE_NOT_A_STRING.test(value) && NOT_A_STRING.test(value)) return void 0;
-  if (NOT_PLAIN.test(value)) return void 0;
-  return value;
-}
-function flowList(text) {
-  const m = /^\[(.*)\]$/.exec(text);
-  if (!m || /[[\]{}]/.test(m[1])) return void 0;
-  if (m[1].trim() === "") return [];
-  const items = m[1].split(",").map((item) => /^\s*$/.test(item) || /[:#]/.test(item) ? void 0 : scalar(item));
-  return items.every((item) => item !== void 0) ? items : void 0;
-}
-function map(block) {
-  const indent = block[0].length - block[0].trimStart().length;
-  const out = {};
-  for (const line of block) {
-    const m = /^( *)([A-Za-z_][\w./-]*|"[^"\\]*"):(?:[ ]+(.*))?$/.exec(line);
-    if (!m || m[1].length !== indent || m[3] === void 0) return void 0;
-    const key = m[2].replace(/^"|"$/g, "");
-    const value = scalar(m[3]);
-    if (value === void 0 || key in out) return void 0;
-    out[key] = value;
-  }
-  return out;
-}
-function list(block) {
-  const indent = block[0].length - block[0].trimStart().length;
-  const items = [];
-  for (const line of block) {
-    const own = line.length - line.trimStart().length;
-    if (own === indent && /^ *- /.test(line)) items.push([line.slice(0, own) + "  " + line.slice(own + 2)]);
-    else if (own > indent && items.length) items[items.length - 1].push(line);
-    else return void 0;
-  }
-  const out = [];
-  for (const item of items) {
-    const first = item[0].trim();
-    if (item.length === 1 && !/^[A-Za-z_"][^:]*:(?: |$)/.test(first)) {
-      const value2 = scalar(first);
-      if (value2 === void 0) return void 0;
-      out.push(value2);
-      continue;
-    }
-    const value = map(item);
-    if (value === void 0) return void 0;
-    out.push(value);
-  }
-  return out;
-}
-
-// packages/chart-metadata/src/chart-yaml.ts
-var CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-function parseChartYaml(content, file) {
-  const plain = readPlainYaml(content);
-  if (plain) {
-    try {
-      return toMetadata(plain, file, () => void 0);
-    } catch {
-    }
-  }
-  const doc = (0, import_yaml.parseDocument)(content, { prettyErrors: false, uniqueKeys: true });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const offset = yamlError instanceof import_yaml.YAMLError ? yamlError.pos[0] : void 0;
-    const line = offset === void 0 ? void 0 : content.slice(0, offset).split("\n").length;
-    throw new ReleaseError("CHART_YAML_INVALID", `is not valid YAML: ${yamlError.message.split("\n")[0]}`, {
-      file,
-      line,
-      hint: "fix the YAML syntax (indentation, quotes, duplicate keys)."
-    });
-  }
-  if (!(0, import_yaml.isMap)(doc.contents)) {
-    throw new ReleaseError("CHART_YAML_INVALID", "must be a YAML mapping of fields (apiVersion, name, version, ...).", {
-      file,
-      hint: "see https://helm.sh/docs/topics/charts/#the-chartyaml-file."
-    });
-  }
-  const contents = doc.contents;
-  const lineOf = (key) => {
-    const pair = contents.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === key);
-    const offset = pair && (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
-    return offset === void 0 ? void 0 : content.slice(0, offset).split("\n").length;
-  };
-  return toMetadata(doc.toJS(), file, lineOf);
-}
-function toMetadata(raw, file, lineOf) {
-  const fail = (message, hint, line) => new ReleaseError("CHART_YAML_INVALID", message, { file, line, hint });
-  const str = (key, required) => {
-    const value = raw[key];
-    if (value === void 0 || value === null) {
-      if (required) throw fail(`has no '${key}'.`, `add '${key}:' to the chart's Chart.yaml.`);
-      return void 0;
-    }
-    if (typeof value === "string") return value;
-    if (typeof value === "number" || typeof value === "boolean") return String(value);
-    throw fail(`'${key}' must be a string, not ${Array.isArray(value) ? "a list" : typeof value}.`, `write '${key}' as a plain string.`, lineOf(key));
-  };
-  const apiVersion = str("apiVersion", true);
-  if (apiVersion !== "v1" && apiVersion !== "v2")
-    throw fail(`apiVersion '${apiVersion}' is not v1 or v2.`, "use 'apiVersion: v2' (Helm 3 and later).", lineOf("apiVersion"));
-  const name = str("name", true);
-  if (!CHART_NAME.test(name))
-    throw fail(`name '${name}' is not a valid chart name.`, "use letters, digits, dots, dashes and underscores only.", lineOf("name"));
-  const rawVersion = raw.version;
-  if (rawVersion === void 0 || rawVersion === null) throw fail("has no 'version'.", "add 'version: 0.1.0' to Chart.yaml.");
-  const version = String(rawVersion);
-  if (typeof rawVersion !== "string" || !isStrictSemver(version)) {
-    const quoted = typeof rawVersion === "number" ? ` (YAML read it as the number ${version}; quote it)` : "";
-    throw new ReleaseError("VERSION_INVALID", `version '${version}' of chart '${name}' is not a SemVer 2 version${quoted}.`, {
-      chart: name,
-      file,
-      line: lineOf("version"),
-      hint: "use MAJOR.MINOR.PATCH with an optional -prerelease, e.g. '1.4.0' or '2.0.0-rc.1', without a leading 'v'."
-    });
-  }
-  const type = str("type", false) ?? "application";
-  if (type !== "application" && type !== "library")
-    throw fail(`type '${type}' is not 'application' or 'library'.`, "set 'type: application' or 'type: library'.", lineOf("type"));
-  const list2 = (key) => {
-    const value = raw[key];
-    if (value === void 0 || value === null) return [];
-    if (!Array.isArray(value)) throw fail(`'${key}' must be a list.`, `write '${key}' as a YAML list ('- ...').`, lineOf(key));
-    return value;
-  };
-  const strings = (key) => list2(key).map((v) => String(v));
-  const dependencies = list2("dependencies").map((entry, i) => {
-    const d = entry;
-    if (!d || typeof d !== "object" || typeof d.name !== "string" || !d.name) {
-      throw fail(`dependencies[${i}] has no name.`, "give every dependency a 'name' (and a 'version' and 'repository').", lineOf("dependencies"));
-    }
-    const opt = (k) => d[k] === void 0 || d[k] === null ? void 0 : String(d[k]);
-    return {
-      name: d.name,
-      ...opt("version") !== void 0 ? { version: opt("version") } : {},
-      ...opt("repository") !== void 0 ? { repository: opt("repository") } : {},
-      ...opt("alias") !== void 0 ? { alias: opt("alias") } : {},
-      ...opt("condition") !== void 0 ? { condition: opt("condition") } : {},
-      ...Array.isArray(d.tags) ? { tags: d.tags.map(String) } : {}
-    };
-  });
-  const maintainers = list2("maintainers").map((m) => {
-    const o = m ?? {};
-    return {
-      name: String(o.name ?? ""),
-      ...o.email ? { email: String(o.email) } : {},
-      ...o.url ? { url: String(o.url) } : {}
-    };
-  });
-  const rawAnnotations = raw.annotations;
-  const annotations = {};
-  if (rawAnnotations && typeof rawAnnotations === "object" && !Array.isArray(rawAnnotations)) {
-    for (const [k, v] of Object.entries(rawAnnotations)) annotations[k] = String(v);
-  }
-  const optional = (key) => {
-    const value = str(key, false);
-    return value === void 0 ? {} : { [key]: value };
-  };
-  return {
-    apiVersion,
-    name,
-    version,
-    type,
-    ...optional("appVersion"),
-    ...optional("description"),
-    ...optional("kubeVersion"),
-    ...optional("home"),
-    ...optional("icon"),
-    ...raw.deprecated === true ? { deprecated: true } : {},
-    keywords: strings("keywords"),
-    sources: strings("sources"),
-    maintainers,
-    annotations,
-    dependencies
-  };
-}
-function isStrictSemver(version) {
-  const parsed = (0, import_semver.parse)(version);
-  return parsed !== null && version === `${parsed.version}${parsed.build.length ? `+${parsed.build.join(".")}` : ""}`;
-}
-
-// packages/chart-metadata/src/release-tag.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var DEFAULT_TAG_TEMPLATE = "{name}-v{version}";
-var PLACEHOLDER = /\{\{\s*\.(Name|Version)\s*\}\}|\{(name|version)\}/g;
-function releaseTagGlob(template = DEFAULT_TAG_TEMPLATE, name = "*") {
-  return template.replace(PLACEHOLDER, (_m, goName, key) => (goName ?? key).toLowerCase() === "name" ? name : "*");
-}
-
-// packages/changed-charts/src/detect.ts
-import { posix as posix3 } from "node:path";
-import { performance } from "node:perf_hooks";
-
-// packages/changed-charts/src/chart-roots.ts
-import { posix } from "node:path";
-
-// packages/changed-charts/src/tree-walk.ts
-function readTree(data, hashBytes, visit) {
-  let pos = 0;
-  while (pos < data.length) {
-    const space = data.indexOf(32, pos);
-    const nul = data.indexOf(0, space);
-    const start = pos;
-    pos = nul + 1 + hashBytes;
-    const mode = data.toString("latin1", start, space);
-    visit(
-      data.toString("utf8", space + 1, nul),
-      () => ({ sha: data.toString("hex", nul + 1, nul + 1 + hashBytes), type: mode === "40000" ? "tree" : mode === "160000" ? "commit" : "blob" }),
-      mode === "40000"
-    );
-  }
-}
-async function lookupPaths(objects, rev, paths, options = {}) {
-  const found = /* @__PURE__ */ new Map();
-  const wanted = /* @__PURE__ */ new Set();
-  const folders = /* @__PURE__ */ new Set();
-  for (const path of paths) {
-    wanted.add(path);
-    const parts = path.split("/");
-    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join("/"));
-  }
-  if (wanted.size === 0) return found;
-  let level = [{ path: "", name: `${rev}^{tree}` }];
-  let hashBytes = 0;
-  while (level.length) {
-    const trees = await objects.contents(level.map((t) => t.name));
-    const next = [];
-    level.forEach((tree, i) => {
-      const object = trees[i];
-      if (!object?.data || object.type !== "tree") return;
-      hashBytes ||= object.sha.length / 2;
-      const prefix = tree.path ? `${tree.path}/` : "";
-      const below = [];
-      let stop = false;
-      readTree(object.data, hashBytes, (name, entry) => {
-        const path = prefix + name;
-        const isWanted = wanted.has(path);
-        if (isWanted && name === options.stopAt) stop = true;
-        const isFolder = folders.has(path);
-        if (!isWanted && !isFolder) return;
-        const e = entry();
-        if (isWanted) found.set(path, e);
-        if (isFolder && e.type === "tree") below.push({ path, name: e.sha });
-      });
-      if (!stop) next.push(...below);
-    });
-    level = next;
-  }
-  return found;
-}
-
-// packages/changed-charts/src/chart-roots.ts
-function normalizeChartDirs(dirs) {
-  const out = dirs.map((d) => posix.normalize(d.replace(/\\/g, "/")).replace(/\/+$/, "") || ".");
-  return [...new Set(out)];
-}
-function candidateRoots(file, chartDirs) {
-  for (const dir of chartDirs) {
-    const prefix = dir === "." ? "" : `${dir}/`;
-    if (!file.startsWith(prefix)) continue;
-    const out = [];
-    for (let slash = file.indexOf("/", prefix.length); slash !== -1; slash = file.indexOf("/", slash + 1)) out.push(file.slice(0, slash));
-    return out;
-  }
-  return [];
-}
-async function chartYamlBlobs(objects, rev, dirs) {
-  const paths = [...dirs].map((dir) => `${dir}/Chart.yaml`);
-  const found = await lookupPaths(objects, rev, paths, { stopAt: "Chart.yaml" });
-  const out = /* @__PURE__ */ new Map();
-  for (const [path, entry] of found) if (entry.type === "blob") out.set(path.slice(0, -"/Chart.yaml".length), entry.sha);
-  return out;
-}
-var DIRECT_LOOKUPS = 64;
-async function groupByChart(objects, changes, head, chartDirs, allChanges = changes, onText) {
-  const atHead = /* @__PURE__ */ new Map();
-  const atBase = /* @__PURE__ */ new Map();
-  for (const c of allChanges) {
-    if (!c.path.endsWith("/Chart.yaml")) continue;
-    const dir = c.path.slice(0, -"/Chart.yaml".length);
-    atHead.set(dir, c.headSha ?? null);
-    atBase.set(dir, c.baseSha ?? null);
-  }
-  const unknown = /* @__PURE__ */ new Set();
-  for (const c of changes) {
-    const side = c.status === "D" ? atBase : atHead;
-    for (const dir of candidateRoots(c.path, chartDirs)) {
-      const sha = side.get(dir);
-      if (sha) break;
-      if (sha === void 0) unknown.add(dir);
-    }
-  }
-  const texts = /* @__PURE__ */ new Map();
-  const keep = (sha, data) => {
-    if (texts.has(sha)) return;
-    const text2 = data.toString("utf8");
-    texts.set(sha, text2);
-    onText?.(text2);
-  };
-  const shas = /* @__PURE__ */ new Set();
-  for (const side of [atHead, atBase]) for (const sha of side.values()) if (sha) shas.add(sha);
-  const byPath = unknown.size <= DIRECT_LOOKUPS ? [...unknown] : [];
-  if (byPath.length === 0 && unknown.size) {
-    const found = await chartYamlBlobs(objects, head, unknown);
-    for (const dir of unknown) {
-      const sha = found.get(dir) ?? null;
-      atHead.set(dir, sha);
-      atBase.set(dir, sha);
-      if (sha) shas.add(sha);
-    }
-  }
-  const wanted = [...shas];
-  await objects.each("contents", [...wanted, ...byPath.map((dir) => `${head}:${dir}/Chart.yaml`)], (i, object) => {
-    const blob = object?.type === "blob" ? object : void 0;
-    if (i < wanted.length) {
-      if (blob?.data) keep(wanted[i], blob.data);
-      return;
-    }
-    const dir = byPath[i - wanted.length];
-    if (blob?.data) keep(blob.sha, blob.data);
-    atHead.set(dir, blob?.sha ?? null);
-    atBase.set(dir, blob?.sha ?? null);
-  });
-  const charts = /* @__PURE__ */ new Map();
-  for (const c of changes) {
-    const side = c.status === "D" ? atBase : atHead;
-    const root = candidateRoots(c.path, chartDirs).find((dir) => side.get(dir));
-    if (!root) continue;
-    let chart = charts.get(root);
-    if (!chart) {
-      chart = {
-        path: root,
-        headSha: atHead.get(root) ?? void 0,
-        baseSha: atBase.get(root) ?? void 0,
-        changedFiles: /* @__PURE__ */ new Set(),
-        added: /* @__PURE__ */ new Map(),
-        deleted: /* @__PURE__ */ new Map(),
-        modified: false
-      };
-      charts.set(root, chart);
-    }
-    chart.changedFiles.add(c.path);
-    const relative = c.path.slice(root.length + 1);
-    if (c.status === "A") chart.added.set(relative, c.headSha ?? "");
-    else if (c.status === "D") chart.deleted.set(relative, c.baseSha ?? "");
-    else chart.modified = true;
-  }
-  const text = (sha) => sha === void 0 ? void 0 : texts.get(sha) ?? "";
-  return [...charts.values()].map(({ headSha, baseSha, ...chart }) => ({
-    ...chart,
-    ...headSha ? { headYaml: text(headSha) } : {},
-    ...baseSha ? { baseYaml: text(baseSha) } : {}
-  }));
-}
-async function readChartYamls(objects, rev, dirs) {
-  const blobs = await objects.contents(dirs.map((dir) => `${rev}:${dir}/Chart.yaml`));
-  const out = /* @__PURE__ */ new Map();
-  dirs.forEach((dir, i) => {
-    const blob = blobs[i];
-    if (blob?.type === "blob" && blob.data) out.set(dir, blob.data.toString("utf8"));
-  });
-  return out;
-}
-
-// packages/changed-charts/src/dependents.ts
-import { posix as posix2 } from "node:path";
-
-// packages/changed-charts/src/chart-index.ts
-import { readFileSync, statSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-var FORMAT = "chart-release/chart-index@1";
-var DEPENDENCIES = "dependencies";
-var foldersFile = (indexFile) => `${indexFile.slice(0, -".json".length)}-folders.json`;
-async function walkChartYamls(objects, rev, chartDirs, visit, indexFile, walker) {
-  const roots = chartDirs.map((dir) => dir === "." ? "" : dir);
-  const stored = indexFile ? loadIndex(indexFile) : void 0;
-  const rootTrees = await (stored ? objects : walker).info(roots.map((dir) => dir === "" ? `${rev}^{tree}` : `${rev}:${dir}`));
-  const stats = { read: 0, reused: 0 };
-  if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === (rootTrees[i]?.type === "tree" ? rootTrees[i].sha : void 0))) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const dir of roots) {
-      for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) {
-        if (seen.has(path)) continue;
-        seen.add(path);
-        stats.reused++;
-        visit(path, text);
-      }
-    }
-    return stats;
-  }
-  const previous = stored && indexFile ? loadFolders(foldersFile(indexFile)) : void 0;
-  const next = /* @__PURE__ */ new Map();
-  let toCheck = [];
-  let toList = [];
-  const reuse = (path, entry) => {
-    next.set(path, entry);
-    stats.reused++;
-    if (entry.chart) {
-      if (entry.text !== void 0) visit(path, entry.text);
-    } else {
-      for (const [name, tree] of entry.folders) found(path ? `${path}/${name}` : name, tree, false);
-    }
-  };
-  const found = (path, tree, isChartDir) => {
-    const known = previous?.get(path);
-    if (known?.tree === tree && (known.chart === false || !isChartDir)) reuse(path, known);
-    else (isChartDir ? toList : toCheck).push({ path, tree });
-  };
-  roots.forEach((dir, i) => {
-    if (rootTrees[i]?.type === "tree") found(dir, rootTrees[i].sha, true);
-  });
-  let hashBytes = 0;
-  while (toCheck.length || toList.length) {
-    const checking = toCheck;
-    toCheck = [];
-    stats.read += checking.length;
-    await walker.each(
-      "contents",
-      checking.map((f) => `${f.tree}:Chart.yaml`),
-      (i, object) => {
-        const folder = checking[i];
-        if (object?.type !== "blob" || !object.data) {
-          toList.push(folder);
-          return;
-        }
-        if (!object.data.includes(DEPENDENCIES)) {
-          next.set(folder.path, { tree: folder.tree, chart: true });
-          return;
-        }
-        const text = object.data.toString("utf8");
-        next.set(folder.path, { tree: folder.tree, chart: true, text });
-        visit(folder.path, text);
-      }
-    );
-    const listing = toList;
-    toList = [];
-    const children = [];
-    stats.read += listing.length;
-    await walker.each(
-      "contents",
-      listing.map((f) => f.tree),
-      (i, object) => {
-        if (object?.type !== "tree" || !object.data) return;
-        hashBytes ||= object.sha.length / 2;
-        const folder = listing[i];
-        const folders = [];
-        readTree(object.data, hashBytes, (name, entry, isFolder) => {
-          if (isFolder) folders.push([name, entry().sha]);
-        });
-        next.set(folder.path, { tree: folder.tree, chart: false, folders });
-        for (const [name, tree] of folders) children.push({ path: folder.path ? `${folder.path}/${name}` : name, tree });
-      }
-    );
-    for (const child of children) found(child.path, child.tree, false);
-  }
-  if (indexFile) await save(indexFile, roots, next);
-  return stats;
-}
-function readJson(file) {
-  try {
-    const value = JSON.parse(readFileSync(file, "utf8"));
-    return value?.format === FORMAT ? value : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function loadIndex(file) {
-  const stored = readJson(file);
-  if (typeof stored?.roots !== "object" || stored.roots === null) return void 0;
-  for (const root of Object.values(stored.roots)) {
-    if (typeof root?.tree !== "string" || typeof root.dependencies !== "object" || root.dependencies === null) return void 0;
-    if (!Object.values(root.dependencies).every((text) => typeof text === "string")) return void 0;
-  }
-  return stored;
-}
-function loadFolders(file) {
-  const stored = readJson(file);
-  if (typeof stored?.folders !== "object" || stored.folders === null) return void 0;
-  const out = /* @__PURE__ */ new Map();
-  for (const [path, value] of Object.entries(stored.folders)) {
-    if (!Array.isArray(value) || typeof value[0] !== "string") return void 0;
-    const [tree, more] = value;
-    if (more === void 0) out.set(path, { tree, chart: true });
-    else if (typeof more === "string") out.set(path, { tree, chart: true, text: more });
-    else if (Array.isArray(more) && more.every((f) => Array.isArray(f) && typeof f[0] === "string" && typeof f[1] === "string"))
-      out.set(path, { tree, chart: false, folders: more });
-    else return void 0;
-  }
-  return out;
-}
-async function save(file, roots, entries) {
-  const folders = {};
-  const index = { format: FORMAT, roots: {} };
-  for (const dir of roots) {
-    const root = entries.get(dir);
-    if (root) index.roots[dir] = { tree: root.tree, dependencies: {} };
-  }
-  for (const [path, e] of entries) {
-    folders[path] = e.chart ? e.text === void 0 ? [e.tree] : [e.tree, e.text] : [e.tree, e.folders];
-    if (!e.chart || e.text === void 0) continue;
-    for (const dir of roots) if ((dir === "" || path.startsWith(`${dir}/`)) && index.roots[dir]) index.roots[dir].dependencies[path] = e.text;
-  }
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await replace(foldersFile(file), JSON.stringify({ format: FORMAT, folders }));
-    await replace(file, JSON.stringify(index));
-  } catch {
-  }
-}
-var saves = 0;
-async function replace(file, content) {
-  const temporary = `${file}.${process.pid}-${++saves}.tmp`;
-  try {
-    await writeFile(temporary, content);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-function chartIndexFile(cwd, env = process.env) {
-  let gitDir = env.GIT_DIR ? resolve(cwd, env.GIT_DIR) : void 0;
-  for (let dir = resolve(cwd); !gitDir; dir = dirname(dir)) {
-    const dotGit = join(dir, ".git");
-    const kind = statSync(dotGit, { throwIfNoEntry: false });
-    if (kind?.isDirectory()) gitDir = dotGit;
-    else if (kind) {
-      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readText(dotGit) ?? "");
-      if (!pointer) return void 0;
-      gitDir = resolve(dir, pointer[1]);
-    } else if (dirname(dir) === dir) return void 0;
-  }
-  const commondir = env.GIT_COMMON_DIR ?? readText(join(gitDir, "commondir"))?.trim();
-  return join(commondir ? resolve(gitDir, commondir) : gitDir, "chart-release", "chart-index.json");
-}
-function readText(file) {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-
-// packages/changed-charts/src/dependents.ts
-function resolveFileDependency(from, repository) {
-  return posix2.normalize(posix2.join(from, repository.slice("file://".length))).replace(/\/+$/, "");
-}
-function sameRegistry(url) {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)?([^/]*)(.*)$/i.exec(url.trim());
-  return `${(m[1] ?? "oci://").toLowerCase()}${m[2].toLowerCase()}${m[3].replace(/\/+$/, "")}`;
-}
-async function indexDependencies(objects, rev, chartDirs, indexFile, walker) {
-  const index = /* @__PURE__ */ new Map();
-  const stats = await walkChartYamls(
-    objects,
-    rev,
-    chartDirs,
-    (folder, text) => {
-      try {
-        const metadata = parseChartYaml(text, `${folder}/Chart.yaml`);
-        if (metadata.dependencies.length) index.set(folder, { path: folder, metadata });
-      } catch (error) {
-        if (!isReleaseError(error)) throw error;
-        index.set(folder, { error, text });
-      }
-    },
-    indexFile,
-    walker
-  );
-  return { index, stats };
-}
-function findDependents(changed, index, registry) {
-  const ours = registry === void 0 ? void 0 : sameRegistry(registry);
-  const inSet = new Set(changed.map((c) => c.path));
-  const dependents = /* @__PURE__ */ new Map();
-  const byName = [];
-  const errors = [];
-  const reported = /* @__PURE__ */ new Set();
-  let frontier = changed;
-  while (frontier.length > 0) {
-    const byPath = new Map(frontier.map((t) => [t.path, t]));
-    const named = /* @__PURE__ */ new Map();
-    for (const t of frontier) named.set(t.metadata.name, [...named.get(t.metadata.name) ?? [], t]);
-    const next = [];
-    for (const [folder, candidate] of index) {
-      if (!("metadata" in candidate)) {
-        if (!reported.has(folder) && frontier.some((t) => candidate.text.includes(t.metadata.name) || candidate.text.includes(posix2.basename(t.path)))) {
-          reported.add(folder);
-          errors.push(candidate.error);
-        }
-        continue;
-      }
-      const targets = /* @__PURE__ */ new Set();
-      for (const dep of candidate.metadata.dependencies) {
-        const repository = dep.repository ?? "";
-        if (repository.startsWith("file://")) {
-          const t = byPath.get(resolveFileDependency(folder, repository));
-          if (t && t.path !== folder) targets.add(t);
-          continue;
-        }
-        if (!repository || ours && repository.startsWith("oci://") && ours !== sameRegistry(repository)) continue;
-        for (const t of named.get(dep.name) ?? [])
-          if (t.path !== folder)
-            byName.push({ path: folder, metadata: candidate.metadata, dependency: { name: dep.name, version: dep.version, repository }, target: t });
-      }
-      if (targets.size === 0) continue;
-      const names = [...targets].map((t) => t.metadata.name);
-      const known = dependents.get(folder);
-      if (known) {
-        known.dependsOn = [.../* @__PURE__ */ new Set([...known.dependsOn, ...names])];
-        continue;
-      }
-      dependents.set(folder, { ...candidate, dependsOn: names });
-      if (!inSet.has(folder)) {
-        inSet.add(folder);
-        next.push(candidate);
-      }
-    }
-    frontier = next;
-  }
-  return { dependents, byName, errors };
-}
-
-// packages/changed-charts/src/git-process.ts
-import { spawn } from "node:child_process";
-function gitEnv() {
-  return { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" };
-}
-function runGit(cwd, args, input, env = gitEnv()) {
-  return new Promise((resolve2) => {
-    const child = spawn("git", args, { cwd, env, stdio: [input === void 0 ? "ignore" : "pipe", "pipe", "pipe"] });
-    const out = [];
-    let stderr = "";
-    child.stdout.on("data", (chunk) => out.push(chunk));
-    child.stderr.on("data", (chunk) => stderr += chunk.toString());
-    child.on("error", (error) => resolve2({ stdout: "", stderr: `cannot run git: ${error.message}`, exitCode: -1 }));
-    child.on(
-      "close",
-      (code, signal) => resolve2({ stdout: Buffer.concat(out).toString(), stderr: stderr || (signal ? `killed by ${signal}` : ""), exitCode: code ?? -1 })
-    );
-    if (child.stdin) {
-      child.stdin.on("error", () => {
-      });
-      child.stdin.end(input);
-    }
-  });
-}
-
-// packages/changed-charts/src/object-reader.ts
-import { spawn as spawn2 } from "node:child_process";
-var ObjectReader = class {
-  child;
-  exited;
-  pending = [];
-  buffer = Buffer.alloc(0);
-  stderr = "";
-  cwd;
-  env;
-  constructor(cwd, env = gitEnv()) {
-    this.cwd = cwd;
-    this.env = env;
-  }
-  /** Ids and types of many objects (`<rev>`, `<rev>^{commit}`, `<rev>:<path>`); undefined for missing ones. */
-  info(names) {
-    return this.collect("info", names);
-  }
-  /** Ids, types and bytes of many objects; undefined for missing ones. */
-  contents(names) {
-    return this.collect("contents", names);
-  }
-  /**
-   * Hands each answer to `visit` as it arrives, in the order of `names`, and keeps none of them: for reading many
-   * objects of which the caller keeps little. `data` is a view of the bytes read from git: copy what is kept.
-   */
-  each(kind, names, visit) {
-    if (names.length === 0) return Promise.resolve();
-    for (const name of names) if (/[\n\r]/.test(name)) throw new Error(`object name with a line break: ${JSON.stringify(name)}`);
-    const child = this.start();
-    const done = new Promise((resolve2, reject) => this.pending.push({ kind, total: names.length, next: 0, visit, resolve: resolve2, reject }));
-    child.stdin.write(names.map((name) => `${kind} ${name}
-`).join("") + "flush\n");
-    return done;
-  }
-  async collect(kind, names) {
-    const out = new Array(names.length);
-    await this.each(kind, names, (i, object) => out[i] = object);
-    return out;
-  }
-  start() {
-    if (this.child) return this.child;
-    const child = spawn2("git", ["cat-file", "--batch-command", "--buffer"], { cwd: this.cwd, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
-    child.stdout.on("data", (chunk) => {
-      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-      this.drain();
-    });
-    child.stderr.on("data", (chunk) => this.stderr += chunk.toString());
-    child.stdin.on("error", () => {
-    });
-    this.exited = new Promise((resolve2) => {
-      const fail = (why2) => {
-        const message = /not a git repository/i.test(this.stderr) ? new ReleaseError("NOT_A_GIT_REPOSITORY", `${this.cwd} is not inside a git repository.`, {
-          hint: "run in a clone of the chart repository or pass --cwd."
-        }) : new ReleaseError("GIT_FAILED", `git cat-file ${why2}: ${this.stderr.trim()}`, { hint: "git 2.36 or later is needed (cat-file --batch-command)." });
-        for (const p of this.pending.splice(0)) p.reject(message);
-        resolve2();
-      };
-      child.on("error", (error) => fail(`cannot run: ${error.message}`));
-      child.on("close", (code, signal) => fail(`exited (${code ?? signal})`));
-    });
-    this.child = child;
-    return child;
-  }
-  // answers arrive in order: "<sha> <type> <size>\n" (+ "<content>\n" for contents) or "<name> missing\n"
-  drain() {
-    while (this.pending.length) {
-      const eol = this.buffer.indexOf(10);
-      if (eol === -1) return;
-      const batch = this.pending[0];
-      const header = this.buffer.toString("latin1", 0, eol);
-      const m = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(header);
-      let answer;
-      if (!m) {
-        this.buffer = this.buffer.subarray(eol + 1);
-      } else if (batch.kind === "contents") {
-        const size = Number(m[3]);
-        if (this.buffer.length < eol + 1 + size + 1) return;
-        answer = { sha: m[1], type: m[2], data: this.buffer.subarray(eol + 1, eol + 1 + size) };
-        this.buffer = this.buffer.subarray(eol + 1 + size + 1);
-      } else {
-        answer = { sha: m[1], type: m[2] };
-        this.buffer = this.buffer.subarray(eol + 1);
-      }
-      const index = batch.next++;
-      if (batch.failed === void 0) {
-        try {
-          batch.visit(index, answer);
-        } catch (error) {
-          batch.failed = error;
-        }
-      }
-      if (batch.next === batch.total) {
-        this.pending.shift();
-        if (batch.failed === void 0) batch.resolve();
-        else batch.reject(batch.failed);
-      }
-    }
-  }
-  /** Ends the process. */
-  async close() {
-    if (!this.child) return;
-    this.child.stdin.end();
-    await this.exited;
-    this.child = void 0;
-  }
-};
-
-// packages/changed-charts/src/git.ts
-var GitReader = class {
-  cwd;
-  objects;
-  /** A second `cat-file` (started only when used), for reading every chart without holding up `objects`. */
-  walker;
-  /** One copy of the environment for every git process of this reader (copying process.env is not free). */
-  env = gitEnv();
-  constructor(cwd) {
-    this.cwd = cwd;
-    this.objects = new ObjectReader(cwd, this.env);
-    this.walker = new ObjectReader(cwd, this.env);
-  }
-  /** Stops the `cat-file` processes. */
-  async close() {
-    await Promise.all([this.objects.close(), this.walker.close()]);
-  }
-  /** Runs git and returns stdout; `allowed` lists exit codes that are answers rather than failures. */
-  async run(args, options = {}) {
-    const r = await runGit(this.cwd, args, options.input, this.env);
-    if (r.exitCode !== 0 && !(options.allowed ?? []).includes(r.exitCode)) {
-      const stderr = r.stderr.trim();
-      if (/not a git repository/i.test(stderr)) {
-        throw new ReleaseError("NOT_A_GIT_REPOSITORY", `${this.cwd} is not inside a git repository.`, {
-          hint: "run in a clone of the chart repository or pass --cwd."
-        });
-      }
-      throw new ReleaseError("GIT_FAILED", `git ${args.slice(0, 3).join(" ")} failed (exit ${r.exitCode}): ${stderr}`, {
-        hint: "check that git is installed and the repository is readable."
-      });
-    }
-    return { stdout: r.stdout, exitCode: r.exitCode };
-  }
-  /** The commit shas of several revisions in one round trip (undefined for the ones not in this repository). */
-  async commitShas(revs) {
-    const asked = revs.filter((rev) => !!rev && !/\s/.test(rev));
-    const found = await this.objects.info(asked.map((rev) => `${rev}^{commit}`));
-    return revs.map((rev) => {
-      const i = rev === void 0 ? -1 : asked.indexOf(rev);
-      return i >= 0 && found[i]?.type === "commit" ? found[i].sha : void 0;
-    });
-  }
-  /** The commit sha `rev` names, or undefined when it does not exist here (e.g. not fetched in a shallow clone). */
-  async commitSha(rev) {
-    if (!rev || /\s/.test(rev)) return void 0;
-    const [found] = await this.objects.info([`${rev}^{commit}`]);
-    return found?.type === "commit" ? found.sha : void 0;
-  }
-  /** Whether `ancestor` is reachable from `descendant` (`git merge-base --is-ancestor`). */
-  async isAncestor(ancestor, descendant) {
-    const r = await this.run(["merge-base", "--is-ancestor", ancestor, descendant], { allowed: [1, 128] });
-    return r.exitCode === 0;
-  }
-  /** The best common ancestor of two commits, or undefined when they share no history. */
-  async mergeBase(a, b) {
-    const r = await this.run(["merge-base", a, b], { allowed: [1, 128] });
-    return r.exitCode === 0 ? r.stdout.trim() : void 0;
-  }
-  /** The nearest tag reachable from `rev` whose name matches the glob, or undefined. */
-  async nearestTag(rev, glob) {
-    const r = await this.run(["describe", "--tags", "--abbrev=0", "--match", glob, rev], { allowed: [128] });
-    return r.exitCode === 0 ? r.stdout.trim() : void 0;
-  }
-  /** The sha of the empty tree (the "before" of a repository's first commit), in this repository's hash format. */
-  async emptyTree() {
-    return (await this.run(["hash-object", "-t", "tree", "--stdin"], { input: "" })).stdout.trim();
-  }
-  /**
-   * `git diff --raw --no-renames -z base head -- paths`: every added, modified and deleted file with the blob ids
-   * of both sides. Without rename detection, which would cost a third of the diff's time on a big range: moved
-   * charts are paired from their Chart.yaml and blob ids instead (see `pairMoves`). Merge commits need nothing
-   * special: it compares the two trees.
-   */
-  async diffRaw(base, head, paths) {
-    const pathspecs = paths.map((p) => `:(top,literal)${p}`);
-    return (await this.run(["diff", "--raw", "--no-abbrev", "--no-renames", "-z", "--no-ext-diff", "--no-textconv", "--no-relative", base, head, "--", ...pathspecs])).stdout;
-  }
-};
-
 // packages/changed-charts/src/ignore.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
 function createIgnoreMatcher(patterns) {
   if (patterns.length === 0) return () => false;
   const match = (0, import_picomatch.default)(
@@ -12769,6 +12971,13 @@ function createIgnoreMatcher(patterns) {
   );
   return (path) => match(path);
 }
+var import_picomatch;
+var init_ignore = __esm({
+  "packages/changed-charts/src/ignore.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+  }
+});
 
 // packages/changed-charts/src/name-status.ts
 function parseRawDiff(output) {
@@ -12794,6 +13003,11 @@ function parseRawDiff(output) {
   }
   return changes;
 }
+var init_name_status = __esm({
+  "packages/changed-charts/src/name-status.ts"() {
+    "use strict";
+  }
+});
 
 // packages/changed-charts/src/range.ts
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -12814,8 +13028,6 @@ function readEventRange(env) {
   const str = (v) => typeof v === "string" && v ? v : void 0;
   return { before: str(event.before), after: str(event.after) };
 }
-var ALL_ZERO = /^0+$/;
-var FETCH_HISTORY = "fetch the full history (actions/checkout with fetch-depth: 0)";
 async function resolveRange(git, options) {
   const notes = [];
   const event = options.base && options.head ? {} : readEventRange(options.env);
@@ -12866,9 +13078,18 @@ async function resolveRange(git, options) {
   notes.push("no target branch and no release tag found: every chart counts as added");
   return { base: await git.emptyTree(), head, baseSource: "root", notes };
 }
+var ALL_ZERO, FETCH_HISTORY;
+var init_range = __esm({
+  "packages/changed-charts/src/range.ts"() {
+    "use strict";
+    init_src2();
+    init_src();
+    ALL_ZERO = /^0+$/;
+    FETCH_HISTORY = "fetch the full history (actions/checkout with fetch-depth: 0)";
+  }
+});
 
 // packages/changed-charts/src/version-gate.ts
-var import_semver3 = __toESM(require_semver2(), 1);
 function checkVersionBumps(charts) {
   const errors = [];
   for (const chart of charts) {
@@ -12891,10 +13112,18 @@ function checkVersionBumps(charts) {
   }
   return errors;
 }
+var import_semver3;
+var init_version_gate = __esm({
+  "packages/changed-charts/src/version-gate.ts"() {
+    "use strict";
+    init_src();
+    import_semver3 = __toESM(require_semver2(), 1);
+  }
+});
 
 // packages/changed-charts/src/detect.ts
-var DEFAULT_CHART_DIRS = ["charts"];
-var DEFAULT_TARGET_BRANCH = "main";
+import { posix as posix3 } from "node:path";
+import { performance } from "node:perf_hooks";
 async function detectChangedCharts(options) {
   const git = new GitReader(options.cwd);
   try {
@@ -13090,6 +13319,22 @@ function isPureMove(from, to) {
   for (const [file, sha] of from.deleted) if (to.added.get(file) !== sha) return false;
   return true;
 }
+var init_detect = __esm({
+  "packages/changed-charts/src/detect.ts"() {
+    "use strict";
+    init_src();
+    init_src2();
+    init_chart_roots();
+    init_dependents();
+    init_chart_index();
+    init_git();
+    init_ignore();
+    init_name_status();
+    init_range();
+    init_version_gate();
+    init_defaults();
+  }
+});
 
 // packages/changed-charts/src/output.ts
 function why(chart) {
@@ -13135,57 +13380,17 @@ function writeActionsOutputs(result, env = process.env) {
   setOutput("changed", String(release.length > 0), env);
   return true;
 }
-
-// packages/changed-charts/src/cli.ts
-var HELP = formatHelp({
-  command: "changed-charts",
-  summary: "which Helm charts a git range changed, and why",
-  usage: ["changed-charts [--base <rev>] [--head <rev>] [options]"],
-  description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
-charts whose package changes with them (a file:// dependency), checks that each chart to release has a higher
-version than at base, and prints a table (or JSON). A chart that depends by name (from a chart repository or a
-registry) on a released chart is not released for it: it is a note ('web depends on lib 1.2.*; lib 1.3.0 is
-released in this push'). Exits 1 when a problem must be fixed before releasing.`,
-  options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
-                         a force push, the merge-base with --target-branch, else the last release tag)
-  --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
-  --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
-  --ignore <glob>        changed files matching this glob do not count, repeatable (e.g. '**/*.md')
-  --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
-  --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
-  --cwd <dir>            a folder inside the repository (default: the current folder)
-  --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
-                         only when its repository is this registry (default: any named like a released chart)
-  --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
-                         later run read only the chart folders that changed; entries are keyed by tree id)
-  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
-                         "baseSource"}
-  -h, --help             show this help`,
-  sections: [
-    {
-      title: "GitHub Actions",
-      body: `  It also writes the step outputs 'charts' (JSON list of chart names to release),
-  'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).`
-    },
-    {
-      title: "Error codes",
-      body: "  VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND, NOT_A_GIT_REPOSITORY, EVENT_INVALID,\n  GIT_FAILED, USAGE"
-    }
-  ]
+var init_output2 = __esm({
+  "packages/changed-charts/src/output.ts"() {
+    "use strict";
+    init_src();
+  }
 });
-var OPTIONS = {
-  base: { type: "string" },
-  head: { type: "string" },
-  "chart-dir": { type: "string", multiple: true },
-  ignore: { type: "string", multiple: true },
-  "target-branch": { type: "string" },
-  "tag-template": { type: "string" },
-  cwd: { type: "string" },
-  "no-cache": { type: "boolean" },
-  registry: { type: "string" }
-};
-async function main(argv) {
-  const { values, positionals } = parseCli(argv, OPTIONS, "changed-charts");
+
+// packages/changed-charts/src/cli-main.ts
+var cli_main_exports = {};
+async function main(argv2) {
+  const { values, positionals } = parseCli(argv2, OPTIONS, "changed-charts");
   if (values.help) {
     writeStdout(HELP);
     return 0;
@@ -13215,4 +13420,32 @@ async function main(argv) {
   writeActionsOutputs(result);
   return 0;
 }
-await runCli("changed-charts", main);
+var OPTIONS;
+var init_cli_main = __esm({
+  async "packages/changed-charts/src/cli-main.ts"() {
+    "use strict";
+    init_src();
+    init_detect();
+    init_output2();
+    init_cli_help();
+    OPTIONS = {
+      base: { type: "string" },
+      head: { type: "string" },
+      "chart-dir": { type: "string", multiple: true },
+      ignore: { type: "string", multiple: true },
+      "target-branch": { type: "string" },
+      "tag-template": { type: "string" },
+      cwd: { type: "string" },
+      "no-cache": { type: "boolean" },
+      registry: { type: "string" }
+    };
+    await runCli("changed-charts", main);
+  }
+});
+
+// packages/changed-charts/src/cli.ts
+init_src();
+init_cli_help();
+var argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) writeStdout(HELP);
+else await init_cli_main().then(() => cli_main_exports);

@@ -11,9 +11,9 @@ import { parseRawDiff } from './name-status.ts';
 import { resolveRange } from './range.ts';
 import type { ChangedChartsResult, ChartChange, DependencyNote, DetectOptions } from './types.ts';
 import { checkVersionBumps } from './version-gate.ts';
+import { DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH } from './defaults.ts';
 
-export const DEFAULT_CHART_DIRS = ['charts'];
-export const DEFAULT_TARGET_BRANCH = 'main';
+export { DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH };
 
 /**
  * Which charts the range base..head changed, and why: added, modified, deleted and renamed charts, the charts that

@@ -1,0 +1,211 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import {
+  AggregateReleaseError,
+  cliReport,
+  createLogger,
+  keepingWarnings,
+  parseCli,
+  registerSecret,
+  ReleaseError,
+  runCli,
+  writeJson,
+  writeStdout,
+} from '@chart-release/core';
+import { planReleaseAssets, type AssetKind } from './assets.ts';
+import { extractChangelogSection } from './changelog.ts';
+import { commitsSincePreviousTag } from './chart-commits.ts';
+import { createGitHubClient, parseRepository } from '@chart-release/github-client';
+import { lineageSummaryFromJson } from './lineage-summary.ts';
+import { renderReleaseNotes, type SigningMode } from './notes.ts';
+import { defaultMakeLatest, ReleasePublisher, type MakeLatest } from './publisher.ts';
+import { DEFAULT_TAG_TEMPLATE, readChartYaml, releaseTag, releaseTagGlob } from '@chart-release/chart-metadata';
+import { HELP, NAME } from './cli-help.ts';
+
+const OPTIONS = {
+  repo: { type: 'string' },
+  'chart-dir': { type: 'string' },
+  package: { type: 'string' },
+  digest: { type: 'string' },
+  registry: { type: 'string' },
+  signature: { type: 'string' },
+  bundle: { type: 'string' },
+  lineage: { type: 'string' },
+  signing: { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'public-key': { type: 'string' },
+  require: { type: 'string' },
+  target: { type: 'string' },
+  'tag-template': { type: 'string' },
+  'notes-template': { type: 'string' },
+  'make-latest': { type: 'string' },
+  publish: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  'api-url': { type: 'string' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseCli(argv, OPTIONS, NAME);
+  if (values.help) {
+    writeStdout(HELP);
+    return 0;
+  }
+  const env = process.env;
+  const log = keepingWarnings(createLogger());
+  const missing = (['chart-dir', 'package', 'digest', 'registry'] as const).filter((k) => !values[k]);
+  if (missing.length) throw new ReleaseError('USAGE', `missing ${missing.map((m) => `--${m}`).join(', ')}.`, { hint: `run '${NAME} --help'.` });
+  const repository = parseRepository(values.repo ?? env.GITHUB_REPOSITORY ?? '');
+  if (!/^sha256:[0-9a-f]{64}$/.test(values.digest!)) {
+    throw new ReleaseError('DIGEST_INVALID', `--digest ${values.digest} is not sha256:<64 lowercase hex>.`, {
+      hint: 'pass the manifest digest the push reported.',
+    });
+  }
+  const signing = (values.signing ?? (values.signature || values.bundle ? 'keyless' : 'none')) as SigningMode;
+  if (!['keyless', 'key', 'none'].includes(signing)) throw new ReleaseError('USAGE', `--signing ${signing} is not keyless, key or none.`);
+  const makeLatestFlag = values['make-latest'] as MakeLatest | undefined;
+  if (makeLatestFlag && !['true', 'false', 'legacy'].includes(makeLatestFlag))
+    throw new ReleaseError('USAGE', `--make-latest ${makeLatestFlag} is not true, false or legacy.`);
+  const required = String(values.require ?? 'package')
+    .split(',')
+    .map((k: string) => k.trim())
+    .filter(Boolean) as AssetKind[];
+
+  const chartDir = values['chart-dir']!;
+  const chart = await readChart(chartDir);
+  const tag = releaseTag(values['tag-template'] ?? DEFAULT_TAG_TEMPLATE, chart);
+  const doc = (name: string) => join(chartDir, name);
+  const plan = await planReleaseAssets({
+    chart: chart.name,
+    files: {
+      package: values.package,
+      signature: values.signature,
+      bundle: values.bundle,
+      lineage: values.lineage,
+      changelog: doc('CHANGELOG.md'),
+      readme: doc('README.md'),
+      license: (await firstExisting(chartDir, ['LICENSE', 'LICENSE.md', 'LICENSE.txt'])) ?? doc('LICENSE'),
+    },
+    required,
+  });
+  for (const warning of plan.warnings) log.warn(warning.message, { file: warning.file });
+  if (plan.errors.length) throw new AggregateReleaseError(plan.errors);
+
+  const changelogText = await readFile(doc('CHANGELOG.md'), 'utf8').catch(() => '');
+  const changelog = extractChangelogSection(changelogText, chart.version);
+  const tagGlob = releaseTagGlob(values['tag-template'], chart.name);
+  const commits = changelog?.body ? [] : await commitsSincePreviousTag(chartDir, tagGlob, tag, values.target ?? 'HEAD');
+  const notesTemplateFile = values['notes-template'];
+  const notes = renderReleaseNotes({
+    chart,
+    registry: values.registry!,
+    digest: values.digest!,
+    repository: `${repository.owner}/${repository.repo}`,
+    changelog,
+    commits,
+    lineage: values.lineage ? lineageSummaryFromJson(JSON.parse(await readFile(values.lineage, 'utf8')), `${chart.name}-attestation-lineage.json`) : null,
+    signing: {
+      mode: signing,
+      certificateIdentity: values['certificate-identity'],
+      certificateOidcIssuer: values['certificate-oidc-issuer'],
+      publicKey: values['public-key'],
+    },
+    packageAsset: plan.assets.find((a) => a.kind === 'package')?.name,
+    bundleAsset: plan.assets.find((a) => a.kind === 'bundle')?.name,
+    serverUrl: env.GITHUB_SERVER_URL,
+    template: notesTemplateFile ? await readFile(notesTemplateFile, 'utf8') : undefined,
+    templateFile: notesTemplateFile,
+  });
+  const makeLatest = makeLatestFlag ?? defaultMakeLatest(await countCharts(dirname(chartDir)));
+
+  const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
+  registerSecret(token);
+  const assets = plan.assets.map(({ kind, name, contentType, size, sha256 }) => ({ kind, name, contentType, size, sha256 }));
+  if (values['dry-run'] && !token) {
+    print(
+      values.json,
+      cliReport({ charts: [{ name: chart.name, version: chart.version, tag, notes, assets, release: null }], warnings: log.warnings, dryRun: true }),
+      () => `${notes}\n${assetTable(assets)}\n(dry run: no GITHUB_TOKEN, so the existing release was not looked at)\n`,
+    );
+    return 0;
+  }
+  if (!token)
+    throw new ReleaseError('GITHUB_AUTH_FAILED', 'GITHUB_TOKEN is not set.', {
+      hint: "export GITHUB_TOKEN with 'contents: write' on the repository, or use --dry-run.",
+    });
+  const octokit = createGitHubClient({ token, baseUrl: values['api-url'], logger: log });
+  const publisher = new ReleasePublisher({ octokit, logger: log });
+  const existing = await publisher.listExistingReleases(repository);
+  const target = values.target ?? env.GITHUB_SHA ?? (await headSha(chartDir));
+  const release = await publisher.assembleRelease({
+    existing,
+    chart: chart.name,
+    version: chart.version,
+    tag,
+    targetCommitish: target,
+    notes,
+    assets: plan.assets,
+    makeLatest,
+    dryRun: values['dry-run'],
+  });
+  const published = values.publish && !values['dry-run'] ? await publisher.publishReleases([release]) : [];
+  const result = cliReport({
+    charts: [{ name: chart.name, version: chart.version, tag, release, published, ...(values['dry-run'] ? { notes } : {}) }],
+    warnings: log.warnings,
+    dryRun: values['dry-run'],
+    requests: publisher.requests,
+  });
+  print(values.json, result, () => {
+    const head = values['dry-run'] ? `${notes}\n` : '';
+    const state = published.some((p) => p.published) ? 'published' : release.status === 'exists' ? 'already published' : `draft ${release.status}`;
+    return `${head}${tag}: ${values['dry-run'] ? 'would be ' : ''}${state}${release.htmlUrl ? ` ${published[0]?.htmlUrl ?? release.htmlUrl}` : ''}\n${assetTable(release.assets)}\n`;
+  });
+  return 0;
+}
+
+async function readChart(chartDir: string) {
+  const meta = await readChartYaml(chartDir);
+  return {
+    name: meta.name,
+    version: meta.version,
+    ...(meta.appVersion ? { appVersion: meta.appVersion } : {}),
+    ...(meta.description ? { description: meta.description } : {}),
+  };
+}
+
+async function firstExisting(dir: string, names: string[]): Promise<string | undefined> {
+  for (const name of names) if ((await stat(join(dir, name)).catch(() => undefined))?.isFile()) return join(dir, name);
+  return undefined;
+}
+
+async function countCharts(chartsRoot: string): Promise<number> {
+  const entries = await readdir(chartsRoot, { withFileTypes: true }).catch(() => []);
+  let n = 0;
+  for (const e of entries) if (e.isDirectory() && (await stat(join(chartsRoot, e.name, 'Chart.yaml')).catch(() => undefined))) n++;
+  return n;
+}
+
+async function headSha(dir: string): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) =>
+    execFile('git', ['rev-parse', 'HEAD'], { cwd: dir }, (error, stdout) =>
+      error
+        ? reject(
+            new ReleaseError('TARGET_UNKNOWN', `cannot tell the release commit: ${basename(dir)} is not in a git work tree.`, { hint: 'pass --target <sha>.' }),
+          )
+        : resolve(stdout.trim()),
+    ),
+  );
+}
+
+function assetTable(assets: { name: string; action?: string; contentType?: string; size: number }[]): string {
+  const rows = assets.map((a) => `  ${(a.action ?? 'planned').padEnd(9)} ${a.name.padEnd(44)} ${String(a.size).padStart(10)}  ${a.contentType ?? ''}`);
+  return ['Assets:', ...rows].join('\n');
+}
+
+function print(json: boolean | undefined, value: unknown, text: () => string): void {
+  if (json) writeJson(value);
+  else writeStdout(text());
+}
+
+await runCli(NAME, main);
