@@ -156,4 +156,16 @@ describe('charts whose dependencies come from chart repositories, a registry and
     expect(report.resume).toMatch(/^Nothing was written/);
     expect(nonGetWrites()).toBe(before);
   });
+
+  it('stops, without waiting forever, on two charts of one push that depend on each other', async () => {
+    await sandbox.push('Add two charts that depend on each other', async (repo) => {
+      await writeChartWith(repo, 'ping', '1.0.0', [{ name: 'pong', version: '1.0.0', repository: sandbox.registryUrl }]);
+      await writeChartWith(repo, 'pong', '1.0.0', [{ name: 'ping', version: '1.0.0', repository: sandbox.registryUrl }]);
+    });
+    const run = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: sandbox.env });
+    expect(run.exitCode, run.all).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    // one of the two waits for the other's package; the other looks in the registry, where 1.0.0 is not yet
+    expect(report.errors.some((e) => e.code === 'DEPENDENCY_NOT_FOUND' && ['ping', 'pong'].includes(e.chart ?? ''))).toBe(true);
+  });
 });

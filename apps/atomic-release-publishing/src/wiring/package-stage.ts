@@ -54,6 +54,22 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, reg
   const packaged = new Map<string, Promise<{ file: string; sha256: string }>>();
   const siblingRepositories = publishedAt(config);
 
+  // which chart waits for which sibling's package: of siblings that depend on each other, the second fetches
+  // (and is told the version is not published yet) instead of both waiting forever
+  const waitsFor = new Map<string, Set<string>>();
+  const waits = (from: string, to: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const next = stack.pop()!;
+      if (next === to) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      stack.push(...(waitsFor.get(next) ?? []));
+    }
+    return false;
+  };
+
   const packageOnce = (chart: PlannedChart, plan: ReleasePlan, log: Logger): Promise<{ file: string; sha256: string }> => {
     let pending = packaged.get(chart.name);
     if (!pending) {
@@ -73,7 +89,8 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, reg
             mtime: await lastChangeTime(config.cwd, plan.head, chart.path),
             localPackage: async (request, parent) => {
               const sibling = siblingFor(request, parent, chart, plan.charts, siblingRepositories);
-              if (!sibling) return undefined;
+              if (!sibling || waits(sibling.name, chart.name)) return undefined;
+              waitsFor.set(chart.name, (waitsFor.get(chart.name) ?? new Set()).add(sibling.name));
               log.info(`${request.name} ${sibling.version} from this push`);
               return (await packageOnce(sibling, plan, log)).file;
             },
