@@ -84,10 +84,13 @@ describe('charts whose dependencies come from chart repositories, a registry and
       const config = await repo.read('.chart-release.yaml');
       await repo.write(
         '.chart-release.yaml',
-        `${config}${stringify({ dependencies: { repositories: [{ url: locked.url, username: 'ci', passwordEnv: 'VAULT_REPO_PASSWORD' }] } })}`,
+        `${config}${stringify({ dependencies: { repositories: [{ url: locked.url, username: 'ci', passwordEnv: 'CHART_RELEASE_TEST_VAULT_PASSWORD' }] } })}`,
       );
     });
-    const run = await chartRelease(['publish', '--json'], { cwd: sandbox.repo.dir, env: { ...sandbox.env, VAULT_REPO_PASSWORD: 'vault-repo-pass' } });
+    const run = await chartRelease(['publish', '--json'], {
+      cwd: sandbox.repo.dir,
+      env: { ...sandbox.env, CHART_RELEASE_TEST_VAULT_PASSWORD: 'vault-repo-pass' },
+    });
     expect(run.exitCode, run.all).toBe(0);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.charts.map((c) => c.name)).toEqual(expect.arrayContaining(['app', 'db', 'web']));
