@@ -21,7 +21,8 @@ export async function confirmFinishedRun(
   log: Logger,
 ): Promise<Map<string, ChartOutputs> | undefined> {
   if (journal.data.phase !== 'published' || !plan.charts.length) return undefined;
-  const recorded = (stage: AnyStage) => stage.run !== undefined || stage.finalize !== undefined;
+  // a finalize stage that plans no write for this plan (the index turned off) has recorded nothing and has nothing to do
+  const recorded = (stage: AnyStage) => stage.run !== undefined || (stage.finalize !== undefined && (stage.writes?.(plan).length ?? 1) > 0);
   const runs: ChartRun[] = [];
   for (const chart of plan.charts) {
     const entry = journal.data.charts[chart.name];

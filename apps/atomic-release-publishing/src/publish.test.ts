@@ -356,6 +356,31 @@ describe('a publish run', () => {
       expect(again.ok).toBe(true);
     });
 
+    it('runs no stage either when a finalize stage plans no writes (the index turned off) and so recorded nothing', async () => {
+      const cfg = await config();
+      const fake = fakeSteps([chart('web-app', '0.3.0')]);
+      const tags = new Map([['web-app', digestOf('web-app')]]);
+      let finalized = 0;
+      const index: AnyStage = {
+        name: 'index',
+        phase: 'finalize',
+        writes: () => [],
+        finalize: async () => {
+          finalized++;
+          return new Map();
+        },
+      };
+      const pipeline = () => {
+        const p = withConfirm(fake, tags);
+        return { ...p, stages: [...p.stages, index] };
+      };
+      expect((await runPublish(cfg, pipeline())).ok).toBe(true);
+      const written = [...fake.written];
+      expect((await runPublish(cfg, pipeline())).ok).toBe(true);
+      expect(fake.written).toEqual(written);
+      expect(finalized).toBe(1);
+    });
+
     it('goes through every stage after a run that did not finish', async () => {
       const cfg = await config();
       const tags = new Map([['web-app', digestOf('web-app')]]);
