@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { classifyDependencyFailure, dependencyRequests, dependencySource, parseChartLock, satisfiesConstraint, wantedVersion } from './chart-dependencies.ts';
+import {
+  classifyDependencyFailure,
+  dependencyRequests,
+  dependencySource,
+  parseChartLock,
+  satisfiesConstraint,
+  staleLockEntries,
+  wantedVersion,
+} from './chart-dependencies.ts';
 
 describe('chart dependencies as helm reads them', () => {
   it('tells file://, chart repository, registry, vendored and named repositories apart', () => {
@@ -25,6 +33,22 @@ describe('chart dependencies as helm reads them', () => {
     expect(requests.map(wantedVersion)).toEqual(['17.0.3', '^2.0.0']);
     expect(requests[0]).toMatchObject({ name: 'redis', alias: 'cache', locked: '17.0.3', constraint: '17.0.x' });
     expect(parseChartLock('not: a lock')).toBeUndefined();
+  });
+
+  it('finds the dependencies a Chart.lock no longer stands for', () => {
+    const lock = parseChartLock(
+      'dependencies:\n- name: redis\n  repository: https://r.example\n  version: 17.0.3\n- name: old\n  repository: https://r.example\n  version: 1.0.0\n',
+    );
+    const requests = dependencyRequests(
+      [
+        { name: 'redis', version: '17.0.x', repository: 'https://r.example' },
+        { name: 'old', version: '^2.0.0', repository: 'https://r.example' },
+        { name: 'added', version: '1.0.0', repository: 'oci://ghcr.io/acme' },
+        { name: 'vendored', version: '1.0.0' },
+      ],
+      lock,
+    );
+    expect(staleLockEntries(requests).map((r) => r.name)).toEqual(['old', 'added']);
   });
 
   it('checks versions against helm constraints (comma joins, || alternates, x wildcards)', () => {

@@ -66,6 +66,18 @@ export function dependencyRequests(dependencies: readonly ChartDependency[], loc
   });
 }
 
+/**
+ * The requests a chart's Chart.lock does not stand for (helm dependency build refuses such a lock as out of sync):
+ * a fetched dependency the lock lacks, or whose locked version the Chart.yaml constraint does not allow.
+ */
+export function staleLockEntries(requests: readonly DependencyRequest[]): DependencyRequest[] {
+  return requests.filter(
+    (r) =>
+      (r.source.kind === 'repository' || r.source.kind === 'registry' || r.source.kind === 'file') &&
+      (r.locked === undefined || (r.constraint !== undefined && !satisfiesConstraint(r.locked, r.constraint))),
+  );
+}
+
 /** The version or constraint a request asks for: Chart.lock's version, else Chart.yaml's constraint (empty: any). */
 export function wantedVersion(request: DependencyRequest): string {
   return request.locked ?? request.constraint ?? '';
@@ -112,6 +124,7 @@ export function dependencyError(code: ErrorCode, subject: { chart: string; file:
       ? `commit the ${request.name} subchart into charts/, or give its repository (https://, oci:// or file://) in Chart.yaml.`
       : `check that ${request.repository} has ${what} (helm search repo --versions, or helm show chart), or change the version in Chart.yaml and re-run helm dependency update.`,
     DEPENDENCY_UNREACHABLE: `check the repository URL '${request.repository}' in Chart.yaml and that the runner can reach it.`,
+    DEPENDENCY_LOCK_STALE: `run 'helm dependency update' in the chart folder and commit Chart.lock (it has ${request.locked ? `${request.name} ${request.locked}, which ${request.constraint} does not allow` : `no entry for ${request.name}`}).`,
     DEPENDENCY_UNSUPPORTED: `replace '${request.repository}' with the repository's URL (https://... or oci://...) in Chart.yaml.`,
   };
   return new ReleaseError(code, `dependency ${what} from ${request.repository || 'charts/'}: ${cause.trim().split('\n').slice(-3).join(' ')}`, {

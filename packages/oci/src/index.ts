@@ -22,6 +22,7 @@ export {
   dependencySource,
   parseChartLock,
   satisfiesConstraint,
+  staleLockEntries,
   wantedVersion,
 } from './chart-dependencies.ts';
 export type { ChartLock, DependencyRequest, DependencySource } from './chart-dependencies.ts';

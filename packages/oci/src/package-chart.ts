@@ -10,6 +10,7 @@ import {
   dependencyRequests,
   parseChartLock,
   satisfiesConstraint,
+  staleLockEntries,
   wantedVersion,
   type DependencyRequest,
 } from './chart-dependencies.ts';
@@ -105,6 +106,20 @@ async function placeDependencies(input: PackageChartInput & { logger: Logger }, 
   const charts = join(copy, 'charts');
   await mkdir(charts, { recursive: true });
   const subject = { chart: chart.name, file: chartFile };
+  // a Chart.lock is honoured as helm dependency build does: one that no longer matches Chart.yaml is refused
+  if (lockText) {
+    const stale = staleLockEntries(requests);
+    if (stale.length)
+      throw new ChartDependencyError(
+        stale.map((request) =>
+          dependencyError(
+            'DEPENDENCY_LOCK_STALE',
+            { chart: chart.name, file: join(input.chartDir, 'Chart.lock'), request },
+            'Chart.lock is out of sync with Chart.yaml',
+          ),
+        ),
+      );
+  }
   const found: ReleaseError[][] = requests.map(() => []);
   const archives = await Promise.all(
     requests.map(async (request, i): Promise<string | undefined> => {

@@ -156,6 +156,14 @@ describe.each([4, 3] as const)('packaging with helm v%i charts with dependencies
     expect(problems[2]!.hint).toContain('dependencies.repositories');
     await rm(chart('broken'), { recursive: true });
 
+    // a Chart.lock that no longer matches Chart.yaml is refused, as helm dependency build refuses it
+    await writeChart(chart('stale'), { name: 'stale', version: '0.1.0', dependencies: [{ name: 'redis', version: '17.0.x', repository: open.url }] });
+    await writeFile(join(chart('stale'), 'Chart.lock'), `dependencies:\n- name: redis\n  repository: ${open.url}\n  version: 16.0.0\n`);
+    const stale = await packageChart({ chartDir: chart('stale'), destination: join(dir, 'out'), helm, dependencies: fetcher() }).catch((e: unknown) => e);
+    expect((stale as ChartDependencyError).problems.map((p) => [p.code, p.details?.dependency])).toEqual([['DEPENDENCY_LOCK_STALE', 'redis']]);
+    expect((stale as ChartDependencyError).hint).toContain('helm dependency update');
+    await rm(chart('stale'), { recursive: true });
+
     // a dependency without a repository that charts/ does not hold is named too, not left to helm's "run helm lint"
     await writeChart(chart('unvendored'), { name: 'unvendored', version: '0.1.0', dependencies: [{ name: 'sub', version: '1.0.0', repository: '' }] });
     const missing = await packageChart({ chartDir: chart('unvendored'), destination: join(dir, 'out'), helm }).catch((e: unknown) => e);
