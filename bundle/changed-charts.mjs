@@ -108,6 +108,10 @@ var init_error_catalogue = __esm({
         meaning: "a chart dependency's repository refused the run's credentials (or asked for some and got none)",
         fix: "add the repository under `dependencies.repositories` in .chart-release.yaml with `username` and `passwordEnv`, and set that variable in the workflow"
       },
+      DEPENDENCY_LOCK_STALE: {
+        meaning: "a chart's Chart.lock does not match its Chart.yaml dependencies (one missing, or a locked version the constraint no longer allows)",
+        fix: "run `helm dependency update` in the chart folder and commit the new Chart.lock"
+      },
       DEPENDENCY_UNSUPPORTED: {
         meaning: "a chart dependency's repository is a name from the user's own helm repositories (`@name`, `alias:name`), which the run does not read",
         fix: "write the repository's URL (https://... or oci://...) in Chart.yaml"
