@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReleaseSandbox, type ReleaseSandbox } from '@chart-release/testkit';
 import { chartRelease } from './run-cli.ts';
 
-// the example charts: api-service has a file:// dependency, which helm dependency build vendors into the chart
+// the example charts: api-service has a file:// dependency, which packaging places into a copy of the chart folder
 describe('plan and publish --dry-run leave the repository as they found it', () => {
   let sandbox: ReleaseSandbox;
   const status = () => sandbox.repo.git('status', '--porcelain', '--untracked-files=all', '--ignored');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleChartsDir, writeChart, type ChartSpec } from '@chart-release/testkit';
 
-/** A temp folder holding a copy of the repository's example charts (helm dependency build writes into chart folders). */
+/** A temp folder holding a copy of the repository's example charts (some tests change them). */
 export async function chartWorkspace(): Promise<{ dir: string; charts: string; out: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'oci-test-'));
   await cp(exampleChartsDir(), join(dir, 'charts'), { recursive: true });
