@@ -130,7 +130,12 @@ export async function runPublish(config: ReleaseConfig, pipeline: PublishPipelin
   const finished = journal && !identity.errors.length && early.every(isWarning) ? await confirmFinishedRun(plan, pipeline.stages, journal, log) : undefined;
   if (finished) {
     report.warnings.push(...early.filter(isWarning).map((w) => (w.chart && !w.warning.startsWith(`${w.chart}: `) ? `${w.chart}: ${w.warning}` : w.warning)));
-    for (const chart of plan.charts) runner.restore(pipeline.stages, chart, finished.get(chart.name)!);
+    for (const chart of plan.charts) {
+      const outputs = finished.get(chart.name)!;
+      runner.restore(pipeline.stages, chart, outputs);
+      // the one line a chart's push always gets, here from the confirming read
+      if (outputs.pushed) chartLog(chart.name).info(`already in the registry: ${outputs.pushed.ref}@${outputs.pushed.digest}`);
+    }
     log.info(`every planned chart is already published at ${plan.head.slice(0, 12)}: nothing to do`);
     report.manifest = await writeRunManifest(config, plan, journal!, runner, now);
     report.ok = true;
