@@ -26,8 +26,8 @@ type Report = {
   warnings: string[];
 };
 
-// Signing is off (the signing stages have their own tests); everything else is the default configuration: no
-// dependency, lint or asset settings, and no helm repository set up beforehand.
+// The default configuration (keyless signing against the local Sigstore stack, the Helm index on): no dependency,
+// lint or asset settings, and no helm repository set up beforehand.
 describe('a chart repository shaped like the large public ones', () => {
   let sandbox: ReleaseSandbox;
   let helm: IsolatedHelm;
@@ -36,11 +36,7 @@ describe('a chart repository shaped like the large public ones', () => {
   let charts: CommunityChart[];
 
   beforeAll(async () => {
-    [sandbox, helm, work] = await Promise.all([
-      startReleaseSandbox({ charts: [], signing: 'none' }),
-      isolatedHelm(4),
-      mkdtemp(join(tmpdir(), 'community-charts-')),
-    ]);
+    [sandbox, helm, work] = await Promise.all([startReleaseSandbox({ charts: [] }), isolatedHelm(4), mkdtemp(join(tmpdir(), 'community-charts-'))]);
     upstream = await startChartRepository({ helm, charts: COMMUNITY_UPSTREAM.chartRepository });
     const ociRepository = `oci://${sandbox.registryHost}/upstream`;
     await pushCommunityUpstream(helm, ociRepository, work);
