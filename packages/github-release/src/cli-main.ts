@@ -1,24 +1,11 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import {
-  AggregateReleaseError,
-  cliReport,
-  createLogger,
-  keepingWarnings,
-  parseCli,
-  registerSecret,
-  ReleaseError,
-  runCli,
-  writeJson,
-  writeStdout,
-} from '@chart-release/core';
-import { planReleaseAssets, type AssetKind } from './assets.ts';
-import { extractChangelogSection } from './changelog.ts';
-import { commitsSincePreviousTag } from './chart-commits.ts';
+import { cliReport, createLogger, keepingWarnings, parseCli, registerSecret, ReleaseError, runCli, writeJson, writeStdout } from '@chart-release/core';
+import type { AssetKind } from './assets.ts';
 import { createGitHubClient, parseRepository } from '@chart-release/github-client';
-import { lineageSummaryFromJson } from './lineage-summary.ts';
-import { renderReleaseNotes, type SigningMode } from './notes.ts';
-import { defaultMakeLatest, ReleasePublisher, type MakeLatest } from './publisher.ts';
+import type { SigningMode } from './notes.ts';
+import { prepareChartRelease } from './prepare.ts';
+import { ReleasePublisher, type MakeLatest } from './publisher.ts';
 import { DEFAULT_TAG_TEMPLATE, readChartYaml, releaseTag, releaseTagGlob } from '@chart-release/chart-metadata';
 import { HELP, NAME } from './cli-help.ts';
 
@@ -75,8 +62,13 @@ async function main(argv: string[]): Promise<number> {
   const chart = await readChart(chartDir);
   const tag = releaseTag(values['tag-template'] ?? DEFAULT_TAG_TEMPLATE, chart);
   const doc = (name: string) => join(chartDir, name);
-  const plan = await planReleaseAssets({
-    chart: chart.name,
+  const notesTemplateFile = values['notes-template'];
+  const prepared = await prepareChartRelease({
+    chart,
+    chartDir,
+    tag,
+    tagGlob: releaseTagGlob(values['tag-template'], chart.name),
+    head: values.target ?? 'HEAD',
     files: {
       package: values.package,
       signature: values.signature,
@@ -87,40 +79,27 @@ async function main(argv: string[]): Promise<number> {
       license: (await firstExisting(chartDir, ['LICENSE', 'LICENSE.md', 'LICENSE.txt'])) ?? doc('LICENSE'),
     },
     required,
-  });
-  for (const warning of plan.warnings) log.warn(warning.message, { file: warning.file });
-  if (plan.errors.length) throw new AggregateReleaseError(plan.errors);
-
-  const changelogText = await readFile(doc('CHANGELOG.md'), 'utf8').catch(() => '');
-  const changelog = extractChangelogSection(changelogText, chart.version);
-  const tagGlob = releaseTagGlob(values['tag-template'], chart.name);
-  const commits = changelog?.body ? [] : await commitsSincePreviousTag(chartDir, tagGlob, tag, values.target ?? 'HEAD');
-  const notesTemplateFile = values['notes-template'];
-  const notes = renderReleaseNotes({
-    chart,
+    ...(values.lineage ? { lineage: { file: values.lineage, asset: `${chart.name}-attestation-lineage.json` } } : {}),
     registry: values.registry!,
     digest: values.digest!,
     repository: `${repository.owner}/${repository.repo}`,
-    changelog,
-    commits,
-    lineage: values.lineage ? lineageSummaryFromJson(JSON.parse(await readFile(values.lineage, 'utf8')), `${chart.name}-attestation-lineage.json`) : null,
+    serverUrl: env.GITHUB_SERVER_URL,
     signing: {
       mode: signing,
       certificateIdentity: values['certificate-identity'],
       certificateOidcIssuer: values['certificate-oidc-issuer'],
       publicKey: values['public-key'],
     },
-    packageAsset: plan.assets.find((a) => a.kind === 'package')?.name,
-    bundleAsset: plan.assets.find((a) => a.kind === 'bundle')?.name,
-    serverUrl: env.GITHUB_SERVER_URL,
-    template: notesTemplateFile ? await readFile(notesTemplateFile, 'utf8') : undefined,
-    templateFile: notesTemplateFile,
+    notesTemplateFile,
+    makeLatest: makeLatestFlag,
+    chartsInRepository: makeLatestFlag ? undefined : await countCharts(dirname(chartDir)),
+    log,
   });
-  const makeLatest = makeLatestFlag ?? defaultMakeLatest(await countCharts(dirname(chartDir)));
+  const { notes, assets: planned, makeLatest } = prepared;
 
   const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
   registerSecret(token);
-  const assets = plan.assets.map(({ kind, name, contentType, size, sha256 }) => ({ kind, name, contentType, size, sha256 }));
+  const assets = planned.map(({ kind, name, contentType, size, sha256 }) => ({ kind, name, contentType, size, sha256 }));
   if (values['dry-run'] && !token) {
     print(
       values.json,
@@ -144,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
     tag,
     targetCommitish: target,
     notes,
-    assets: plan.assets,
+    assets: planned,
     makeLatest,
     dryRun: values['dry-run'],
   });

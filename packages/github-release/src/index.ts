@@ -19,6 +19,8 @@ export { ReleaseIndex } from './release-index.ts';
 export { ReleasePublisher, defaultMakeLatest } from './publisher.ts';
 export type { AssembleReleaseInput, AssembledRelease, AssetOutcome, MakeLatest, PublishedRelease } from './publisher.ts';
 export { lineageSummaryFromJson } from './lineage-summary.ts';
+export { prepareChartRelease } from './prepare.ts';
+export type { PrepareChartReleaseInput, PreparedChartRelease } from './prepare.ts';
 export { commitsSincePreviousTag, chartCommitsSince } from './chart-commits.ts';
 export type { ChartCommits } from './chart-commits.ts';
 export { parseArtifactHubChanges, renderGeneratedChangelog } from './generated-changelog.ts';

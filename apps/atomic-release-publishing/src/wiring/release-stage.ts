@@ -1,16 +1,11 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ReleaseError, type Logger } from '@chart-release/core';
 import { describeGitHubError } from '@chart-release/github-client';
 import {
-  commitsSincePreviousTag,
   decideRelease,
-  extractChangelogSection,
-  lineageSummaryFromJson,
   planReleaseAssets,
+  prepareChartRelease,
   releaseTagGlob,
-  renderReleaseNotes,
   ReleasePublisher,
   type AssembledRelease,
   type GitHubClient,
@@ -116,49 +111,42 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
 
     /** Creates (or reuses) the chart's draft release with every planned asset. */
     async run(chart, { pushed, signed, lineage }, { plan, log }) {
-      const assets = await planReleaseAssets({
-        chart: chart.name,
-        files: Object.fromEntries(chart.assets.map((a) => [a.kind, a.source])) as ReleaseFiles,
-        required: chart.assets.filter((a) => a.required || a.producedBy).map((a) => a.kind),
-      });
-      if (assets.errors.length) throw assets.errors[0]!;
-      for (const w of assets.warnings) log.warn(w.message, { file: w.file });
-      // a CHANGELOG generated from commits says no more than the commit list the notes show
-      const changelogAsset = chart.assets.find((a) => a.kind === 'changelog' && a.origin !== 'commits');
-      const changelog =
-        changelogAsset && existsSync(changelogAsset.source) ? extractChangelogSection(await readFile(changelogAsset.source, 'utf8'), chart.version) : undefined;
-      const notes = renderReleaseNotes({
+      const prepared = await prepareChartRelease({
         chart: { name: chart.name, version: chart.version, appVersion: chart.appVersion, description: chart.description, type: chart.type },
+        chartDir: chart.dir,
+        tag: chart.gitTag,
+        tagGlob: releaseTagGlob(config.release.tagTemplate, chart.name),
+        head: plan.head,
+        files: Object.fromEntries(chart.assets.map((a) => [a.kind, a.source])) as ReleaseFiles,
+        // a CHANGELOG generated from commits says no more than the commit list the notes show
+        changelogOrigin: chart.assets.find((a) => a.kind === 'changelog')?.origin,
+        required: chart.assets.filter((a) => a.required || a.producedBy).map((a) => a.kind),
+        lineage: { document: lineage!.document, asset: chart.assets.find((a) => a.kind === 'lineage')?.name },
         registry: config.registry,
         digest: pushed!.digest,
         repository: `${gh().repo.owner}/${gh().repo.repo}`,
-        changelog,
-        commits: changelog
-          ? undefined
-          : await commitsSincePreviousTag(chart.dir, releaseTagGlob(config.release.tagTemplate, chart.name), chart.gitTag, plan.head),
-        lineage: lineageSummaryFromJson(lineage!.document, chart.assets.find((a) => a.kind === 'lineage')?.name),
+        serverUrl: config.github.serverUrl,
         signing: {
           mode: signed!.mode === 'none' ? 'none' : signed!.mode === 'key' ? 'key' : 'keyless',
           certificateIdentity: plan.signing.identity,
           certificateIdentityRegexp: plan.signing.identityRegexp,
           certificateOidcIssuer: plan.signing.issuer,
         },
-        packageAsset: chart.assets.find((a) => a.kind === 'package')!.name,
-        bundleAsset: chart.assets.find((a) => a.kind === 'bundle')?.name,
-        serverUrl: config.github.serverUrl,
-        template: config.release.notesTemplate ? await readFile(config.release.notesTemplate, 'utf8') : undefined,
-        templateFile: config.release.notesTemplate,
+        notesTemplateFile: config.release.notesTemplate,
+        makeLatest: plan.makeLatest,
+        log,
       });
       const result = await pub().assembleRelease({
         existing: await listing(),
         chart: chart.name,
         version: chart.version,
-        tag: chart.gitTag,
+        tag: prepared.tag,
+        title: prepared.name,
         targetCommitish: plan.head,
-        notes,
-        assets: assets.assets,
+        notes: prepared.notes,
+        assets: prepared.assets,
         prerelease: chart.prerelease,
-        makeLatest: plan.makeLatest,
+        makeLatest: prepared.makeLatest,
       });
       assembled.set(chart.name, result);
       log.info(releaseLine(result));
