@@ -1,5 +1,6 @@
 import { formatHelp } from '@chart-release/core';
-import { DEFAULT_TAG_TEMPLATE } from '@chart-release/chart-metadata';
+// the light entry: the package's index loads the YAML and SemVer parsers
+import { DEFAULT_TAG_TEMPLATE } from '@chart-release/chart-metadata/defaults';
 import { DEFAULT_TARGET_BRANCH } from './defaults.ts';
 
 /** What `changed-charts --help` prints. */

@@ -1,8 +1,8 @@
 import { ReleaseError } from '@chart-release/core';
 import { parse as parseSemver } from 'semver';
+import { DEFAULT_TAG_TEMPLATE } from './defaults.ts';
 
-/** The chart-releaser-compatible default: `web-app-v1.2.3`. */
-export const DEFAULT_TAG_TEMPLATE = '{name}-v{version}';
+export { DEFAULT_TAG_TEMPLATE };
 
 export interface ChartIdentity {
   name: string;
