@@ -648,6 +648,72 @@ var init_src = __esm({
   }
 });
 
+// packages/chart-metadata/src/defaults.ts
+var DEFAULT_TAG_TEMPLATE;
+var init_defaults = __esm({
+  "packages/chart-metadata/src/defaults.ts"() {
+    "use strict";
+    DEFAULT_TAG_TEMPLATE = "{name}-v{version}";
+  }
+});
+
+// packages/changed-charts/src/defaults.ts
+var DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH;
+var init_defaults2 = __esm({
+  "packages/changed-charts/src/defaults.ts"() {
+    "use strict";
+    DEFAULT_CHART_DIRS = ["charts"];
+    DEFAULT_TARGET_BRANCH = "main";
+  }
+});
+
+// packages/changed-charts/src/cli-help.ts
+var HELP;
+var init_cli_help = __esm({
+  "packages/changed-charts/src/cli-help.ts"() {
+    "use strict";
+    init_src();
+    init_defaults();
+    init_defaults2();
+    HELP = formatHelp({
+      command: "changed-charts",
+      summary: "which Helm charts a git range changed, and why",
+      usage: ["changed-charts [--base <rev>] [--head <rev>] [options]"],
+      description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
+charts whose package changes with them (a file:// dependency), checks that each chart to release has a higher
+version than at base, and prints a table (or JSON). A chart that depends by name (from a chart repository or a
+registry) on a released chart is not released for it: it is a note ('web depends on lib 1.2.*; lib 1.3.0 is
+released in this push'). Exits 1 when a problem must be fixed before releasing.`,
+      options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
+                         a force push, the merge-base with --target-branch, else the last release tag)
+  --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
+  --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
+  --ignore <glob>        changed files matching this glob do not count, repeatable (e.g. '**/*.md')
+  --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
+  --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
+  --cwd <dir>            a folder inside the repository (default: the current folder)
+  --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
+                         only when its repository is this registry (default: any named like a released chart)
+  --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
+                         later run read only the chart folders that changed; entries are keyed by tree id)
+  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
+                         "baseSource"}
+  -h, --help             show this help`,
+      sections: [
+        {
+          title: "GitHub Actions",
+          body: `  It also writes the step outputs 'charts' (JSON list of chart names to release),
+  'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).`
+        },
+        {
+          title: "Error codes",
+          body: "  VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND, NOT_A_GIT_REPOSITORY, EVENT_INVALID,\n  GIT_FAILED, USAGE"
+        }
+      ]
+    });
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
   "node_modules/semver/internal/constants.js"(exports, module) {
@@ -10451,13 +10517,13 @@ var init_chart_yaml = __esm({
 function releaseTagGlob(template = DEFAULT_TAG_TEMPLATE, name = "*") {
   return template.replace(PLACEHOLDER, (_m, goName, key) => (goName ?? key).toLowerCase() === "name" ? name : "*");
 }
-var import_semver2, DEFAULT_TAG_TEMPLATE, PLACEHOLDER;
+var import_semver2, PLACEHOLDER;
 var init_release_tag = __esm({
   "packages/chart-metadata/src/release-tag.ts"() {
     "use strict";
     init_src();
     import_semver2 = __toESM(require_semver2(), 1);
-    DEFAULT_TAG_TEMPLATE = "{name}-v{version}";
+    init_defaults();
     PLACEHOLDER = /\{\{\s*\.(Name|Version)\s*\}\}|\{(name|version)\}/g;
   }
 });
@@ -10468,63 +10534,6 @@ var init_src2 = __esm({
     "use strict";
     init_chart_yaml();
     init_release_tag();
-  }
-});
-
-// packages/changed-charts/src/defaults.ts
-var DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH;
-var init_defaults = __esm({
-  "packages/changed-charts/src/defaults.ts"() {
-    "use strict";
-    DEFAULT_CHART_DIRS = ["charts"];
-    DEFAULT_TARGET_BRANCH = "main";
-  }
-});
-
-// packages/changed-charts/src/cli-help.ts
-var HELP;
-var init_cli_help = __esm({
-  "packages/changed-charts/src/cli-help.ts"() {
-    "use strict";
-    init_src();
-    init_src2();
-    init_defaults();
-    HELP = formatHelp({
-      command: "changed-charts",
-      summary: "which Helm charts a git range changed, and why",
-      usage: ["changed-charts [--base <rev>] [--head <rev>] [options]"],
-      description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
-charts whose package changes with them (a file:// dependency), checks that each chart to release has a higher
-version than at base, and prints a table (or JSON). A chart that depends by name (from a chart repository or a
-registry) on a released chart is not released for it: it is a note ('web depends on lib 1.2.*; lib 1.3.0 is
-released in this push'). Exits 1 when a problem must be fixed before releasing.`,
-      options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
-                         a force push, the merge-base with --target-branch, else the last release tag)
-  --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
-  --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
-  --ignore <glob>        changed files matching this glob do not count, repeatable (e.g. '**/*.md')
-  --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
-  --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
-  --cwd <dir>            a folder inside the repository (default: the current folder)
-  --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
-                         only when its repository is this registry (default: any named like a released chart)
-  --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
-                         later run read only the chart folders that changed; entries are keyed by tree id)
-  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
-                         "baseSource"}
-  -h, --help             show this help`,
-      sections: [
-        {
-          title: "GitHub Actions",
-          body: `  It also writes the step outputs 'charts' (JSON list of chart names to release),
-  'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).`
-        },
-        {
-          title: "Error codes",
-          body: "  VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND, NOT_A_GIT_REPOSITORY, EVENT_INVALID,\n  GIT_FAILED, USAGE"
-        }
-      ]
-    });
   }
 });
 
@@ -13336,7 +13345,7 @@ var init_detect = __esm({
     init_name_status();
     init_range();
     init_version_gate();
-    init_defaults();
+    init_defaults2();
   }
 });
 
