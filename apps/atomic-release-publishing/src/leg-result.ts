@@ -228,10 +228,7 @@ export async function adoptLegFiles(leg: ReadLeg, chart: PlannedChart): Promise<
       ...(r.attestation.githubId !== undefined ? { githubId: r.attestation.githubId } : {}),
       reused: true,
     };
-  if (r.lineage) {
-    const file = (await place(r.lineage.file, lineageTo))!;
-    outputs.lineage = { file, sha256: r.lineage.sha256, document: JSON.parse(await readFile(file, 'utf8')) };
-  }
+  if (r.lineage) outputs.lineage = { file: (await place(r.lineage.file, lineageTo))!, sha256: r.lineage.sha256 };
   if (r.release) outputs.release = { chart: chart.name, ...r.release, created: false };
   return outputs;
 }

@@ -63,7 +63,7 @@ function fakeSteps(charts: DetectedChart[], failAt?: { chart: string; step: 'pus
         return { mode: 'sigstore', referrerDigest: digestOf(`sig-${c.name}`), bundlePath: `${c.packagePath}.sigstore.json` };
       },
     },
-    { name: 'lineage', phase: 'chart', run: async (c) => ({ file: `/tmp/${c.name}-attestation-lineage.json`, sha256: 'd'.repeat(64), document: c.lineage }) },
+    { name: 'lineage', phase: 'chart', run: async (c) => ({ file: `/tmp/${c.name}-attestation-lineage.json`, sha256: 'd'.repeat(64) }) },
     {
       name: 'release',
       phase: 'chart',

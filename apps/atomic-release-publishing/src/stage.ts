@@ -1,5 +1,4 @@
 import type { Logger, ReleaseError } from '@chart-release/core';
-import type { Lineage } from '@chart-release/attestation-map';
 import type { PlannedChart, ReleasePlan } from './plan.ts';
 import type { ChartReport } from './report.ts';
 
@@ -33,11 +32,13 @@ export interface AttestedChart {
   /** Found from an earlier attempt rather than made now. */
   reused: boolean;
 }
-/** The chart's attestation lineage: the document itself and the file attached to its release. */
+/**
+ * The chart's attestation lineage: the file attached to its release and its digest. The document stays on disk: the
+ * journal holds every chart's outputs and is rewritten after every step, so what it holds is what each rewrite costs.
+ */
 export interface ChartLineage {
   file: string;
   sha256: string;
-  document: Lineage;
 }
 /** The chart's GitHub release (a draft until the publish step makes it public). */
 export interface DraftedRelease {

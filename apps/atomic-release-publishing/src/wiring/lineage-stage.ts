@@ -21,7 +21,7 @@ export function createLineageStage(gh: () => { octokit: GitHubClient; repo: Repo
       const file = chart.assets.find((a) => a.kind === 'lineage')!.source;
       await mkdir(dirname(file), { recursive: true });
       await writeJsonFile(file, document);
-      return { file, sha256: await fileSha256(file), document };
+      return { file, sha256: await fileSha256(file) };
     },
     report(output, line) {
       line.lineage = output.file;

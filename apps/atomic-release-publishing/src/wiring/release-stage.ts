@@ -121,7 +121,7 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
         // a CHANGELOG generated from commits says no more than the commit list the notes show
         changelogOrigin: chart.assets.find((a) => a.kind === 'changelog')?.origin,
         required: chart.assets.filter((a) => a.required || a.producedBy).map((a) => a.kind),
-        lineage: { document: lineage!.document, asset: chart.assets.find((a) => a.kind === 'lineage')?.name },
+        lineage: { file: lineage!.file, asset: chart.assets.find((a) => a.kind === 'lineage')?.name },
         registry: config.registry,
         digest: pushed!.digest,
         repository: `${gh().repo.owner}/${gh().repo.repo}`,
