@@ -122,6 +122,12 @@ export interface ReleasePlan {
   /** The merged pull request the lineage names, or null for a direct push. */
   pullRequest: { number: number; url: string } | null;
   charts: PlannedChart[];
+  /**
+   * In a plan narrowed to some charts (a matrix leg's, `onlyCharts`): the push's other planned charts. A chart that
+   * depends on one of them gets that sibling's new package, packaged locally (reproducibly, so the same archive its
+   * own leg pushes); nothing else of the run touches them.
+   */
+  siblings?: PlannedChart[];
   /** Changed charts that are not released (deleted ones), with the reason. */
   notReleased: { name: string; path: string; why: string }[];
   /** Charts depending by name on a chart this push releases, not released for it. */
@@ -228,8 +234,8 @@ function planFingerprint(detected: { base: string; head: string }, config: Relea
 }
 
 /**
- * The plan narrowed to the charts named (a matrix leg's), with its fingerprint kept; a name the plan does not
- * release is a CHART_NOT_PLANNED error.
+ * The plan narrowed to the charts named (a matrix leg's), with its fingerprint kept and the others kept as
+ * `siblings` (for dependencies on them); a name the plan does not release is a CHART_NOT_PLANNED error.
  */
 export function onlyCharts(plan: ReleasePlan, names: readonly string[]): ReleasePlan {
   const unknown = names.filter((n) => !plan.charts.some((c) => c.name === n));
@@ -244,7 +250,16 @@ export function onlyCharts(plan: ReleasePlan, names: readonly string[]): Release
       },
     );
   }
-  return { ...plan, charts: plan.charts.filter((c) => names.includes(c.name)) };
+  return {
+    ...plan,
+    charts: plan.charts.filter((c) => names.includes(c.name)),
+    siblings: [...(plan.siblings ?? []), ...plan.charts.filter((c) => !names.includes(c.name))],
+  };
+}
+
+/** Every chart the push releases: the plan's, and in a narrowed plan (a matrix leg's) its siblings too. */
+export function chartsOfPush<C>(plan: { charts: C[]; siblings?: C[] }): C[] {
+  return [...plan.charts, ...(plan.siblings ?? [])];
 }
 
 /**

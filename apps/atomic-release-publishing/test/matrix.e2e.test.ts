@@ -3,6 +3,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { execa } from 'execa';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Octokit } from '@octokit/rest';
@@ -74,6 +75,8 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
         version: `${VERSION[name]}.0`,
         docs: true,
         ...(name === 'shared-labels' ? { type: 'library' as const } : {}),
+        // checkout depends on billing's new version, released by the same push (at the repository's Helm index)
+        ...(name === 'checkout' ? { dependencies: [{ name: 'billing', version: '^2.3.0', repository: 'https://acme.github.io/charts' }] } : {}),
       });
     sandbox = await startReleaseSandbox({ sourceDir: source, charts: CHARTS });
     Object.assign(sandbox.env, { CHART_RELEASE_LEASE_TTL_SECONDS: '5' });
@@ -131,6 +134,14 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
       release: { tag: 'billing-v2.3.0', draft: true },
       signature: { mode: 'sigstore', referrer: expect.stringMatching(/^sha256:/) },
     });
+
+    // checkout's leg packaged billing's new version itself into checkout's package (helm keeps a dependency
+    // unpacked there), and released only checkout
+    const legDir = join(artifacts, 'chart-release-leg-checkout');
+    const checkoutLeg = JSON.parse(await readFile(join(legDir, 'checkout.leg.json'), 'utf8')) as { package: { file: string } };
+    const billingChart = await execa('tar', ['-xOzf', join(legDir, checkoutLeg.package.file), 'checkout/charts/billing/Chart.yaml']);
+    expect(parse(billingChart.stdout)).toMatchObject({ name: 'billing', version: '2.3.0' });
+    expect(legs[1]!.report.charts.map((c) => c.name)).toEqual(['checkout']);
 
     const finalize = await run(['finalize', '--from', artifacts]);
     expect(finalize.exitCode, finalize.all).toBe(0);

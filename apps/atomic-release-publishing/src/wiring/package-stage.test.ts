@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dependencyRequests } from '@chart-release/oci';
+import { chartsOfPush, onlyCharts, type ReleasePlan } from '../plan.ts';
 import { siblingFor } from './package-stage.ts';
 
 const planned = [
@@ -25,5 +26,16 @@ describe('a dependency on a chart released in the same push', () => {
     expect(siblingFor(request('file://../../vendor/db', '^2.0.0'), app, app, planned, published)).toBeUndefined();
     // a file:// dependency's own dependencies are its business
     expect(siblingFor(request('oci://ghcr.io/acme/charts', '^2.0.0'), { name: 'lib' }, app, planned, published)).toBeUndefined();
+  });
+
+  it("is the sibling's new package in a matrix leg too, whose plan is narrowed to its own chart", () => {
+    const whole = { fingerprint: 'sha256:run', charts: planned } as unknown as ReleasePlan;
+    const leg = onlyCharts(whole, ['app']);
+    expect(leg.charts.map((c) => c.name)).toEqual(['app']);
+    expect(leg.fingerprint).toBe('sha256:run');
+    expect(siblingFor(request('oci://ghcr.io/acme/charts', '^2.0.0'), app, app, leg.charts, published)).toBeUndefined();
+    expect(siblingFor(request('oci://ghcr.io/acme/charts', '^2.0.0'), app, app, chartsOfPush(leg), published)?.name).toBe('db');
+    // db's own leg packages, pushes and releases it; app's leg only finds it among the siblings
+    expect(chartsOfPush(onlyCharts(whole, ['db'])).map((c) => c.name)).toEqual(['db', 'app']);
   });
 });

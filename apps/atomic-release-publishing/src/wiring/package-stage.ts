@@ -19,7 +19,7 @@ import { runBounded } from '../concurrency.ts';
 import { listCharts } from '@chart-release/changed-charts';
 import type { ReleaseConfig } from '../config.ts';
 import { checkPackageSize } from '../package-size.ts';
-import type { PlannedChart, ReleasePlan } from '../plan.ts';
+import { chartsOfPush, type PlannedChart, type ReleasePlan } from '../plan.ts';
 import type { Problem, Stage } from '../stage.ts';
 import { fileSha256 } from './files.ts';
 
@@ -39,7 +39,8 @@ export function helmContext(config: ReleaseConfig, env: NodeJS.ProcessEnv): Helm
 /**
  * Packages each chart reproducibly into the plan's package path, on a copy of its folder (the checkout is never
  * written), its dependencies fetched once per run and shared across charts; a sibling released in the same push
- * that a chart's dependency asks for is packaged first and placed into it. Its preflight reports every dependency
+ * that a chart's dependency asks for is packaged first and placed into it (in a matrix leg too: the sibling is only
+ * packaged there, its own leg pushes and releases it). Its preflight reports every dependency
  * that could not be had, lints every package as chart-testing does (`lint` of the config: error, warn or off), checks the package size, and that no other chart folder has a planned
  * chart's name.
  */
@@ -88,7 +89,8 @@ export function createPackageStage(config: ReleaseConfig, helm: HelmContext, reg
             // the same chart content must give the same archive, or a re-run could not find what an earlier one pushed
             mtime: await lastChangeTime(config.cwd, plan.head, chart.path),
             localPackage: async (request, parent) => {
-              const sibling = siblingFor(request, parent, chart, plan.charts, siblingRepositories);
+              // a matrix leg's plan holds its own chart; the push's other charts are its siblings all the same
+              const sibling = siblingFor(request, parent, chart, chartsOfPush(plan), siblingRepositories);
               if (!sibling || waits(sibling.name, chart.name)) return undefined;
               waitsFor.set(chart.name, (waitsFor.get(chart.name) ?? new Set()).add(sibling.name));
               log.info(`${request.name} ${sibling.version} from this push`);
