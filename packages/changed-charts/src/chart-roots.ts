@@ -61,7 +61,8 @@ const DIRECT_LOOKUPS = 64;
  * file is a deletion and an addition, and moved charts are paired by `pairMoves`. `allChanges` is the whole diff,
  * ignored files included: a Chart.yaml it lists comes with its blob ids, and one it does not list is the same at
  * base and head, so only folders whose Chart.yaml the diff does not mention are looked up (at head), and a usual
- * release, which bumps each chart's version, needs no lookup at all.
+ * release, which bumps each chart's version, needs no lookup at all. `texts` (blob id -> text) holds the ones known
+ * already (not read again; the ones read are added).
  */
 export async function groupByChart(
   objects: ObjectReader,
@@ -70,6 +71,7 @@ export async function groupByChart(
   chartDirs: string[],
   allChanges: FileChange[] = changes,
   onText?: (text: string) => void,
+  texts = new Map<string, string>(),
 ): Promise<TouchedChart[]> {
   // folder -> Chart.yaml blob id on each side; null = known not to exist there
   const atHead = new Map<string, string | null>();
@@ -92,7 +94,6 @@ export async function groupByChart(
   }
   // One round trip: the Chart.yaml blobs the diff names, with the few unknown folders asked by path. Many unknown
   // folders are looked up level by level first (see lookupPaths), which reads the big folders once.
-  const texts = new Map<string, string>();
   // decoded (and handed to onText, which may parse them) while git is still sending the others
   const keep = (sha: string, data: Buffer) => {
     if (texts.has(sha)) return;
@@ -101,7 +102,7 @@ export async function groupByChart(
     onText?.(text);
   };
   const shas = new Set<string>();
-  for (const side of [atHead, atBase]) for (const sha of side.values()) if (sha) shas.add(sha);
+  for (const side of [atHead, atBase]) for (const sha of side.values()) if (sha && !texts.has(sha)) shas.add(sha);
   const byPath = unknown.size <= DIRECT_LOOKUPS ? [...unknown] : [];
   if (byPath.length === 0 && unknown.size) {
     const found = await chartYamlBlobs(objects, head, unknown);

@@ -23,8 +23,9 @@ released in this push'). Exits 1 when a problem must be fixed before releasing.`
   --cwd <dir>            a folder inside the repository (default: the current folder)
   --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
                          only when its repository is this registry (default: any named like a released chart)
-  --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
-                         later run read only the chart folders that changed; entries are keyed by tree id)
+  --no-cache             do not read or write the dependency index and the Chart.yaml cache in <git dir>/chart-release/
+                         (they let a later run read only the chart folders and Chart.yaml files that changed;
+                         entries are keyed by tree and blob id)
   --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
                          "baseSource"}
   -h, --help             show this help`,

@@ -5,6 +5,7 @@ import { DEFAULT_TAG_TEMPLATE, parseChartYaml, type ChartMetadata } from '@chart
 import { groupByChart, normalizeChartDirs, readChartYamls, type TouchedChart } from './chart-roots.ts';
 import { findDependents, indexDependencies, resolveFileDependency, type DependencyIndex, type NameDependency } from './dependents.ts';
 import { chartIndexFile } from './chart-index.ts';
+import { ChartYamlCache } from './chart-yaml-cache.ts';
 import { GitReader } from './git.ts';
 import { createIgnoreMatcher } from './ignore.ts';
 import { parseRawDiff } from './name-status.ts';
@@ -46,6 +47,8 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
     return index;
   };
   const earlyIndex = options.base && options.head ? buildIndex(options.head) : undefined;
+  // the Chart.yaml files an earlier run read and parsed (read while git computes the diff)
+  const chartYamls = ChartYamlCache.besideIndex(indexFile);
   // a bad revision is reported by resolveRange below
   early?.catch(() => {});
   earlyIndex?.catch(() => {});
@@ -68,7 +71,7 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   const changes = allChanges.filter((c) => !ignored(c.path));
   phase(`diff: ${changes.length} changed files count`);
   // Chart.yaml texts are parsed as they arrive; a text that does not parse is parsed again below, under its path
-  const preParsed = new Map<string, ChartMetadata>();
+  const preParsed = chartYamls.parsed;
   const parseEarly = (text: string) => {
     try {
       preParsed.set(text, parseChartYaml(text, 'Chart.yaml'));
@@ -76,7 +79,9 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
       // reported by read() with the chart's path
     }
   };
-  const touched = await groupByChart(git.objects, changes, head, chartDirs, allChanges, parseEarly);
+  const yamlBlobs = allChanges.flatMap((c) => (c.path.endsWith('/Chart.yaml') ? [c.baseSha, c.headSha].filter((sha) => sha !== undefined) : []));
+  const known = yamlBlobs.filter((sha) => chartYamls.texts.has(sha)).length;
+  const touched = await groupByChart(git.objects, changes, head, chartDirs, allChanges, parseEarly, chartYamls.texts);
   phase(`${touched.length} chart folders touched`);
 
   const errors: ReleaseError[] = [];
@@ -95,7 +100,9 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   };
   const parsed = touched.map((t) => ({ touched: t, head: read(t.headYaml, t.path, true), base: read(t.baseYaml, t.path, false) }));
   const charts = pairMoves(parsed);
-  phase('Chart.yaml files read');
+  phase(`Chart.yaml files read, ${known} of ${yamlBlobs.length} from ${chartYamls.file ?? 'no cache file'}`);
+  // written while the dependency search runs (on a first run, while the walk of every chart still goes on)
+  const saving = chartYamls.save(yamlBlobs);
 
   // dependents of every chart that still exists at head
   const live = charts.filter((c) => c.status !== 'deleted').map((c) => ({ path: c.path, metadata: c.headMetadata! }));
@@ -135,6 +142,7 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   errors.push(...checkVersionBumps(result));
   // a broken Chart.yaml can be met both as a touched chart and in the dependency search
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
+  await saving;
   return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
 }
 

@@ -79,7 +79,8 @@ export interface DetectOptions {
   env?: NodeJS.ProcessEnv;
   /**
    * Keep the index of which charts declare dependencies in `<git dir>/chart-release/chart-index.json`, so a later
-   * run reads only the chart folders that changed since (default true). Entries are keyed by tree id: never stale.
+   * run reads only the chart folders that changed since, and the Chart.yaml files read with their metadata beside it
+   * (default true). Entries are keyed by tree and blob id: never stale.
    */
   cache?: boolean;
   /** Where to say which base was chosen and why (default: silent). */

@@ -367,6 +367,31 @@ describe('detectChangedCharts on a real repository', () => {
     expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {} })).toEqual(expected);
   });
 
+  it('remembers the Chart.yaml files it parsed by blob id: a later run takes them from there, ignores a damaged file, and reports a broken one every time', async () => {
+    const { repo, first } = await setup();
+    await setVersion(repo, 'charts/lib', '1.0.1');
+    await setVersion(repo, 'charts/api', '2.0.1');
+    await repo.write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: [1.0.1\n');
+    const head = await repo.commit('bump, and break web');
+    const logger = memoryLogger();
+    const readLine = () => logger.lines.find((l) => l.startsWith('debug: Chart.yaml files read'))!;
+    const expected = await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, cache: false });
+    expect(expected.errors.map((e) => [e.code, e.file])).toContainEqual(['CHART_YAML_INVALID', 'charts/web/Chart.yaml']);
+
+    expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, logger })).toEqual(expected);
+    expect(readLine()).toMatch(/, 0 of 6 from .*chart-release\/chart-yamls\.json/);
+    logger.lines.length = 0;
+    // the broken head side of web is not kept: it is parsed, and reported, again
+    expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, logger })).toEqual(expected);
+    expect(readLine()).toMatch(/, 5 of 6 from /);
+
+    const cacheFile = join(repo.dir, '.git', 'chart-release', 'chart-yamls.json');
+    await writeFile(cacheFile, '{"format":"chart-release/chart-yamls@1","blobs":{"');
+    logger.lines.length = 0;
+    expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, logger })).toEqual(expected);
+    expect(readLine()).toMatch(/, 0 of 6 from /);
+  });
+
   it('reports a chart moved to a folder under another name as deleted and added', async () => {
     const { repo, first } = await setup();
     await repo.git('mv', 'charts/web', 'charts/site');
