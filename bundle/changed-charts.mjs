@@ -694,8 +694,9 @@ released in this push'). Exits 1 when a problem must be fixed before releasing.`
   --cwd <dir>            a folder inside the repository (default: the current folder)
   --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
                          only when its repository is this registry (default: any named like a released chart)
-  --no-cache             do not read or write the dependency index in <git dir>/chart-release/ (it lets a
-                         later run read only the chart folders that changed; entries are keyed by tree id)
+  --no-cache             do not read or write the dependency index and the Chart.yaml cache in <git dir>/chart-release/
+                         (they let a later run read only the chart folders and Chart.yaml files that changed;
+                         entries are keyed by tree and blob id)
   --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
                          "baseSource"}
   -h, --help             show this help`,
@@ -10620,7 +10621,7 @@ async function chartYamlBlobs(objects, rev, dirs) {
   for (const [path, entry] of found) if (entry.type === "blob") out.set(path.slice(0, -"/Chart.yaml".length), entry.sha);
   return out;
 }
-async function groupByChart(objects, changes, head, chartDirs, allChanges = changes, onText) {
+async function groupByChart(objects, changes, head, chartDirs, allChanges = changes, onText, texts = /* @__PURE__ */ new Map()) {
   const atHead = /* @__PURE__ */ new Map();
   const atBase = /* @__PURE__ */ new Map();
   for (const c of allChanges) {
@@ -10638,7 +10639,6 @@ async function groupByChart(objects, changes, head, chartDirs, allChanges = chan
       if (sha === void 0) unknown.add(dir);
     }
   }
-  const texts = /* @__PURE__ */ new Map();
   const keep = (sha, data) => {
     if (texts.has(sha)) return;
     const text2 = data.toString("utf8");
@@ -10646,7 +10646,7 @@ async function groupByChart(objects, changes, head, chartDirs, allChanges = chan
     onText?.(text2);
   };
   const shas = /* @__PURE__ */ new Set();
-  for (const side of [atHead, atBase]) for (const sha of side.values()) if (sha) shas.add(sha);
+  for (const side of [atHead, atBase]) for (const sha of side.values()) if (sha && !texts.has(sha)) shas.add(sha);
   const byPath = unknown.size <= DIRECT_LOOKUPS ? [...unknown] : [];
   if (byPath.length === 0 && unknown.size) {
     const found = await chartYamlBlobs(objects, head, unknown);
@@ -10988,6 +10988,71 @@ var init_dependents = __esm({
     init_src();
     init_src2();
     init_chart_index();
+  }
+});
+
+// packages/changed-charts/src/chart-yaml-cache.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname2, join as join2 } from "node:path";
+var FORMAT2, saves2, ChartYamlCache;
+var init_chart_yaml_cache = __esm({
+  "packages/changed-charts/src/chart-yaml-cache.ts"() {
+    "use strict";
+    FORMAT2 = "chart-release/chart-yamls@1";
+    saves2 = 0;
+    ChartYamlCache = class _ChartYamlCache {
+      /** The cache file beside the dependency index file. */
+      static besideIndex(indexFile) {
+        return new _ChartYamlCache(indexFile && join2(dirname2(indexFile), "chart-yamls.json"));
+      }
+      /** Blob id -> text, for the reader to skip; it adds what it reads. */
+      texts = /* @__PURE__ */ new Map();
+      /** Text -> metadata of the texts in `texts` that parsed. */
+      parsed = /* @__PURE__ */ new Map();
+      /** Where it is kept (undefined: nowhere). */
+      file;
+      loaded = /* @__PURE__ */ new Set();
+      constructor(file) {
+        this.file = file;
+        if (!file) return;
+        let stored;
+        try {
+          stored = JSON.parse(readFileSync2(file, "utf8"));
+        } catch {
+          return;
+        }
+        if (stored?.format !== FORMAT2 || typeof stored.blobs !== "object" || stored.blobs === null) return;
+        for (const [sha, entry] of Object.entries(stored.blobs)) {
+          if (!Array.isArray(entry) || typeof entry[0] !== "string" || typeof entry[1]?.name !== "string") continue;
+          this.texts.set(sha, entry[0]);
+          this.parsed.set(entry[0], entry[1]);
+          this.loaded.add(sha);
+        }
+      }
+      /** Rewrites the file with the blobs `used` (those that parsed), when any of them was not in it. */
+      async save(used) {
+        if (!this.file) return;
+        const blobs = {};
+        let fresh = false;
+        for (const sha of used) {
+          const text = this.texts.get(sha);
+          const metadata = text === void 0 ? void 0 : this.parsed.get(text);
+          if (!metadata) continue;
+          blobs[sha] = [text, metadata];
+          if (!this.loaded.has(sha)) fresh = true;
+        }
+        if (!fresh) return;
+        const temporary = `${this.file}.${process.pid}-${++saves2}.tmp`;
+        try {
+          await mkdir2(dirname2(this.file), { recursive: true });
+          await writeFile2(temporary, JSON.stringify({ format: FORMAT2, blobs }));
+          await rename2(temporary, this.file);
+        } catch {
+          await rm2(temporary, { force: true });
+        }
+      }
+    };
   }
 });
 
@@ -13023,13 +13088,13 @@ var init_name_status = __esm({
 });
 
 // packages/changed-charts/src/range.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 function readEventRange(env) {
   const path = env.GITHUB_EVENT_PATH;
   if (!path) return {};
   let event;
   try {
-    event = JSON.parse(readFileSync2(path, "utf8"));
+    event = JSON.parse(readFileSync3(path, "utf8"));
   } catch (error) {
     throw new ReleaseError("EVENT_INVALID", `cannot read the GitHub event at ${path}: ${error.message}`, {
       file: path,
@@ -13159,6 +13224,7 @@ async function detect(git, options) {
     return index2;
   };
   const earlyIndex = options.base && options.head ? buildIndex(options.head) : void 0;
+  const chartYamls = ChartYamlCache.besideIndex(indexFile);
   early?.catch(() => {
   });
   earlyIndex?.catch(() => {
@@ -13180,14 +13246,16 @@ async function detect(git, options) {
   const allChanges = parseRawDiff(await (early ?? diff(base, head)));
   const changes = allChanges.filter((c) => !ignored(c.path));
   phase(`diff: ${changes.length} changed files count`);
-  const preParsed = /* @__PURE__ */ new Map();
+  const preParsed = chartYamls.parsed;
   const parseEarly = (text) => {
     try {
       preParsed.set(text, parseChartYaml(text, "Chart.yaml"));
     } catch {
     }
   };
-  const touched = await groupByChart(git.objects, changes, head, chartDirs, allChanges, parseEarly);
+  const yamlBlobs = allChanges.flatMap((c) => c.path.endsWith("/Chart.yaml") ? [c.baseSha, c.headSha].filter((sha) => sha !== void 0) : []);
+  const known = yamlBlobs.filter((sha) => chartYamls.texts.has(sha)).length;
+  const touched = await groupByChart(git.objects, changes, head, chartDirs, allChanges, parseEarly, chartYamls.texts);
   phase(`${touched.length} chart folders touched`);
   const errors = [];
   const read = (text, path, report) => {
@@ -13204,7 +13272,8 @@ async function detect(git, options) {
   };
   const parsed = touched.map((t) => ({ touched: t, head: read(t.headYaml, t.path, true), base: read(t.baseYaml, t.path, false) }));
   const charts = pairMoves(parsed);
-  phase("Chart.yaml files read");
+  phase(`Chart.yaml files read, ${known} of ${yamlBlobs.length} from ${chartYamls.file ?? "no cache file"}`);
+  const saving = chartYamls.save(yamlBlobs);
   const live = charts.filter((c) => c.status !== "deleted").map((c) => ({ path: c.path, metadata: c.headMetadata }));
   const found = findDependents(live, await index, options.registry);
   errors.push(...found.errors);
@@ -13236,6 +13305,7 @@ async function detect(git, options) {
   const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
   errors.push(...checkVersionBumps(result));
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
+  await saving;
   return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
 }
 function dependencyNotes(byName, byPath) {
@@ -13340,6 +13410,7 @@ var init_detect = __esm({
     init_chart_roots();
     init_dependents();
     init_chart_index();
+    init_chart_yaml_cache();
     init_git();
     init_ignore();
     init_name_status();
