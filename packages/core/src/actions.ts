@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { appendUserFile } from './output.ts';
 
 /** True when running inside a GitHub Actions job. */
@@ -13,7 +12,8 @@ export function inActions(env: NodeJS.ProcessEnv = process.env): boolean {
 export function setOutput(name: string, value: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const file = env.GITHUB_OUTPUT;
   if (!file) return false;
-  const delimiter = `ghadelimiter_${randomUUID()}`;
+  // the global Web Crypto: importing node:crypto would cost every CLI's start a quarter of Node's own
+  const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`;
   appendUserFile(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
   return true;
 }
