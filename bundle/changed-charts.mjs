@@ -367,14 +367,13 @@ var init_output = __esm({
 });
 
 // packages/core/src/actions.ts
-import { randomUUID } from "node:crypto";
 function inActions(env = process.env) {
   return env.GITHUB_ACTIONS === "true";
 }
 function setOutput(name, value, env = process.env) {
   const file = env.GITHUB_OUTPUT;
   if (!file) return false;
-  const delimiter = `ghadelimiter_${randomUUID()}`;
+  const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`;
   appendUserFile(file, `${name}<<${delimiter}
 ${value}
 ${delimiter}
