@@ -30,7 +30,7 @@ import { runPublish } from '../publish.ts';
 import { renderStepSummary, renderTable, withRepositoryPaths, type PublishReport, type SummaryContext } from '../report.ts';
 import { createPublishPipeline } from '../wiring/pipeline.ts';
 import { takeRunLease } from '../wiring/run-lease.ts';
-import { keepYoungGenerationSmall } from '../young-generation.ts';
+import { limitHeapGrowth } from '../heap-growth.ts';
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -99,7 +99,7 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
       hint: "run 'chart-release publish --chart NAME --phase prepare --out DIR', then 'chart-release finalize --from DIR'.",
     });
   }
-  keepYoungGenerationSmall();
+  limitHeapGrowth();
   const env = process.env;
   const config = loadConfig({
     cwd: values.cwd ?? process.cwd(),
