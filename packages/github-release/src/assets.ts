@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -117,6 +116,8 @@ export function assetName(kind: AssetKind, chart: string, path: string): string 
 
 /** `sha256:<hex>` of a file, read as a stream. */
 export async function sha256OfFile(path: string): Promise<string> {
+  // loaded here: the CLI's --help reads ASSET_KINDS from this module, and node:crypto costs a quarter of Node's start
+  const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return `sha256:${hash.digest('hex')}`;
