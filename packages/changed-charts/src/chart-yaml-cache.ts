@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ChartMetadata } from '@chart-release/chart-metadata';
@@ -17,9 +17,12 @@ type Stored = { format: typeof FORMAT; blobs: Record<string, [text: string, meta
  * Chart.yaml files that parsed are kept (an error is reported from the text, under its path, every time).
  */
 export class ChartYamlCache {
-  /** The cache file beside the dependency index file. */
+  /**
+   * The cache file beside the dependency index file; none before the index exists: the first run in a clone (a CI
+   * job's fresh checkout, too) does not pay for writing what only a later run can use.
+   */
   static besideIndex(indexFile: string | undefined): ChartYamlCache {
-    return new ChartYamlCache(indexFile && join(dirname(indexFile), 'chart-yamls.json'));
+    return new ChartYamlCache(indexFile && existsSync(indexFile) ? join(dirname(indexFile), 'chart-yamls.json') : undefined);
   }
 
   /** Blob id -> text, for the reader to skip; it adds what it reads. */

@@ -378,6 +378,10 @@ describe('detectChangedCharts on a real repository', () => {
     const expected = await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, cache: false });
     expect(expected.errors.map((e) => [e.code, e.file])).toContainEqual(['CHART_YAML_INVALID', 'charts/web/Chart.yaml']);
 
+    // the first run in the clone writes the dependency index only; the next one keeps the Chart.yaml files too
+    expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, logger })).toEqual(expected);
+    expect(readLine()).toMatch(/, 0 of 6 from no cache file/);
+    logger.lines.length = 0;
     expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, logger })).toEqual(expected);
     expect(readLine()).toMatch(/, 0 of 6 from .*chart-release\/chart-yamls\.json/);
     logger.lines.length = 0;
