@@ -10991,7 +10991,7 @@ var init_dependents = __esm({
 });
 
 // packages/changed-charts/src/chart-yaml-cache.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname2, join as join2 } from "node:path";
 var FORMAT2, saves2, ChartYamlCache;
@@ -11001,9 +11001,12 @@ var init_chart_yaml_cache = __esm({
     FORMAT2 = "chart-release/chart-yamls@1";
     saves2 = 0;
     ChartYamlCache = class _ChartYamlCache {
-      /** The cache file beside the dependency index file. */
+      /**
+       * The cache file beside the dependency index file; none before the index exists: the first run in a clone (a CI
+       * job's fresh checkout, too) does not pay for writing what only a later run can use.
+       */
       static besideIndex(indexFile) {
-        return new _ChartYamlCache(indexFile && join2(dirname2(indexFile), "chart-yamls.json"));
+        return new _ChartYamlCache(indexFile && existsSync(indexFile) ? join2(dirname2(indexFile), "chart-yamls.json") : void 0);
       }
       /** Blob id -> text, for the reader to skip; it adds what it reads. */
       texts = /* @__PURE__ */ new Map();
