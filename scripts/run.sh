@@ -24,7 +24,13 @@ case "$what" in
     fi
     if ((status == 0)); then
       # what a release would publish (versions from conventional commits, changelogs), without writing anything
-      nx release --dry-run --skip-publish --first-release || status=$?
+      if git remote get-url origin 2>/dev/null | grep -qE 'github\.com[:/]'; then
+        nx release --dry-run --skip-publish --first-release || status=$?
+      else
+        # the changelog's GitHub releases are previewed from the GitHub repository behind origin; a clone of any
+        # other origin previews the versions alone
+        nx release version --dry-run --first-release || status=$?
+      fi
     fi
     # one closing line for the whole suite, summed over every project's vitest summary
     sed -e 's/\x1b\[[0-9;]*m//g' "$log" | awk '
