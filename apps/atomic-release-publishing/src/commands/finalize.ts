@@ -1,25 +1,13 @@
 import { resolve } from 'node:path';
-import {
-  cliReport,
-  createLogger,
-  EXIT_CODES,
-  formatHelp,
-  inActions,
-  parseCli,
-  registerSecret,
-  ReleaseError,
-  writeErrorLines,
-  writeJson,
-  writeStdout,
-} from '@chart-release/core';
+import { createLogger, formatHelp, inActions, parseCli, registerSecret, ReleaseError, writeStdout } from '@chart-release/core';
 import { CONNECTION_OPTIONS, CONNECTION_SECTIONS, connectionFlags } from '../cli-options.ts';
 import { loadConfig } from '../config.ts';
 import { runFinalize } from '../finalize.ts';
 import { readLegResults } from '../leg-result.ts';
 import { createProgress } from '../progress.ts';
-import { renderTable, withRepositoryPaths, type PublishReport } from '../report.ts';
+import type { PublishReport } from '../report.ts';
 import { createPublishPipeline } from '../wiring/pipeline.ts';
-import { emitOutputs, publishLease } from './publish.ts';
+import { endRun, publishLease } from './publish.ts';
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -93,17 +81,5 @@ export async function finalizeCommand(argv: string[], options: { onReport?: (rep
   } finally {
     await taken.lease?.release();
   }
-  report = withRepositoryPaths(report, config.cwd);
-  emitOutputs(report, env, {
-    serverUrl: config.github.serverUrl,
-    runUrl: config.github.runUrl,
-    signing: config.signing,
-    manifest: report.manifest,
-    cwd: config.cwd,
-  });
-  options.onReport?.(report);
-  if (values.json) writeJson(cliReport(report));
-  else writeStdout(renderTable(report));
-  writeErrorLines('chart-release finalize', report.errors);
-  return report.ok ? EXIT_CODES.ok : report.incomplete ? EXIT_CODES.incomplete : EXIT_CODES.failure;
+  return endRun('chart-release finalize', report, { config, env, json: values.json, onReport: options.onReport });
 }

@@ -144,7 +144,20 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     leg && !dryRun && report.fingerprint
       ? await writeLegResults(resolve(config.cwd, values.out ?? join(config.workDir, 'leg')), report, await journalCharts(config.workDir), env)
       : undefined;
-  report = withRepositoryPaths(report, config.cwd);
+  return endRun(`chart-release ${options.dryRun ? 'plan' : 'publish'}`, report, { config, env, json: values.json, onReport: options.onReport, legResults });
+}
+
+/**
+ * How publish and finalize end: the report with repository-relative paths, the step summary and outputs, the report
+ * on stdout (naming the leg result files a matrix leg wrote), its error lines, and the exit code.
+ */
+export function endRun(
+  command: string,
+  run: PublishReport,
+  context: { config: ReleaseConfig; env: NodeJS.ProcessEnv; json: boolean; onReport?: (report: PublishReport) => void; legResults?: string[] },
+): number {
+  const { config, env, legResults } = context;
+  const report = withRepositoryPaths(run, config.cwd);
   emitOutputs(report, env, {
     serverUrl: config.github.serverUrl,
     runUrl: config.github.runUrl,
@@ -152,10 +165,10 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     manifest: report.manifest,
     cwd: config.cwd,
   });
-  options.onReport?.(report);
-  if (values.json) writeJson(cliReport({ ...report, ...(legResults ? { legResults } : {}) }));
+  context.onReport?.(report);
+  if (context.json) writeJson(cliReport({ ...report, ...(legResults ? { legResults } : {}) }));
   else writeStdout(`${renderTable(report)}${legResults ? `leg results: ${legResults.join(', ')}\n` : ''}`);
-  writeErrorLines(`chart-release ${options.dryRun ? 'plan' : 'publish'}`, report.errors);
+  writeErrorLines(command, report.errors);
   // some releases are public and others still drafts; a re-run finishes the job
   return report.ok ? EXIT_CODES.ok : report.incomplete ? EXIT_CODES.incomplete : EXIT_CODES.failure;
 }
@@ -170,7 +183,7 @@ async function journalCharts(workDir: string): Promise<JournalData['charts']> {
 }
 
 /** Step summary, warning annotations, and `released`/`manifest` outputs (Actions only). */
-export function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv, context: SummaryContext & { cwd: string }): void {
+function emitOutputs(report: PublishReport, env: NodeJS.ProcessEnv, context: SummaryContext & { cwd: string }): void {
   appendStepSummary(renderStepSummary(report, context), env);
   // workflow commands on stderr (the runner reads both streams), so --json stdout stays JSON only; the errors'
   // annotations come with their error lines
