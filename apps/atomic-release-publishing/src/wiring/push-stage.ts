@@ -2,12 +2,18 @@ import { planPush, pushChart } from '@chart-release/oci';
 import { runBounded } from '../concurrency.ts';
 import type { ReleaseConfig } from '../config.ts';
 import { asProblem } from '../preflight.ts';
+import type { PlannedChart } from '../plan.ts';
 import type { Problem, PushedChart, Stage } from '../stage.ts';
 import type { RegistryContext } from './clients.ts';
 import type { HelmContext } from './package-stage.ts';
 
 /** Pushes each chart to its planned OCI reference; its preflight checks push rights and that no tag holds other content. */
 export function createPushStage(config: ReleaseConfig, registry: RegistryContext, helm: HelmContext): Stage<'pushed'> {
+  /** The recorded push as this run sees it when the chart's tag still names its digest, else null (one HEAD). */
+  const tagStillNames = async (chart: PlannedChart, recorded: PushedChart): Promise<PushedChart | null> => {
+    const found = await registry.client.checkManifest(registry.repositoryOf(chart.name), chart.ociTag);
+    return found?.digest === recorded.digest ? { ...recorded, status: 'exists' } : null;
+  };
   return {
     name: 'pushed',
     phase: 'chart',
@@ -34,9 +40,8 @@ export function createPushStage(config: ReleaseConfig, registry: RegistryContext
     async confirm(runs) {
       const confirmed = new Map<string, PushedChart>();
       await runBounded(runs, config.concurrency, async ({ chart, outputs }) => {
-        const recorded = outputs.pushed;
-        const found = recorded && (await registry.client.checkManifest(registry.repositoryOf(chart.name), chart.ociTag).catch(() => undefined));
-        if (found && found.digest === recorded.digest) confirmed.set(chart.name, { ...recorded, status: 'exists' });
+        const found = outputs.pushed && (await tagStillNames(chart, outputs.pushed).catch(() => null));
+        if (found) confirmed.set(chart.name, found);
       });
       return confirmed;
     },
@@ -57,10 +62,7 @@ export function createPushStage(config: ReleaseConfig, registry: RegistryContext
       return { ref: result.ref, digest: result.digest, status: result.status };
     },
     /** The chart's tag, read from the registry, still names the recorded digest. */
-    async readBack({ chart }, recorded) {
-      const found = await registry.client.checkManifest(registry.repositoryOf(chart.name), chart.ociTag);
-      return found?.digest === recorded.digest ? { ...recorded, status: 'exists' } : null;
-    },
+    readBack: ({ chart }, recorded) => tagStillNames(chart, recorded),
     report(output, line) {
       Object.assign(line, { ref: output.ref, digest: output.digest, push: output.status });
       return output.status === 'exists' ? `already in the registry ${output.digest}` : output.digest;
