@@ -153,4 +153,25 @@ describe('release asset uploads', () => {
     const otherOnUploads = await fetch(`${emulator.uploadsUrl}/repos/${OWNER}/public/releases`, { headers: auth(emulator.token) });
     expect(otherOnUploads.status).toBe(404);
   });
+
+  it('name the request in an error body, as the uploads host does (a second asset of the same name: 422 already_exists)', async () => {
+    const octokit = octokitFor(emulator);
+    const { data: release } = await octokit.repos.createRelease({ owner: OWNER, repo: 'public', tag_name: 'web-1.1.0', draft: true });
+    const upload = () =>
+      fetch(`${emulator.uploadsUrl}/repos/${OWNER}/public/releases/${release.id}/assets?name=twice.txt`, {
+        method: 'POST',
+        headers: { ...auth(emulator.token), 'content-type': 'text/plain' },
+        body: 'x',
+      });
+    expect((await upload()).status).toBe(201);
+    const again = await upload();
+    expect(again.status).toBe(422);
+    const body = (await again.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      message: 'Validation Failed',
+      request_id: again.headers.get('x-github-request-id'),
+      errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
+    });
+    expect(Object.keys(body).slice(0, 2)).toEqual(['message', 'request_id']);
+  });
 });
