@@ -45,6 +45,165 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// packages/core/src/redact.ts
+function redact(text) {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join("***");
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+var secrets, PATTERNS;
+var init_redact = __esm({
+  "packages/core/src/redact.ts"() {
+    "use strict";
+    secrets = /* @__PURE__ */ new Set();
+    PATTERNS = [
+      // Authorization headers, in any casing, with any scheme
+      [/\b(authorization\s*[:=]\s*)(bearer|basic|token)\s+[^\s"',;]+/gi, "$1$2 ***"],
+      // GitHub tokens: classic (ghp_, gho_, ghu_, ghs_, ghr_) and fine-grained (github_pat_)
+      [/\bgh[pousr]_[A-Za-z0-9]{20,255}\b/g, "***"],
+      [/\bgithub_pat_[A-Za-z0-9_]{20,255}\b/g, "***"],
+      // JWTs (OIDC identity tokens, registry bearer tokens)
+      [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\b/g, "***"],
+      // credentials in URLs: scheme://user:password@host
+      [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi, "$1***@"],
+      // password=..., token=..., secret=... in query strings or key=value logs
+      [/\b((?:password|passwd|token|secret|access_token|refresh_token|client_secret)=)[^&\s"']+/gi, "$1***"],
+      // "password": "..." style JSON fields
+      [/("(?:password|token|access_token|refresh_token|identitytoken|auth|secret)"\s*:\s*")[^"]*(")/gi, "$1***$2"],
+      // PEM private keys
+      [/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g, "-----BEGIN $1PRIVATE KEY-----***-----END $1PRIVATE KEY-----"]
+    ];
+  }
+});
+
+// packages/core/src/output.ts
+import { appendFileSync } from "node:fs";
+function writeStdout(text) {
+  process.stdout.write(redact(text));
+}
+function writeStderr(text) {
+  process.stderr.write(redact(text));
+}
+function appendUserFile(path, text) {
+  appendFileSync(path, redact(text));
+}
+function writeJson(value) {
+  writeStdout(`${JSON.stringify(value, null, 2)}
+`);
+}
+var init_output = __esm({
+  "packages/core/src/output.ts"() {
+    "use strict";
+    init_redact();
+  }
+});
+
+// packages/core/src/help.ts
+function formatHelp(spec) {
+  const options = spec.options.replace(/\n+$/, "").split("\n");
+  if (!options.some((l) => /^\s+--json\b/.test(l)))
+    options.push("  --json                 print the result as JSON on stdout: {ok, charts, errors, warnings, ...}");
+  if (!options.some((l) => /^\s+-h, --help\b/.test(l))) options.push("  -h, --help             show this help");
+  const codes = { ...EXIT_MEANINGS, ...spec.exitCodes };
+  const used = [0, 1, 2, ...Object.keys(spec.exitCodes ?? {}).map(Number), 70].filter((c, i, all) => all.indexOf(c) === i).sort((a, b) => a - b);
+  const parts = [
+    `${spec.command}: ${spec.summary}`,
+    `Usage:
+${spec.usage.map((u) => `  ${u}`).join("\n")}`,
+    ...spec.description ? [spec.description.trim()] : [],
+    `Options:
+${options.join("\n")}`,
+    ...(spec.sections ?? []).map((s) => `${s.title}:
+${s.body.replace(/\n+$/, "")}`),
+    `Exit codes:
+${used.map((c) => `  ${String(c).padEnd(3)} ${codes[c]}`).join("\n")}`
+  ];
+  return `${parts.join("\n\n")}
+`;
+}
+var EXIT_MEANINGS;
+var init_help = __esm({
+  "packages/core/src/help.ts"() {
+    "use strict";
+    init_output();
+    EXIT_MEANINGS = {
+      0: "done",
+      1: "a problem to fix: each error line names its code, the chart and file, and the fix",
+      2: "a usage error: an unknown flag, a missing or malformed value",
+      3: "part of the work is done (PUBLISH_INCOMPLETE): a re-run finishes it",
+      70: "an internal error (a bug): please report it with the output"
+    };
+  }
+});
+
+// packages/chart-metadata/src/defaults.ts
+var DEFAULT_TAG_TEMPLATE;
+var init_defaults = __esm({
+  "packages/chart-metadata/src/defaults.ts"() {
+    "use strict";
+    DEFAULT_TAG_TEMPLATE = "{name}-v{version}";
+  }
+});
+
+// packages/changed-charts/src/defaults.ts
+var DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH;
+var init_defaults2 = __esm({
+  "packages/changed-charts/src/defaults.ts"() {
+    "use strict";
+    DEFAULT_CHART_DIRS = ["charts"];
+    DEFAULT_TARGET_BRANCH = "main";
+  }
+});
+
+// packages/changed-charts/src/cli-help.ts
+var HELP;
+var init_cli_help = __esm({
+  "packages/changed-charts/src/cli-help.ts"() {
+    "use strict";
+    init_help();
+    init_defaults();
+    init_defaults2();
+    HELP = formatHelp({
+      command: "changed-charts",
+      summary: "which Helm charts a git range changed, and why",
+      usage: ["changed-charts [--base <rev>] [--head <rev>] [options]"],
+      description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
+charts whose package changes with them (a file:// dependency), checks that each chart to release has a higher
+version than at base, and prints a table (or JSON). A chart that depends by name (from a chart repository or a
+registry) on a released chart is not released for it: it is a note ('web depends on lib 1.2.*; lib 1.3.0 is
+released in this push'). Exits 1 when a problem must be fixed before releasing.`,
+      options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
+                         a force push, the merge-base with --target-branch, else the last release tag)
+  --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
+  --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
+  --ignore <glob>        changed files matching this glob do not count, repeatable (e.g. '**/*.md')
+  --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
+  --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
+  --cwd <dir>            a folder inside the repository (default: the current folder)
+  --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
+                         only when its repository is this registry (default: any named like a released chart)
+  --no-cache             do not read or write the dependency index and the Chart.yaml cache in <git dir>/chart-release/
+                         (they let a later run read only the chart folders and Chart.yaml files that changed;
+                         entries are keyed by tree and blob id)
+  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
+                         "baseSource"}
+  -h, --help             show this help`,
+      sections: [
+        {
+          title: "GitHub Actions",
+          body: `  It also writes the step outputs 'charts' (JSON list of chart names to release),
+  'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).`
+        },
+        {
+          title: "Error codes",
+          body: "  VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND, NOT_A_GIT_REPOSITORY, EVENT_INVALID,\n  GIT_FAILED, USAGE"
+        }
+      ]
+    });
+  }
+});
+
 // packages/core/src/error-catalogue.ts
 var ERROR_CATALOGUE;
 var init_error_catalogue = __esm({
@@ -253,38 +412,6 @@ var init_error_catalogue = __esm({
   }
 });
 
-// packages/core/src/redact.ts
-function redact(text) {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join("***");
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
-  return out;
-}
-var secrets, PATTERNS;
-var init_redact = __esm({
-  "packages/core/src/redact.ts"() {
-    "use strict";
-    secrets = /* @__PURE__ */ new Set();
-    PATTERNS = [
-      // Authorization headers, in any casing, with any scheme
-      [/\b(authorization\s*[:=]\s*)(bearer|basic|token)\s+[^\s"',;]+/gi, "$1$2 ***"],
-      // GitHub tokens: classic (ghp_, gho_, ghu_, ghs_, ghr_) and fine-grained (github_pat_)
-      [/\bgh[pousr]_[A-Za-z0-9]{20,255}\b/g, "***"],
-      [/\bgithub_pat_[A-Za-z0-9_]{20,255}\b/g, "***"],
-      // JWTs (OIDC identity tokens, registry bearer tokens)
-      [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\b/g, "***"],
-      // credentials in URLs: scheme://user:password@host
-      [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi, "$1***@"],
-      // password=..., token=..., secret=... in query strings or key=value logs
-      [/\b((?:password|passwd|token|secret|access_token|refresh_token|client_secret)=)[^&\s"']+/gi, "$1***"],
-      // "password": "..." style JSON fields
-      [/("(?:password|token|access_token|refresh_token|identitytoken|auth|secret)"\s*:\s*")[^"]*(")/gi, "$1***$2"],
-      // PEM private keys
-      [/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g, "-----BEGIN $1PRIVATE KEY-----***-----END $1PRIVATE KEY-----"]
-    ];
-  }
-});
-
 // packages/core/src/errors.ts
 function isReleaseError(error) {
   return error instanceof ReleaseError;
@@ -341,28 +468,6 @@ ${errors.map((e) => `  - ${formatErrorLine(e)}`).join("\n")}`);
         return { ...super.toJSON(), errors: this.errors.map((e) => e.toJSON()) };
       }
     };
-  }
-});
-
-// packages/core/src/output.ts
-import { appendFileSync } from "node:fs";
-function writeStdout(text) {
-  process.stdout.write(redact(text));
-}
-function writeStderr(text) {
-  process.stderr.write(redact(text));
-}
-function appendUserFile(path, text) {
-  appendFileSync(path, redact(text));
-}
-function writeJson(value) {
-  writeStdout(`${JSON.stringify(value, null, 2)}
-`);
-}
-var init_output = __esm({
-  "packages/core/src/output.ts"() {
-    "use strict";
-    init_redact();
   }
 });
 
@@ -463,28 +568,6 @@ var init_logger = __esm({
 });
 
 // packages/core/src/cli-report.ts
-function formatHelp(spec) {
-  const options = spec.options.replace(/\n+$/, "").split("\n");
-  if (!options.some((l) => /^\s+--json\b/.test(l)))
-    options.push("  --json                 print the result as JSON on stdout: {ok, charts, errors, warnings, ...}");
-  if (!options.some((l) => /^\s+-h, --help\b/.test(l))) options.push("  -h, --help             show this help");
-  const codes = { ...EXIT_MEANINGS, ...spec.exitCodes };
-  const used = [0, 1, 2, ...Object.keys(spec.exitCodes ?? {}).map(Number), 70].filter((c, i, all) => all.indexOf(c) === i).sort((a, b) => a - b);
-  const parts = [
-    `${spec.command}: ${spec.summary}`,
-    `Usage:
-${spec.usage.map((u) => `  ${u}`).join("\n")}`,
-    ...spec.description ? [spec.description.trim()] : [],
-    `Options:
-${options.join("\n")}`,
-    ...(spec.sections ?? []).map((s) => `${s.title}:
-${s.body.replace(/\n+$/, "")}`),
-    `Exit codes:
-${used.map((c) => `  ${String(c).padEnd(3)} ${codes[c]}`).join("\n")}`
-  ];
-  return `${parts.join("\n\n")}
-`;
-}
 function cliReport(fields) {
   const { ok, charts = [], errors = [], warnings = [], ...rest } = fields;
   return { ok: ok ?? errors.length === 0, charts, errors, warnings, ...rest };
@@ -502,7 +585,7 @@ function writeErrorLines(command, errors, summary) {
 `);
   }
 }
-var EXIT_CODES, EXIT_MEANINGS;
+var EXIT_CODES;
 var init_cli_report = __esm({
   "packages/core/src/cli-report.ts"() {
     "use strict";
@@ -519,13 +602,6 @@ var init_cli_report = __esm({
       incomplete: 3,
       /** A bug: an error that is not a ReleaseError. */
       internal: 70
-    };
-    EXIT_MEANINGS = {
-      0: "done",
-      1: "a problem to fix: each error line names its code, the chart and file, and the fix",
-      2: "a usage error: an unknown flag, a missing or malformed value",
-      3: "part of the work is done (PUBLISH_INCOMPLETE): a re-run finishes it",
-      70: "an internal error (a bug): please report it with the output"
     };
   }
 });
@@ -643,74 +719,8 @@ var init_src = __esm({
     init_logger();
     init_cli();
     init_cli_report();
+    init_help();
     init_output();
-  }
-});
-
-// packages/chart-metadata/src/defaults.ts
-var DEFAULT_TAG_TEMPLATE;
-var init_defaults = __esm({
-  "packages/chart-metadata/src/defaults.ts"() {
-    "use strict";
-    DEFAULT_TAG_TEMPLATE = "{name}-v{version}";
-  }
-});
-
-// packages/changed-charts/src/defaults.ts
-var DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH;
-var init_defaults2 = __esm({
-  "packages/changed-charts/src/defaults.ts"() {
-    "use strict";
-    DEFAULT_CHART_DIRS = ["charts"];
-    DEFAULT_TARGET_BRANCH = "main";
-  }
-});
-
-// packages/changed-charts/src/cli-help.ts
-var HELP;
-var init_cli_help = __esm({
-  "packages/changed-charts/src/cli-help.ts"() {
-    "use strict";
-    init_src();
-    init_defaults();
-    init_defaults2();
-    HELP = formatHelp({
-      command: "changed-charts",
-      summary: "which Helm charts a git range changed, and why",
-      usage: ["changed-charts [--base <rev>] [--head <rev>] [options]"],
-      description: `Compares base..head and lists every chart whose files changed (added, modified, deleted, renamed) plus the
-charts whose package changes with them (a file:// dependency), checks that each chart to release has a higher
-version than at base, and prints a table (or JSON). A chart that depends by name (from a chart repository or a
-registry) on a released chart is not released for it: it is a note ('web depends on lib 1.2.*; lib 1.3.0 is
-released in this push'). Exits 1 when a problem must be fixed before releasing.`,
-      options: `  --base <rev>           compare from this revision (default: the push event's 'before'; for a new branch or
-                         a force push, the merge-base with --target-branch, else the last release tag)
-  --head <rev>           compare to this revision (default: the push event's 'after', else HEAD)
-  --chart-dir <dir>      folder holding charts, repeatable (default: charts); charts may be nested below it
-  --ignore <glob>        changed files matching this glob do not count, repeatable (e.g. '**/*.md')
-  --target-branch <b>    branch for the merge-base fallback (default: ${DEFAULT_TARGET_BRANCH})
-  --tag-template <t>     release tag template for the last-tags fallback (default: ${DEFAULT_TAG_TEMPLATE})
-  --cwd <dir>            a folder inside the repository (default: the current folder)
-  --registry <oci://..>  the registry the charts are released to: an oci:// dependency by name is then noted
-                         only when its repository is this registry (default: any named like a released chart)
-  --no-cache             do not read or write the dependency index and the Chart.yaml cache in <git dir>/chart-release/
-                         (they let a later run read only the chart folders and Chart.yaml files that changed;
-                         entries are keyed by tree and blob id)
-  --json                 print {"ok","charts":[...],"errors":[...],"warnings":[...],"notes":[...],"base","head",
-                         "baseSource"}
-  -h, --help             show this help`,
-      sections: [
-        {
-          title: "GitHub Actions",
-          body: `  It also writes the step outputs 'charts' (JSON list of chart names to release),
-  'matrix' ({"include":[{"chart","path","version"}]}) and 'changed' (true/false).`
-        },
-        {
-          title: "Error codes",
-          body: "  VERSION_NOT_BUMPED, VERSION_INVALID, CHART_YAML_INVALID, REVISION_NOT_FOUND, NOT_A_GIT_REPOSITORY, EVENT_INVALID,\n  GIT_FAILED, USAGE"
-        }
-      ]
-    });
   }
 });
 
@@ -13530,7 +13540,7 @@ var init_cli_main = __esm({
 });
 
 // packages/changed-charts/src/cli.ts
-init_src();
+init_help();
 init_cli_help();
 var argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) writeStdout(HELP);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { closestFlag, formatHelp, ReleaseError, runCli, writeStdout } from '@chart-release/core';
+import { formatHelp, writeStdout } from '@chart-release/core/help';
 
 const HELP = formatHelp({
   command: 'chart-release',
@@ -40,18 +40,16 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    writeStdout(HELP);
-    return command ? 0 : 2;
-  }
+  const [command = '', ...rest] = argv;
   if (command === '--version') {
     const { readFileSync } = await import('node:fs');
     writeStdout(`${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
     return 0;
   }
-  const run = COMMANDS[command];
+  // own keys only: `chart-release constructor` is an unknown command, not Object's constructor
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) {
+    const { closestFlag, ReleaseError } = await import('@chart-release/core');
     const guess = command.startsWith('-') ? undefined : closestFlag(command, Object.keys(COMMANDS));
     throw new ReleaseError('USAGE', `unknown ${command.startsWith('-') ? 'flag' : 'command'} '${command}'${guess ? ` (did you mean ${guess}?)` : ''}.`, {
       hint: `run 'chart-release --help' for the commands: ${Object.keys(COMMANDS).join(', ')}`,
@@ -60,4 +58,12 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
-await runCli('chart-release', main);
+// the help (also for no command at all, then with exit code 2) is answered before the CLI plumbing loads
+const [first] = process.argv.slice(2);
+if (!first || first === '--help' || first === '-h' || first === 'help') {
+  writeStdout(HELP);
+  process.exitCode = first ? 0 : 2;
+} else {
+  const { runCli } = await import('@chart-release/core');
+  await runCli('chart-release', main);
+}

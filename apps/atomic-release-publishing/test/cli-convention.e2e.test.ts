@@ -158,6 +158,15 @@ describe.concurrent('the CLI convention', () => {
     expect((await run('chart-release', ['--help'])).stdout).toMatch(/^ {2}finalize {2,}\S/m);
   });
 
+  it('answers no command with its help and exit 2, and an inherited property name as an unknown command', async () => {
+    const none = await run('chart-release', []);
+    expect(none.exitCode).toBe(2);
+    expect(none.stdout.startsWith('chart-release: ')).toBe(true);
+    const r = await run('chart-release', ['constructor', '--json']);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, errors: [{ code: 'USAGE', message: expect.stringContaining("unknown command 'constructor'") }] });
+  });
+
   it('keeps an old flag name working, with a deprecation warning (testkit --user)', async () => {
     const r = await run('chart-release-testkit', ['registry', '--user', 'ci', '--port', 'eighty', '--json']);
     expect(r.exitCode).toBe(2);

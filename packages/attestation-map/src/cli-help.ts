@@ -1,4 +1,4 @@
-import { formatHelp } from '@chart-release/core';
+import { formatHelp } from '@chart-release/core/help';
 import { DEFAULT_ON_MISSING_PR } from './types.ts';
 
 /** What `attestation-map --help` prints. */

@@ -1,4 +1,4 @@
-import { formatHelp } from '@chart-release/core';
+import { formatHelp } from '@chart-release/core/help';
 // the light entry: the package's index loads the YAML and SemVer parsers
 import { DEFAULT_TAG_TEMPLATE } from '@chart-release/chart-metadata/defaults';
 import { DEFAULT_TARGET_BRANCH } from './defaults.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `changed-charts --help` is answered before the commands' modules load, so it starts about as fast as Node itself
-import { writeStdout } from '@chart-release/core';
+import { writeStdout } from '@chart-release/core/help';
 import { HELP } from './cli-help.ts';
 
 const argv = process.argv.slice(2);

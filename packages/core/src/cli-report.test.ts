@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cliReport, formatHelp } from './cli-report.ts';
+import { cliReport } from './cli-report.ts';
+import { formatHelp } from './help.ts';
 
 describe('formatHelp', () => {
   it('lays out usage, options (with --json and --help), sections and the exit codes in one order', () => {

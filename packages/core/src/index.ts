@@ -9,7 +9,9 @@ export { createLogger, keepingWarnings, memoryLogger, silentLogger } from './log
 export type { Logger, LoggerOptions, LogLevel } from './logger.ts';
 export { parseCli, runCli, closestFlag, COMMON_OPTIONS } from './cli.ts';
 export type { CliOptions, ParseCliOptions } from './cli.ts';
-export { formatHelp, cliReport, errorList, writeErrorLines, EXIT_CODES } from './cli-report.ts';
-export type { HelpSpec, CliReport } from './cli-report.ts';
+export { cliReport, errorList, writeErrorLines, EXIT_CODES } from './cli-report.ts';
+export type { CliReport } from './cli-report.ts';
+export { formatHelp } from './help.ts';
+export type { HelpSpec } from './help.ts';
 export { writeStdout, writeStderr, writeJson, writeUserFile, appendUserFile, processOutput } from './output.ts';
 export type { OutputWriter } from './output.ts';

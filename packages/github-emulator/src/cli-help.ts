@@ -1,4 +1,4 @@
-import { formatHelp } from '@chart-release/core';
+import { formatHelp } from '@chart-release/core/help';
 
 /** What `github-emulator --help` prints. */
 export const HELP = formatHelp({

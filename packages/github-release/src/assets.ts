@@ -2,11 +2,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ReleaseError } from '@chart-release/core';
+import { ASSET_KINDS, type AssetKind } from './asset-kinds.ts';
 import { contentTypeFor } from './content-type.ts';
 
-/** The files a chart's release can carry, by kind. */
-export const ASSET_KINDS = ['package', 'signature', 'bundle', 'lineage', 'changelog', 'readme', 'license'] as const;
-export type AssetKind = (typeof ASSET_KINDS)[number];
+export { ASSET_KINDS, type AssetKind } from './asset-kinds.ts';
 
 /** Paths of a chart's release files; absent kinds are not attached. */
 export type ReleaseFiles = Partial<Record<AssetKind, string>>;
@@ -116,7 +115,7 @@ export function assetName(kind: AssetKind, chart: string, path: string): string 
 
 /** `sha256:<hex>` of a file, read as a stream. */
 export async function sha256OfFile(path: string): Promise<string> {
-  // loaded here: the CLI's --help reads ASSET_KINDS from this module, and node:crypto costs a quarter of Node's start
+  // loaded here: node:crypto costs a quarter of Node's start
   const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);

@@ -1,7 +1,7 @@
-import { formatHelp } from '@chart-release/core';
+import { formatHelp } from '@chart-release/core/help';
 // the light entry: the package's index loads the YAML and SemVer parsers
 import { DEFAULT_TAG_TEMPLATE } from '@chart-release/chart-metadata/defaults';
-import { ASSET_KINDS } from './assets.ts';
+import { ASSET_KINDS } from './asset-kinds.ts';
 
 export const NAME = 'chart-github-release';
 /** What `chart-github-release --help` prints. */

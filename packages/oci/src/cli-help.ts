@@ -1,4 +1,4 @@
-import { formatHelp } from '@chart-release/core';
+import { formatHelp } from '@chart-release/core/help';
 
 /** What `chart-push --help` prints. */
 export const HELP = formatHelp({

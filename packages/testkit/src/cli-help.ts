@@ -1,4 +1,4 @@
-import { formatHelp } from '@chart-release/core';
+import { formatHelp } from '@chart-release/core/help';
 
 export const NAME = 'chart-release-testkit';
 /** What `chart-release-testkit --help` prints. */
