@@ -19,6 +19,8 @@ function writePlanOutputs(report: PublishReport, env: NodeJS.ProcessEnv): void {
   const charts = report.charts.filter((c) => c.status === 'planned');
   setOutput('charts', JSON.stringify(charts.map((c) => c.name)), env);
   setOutput('matrix', JSON.stringify({ include: charts.map((c) => ({ chart: c.name, path: c.path, version: c.version })) }), env);
+  // the reusable workflow's matrix: at most 256 legs (GitHub's matrix limit), a leg taking several charts beyond that
+  setOutput('legs', JSON.stringify({ include: report.legs ?? [] }), env);
   // the range every leg and the finalize job of a matrix run are given, so all of them plan the same run
   setOutput('base', report.base, env);
   setOutput('head', report.head, env);

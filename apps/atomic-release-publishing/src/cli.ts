@@ -27,43 +27,10 @@ const HELP = formatHelp({
   exitCodes: { 3: 'publish: some releases are public, others still drafts (PUBLISH_INCOMPLETE); a re-run publishes the rest' },
 });
 
-// each command's modules load only when it runs, so `--help` and a mistyped command start as fast as Node itself
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  publish: async (argv) => (await import('./commands/publish.ts')).publishCommand(argv, { dryRun: false }),
-  plan: async (argv) => (await import('./commands/publish.ts')).publishCommand(argv, { dryRun: true }),
-  finalize: async (argv) => (await import('./commands/finalize.ts')).finalizeCommand(argv),
-  verify: async (argv) => (await import('./commands/manifest.ts')).verifyCommand(argv),
-  manifest: async (argv) => (await import('./commands/manifest.ts')).manifestCommand(argv),
-  promote: async (argv) => (await import('./commands/promote.ts')).promoteCommand(argv),
-  rollback: async (argv) => (await import('./commands/promote.ts')).rollbackCommand(argv),
-  index: async (argv) => (await import('./commands/index-command.ts')).indexCommand(argv),
-};
-
-async function main(argv: string[]): Promise<number> {
-  const [command = '', ...rest] = argv;
-  if (command === '--version') {
-    const { readFileSync } = await import('node:fs');
-    writeStdout(`${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
-    return 0;
-  }
-  // own keys only: `chart-release constructor` is an unknown command, not Object's constructor
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) {
-    const { closestFlag, ReleaseError } = await import('@chart-release/core');
-    const guess = command.startsWith('-') ? undefined : closestFlag(command, Object.keys(COMMANDS));
-    throw new ReleaseError('USAGE', `unknown ${command.startsWith('-') ? 'flag' : 'command'} '${command}'${guess ? ` (did you mean ${guess}?)` : ''}.`, {
-      hint: `run 'chart-release --help' for the commands: ${Object.keys(COMMANDS).join(', ')}`,
-    });
-  }
-  return run(rest);
-}
-
-// the help (also for no command at all, then with exit code 2) is answered before the CLI plumbing loads
+// the help (also for no command at all, then with exit code 2) is answered before the commands and the CLI
+// plumbing load, so it starts about as fast as Node itself
 const [first] = process.argv.slice(2);
 if (!first || first === '--help' || first === '-h' || first === 'help') {
   writeStdout(HELP);
   process.exitCode = first ? 0 : 2;
-} else {
-  const { runCli } = await import('@chart-release/core');
-  await runCli('chart-release', main);
-}
+} else await import('./cli-main.ts');

@@ -1,4 +1,5 @@
 import type { ReleaseErrorJSON } from '@chart-release/core';
+import type { MatrixLeg } from './matrix-legs.ts';
 import type { PlannedWrite } from './stage.ts';
 
 export { renderStepSummary } from './step-summary.ts';
@@ -63,6 +64,8 @@ export interface PublishReport {
   incomplete?: boolean;
   /** Every remote write the plan makes (a re-run skips those already done). */
   writes?: PlannedWrite[];
+  /** A dry run's planned charts as the matrix legs of the reusable workflow (`--max-legs`). */
+  legs?: MatrixLeg[];
   /** What the plan decided for the whole run: signing, make-latest, the pull request the lineage names. */
   decisions?: {
     signing: { mode: string; identity?: string; issuer: string; provenance: boolean };

@@ -49,12 +49,24 @@ describe('the Action run from the files of its pinned commit', () => {
     expect(existsSync(join(checkout, 'node_modules'))).toBe(false);
   });
 
-  it('plan writes the charts and the matrix, and nothing to the registry, GitHub or the repository', async () => {
+  it('plan writes the charts, the matrix and the legs, and nothing to the registry, GitHub or the repository', async () => {
     const status = (await sandbox.repo.git('status', '--porcelain', '--untracked-files=all')).trim();
     const { result, outputs, summary } = await step({ command: 'plan' });
     expect(result.exitCode, result.all).toBe(0);
     expect(JSON.parse(outputs.charts!)).toEqual(['billing', 'shared-labels']);
     expect(JSON.parse(outputs.matrix!).include.map((c: { chart: string }) => c.chart)).toEqual(['billing', 'shared-labels']);
+    expect(JSON.parse(outputs.legs!)).toEqual({
+      include: [
+        { leg: 'billing', charts: ['billing'], args: '--chart billing' },
+        { leg: 'shared-labels', charts: ['shared-labels'], args: '--chart shared-labels' },
+      ],
+    });
+    // as the reusable workflow's plan job calls it: at most --max-legs legs, a leg taking several charts beyond that
+    const capped = await step({ command: 'plan', args: '--max-legs 1' });
+    expect(capped.result.exitCode, capped.result.all).toBe(0);
+    expect(JSON.parse(capped.outputs.legs!).include).toEqual([
+      { leg: 'legs-1-of-1', charts: ['billing', 'shared-labels'], args: '--chart billing --chart shared-labels' },
+    ]);
     expect(summary).toContain('billing');
     expect(sandbox.github.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     expect((await sandbox.repo.git('status', '--porcelain', '--untracked-files=all')).trim()).toBe(status);

@@ -1,5 +1,6 @@
 // The distributed run as the reusable workflow makes it: one plan process, one leg process per chart (each in its
 // own checkout and work folder, its result handed on as a folder like an artifact) and one finalize process.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,12 +43,15 @@ describe('the reusable workflow .github/workflows/chart-release.yml', () => {
     const workflow = parse(text) as { on: { workflow_call: { inputs: Record<string, unknown> } }; jobs: Record<string, Job> };
     expect(Object.keys(workflow.on.workflow_call.inputs)).toContain('chart-release-ref');
     const { plan, legs, finalize } = workflow.jobs;
-    expect(plan!.outputs).toMatchObject({ matrix: '${{ steps.plan.outputs.matrix }}', base: '${{ steps.plan.outputs.base }}' });
-    expect(legs!.strategy).toEqual(expect.objectContaining({ 'fail-fast': false, matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' }));
+    expect(Object.keys(workflow.on.workflow_call.inputs)).toContain('max-legs');
+    expect(plan!.outputs).toMatchObject({ legs: '${{ steps.plan.outputs.legs }}', base: '${{ steps.plan.outputs.base }}' });
+    expect(plan!.steps.find((s) => s.with?.command === 'plan')!.with!.args).toBe('--max-legs ${{ inputs.max-legs }}');
+    // the legs, at most 256 (GitHub's matrix limit): a leg of several charts beyond that
+    expect(legs!.strategy).toEqual(expect.objectContaining({ 'fail-fast': false, matrix: '${{ fromJSON(needs.plan.outputs.legs) }}' }));
     const leg = legs!.steps.find((s) => s.with?.command === 'publish')!;
-    expect(leg.with!.args).toBe('--chart ${{ matrix.chart }} --phase prepare --out ${{ runner.temp }}/leg');
+    expect(leg.with!.args).toBe('${{ matrix.args }} --phase prepare --out ${{ runner.temp }}/leg');
     const upload = legs!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
-    expect(upload).toMatchObject({ if: 'always()', with: { name: 'chart-release-leg-${{ matrix.chart }}', path: '${{ runner.temp }}/leg' } });
+    expect(upload).toMatchObject({ if: 'always()', with: { name: 'chart-release-leg-${{ matrix.leg }}', path: '${{ runner.temp }}/leg' } });
     expect(finalize!.needs).toEqual(['plan', 'legs']);
     expect(finalize!.if).toMatch(/^always\(\) && /);
     const download = finalize!.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
@@ -213,5 +217,34 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
       expect(await registryDigest(c, `${VERSION[c]}.${patch}`)).toBe(digests[i]);
     }
     expect(await indexVersions()).toEqual(Object.fromEntries(CHARTS.map((c) => [c, [`${VERSION[c]}.0`, `${VERSION[c]}.${patch}`]])));
+  });
+
+  it('groups the charts into at most --max-legs legs, each preparing several, and finalize publishes them all', async () => {
+    const patch = 2;
+    await sandbox.push('release patch 2', async (repo) => {
+      for (const c of CHARTS)
+        await repo.write(`charts/${c}/Chart.yaml`, (await repo.read(`charts/${c}/Chart.yaml`)).replace(/^version:.*$/m, `version: ${VERSION[c]}.${patch}`));
+    });
+    const plan = await run(['plan', '--max-legs', '2']);
+    expect(plan.exitCode, plan.all).toBe(0);
+    const planned = plan.report as Report & { legs: { leg: string; charts: string[]; args: string }[] };
+    expect(planned.legs).toEqual([
+      { leg: 'legs-1-of-2', charts: ['billing', 'checkout'], args: '--chart billing --chart checkout' },
+      { leg: 'legs-2-of-2', charts: ['inventory', 'shared-labels'], args: '--chart inventory --chart shared-labels' },
+    ]);
+    const artifacts = join(work, 'run-3');
+    // each leg as the workflow runs it: the plan's args, then the phase and the leg's own artifact folder
+    const legs = await Promise.all(
+      planned.legs.map((l) => run(['publish', ...l.args.split(' '), '--phase', 'prepare', '--out', join(artifacts, `chart-release-leg-${l.leg}`)])),
+    );
+    for (const l of legs) expect(l.exitCode, l.all).toBe(0);
+    expect(legs.map((l) => l.report.charts.map((c) => c.name))).toEqual(planned.legs.map((l) => l.charts));
+    for (const l of planned.legs)
+      for (const c of l.charts) expect(existsSync(join(artifacts, `chart-release-leg-${l.leg}`, `${c}.leg.json`)), `${c} in ${l.leg}`).toBe(true);
+    const finalize = await run(['finalize', '--from', artifacts]);
+    expect(finalize.exitCode, finalize.all).toBe(0);
+    expect(finalize.report.charts.map((c) => [c.name, c.status])).toEqual(CHARTS.map((c) => [c, 'published']));
+    expect((await releasesOf(patch)).map((rs) => rs.map((r) => [r.draft, r.assets.length]))).toEqual(CHARTS.map(() => [[false, 7]]));
+    expect(await indexVersions()).toEqual(Object.fromEntries(CHARTS.map((c) => [c, [0, 1, patch].map((p) => `${VERSION[c]}.${p}`)])));
   });
 });

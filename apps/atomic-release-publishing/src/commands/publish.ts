@@ -31,6 +31,7 @@ import { renderStepSummary, renderTable, withRepositoryPaths, type PublishReport
 import { createPublishPipeline } from '../wiring/pipeline.ts';
 import { takeRunLease } from '../wiring/run-lease.ts';
 import { limitHeapGrowth } from '../heap-growth.ts';
+import { matrixLegs, parseMaxLegs } from '../matrix-legs.ts';
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -44,6 +45,7 @@ const OPTIONS = {
   phase: { type: 'string' },
   chart: { type: 'string', multiple: true },
   out: { type: 'string' },
+  'max-legs': { type: 'string' },
 } as const;
 
 const help = (dryRun: boolean) =>
@@ -69,6 +71,8 @@ const help = (dryRun: boolean) =>
                         'chart-release finalize --from <dir>'; takes no run lease (the workflow's concurrency does)
   --chart <name>        with --phase prepare: the leg's chart (repeatable; default every planned chart)
   --out <dir>           with --phase prepare: where the leg results go (default <work-dir>/leg)
+  --max-legs <n>        ${dryRun ? '' : 'with --dry-run: '}the report's legs: the planned charts as at most n matrix legs (1-256,
+                        default 256, GitHub's matrix limit); beyond n charts a leg takes several
   --json                print the report {ok, charts, errors, warnings, dryRun, registry, base, head, ...} on stdout
   -h, --help            show this help`,
     sections: [
@@ -99,6 +103,13 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
       hint: "run 'chart-release publish --chart NAME --phase prepare --out DIR', then 'chart-release finalize --from DIR'.",
     });
   }
+  const dryRun = options.dryRun || values['dry-run'];
+  if (values['max-legs'] !== undefined && !dryRun) {
+    throw new ReleaseError('USAGE', '--max-legs goes with plan (the matrix legs of a run are planned, not published).', {
+      hint: "run 'chart-release plan --max-legs N --json' and give each leg its args.",
+    });
+  }
+  const maxLegs = parseMaxLegs(values['max-legs']);
   limitHeapGrowth();
   const env = process.env;
   const config = loadConfig({
@@ -113,7 +124,6 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     },
   });
   registerSecret(config.github.token);
-  const dryRun = options.dryRun || values['dry-run'];
   const logger = createLogger();
   // a dry run writes nothing in the repository: it packages into a temporary folder unless a work folder is set
   const scratch = dryRun && !config.workDirConfigured ? await mkdtemp(join(tmpdir(), 'chart-release-plan-')) : undefined;
@@ -139,6 +149,12 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     await lease?.release();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
+  // what a matrix run's plan hands its legs: every planned chart in one leg (`publish <args> --phase prepare`)
+  if (dryRun)
+    report.legs = matrixLegs(
+      report.charts.filter((c) => c.status === 'planned').map((c) => c.name),
+      maxLegs,
+    );
   // a leg hands on what it did, failed or not: finalize reads it (from the leg's artifact)
   const legResults =
     leg && !dryRun && report.fingerprint
