@@ -45,12 +45,21 @@ export function bundleFacts(bundle: Record<string, unknown>): BundleFacts {
   if (raw) {
     const cert = X509Certificate.parse(Buffer.from(raw, 'base64'));
     if (cert.subjectAltName) facts.certificateIdentity = cert.subjectAltName;
-    const v2 = cert.extension(OID_FULCIO_ISSUER_V2);
-    const issuer = v2 ? v2.valueObj.subs?.[0]?.value.toString('ascii') : cert.extension(OID_FULCIO_ISSUER_V1)?.value.toString('ascii');
+    // one pass over the extensions: @sigstore/core's extension() decodes every extension's OID on each lookup
+    const extensions = new Map<string, (typeof cert.extensions)[number]>();
+    for (const ext of cert.extensions) {
+      const oid = ext.subs[0]!.toOID();
+      if (!extensions.has(oid)) extensions.set(oid, ext);
+    }
+    // extnValue is the extension's last element; its content parsed as DER, when it is DER
+    const extnValue = (oid: string) => extensions.get(oid)?.subs.at(-1);
+    const issuer = extensions.has(OID_FULCIO_ISSUER_V2)
+      ? extnValue(OID_FULCIO_ISSUER_V2)?.subs[0]?.value.toString('ascii')
+      : extnValue(OID_FULCIO_ISSUER_V1)?.value.toString('ascii');
     if (issuer) facts.issuer = issuer;
     const claims: CertificateClaims = {};
     for (const [name, oid] of Object.entries(CERTIFICATE_CLAIM_OIDS) as [keyof CertificateClaims, string][]) {
-      const value = cert.extension(oid)?.valueObj.subs?.[0]?.value.toString('utf8');
+      const value = extnValue(oid)?.subs[0]?.value.toString('utf8');
       if (value) claims[name] = value;
     }
     if (Object.keys(claims).length) facts.certificateClaims = claims;
