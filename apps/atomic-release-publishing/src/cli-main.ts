@@ -1,10 +1,16 @@
 // Everything of `chart-release` but its help: loaded by cli.ts once a command is named.
 import { closestFlag, ReleaseError, runCli, writeStdout } from '@chart-release/core';
 
+// the heap limits come first: loading the command's modules would otherwise grow the young generation for the run
+async function publishOrPlan(argv: string[], dryRun: boolean): Promise<number> {
+  (await import('./heap-growth.ts')).limitHeapGrowth();
+  return (await import('./commands/publish.ts')).publishCommand(argv, { dryRun });
+}
+
 // each command's modules load only when it runs, so `--help` and a mistyped command start as fast as Node itself
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  publish: async (argv) => (await import('./commands/publish.ts')).publishCommand(argv, { dryRun: false }),
-  plan: async (argv) => (await import('./commands/publish.ts')).publishCommand(argv, { dryRun: true }),
+  publish: (argv) => publishOrPlan(argv, false),
+  plan: (argv) => publishOrPlan(argv, true),
   finalize: async (argv) => (await import('./commands/finalize.ts')).finalizeCommand(argv),
   verify: async (argv) => (await import('./commands/manifest.ts')).verifyCommand(argv),
   manifest: async (argv) => (await import('./commands/manifest.ts')).manifestCommand(argv),

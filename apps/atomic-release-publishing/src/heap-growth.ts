@@ -7,7 +7,8 @@ import { setFlagsFromString } from 'node:v8';
  * old generation grow to several times its live size before collecting it, and the resident memory follows. Both
  * growth factors are read whenever V8 sizes a space, so setting them at run time takes effect (the sizes fixed at
  * start are not, and the Action cannot pass Node flags); the extra collections cost little next to a run's network
- * waits.
+ * waits. Called before the command's modules load, the young generation keeps its 1 MB semi-spaces; loading them
+ * first grows it to 8 MB.
  */
 export function limitHeapGrowth(): void {
   // the young generation stays at the size it starts with
