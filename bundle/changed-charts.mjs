@@ -13216,13 +13216,17 @@ import { posix as posix3 } from "node:path";
 import { performance } from "node:perf_hooks";
 async function detectChangedCharts(options) {
   const git = new GitReader(options.cwd);
+  const inFlight = [];
   try {
-    return await detect(git, options);
+    return await detect(git, options, inFlight);
+  } catch (error) {
+    await Promise.allSettled(inFlight);
+    throw error;
   } finally {
     void git.close();
   }
 }
-async function detect(git, options) {
+async function detect(git, options, inFlight) {
   const log = options.logger ?? silentLogger;
   const started = performance.now();
   const phase = (what) => log.debug(`${what} (${Math.round(performance.now() - started)} ms)`);
@@ -13241,6 +13245,8 @@ async function detect(git, options) {
   });
   earlyIndex?.catch(() => {
   });
+  if (early) inFlight.push(early);
+  if (earlyIndex) inFlight.push(earlyIndex);
   const range = await resolveRange(git, {
     base: options.base,
     head: options.head,
@@ -13254,6 +13260,7 @@ async function detect(git, options) {
   const index = earlyIndex ?? buildIndex(head);
   index.catch(() => {
   });
+  inFlight.push(index);
   const ignored = createIgnoreMatcher(options.ignore ?? []);
   const allChanges = parseRawDiff(await (early ?? diff(base, head)));
   const changes = allChanges.filter((c) => !ignored(c.path));
@@ -13286,6 +13293,7 @@ async function detect(git, options) {
   const charts = pairMoves(parsed);
   phase(`Chart.yaml files read, ${known} of ${yamlBlobs.length} from ${chartYamls.file ?? "no cache file"}`);
   const saving = chartYamls.save(yamlBlobs);
+  inFlight.push(saving);
   const live = charts.filter((c) => c.status !== "deleted").map((c) => ({ path: c.path, metadata: c.headMetadata }));
   const found = findDependents(live, await index, options.registry);
   errors.push(...found.errors);

@@ -24,15 +24,21 @@ export { DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH };
  */
 export async function detectChangedCharts(options: DetectOptions): Promise<ChangedChartsResult> {
   const git = new GitReader(options.cwd);
+  const inFlight: Promise<unknown>[] = [];
   try {
-    return await detect(git, options);
+    return await detect(git, options, inFlight);
+  } catch (error) {
+    // what ran ahead (the diff, the dependency index and its file) settles before the error is returned: nothing
+    // is still writing in the repository when the caller sees the failure
+    await Promise.allSettled(inFlight);
+    throw error;
   } finally {
     // the answer does not wait for cat-file to exit
     void git.close();
   }
 }
 
-async function detect(git: GitReader, options: DetectOptions): Promise<ChangedChartsResult> {
+async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<unknown>[]): Promise<ChangedChartsResult> {
   const log = options.logger ?? silentLogger;
   const started = performance.now();
   const phase = (what: string) => log.debug(`${what} (${Math.round(performance.now() - started)} ms)`);
@@ -52,6 +58,8 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   // a bad revision is reported by resolveRange below
   early?.catch(() => {});
   earlyIndex?.catch(() => {});
+  if (early) inFlight.push(early);
+  if (earlyIndex) inFlight.push(earlyIndex);
   const range = await resolveRange(git, {
     base: options.base,
     head: options.head,
@@ -66,6 +74,7 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   // which charts declare dependencies: read while git computes the diff
   const index = earlyIndex ?? buildIndex(head);
   index.catch(() => {}); // awaited below; failures surface there
+  inFlight.push(index);
   const ignored = createIgnoreMatcher(options.ignore ?? []);
   const allChanges = parseRawDiff(await (early ?? diff(base, head)));
   const changes = allChanges.filter((c) => !ignored(c.path));
@@ -103,6 +112,7 @@ async function detect(git: GitReader, options: DetectOptions): Promise<ChangedCh
   phase(`Chart.yaml files read, ${known} of ${yamlBlobs.length} from ${chartYamls.file ?? 'no cache file'}`);
   // written while the dependency search runs (on a first run, while the walk of every chart still goes on)
   const saving = chartYamls.save(yamlBlobs);
+  inFlight.push(saving);
 
   // dependents of every chart that still exists at head
   const live = charts.filter((c) => c.status !== 'deleted').map((c) => ({ path: c.path, metadata: c.headMetadata! }));

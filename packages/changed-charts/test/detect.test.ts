@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '@chart-release/core';
@@ -482,5 +482,21 @@ describe('detectChangedCharts on a real repository', () => {
     const error = await detectChangedCharts({ cwd: repo.dir, base: 'HEAD', head: 'deadbeef', env: {} }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'REVISION_NOT_FOUND', hint: expect.stringContaining('--head') });
     expect((error as { hint: string }).hint).not.toContain('--base');
+  });
+
+  it('writes nothing in the repository after a failed detection has returned', async () => {
+    const { repo } = await setup();
+    const cacheDir = join(repo.dir, '.git', 'chart-release');
+    const listing = () =>
+      readdir(cacheDir).then(
+        (names) => names.sort(),
+        () => [],
+      );
+    await detectChangedCharts({ cwd: repo.dir, base: 'HEAD', head: 'deadbeef', env: {} }).catch(() => undefined);
+    const atReturn = await listing();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await listing()).toEqual(atReturn);
+    // the folder removes cleanly: no write lands in it while it is being removed
+    await rm(repo.dir, { recursive: true });
   });
 });
