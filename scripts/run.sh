@@ -19,8 +19,29 @@ case "$what" in
     node scripts/check-commits.ts 2>&1 | tee "$log" || status=$?
     # formatting: one formatter for the whole repository, checked, never argued about
     ((status == 0)) && { prettier --check . 2>&1 | tee -a "$log" || status=$?; }
+    # types and lint of the whole workspace at once, side by side: one TypeScript build over every project reference
+    # (what each project's `typecheck` target checks) and one ESLint run in which every file takes its own project's
+    # eslint.config.mjs (what each project's `lint` target runs), each loading the shared sources once rather than
+    # once per project; ESLint's nx rules read the project graph, which `nx show projects` computes first
     if ((status == 0)); then
-      nx run-many -t typecheck lint test e2e --outputStyle=stream --parallel=2 "${cache[@]}" "$@" 2>&1 | tee -a "$log" || status=$?
+      checks="$(mktemp -d)"
+      nx show projects >/dev/null
+      tsc --build tsconfig.json --emitDeclarationOnly >"$checks/typecheck" 2>&1 &
+      typecheck=$!
+      eslint --flag v10_config_lookup_from_file --max-warnings=0 . >"$checks/lint" 2>&1 &
+      lint=$!
+      wait "$typecheck" || { echo "typecheck: tsc --build tsconfig.json failed" >"$checks/typecheck.status"; status=1; }
+      wait "$lint" || { echo "lint: eslint failed" >"$checks/lint.status"; status=1; }
+      if grep -q 'No cached ProjectGraph' "$checks/lint"; then
+        echo "lint: the nx rules found no project graph and checked nothing" >"$checks/lint.status"
+        status=1
+      fi
+      cat "$checks"/typecheck* "$checks"/lint* | tee -a "$log"
+      ((status == 0)) && echo "typecheck and lint: clean" | tee -a "$log"
+      rm -rf "$checks"
+    fi
+    if ((status == 0)); then
+      nx run-many -t test e2e --outputStyle=stream --parallel=2 "${cache[@]}" "$@" 2>&1 | tee -a "$log" || status=$?
     fi
     if ((status == 0)); then
       # what a release would publish (versions from conventional commits, changelogs), without writing anything
