@@ -74,7 +74,9 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
       debug: (message: string) => log.debug(message),
       info: (message: string) => log.debug(message),
       warn: (message: string) => log.warn(message),
-      error: (message: string) => log.error(message),
+      // the request log's line for a failed request ("GET /repos/... - 404 with id ..."): the caller reports the
+      // failure it cannot handle, with a coded error; a lookup that expects a 404 is no error to the user
+      error: (message: string) => log.debug(message),
     },
     ...(budget ? { request: { fetch: budgetedFetch(budget) } } : {}),
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit },
