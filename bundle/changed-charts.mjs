@@ -10731,89 +10731,60 @@ var init_chart_roots = __esm({
 import { readFileSync, statSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-async function walkChartYamls(objects, rev, chartDirs, visit, indexFile, walker) {
-  const roots = chartDirs.map((dir) => dir === "." ? "" : dir);
+async function walkChartYamls(objects, rev, chartDirs, visit, indexFile, search) {
+  const roots = chartDirs.map((dir) => dir === "" || dir === "." ? "" : dir);
   const stored = indexFile ? loadIndex(indexFile) : void 0;
-  const rootTrees = await (stored ? objects : walker).info(roots.map((dir) => dir === "" ? `${rev}^{tree}` : `${rev}:${dir}`));
+  const searchAll = () => search(
+    rev,
+    DEPENDENCIES,
+    roots.map((dir) => `:(top,glob)${dir ? `${dir}/` : ""}**/Chart.yaml`)
+  );
+  const searching = stored ? void 0 : searchAll();
+  searching?.catch(() => {
+  });
+  const rootTrees = await objects.info(roots.map((dir) => dir === "" ? `${rev}^{tree}` : `${rev}:${dir}`));
+  const trees = rootTrees.map((t) => t?.type === "tree" ? t.sha : void 0);
   const stats = { read: 0, reused: 0 };
-  if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === (rootTrees[i]?.type === "tree" ? rootTrees[i].sha : void 0))) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const dir of roots) {
-      for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) {
-        if (seen.has(path)) continue;
-        seen.add(path);
-        stats.reused++;
-        visit(path, text);
-      }
+  if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === trees[i])) {
+    const union = /* @__PURE__ */ new Map();
+    for (const dir of roots) for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) union.set(path, text);
+    for (const [path, text] of [...union].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+      stats.reused++;
+      visit(path, text);
     }
     return stats;
   }
-  const previous = stored && indexFile ? loadFolders(foldersFile(indexFile)) : void 0;
-  const next = /* @__PURE__ */ new Map();
-  let toCheck = [];
-  let toList = [];
-  const reuse = (path, entry) => {
-    next.set(path, entry);
-    stats.reused++;
-    if (entry.chart) {
-      if (entry.text !== void 0) visit(path, entry.text);
-    } else {
-      for (const [name, tree] of entry.folders) found(path ? `${path}/${name}` : name, tree, false);
-    }
-  };
-  const found = (path, tree, isChartDir) => {
-    const known = previous?.get(path);
-    if (known?.tree === tree && (known.chart === false || !isChartDir)) reuse(path, known);
-    else (isChartDir ? toList : toCheck).push({ path, tree });
-  };
-  roots.forEach((dir, i) => {
-    if (rootTrees[i]?.type === "tree") found(dir, rootTrees[i].sha, true);
-  });
-  let hashBytes = 0;
-  while (toCheck.length || toList.length) {
-    const checking = toCheck;
-    toCheck = [];
-    stats.read += checking.length;
-    await walker.each(
-      "contents",
-      checking.map((f) => `${f.tree}:Chart.yaml`),
-      (i, object) => {
-        const folder = checking[i];
-        if (object?.type !== "blob" || !object.data) {
-          toList.push(folder);
-          return;
-        }
-        if (!object.data.includes(DEPENDENCIES)) {
-          next.set(folder.path, { tree: folder.tree, chart: true });
-          return;
-        }
-        const text = object.data.toString("utf8");
-        next.set(folder.path, { tree: folder.tree, chart: true, text });
-        visit(folder.path, text);
-      }
-    );
-    const listing = toList;
-    toList = [];
-    const children = [];
-    stats.read += listing.length;
-    await walker.each(
-      "contents",
-      listing.map((f) => f.tree),
-      (i, object) => {
-        if (object?.type !== "tree" || !object.data) return;
-        hashBytes ||= object.sha.length / 2;
-        const folder = listing[i];
-        const folders = [];
-        readTree(object.data, hashBytes, (name, entry, isFolder) => {
-          if (isFolder) folders.push([name, entry().sha]);
-        });
-        next.set(folder.path, { tree: folder.tree, chart: false, folders });
-        for (const [name, tree] of folders) children.push({ path: folder.path ? `${folder.path}/${name}` : name, tree });
-      }
-    );
-    for (const child of children) found(child.path, child.tree, false);
+  const found = await (searching ?? searchAll());
+  const folders = /* @__PURE__ */ new Map();
+  for (const [path, text] of found) if (path.endsWith("/Chart.yaml") || path === "Chart.yaml") folders.set(path.slice(0, -"/Chart.yaml".length), text);
+  const between = /* @__PURE__ */ new Map();
+  const asked = /* @__PURE__ */ new Set();
+  for (const folder of folders.keys()) {
+    const ways = [];
+    roots.forEach((dir, i) => {
+      if (trees[i] === void 0 || folder === dir || !(dir === "" || folder.startsWith(`${dir}/`))) return;
+      const parts = folder.slice(dir ? dir.length + 1 : 0).split("/");
+      const middle = parts.slice(0, -1).map((_, k) => [dir, ...parts.slice(0, k + 1)].filter(Boolean).join("/"));
+      for (const m of middle) asked.add(m);
+      ways.push([i, middle]);
+    });
+    between.set(folder, ways);
   }
-  if (indexFile) await save(indexFile, roots, next);
+  const enclosing = /* @__PURE__ */ new Set();
+  if (asked.size) {
+    const names = [...asked];
+    const answers = await objects.info(names.map((m) => `${rev}:${m}/Chart.yaml`));
+    answers.forEach((a, i) => a?.type === "blob" && enclosing.add(names[i]));
+  }
+  const charts = roots.map(() => /* @__PURE__ */ new Map());
+  for (const [folder, text] of [...folders].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    const of = between.get(folder).filter(([, middle]) => middle.every((m) => !enclosing.has(m)));
+    if (!of.length) continue;
+    for (const [i] of of) charts[i].set(folder, text);
+    stats.read++;
+    visit(folder, text);
+  }
+  if (indexFile) await save(indexFile, roots, trees, charts);
   return stats;
 }
 function readJson(file) {
@@ -10833,37 +10804,14 @@ function loadIndex(file) {
   }
   return stored;
 }
-function loadFolders(file) {
-  const stored = readJson(file);
-  if (typeof stored?.folders !== "object" || stored.folders === null) return void 0;
-  const out = /* @__PURE__ */ new Map();
-  for (const [path, value] of Object.entries(stored.folders)) {
-    if (!Array.isArray(value) || typeof value[0] !== "string") return void 0;
-    const [tree, more] = value;
-    if (more === void 0) out.set(path, { tree, chart: true });
-    else if (typeof more === "string") out.set(path, { tree, chart: true, text: more });
-    else if (Array.isArray(more) && more.every((f) => Array.isArray(f) && typeof f[0] === "string" && typeof f[1] === "string"))
-      out.set(path, { tree, chart: false, folders: more });
-    else return void 0;
-  }
-  return out;
-}
-async function save(file, roots, entries) {
-  const folders = {};
+async function save(file, roots, trees, charts) {
   const index = { format: FORMAT, roots: {} };
-  for (const dir of roots) {
-    const root = entries.get(dir);
-    if (root) index.roots[dir] = { tree: root.tree, dependencies: {} };
-  }
-  for (const [path, e] of entries) {
-    folders[path] = e.chart ? e.text === void 0 ? [e.tree] : [e.tree, e.text] : [e.tree, e.folders];
-    if (!e.chart || e.text === void 0) continue;
-    for (const dir of roots) if ((dir === "" || path.startsWith(`${dir}/`)) && index.roots[dir]) index.roots[dir].dependencies[path] = e.text;
-  }
+  roots.forEach((dir, i) => {
+    if (trees[i] !== void 0) index.roots[dir] = { tree: trees[i], dependencies: Object.fromEntries(charts[i]) };
+  });
   try {
     await mkdir(dirname(file), { recursive: true });
-    await replace(foldersFile(file), JSON.stringify({ format: FORMAT, folders }));
-    await replace(file, JSON.stringify(index));
+    await Promise.all([replace(file, JSON.stringify(index)), rm(`${file.slice(0, -".json".length)}-folders.json`, { force: true })]);
   } catch {
   }
 }
@@ -10899,14 +10847,12 @@ function readText(file) {
     return void 0;
   }
 }
-var FORMAT, DEPENDENCIES, foldersFile, saves;
+var FORMAT, DEPENDENCIES, saves;
 var init_chart_index = __esm({
   "packages/changed-charts/src/chart-index.ts"() {
     "use strict";
-    init_tree_walk();
-    FORMAT = "chart-release/chart-index@1";
+    FORMAT = "chart-release/chart-index@2";
     DEPENDENCIES = "dependencies";
-    foldersFile = (indexFile) => `${indexFile.slice(0, -".json".length)}-folders.json`;
     saves = 0;
   }
 });
@@ -10920,7 +10866,7 @@ function sameRegistry(url) {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)?([^/]*)(.*)$/i.exec(url.trim());
   return `${(m[1] ?? "oci://").toLowerCase()}${m[2].toLowerCase()}${m[3].replace(/\/+$/, "")}`;
 }
-async function indexDependencies(objects, rev, chartDirs, indexFile, walker) {
+async function indexDependencies(objects, rev, chartDirs, indexFile, search) {
   const index = /* @__PURE__ */ new Map();
   const stats = await walkChartYamls(
     objects,
@@ -10936,7 +10882,7 @@ async function indexDependencies(objects, rev, chartDirs, indexFile, walker) {
       }
     },
     indexFile,
-    walker
+    search
   );
   return { index, stats };
 }
@@ -11225,18 +11171,15 @@ var init_git = __esm({
     GitReader = class {
       cwd;
       objects;
-      /** A second `cat-file` (started only when used), for reading every chart without holding up `objects`. */
-      walker;
       /** One copy of the environment for every git process of this reader (copying process.env is not free). */
       env = gitEnv();
       constructor(cwd) {
         this.cwd = cwd;
         this.objects = new ObjectReader(cwd, this.env);
-        this.walker = new ObjectReader(cwd, this.env);
       }
-      /** Stops the `cat-file` processes. */
+      /** Stops the `cat-file` process. */
       async close() {
-        await Promise.all([this.objects.close(), this.walker.close()]);
+        await this.objects.close();
       }
       /** Runs git and returns stdout; `allowed` lists exit codes that are answers rather than failures. */
       async run(args, options = {}) {
@@ -11287,6 +11230,57 @@ var init_git = __esm({
       /** The sha of the empty tree (the "before" of a repository's first commit), in this repository's hash format. */
       async emptyTree() {
         return (await this.run(["hash-object", "-t", "tree", "--stdin"], { input: "" })).stdout.trim();
+      }
+      /**
+       * The files at `rev` the pathspecs name whose text contains `pattern` (a plain string), with their text: `git grep`
+       * on the revision, printing every line of each file that matches (`--all-match` with `^`, each line after its
+       * file's name and a NUL), one thread (more only cost their start-up on a search this size). Options that a
+       * user's git config could change (line numbers, columns, pattern syntax, colour, submodules, textconv) are set;
+       * binary files are skipped. A file's text is its lines joined again, ending in a newline.
+       */
+      async filesContaining(rev, pattern, pathspecs) {
+        const literal = pattern.replace(/[\\.*[\]^$]/g, (c) => `\\${c}`);
+        const r = await this.run(
+          // prettier-ignore
+          [
+            "grep",
+            "--threads=1",
+            "-z",
+            "-I",
+            "-G",
+            "--all-match",
+            "--full-name",
+            "--no-line-number",
+            "--no-column",
+            "--no-color",
+            "--no-textconv",
+            "--no-recurse-submodules",
+            "-e",
+            literal,
+            "-e",
+            "^",
+            rev,
+            "--",
+            ...pathspecs
+          ],
+          { allowed: [1] }
+        );
+        const files = /* @__PURE__ */ new Map();
+        const out = r.stdout;
+        const prefix = `${rev}:`.length;
+        for (let at = 0; at < out.length; ) {
+          const nul = out.indexOf("\0", at);
+          if (nul === -1) break;
+          const eol = out.indexOf("\n", nul);
+          const end = eol === -1 ? out.length : eol;
+          const path = out.slice(at + prefix, nul);
+          let lines = files.get(path);
+          if (!lines) files.set(path, lines = []);
+          lines.push(out.slice(nul + 1, end));
+          at = end + 1;
+        }
+        return new Map([...files].map(([path, lines]) => [path, `${lines.join("\n")}
+`]));
       }
       /**
        * `git diff --raw --no-renames -z base head -- paths`: every added, modified and deleted file with the blob ids
@@ -13235,8 +13229,8 @@ async function detect(git, options, inFlight) {
   const early = options.base && options.head ? diff(options.base, options.head) : void 0;
   const indexFile = options.cache === false ? void 0 : chartIndexFile(options.cwd, options.env ?? process.env);
   const buildIndex = async (rev) => {
-    const { index: index2, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, git.walker);
-    phase(`dependency index: ${stats.read} folders read from git, ${stats.reused} from ${indexFile ?? "no index file"}`);
+    const { index: index2, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, (...args) => git.filesContaining(...args));
+    phase(`dependency index: ${stats.read} charts with dependencies read from git, ${stats.reused} from ${indexFile ?? "no index file"}`);
     return index2;
   };
   const earlyIndex = options.base && options.head ? buildIndex(options.head) : void 0;

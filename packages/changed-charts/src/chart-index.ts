@@ -2,25 +2,16 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ObjectReader } from './object-reader.ts';
-import { readTree } from './tree-walk.ts';
 
 /**
- * What the index remembers of one folder at a given tree id: a chart (with its Chart.yaml text when that mentions
- * `dependencies`), or a folder of charts with its sub-folders. Keyed by tree id, an entry can never go stale: a
- * folder whose content changed has another tree id.
- */
-type Entry = { tree: string; chart: true; text?: string } | { tree: string; chart: false; folders: [name: string, tree: string][] };
-
-/**
- * On disk, two files. The small one says, for each chart dir, its tree id and the Chart.yaml of its charts with
- * dependencies: enough when no chart dir changed. The folders file holds every folder, `[tree, text?]` for a chart and
- * `[tree, [[name, tree], ...]]` for a folder of charts: read only when a chart dir changed.
+ * On disk, one file: for each chart dir, its tree id at the revision it was written for and the Chart.yaml text of
+ * each of its charts whose Chart.yaml mentions `dependencies`. Keyed by tree id, it can never go stale: a chart dir
+ * whose content changed has another tree id, and is searched again.
  */
 type StoredIndex = { format: typeof FORMAT; roots: Record<string, { tree: string; dependencies: Record<string, string> }> };
-type StoredFolders = { format: typeof FORMAT; folders: Record<string, [string] | [string, string] | [string, [string, string][]]> };
-const FORMAT = 'chart-release/chart-index@1';
+const FORMAT = 'chart-release/chart-index@2';
 
-/** How a walk went: how many folders git was asked about, how many came from the index file. */
+/** How a search went: how many Chart.yaml files came from git, how many from the index file. */
 export interface WalkStats {
   read: number;
   reused: number;
@@ -28,17 +19,20 @@ export interface WalkStats {
 
 const DEPENDENCIES = 'dependencies';
 
-/** The folders file beside the index file. */
-const foldersFile = (indexFile: string) => `${indexFile.slice(0, -'.json'.length)}-folders.json`;
+/**
+ * Files at a revision whose text contains a string, with their text, by repository path (`git grep` on the
+ * revision: one process reads every file the pathspecs name, in C, and hands over only the ones that match).
+ */
+export type FileSearch = (rev: string, pattern: string, pathspecs: string[]) => Promise<Map<string, string>>;
 
 /**
  * Visits the Chart.yaml of every chart at `rev` that mentions `dependencies`: every folder below one of
  * `chartDirs` holding a Chart.yaml, at any depth, without looking into a chart (its vendored subcharts are part of
- * it). git is asked for `<folder tree>:Chart.yaml` of all folders of a depth at once, and lists only the folders
- * that hold none; `walker` is the `cat-file` that does it, one of its own so that the caller's questions on
- * `objects` (which answers the few a run with an index needs) wait for nothing. With an index file, folders whose tree id did not change since
- * it was written are not read at all (nor is anything when no chart dir changed); the files are rewritten when
- * anything was read.
+ * it, and a chart dir's own Chart.yaml is not one of its charts). One `git grep` over `<dir>/**\/Chart.yaml` finds
+ * them: reading every chart's Chart.yaml in one C process costs a first run far less than handing each of them to
+ * JavaScript; the few found below a folder that is not a chart dir's direct child are checked for an enclosing chart
+ * in one round trip on `objects`. With an index file whose chart dirs have the same tree ids, nothing is read at all;
+ * else the search runs and the file is rewritten.
  */
 export async function walkChartYamls(
   objects: ObjectReader,
@@ -46,100 +40,69 @@ export async function walkChartYamls(
   chartDirs: string[],
   visit: (folder: string, chartYaml: string) => void,
   indexFile: string | undefined,
-  walker: ObjectReader,
+  search: FileSearch,
 ): Promise<WalkStats> {
-  const roots = chartDirs.map((dir) => (dir === '.' ? '' : dir));
+  const roots = chartDirs.map((dir) => (dir === '' || dir === '.' ? '' : dir));
   const stored = indexFile ? loadIndex(indexFile) : undefined;
-  // without an index every chart is read: the walker starts at once
-  const rootTrees = await (stored ? objects : walker).info(roots.map((dir) => (dir === '' ? `${rev}^{tree}` : `${rev}:${dir}`)));
+  const searchAll = () =>
+    search(
+      rev,
+      DEPENDENCIES,
+      roots.map((dir) => `:(top,glob)${dir ? `${dir}/` : ''}**/Chart.yaml`),
+    );
+  // without an index every chart dir is searched: the search starts at once, beside the lookup of the trees
+  const searching = stored ? undefined : searchAll();
+  searching?.catch(() => {}); // awaited below
+  const rootTrees = await objects.info(roots.map((dir) => (dir === '' ? `${rev}^{tree}` : `${rev}:${dir}`)));
+  const trees = rootTrees.map((t) => (t?.type === 'tree' ? t.sha : undefined));
   const stats: WalkStats = { read: 0, reused: 0 };
 
   // no chart dir changed since the index was written: its charts with dependencies are all there is to know
-  if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === (rootTrees[i]?.type === 'tree' ? rootTrees[i]!.sha : undefined))) {
-    // chart dirs may nest (`charts` and `charts/team`): each lists all of its charts, each chart is visited once
-    const seen = new Set<string>();
-    for (const dir of roots) {
-      for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) {
-        if (seen.has(path)) continue;
-        seen.add(path);
-        stats.reused++;
-        visit(path, text);
-      }
+  if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === trees[i])) {
+    // chart dirs may nest (`charts` and `charts/team`): each lists all of its charts, each chart is visited once,
+    // in path order as on a search
+    const union = new Map<string, string>();
+    for (const dir of roots) for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) union.set(path, text);
+    for (const [path, text] of [...union].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      stats.reused++;
+      visit(path, text);
     }
     return stats;
   }
 
-  const previous = stored && indexFile ? loadFolders(foldersFile(indexFile)) : undefined;
-  const next = new Map<string, Entry>();
-  let toCheck: { path: string; tree: string }[] = [];
-  let toList: { path: string; tree: string }[] = [];
-
-  const reuse = (path: string, entry: Entry) => {
-    next.set(path, entry);
-    stats.reused++;
-    if (entry.chart) {
-      if (entry.text !== undefined) visit(path, entry.text);
-    } else {
-      for (const [name, tree] of entry.folders) found(path ? `${path}/${name}` : name, tree, false);
-    }
-  };
-  const found = (path: string, tree: string, isChartDir: boolean) => {
-    const known = previous?.get(path);
-    if (known?.tree === tree && (known.chart === false || !isChartDir)) reuse(path, known);
-    else (isChartDir ? toList : toCheck).push({ path, tree });
-  };
-  roots.forEach((dir, i) => {
-    if (rootTrees[i]?.type === 'tree') found(dir, rootTrees[i]!.sha, true);
-  });
-
-  let hashBytes = 0;
-  while (toCheck.length || toList.length) {
-    // which folders are charts; the others are listed below
-    const checking = toCheck;
-    toCheck = [];
-    stats.read += checking.length;
-    await walker.each(
-      'contents',
-      checking.map((f) => `${f.tree}:Chart.yaml`),
-      (i, object) => {
-        const folder = checking[i]!;
-        if (object?.type !== 'blob' || !object.data) {
-          toList.push(folder);
-          return;
-        }
-        if (!object.data.includes(DEPENDENCIES)) {
-          next.set(folder.path, { tree: folder.tree, chart: true });
-          return;
-        }
-        const text = object.data.toString('utf8');
-        next.set(folder.path, { tree: folder.tree, chart: true, text });
-        visit(folder.path, text);
-      },
-    );
-    // the sub-folders of the folders that are not charts
-    const listing = toList;
-    toList = [];
-    const children: { path: string; tree: string }[] = [];
-    stats.read += listing.length;
-    await walker.each(
-      'contents',
-      listing.map((f) => f.tree),
-      (i, object) => {
-        if (object?.type !== 'tree' || !object.data) return;
-        hashBytes ||= object.sha.length / 2;
-        const folder = listing[i]!;
-        const folders: [string, string][] = [];
-        readTree(object.data, hashBytes, (name, entry, isFolder) => {
-          if (isFolder) folders.push([name, entry().sha]);
-        });
-        next.set(folder.path, { tree: folder.tree, chart: false, folders });
-        for (const [name, tree] of folders) children.push({ path: folder.path ? `${folder.path}/${name}` : name, tree });
-      },
-    );
-    for (const child of children) found(child.path, child.tree, false);
+  const found = await (searching ?? searchAll());
+  const folders = new Map<string, string>();
+  for (const [path, text] of found) if (path.endsWith('/Chart.yaml') || path === 'Chart.yaml') folders.set(path.slice(0, -'/Chart.yaml'.length), text);
+  // a folder is a chart of a chart dir when no folder between the two holds a Chart.yaml
+  const between = new Map<string, [root: number, middle: string[]][]>();
+  const asked = new Set<string>();
+  for (const folder of folders.keys()) {
+    const ways: [number, string[]][] = [];
+    roots.forEach((dir, i) => {
+      if (trees[i] === undefined || folder === dir || !(dir === '' || folder.startsWith(`${dir}/`))) return;
+      const parts = folder.slice(dir ? dir.length + 1 : 0).split('/');
+      const middle = parts.slice(0, -1).map((_, k) => [dir, ...parts.slice(0, k + 1)].filter(Boolean).join('/'));
+      for (const m of middle) asked.add(m);
+      ways.push([i, middle]);
+    });
+    between.set(folder, ways);
   }
-
-  if (indexFile) await save(indexFile, roots, next);
+  const enclosing = new Set<string>();
+  if (asked.size) {
+    const names = [...asked];
+    const answers = await objects.info(names.map((m) => `${rev}:${m}/Chart.yaml`));
+    answers.forEach((a, i) => a?.type === 'blob' && enclosing.add(names[i]!));
+  }
+  // the charts of each chart dir, in path order
+  const charts = roots.map(() => new Map<string, string>());
+  for (const [folder, text] of [...folders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const of = between.get(folder)!.filter(([, middle]) => middle.every((m) => !enclosing.has(m)));
+    if (!of.length) continue;
+    for (const [i] of of) charts[i]!.set(folder, text);
+    stats.read++;
+    visit(folder, text);
+  }
+  if (indexFile) await save(indexFile, roots, trees, charts);
   return stats;
 }
 
@@ -162,40 +125,16 @@ function loadIndex(file: string): StoredIndex | undefined {
   return stored;
 }
 
-function loadFolders(file: string): Map<string, Entry> | undefined {
-  const stored = readJson<StoredFolders>(file);
-  if (typeof stored?.folders !== 'object' || stored.folders === null) return undefined;
-  const out = new Map<string, Entry>();
-  for (const [path, value] of Object.entries(stored.folders)) {
-    if (!Array.isArray(value) || typeof value[0] !== 'string') return undefined;
-    const [tree, more] = value;
-    if (more === undefined) out.set(path, { tree, chart: true });
-    else if (typeof more === 'string') out.set(path, { tree, chart: true, text: more });
-    else if (Array.isArray(more) && more.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'string'))
-      out.set(path, { tree, chart: false, folders: more });
-    else return undefined;
-  }
-  return out;
-}
-
-/** Writes both files, each replaced in one rename: a concurrent reader sees an old or a new file, never half of one. */
-async function save(file: string, roots: string[], entries: Map<string, Entry>): Promise<void> {
-  const folders: StoredFolders['folders'] = {};
+/** Writes the file in one rename: a concurrent reader sees the old or the new file, never half of one. */
+async function save(file: string, roots: string[], trees: (string | undefined)[], charts: Map<string, string>[]): Promise<void> {
   const index: StoredIndex = { format: FORMAT, roots: {} };
-  for (const dir of roots) {
-    const root = entries.get(dir);
-    if (root) index.roots[dir] = { tree: root.tree, dependencies: {} };
-  }
-  for (const [path, e] of entries) {
-    folders[path] = e.chart ? (e.text === undefined ? [e.tree] : [e.tree, e.text]) : [e.tree, e.folders];
-    if (!e.chart || e.text === undefined) continue;
-    for (const dir of roots) if ((dir === '' || path.startsWith(`${dir}/`)) && index.roots[dir]) index.roots[dir].dependencies[path] = e.text;
-  }
+  roots.forEach((dir, i) => {
+    if (trees[i] !== undefined) index.roots[dir] = { tree: trees[i]!, dependencies: Object.fromEntries(charts[i]!) };
+  });
   try {
     await mkdir(dirname(file), { recursive: true });
-    // the folders first: an index naming trees whose folders are not written yet would only cost a re-read
-    await replace(foldersFile(file), JSON.stringify({ format: FORMAT, folders } satisfies StoredFolders));
-    await replace(file, JSON.stringify(index));
+    // the folders file of an earlier format is of no use any more
+    await Promise.all([replace(file, JSON.stringify(index)), rm(`${file.slice(0, -'.json'.length)}-folders.json`, { force: true })]);
   } catch {
     // a read-only clone still detects, only without the index
   }

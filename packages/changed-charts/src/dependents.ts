@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { isReleaseError, type ReleaseError } from '@chart-release/core';
 import { parseChartYaml, type ChartMetadata } from '@chart-release/chart-metadata';
 import type { ObjectReader } from './object-reader.ts';
-import { walkChartYamls, type WalkStats } from './chart-index.ts';
+import { walkChartYamls, type FileSearch, type WalkStats } from './chart-index.ts';
 
 /** A chart known to the search: its folder and its parsed Chart.yaml at head. */
 export interface KnownChart {
@@ -42,7 +42,7 @@ export async function indexDependencies(
   rev: string,
   chartDirs: string[],
   indexFile: string | undefined,
-  walker: ObjectReader,
+  search: FileSearch,
 ): Promise<{ index: DependencyIndex; stats: WalkStats }> {
   const index: DependencyIndex = new Map();
   const stats = await walkChartYamls(
@@ -59,7 +59,7 @@ export async function indexDependencies(
       }
     },
     indexFile,
-    walker,
+    search,
   );
   return { index, stats };
 }

@@ -48,8 +48,8 @@ async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<
   const early = options.base && options.head ? diff(options.base, options.head) : undefined;
   const indexFile = options.cache === false ? undefined : chartIndexFile(options.cwd, options.env ?? process.env);
   const buildIndex = async (rev: string) => {
-    const { index, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, git.walker);
-    phase(`dependency index: ${stats.read} folders read from git, ${stats.reused} from ${indexFile ?? 'no index file'}`);
+    const { index, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, (...args) => git.filesContaining(...args));
+    phase(`dependency index: ${stats.read} charts with dependencies read from git, ${stats.reused} from ${indexFile ?? 'no index file'}`);
     return index;
   };
   const earlyIndex = options.base && options.head ? buildIndex(options.head) : undefined;

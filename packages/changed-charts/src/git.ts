@@ -9,8 +9,6 @@ import { ObjectReader } from './object-reader.ts';
 export class GitReader {
   readonly cwd: string;
   readonly objects: ObjectReader;
-  /** A second `cat-file` (started only when used), for reading every chart without holding up `objects`. */
-  readonly walker: ObjectReader;
 
   /** One copy of the environment for every git process of this reader (copying process.env is not free). */
   private readonly env = gitEnv();
@@ -18,12 +16,11 @@ export class GitReader {
   constructor(cwd: string) {
     this.cwd = cwd;
     this.objects = new ObjectReader(cwd, this.env);
-    this.walker = new ObjectReader(cwd, this.env);
   }
 
-  /** Stops the `cat-file` processes. */
+  /** Stops the `cat-file` process. */
   async close(): Promise<void> {
-    await Promise.all([this.objects.close(), this.walker.close()]);
+    await this.objects.close();
   }
 
   /** Runs git and returns stdout; `allowed` lists exit codes that are answers rather than failures. */
@@ -81,6 +78,38 @@ export class GitReader {
   /** The sha of the empty tree (the "before" of a repository's first commit), in this repository's hash format. */
   async emptyTree(): Promise<string> {
     return (await this.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
+  }
+
+  /**
+   * The files at `rev` the pathspecs name whose text contains `pattern` (a plain string), with their text: `git grep`
+   * on the revision, printing every line of each file that matches (`--all-match` with `^`, each line after its
+   * file's name and a NUL), one thread (more only cost their start-up on a search this size). Options that a
+   * user's git config could change (line numbers, columns, pattern syntax, colour, submodules, textconv) are set;
+   * binary files are skipped. A file's text is its lines joined again, ending in a newline.
+   */
+  async filesContaining(rev: string, pattern: string, pathspecs: string[]): Promise<Map<string, string>> {
+    const literal = pattern.replace(/[\\.*[\]^$]/g, (c) => `\\${c}`);
+    const r = await this.run(
+      // prettier-ignore
+      ['grep', '--threads=1', '-z', '-I', '-G', '--all-match', '--full-name', '--no-line-number', '--no-column', '--no-color', '--no-textconv',
+        '--no-recurse-submodules', '-e', literal, '-e', '^', rev, '--', ...pathspecs],
+      { allowed: [1] },
+    );
+    const files = new Map<string, string[]>();
+    const out = r.stdout;
+    const prefix = `${rev}:`.length;
+    for (let at = 0; at < out.length; ) {
+      const nul = out.indexOf('\0', at);
+      if (nul === -1) break;
+      const eol = out.indexOf('\n', nul);
+      const end = eol === -1 ? out.length : eol;
+      const path = out.slice(at + prefix, nul);
+      let lines = files.get(path);
+      if (!lines) files.set(path, (lines = []));
+      lines.push(out.slice(nul + 1, end));
+      at = end + 1;
+    }
+    return new Map([...files].map(([path, lines]) => [path, `${lines.join('\n')}\n`]));
   }
 
   /**

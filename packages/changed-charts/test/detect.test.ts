@@ -291,7 +291,43 @@ describe('detectChangedCharts on a real repository', () => {
     expect(byName(result).edge).toMatchObject({ triggeredBy: ['web'], changedFiles: [], previousVersion: '0.1.0' });
   });
 
-  it('keeps a dependency index in the git folder: a later run reads only what changed, and sees changed dependencies', async () => {
+  it("searches every Chart.yaml for dependents whatever the git config, and not those of a chart's vendored subcharts", async () => {
+    const { repo } = await setup();
+    // a dependent written with CRLF line ends, in a folder of its own below the chart dir
+    await repo.write(
+      'charts/team/edge/Chart.yaml',
+      'apiVersion: v2\r\nname: edge\r\nversion: 0.1.0\r\ndependencies:\r\n  - name: web\r\n    version: 1.x\r\n    repository: file://../../web\r\n',
+    );
+    // a vendored subchart of a chart that depends on web: part of its parent's package, no chart of its own
+    await addChart(repo, 'charts/bundle', { name: 'bundle', version: '1.0.0' });
+    await addChart(repo, 'charts/bundle/charts/sub', {
+      name: 'sub',
+      version: '0.1.0',
+      dependencies: [{ name: 'web', version: '1.x', repository: 'file://../../../web' }],
+    });
+    const base = await repo.commit('edge and bundle');
+    for (const [key, value] of [
+      ['grep.lineNumber', 'true'],
+      ['grep.column', 'true'],
+      ['grep.patternType', 'perl'],
+      ['grep.fullName', 'false'],
+      ['color.grep', 'always'],
+      ['submodule.recurse', 'true'],
+    ])
+      await repo.git('config', key, value);
+    await repo.write('charts/web/values.yaml', 'replicaCount: 4\n');
+    await setVersion(repo, 'charts/web', '1.0.1');
+    const head = await repo.commit('web 1.0.1');
+    const result = await detectChangedCharts({ cwd: `${repo.dir}/charts`, base, head, env: {}, cache: false });
+    // edge is found (and has to be bumped, as a dependent); sub is not
+    expect(result.errors.map((e) => [e.code, e.chart])).toEqual([['VERSION_NOT_BUMPED', 'edge']]);
+    expect(result.charts.map((c) => [c.path, c.triggeredBy])).toEqual([
+      ['charts/team/edge', ['web']],
+      ['charts/web', []],
+    ]);
+  });
+
+  it('keeps a dependency index in the git folder: a later run of the same chart dirs reads nothing, one of changed ones sees changed dependencies', async () => {
     const { repo, first } = await setup();
     const logger = memoryLogger();
     const debug = logger.lines;
@@ -302,15 +338,15 @@ describe('detectChangedCharts on a real repository', () => {
     const second = await repo.commit('lib 1.0.1');
 
     const cold = await detectChangedCharts({ cwd: repo.dir, base: first, head: second, env: {}, logger });
-    expect(indexLine()).toMatch(/^dependency index: [1-9]\d* folders read from git, 0 from .*chart-release\/chart-index\.json/);
+    expect(indexLine()).toMatch(/^dependency index: 1 charts with dependencies read from git, 0 from .*chart-release\/chart-index\.json/);
     expect(await repo.git('status', '--porcelain')).toBe('');
 
     debug.length = 0;
     const warm = await detectChangedCharts({ cwd: repo.dir, base: first, head: second, env: {}, logger });
-    expect(indexLine()).toMatch(/^dependency index: 0 folders read from git, 1 from /);
+    expect(indexLine()).toMatch(/^dependency index: 0 charts with dependencies read from git, 1 from /);
     expect(warm).toEqual(cold);
 
-    // web starts depending on lib: only the changed folders are read again, and the new dependent is found
+    // web starts depending on lib: the changed chart dir is searched again, and the new dependent is found
     await repo.write(
       'charts/web/Chart.yaml',
       (await repo.read('charts/web/Chart.yaml')).replace('version: 1.0.0', 'version: 1.1.0') +
@@ -322,7 +358,7 @@ describe('detectChangedCharts on a real repository', () => {
     const third = await repo.commit('web uses lib');
     debug.length = 0;
     const later = await detectChangedCharts({ cwd: repo.dir, base: second, head: third, env: {}, logger });
-    expect(indexLine()).toMatch(/^dependency index: 4 folders read from git, 0 from /);
+    expect(indexLine()).toMatch(/^dependency index: 2 charts with dependencies read from git, 0 from /);
     expect(byName(later).web).toMatchObject({ triggeredBy: ['lib'], version: '1.1.0' });
     expect(byName(later).api).toMatchObject({ triggeredBy: ['lib'] });
     const fresh = await detectChangedCharts({ cwd: repo.dir, base: second, head: third, env: {}, cache: false });
@@ -354,16 +390,16 @@ describe('detectChangedCharts on a real repository', () => {
     const head = await repo.commit('bump');
     const indexFile = join(repo.dir, '.git', 'chart-release', 'chart-index.json');
     await mkdir(dirname(indexFile), { recursive: true });
-    await writeFile(indexFile, '{"format":"chart-release/chart-index@1","roots":{"charts":{"tree":');
+    await writeFile(indexFile, '{"format":"chart-release/chart-index@2","roots":{"charts":{"tree":');
     const expected = await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {}, cache: false });
     expect(await readFile(indexFile, 'utf8')).toMatch(/"tree":$/);
     expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {} })).toEqual(expected);
     expect(JSON.parse(await readFile(indexFile, 'utf8'))).toMatchObject({
-      format: 'chart-release/chart-index@1',
+      format: 'chart-release/chart-index@2',
       roots: { charts: { dependencies: { 'charts/api': expect.stringContaining('file://../lib') } } },
     });
     // an index whose texts lie is still keyed by tree id: a tree it does not know is read from git
-    await writeFile(indexFile, JSON.stringify({ format: 'chart-release/chart-index@1', roots: { charts: { tree: '0'.repeat(40), dependencies: {} } } }));
+    await writeFile(indexFile, JSON.stringify({ format: 'chart-release/chart-index@2', roots: { charts: { tree: '0'.repeat(40), dependencies: {} } } }));
     expect(await detectChangedCharts({ cwd: repo.dir, base: first, head, env: {} })).toEqual(expected);
   });
 
