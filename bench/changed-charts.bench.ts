@@ -3,7 +3,7 @@
 // with one `git fast-import` stream), detection across a 1,000-commit range, compared with the raw
 // `git diff --name-status -M base head` on the same range in this same process. Target: at most 2x the raw git time.
 // Two detection figures: with the dependency index a previous run left in .git/chart-release (any later run on the
-// clone), and the first run in a fresh clone, which reads every chart's Chart.yaml to build that index.
+// clone), and the first run in a fresh clone, which searches every chart's Chart.yaml to build that index.
 // Memory: the same history is also generated with 500 charts; the heap growth of detection must not depend on the
 // number of charts the repository holds (only touched charts and dependency candidates are read).
 //   node --conditions=@chart-release/source --expose-gc bench/changed-charts.bench.ts [--charts 2000] [--commits 5000]
@@ -195,8 +195,8 @@ try {
   const coldRatio = m.cold / m.git;
   const flat = m.heapPeak / Math.max(c.heapPeak, 1);
   console.log(
-    `changed-charts: detection ${m.detection.toFixed(1)} ms vs git diff ${m.git.toFixed(1)} ms = ${ratio.toFixed(2)}x (target <= 2x) with the dependency index of an earlier run; ` +
-      `first run in a fresh clone (reads every Chart.yaml to build the index) ${m.cold.toFixed(1)} ms = ${coldRatio.toFixed(2)}x (${coldRatio <= 2 ? 'within' : 'above'} the target); ` +
+    `changed-charts: detection ${m.detection.toFixed(1)} ms vs git diff ${m.git.toFixed(1)} ms = ${ratio.toFixed(2)}x (${ratio <= 1.3 ? 'within' : 'above'} the 1.3x target) with the dependency index of an earlier run; ` +
+      `first run in a fresh clone (searches every Chart.yaml to build the index) ${m.cold.toFixed(1)} ms = ${coldRatio.toFixed(2)}x (${coldRatio <= 2 ? 'within' : 'above'} the 2x target); ` +
       `heap delta ${mb(m.heapPeak)} peak / ${mb(m.retained)} retained with ${CHARTS} charts vs ${mb(c.heapPeak)} / ${mb(c.retained)} with ${CONTROL_CHARTS} = ${flat.toFixed(2)}x` +
       `${gc ? '' : ' (run with --expose-gc for exact heap figures)'}`,
   );
