@@ -7,7 +7,12 @@ source "$_cr_root/scripts/versions.sh"
 if [[ -x "$_cr_root/.cache/tools/node-v$NODE_VERSION/bin/node" ]]; then
   export PATH="$_cr_root/.cache/tools/node-v$NODE_VERSION/bin:$PATH"
 fi
-_cr_helm="$(find "$_cr_root/.cache/tools" -maxdepth 2 -path '*/helm-v4.*/helm' -type f 2>/dev/null | sort -V | tail -n 1)"
+# nothing installed yet (a machine whose own Node is recent enough has no .cache/tools before setup installs helm):
+# no helm to add, and no failing find to stop a caller running with `set -e -o pipefail`
+_cr_helm=""
+if [[ -d "$_cr_root/.cache/tools" ]]; then
+  _cr_helm="$(find "$_cr_root/.cache/tools" -maxdepth 2 -path '*/helm-v4.*/helm' -type f | sort -V | tail -n 1)"
+fi
 if [[ -n "$_cr_helm" ]]; then
   export PATH="$(dirname "$_cr_helm"):$PATH"
 fi
