@@ -72,6 +72,11 @@ export class ReleaseIndex {
     return all.find((r) => !r.draft) ?? [...all].sort((a, b) => a.id - b.id)[0];
   }
 
+  /** Every draft for `tag`, oldest first. */
+  drafts(tag: string): ExistingRelease[] {
+    return (this.#byTag.get(tag) ?? []).filter((r) => r.draft).sort((a, b) => a.id - b.id);
+  }
+
   /** Other drafts for `tag` than the one `get` returns (left by hand or by an interrupted run). */
   extraDrafts(tag: string): ExistingRelease[] {
     const chosen = this.get(tag);
