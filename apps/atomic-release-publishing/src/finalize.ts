@@ -149,19 +149,40 @@ export async function runFinalize(
 
   const stop = async (): Promise<PublishReport> => {
     report.errors.push(...dedupe(problems.map((p) => p.toJSON())));
-    const undone = options.dryRun || config.keepDrafts ? [] : await runner.abort(pipeline.stages);
+    const keep = options.dryRun || config.keepDrafts;
+    const undone = keep ? [] : await runner.abort(pipeline.stages);
+    // a leg that drafted its release and stopped before handing on its result left a draft no result names
+    const unrecorded = plan.charts.filter((c) => !runner.outputs.get(c.name)?.release);
+    let swept: string[] = [];
+    if (!keep) {
+      try {
+        swept = await runner.sweep(pipeline.stages, unrecorded);
+      } catch (error) {
+        // the drafts named by leg results are gone already; the rest is reported and left to a later finalize
+        report.errors.push(asReleaseError(error).toJSON());
+      }
+    }
     for (const name of failedLegs) line(name).status = 'failed';
     for (const name of undone) {
       const l = line(name);
       Object.assign(l, { status: failedLegs.has(name) ? 'failed' : 'skipped', deletedDraft: l.release?.tag, release: undefined });
       if (!failedLegs.has(name)) l.why = 'draft deleted: another leg failed';
     }
+    for (const name of swept) Object.assign(line(name), { deletedDraft: plan.charts.find((c) => c.name === name)!.gitTag });
+    const deleted = [...new Set([...undone, ...swept])];
     await journal?.setPhase('failed');
     progress.close();
     const legs = [...failedLegs].sort();
     report.resume =
       `No release was published.${legs.length ? ` Legs to run again: ${legs.join(', ')}.` : ''}` +
-      `${undone.length ? ` Drafts of this run deleted: ${undone.map((n) => plan.charts.find((c) => c.name === n)!.gitTag).join(', ')}.` : ''}` +
+      `${
+        deleted.length
+          ? ` Drafts of this run deleted: ${plan.charts
+              .filter((c) => deleted.includes(c.name))
+              .map((c) => c.gitTag)
+              .join(', ')}.`
+          : ''
+      }` +
       ' Run the failed legs again (in Actions: Re-run failed jobs, which runs this job after them), then finalize: the other legs are used as they are and drafts deleted here are drafted again from their files.';
     return report;
   };

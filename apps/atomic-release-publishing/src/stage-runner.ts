@@ -87,6 +87,17 @@ export class StageRunner {
     this.progress.finish(chart.name);
   }
 
+  /** Runs the sweep of every stage that has one for `charts`, last stage first; returns the charts it undid. */
+  async sweep(stages: readonly AnyStage[], charts: PlannedChart[]): Promise<string[]> {
+    const undone = new Set<string>();
+    if (!charts.length) return [];
+    for (const stage of [...stages].reverse()) {
+      if (!stage.sweep) continue;
+      for (const name of await stage.sweep(charts, { plan: this.plan, log: this.log })) undone.add(name);
+    }
+    return [...undone];
+  }
+
   /** Runs the abort of every stage that has one, last stage first; returns the charts whose writes were undone. */
   async abort(stages: readonly AnyStage[]): Promise<string[]> {
     const undone = new Set<string>();

@@ -153,6 +153,11 @@ export interface Stage<K extends StageName = StageName> {
   confirm?(charts: ChartRun[], ctx: RunContext): Promise<Map<string, StageOutputs[K]>>;
   /** Undoes this run's writes that are not yet public after a failure; returns the charts it undid. */
   abort?(charts: ChartRun[], ctx: RunContext): Promise<string[]>;
+  /**
+   * Finds and undoes what this plan wrote for charts whose outputs never arrived (a matrix leg stopped after a
+   * write, before handing on its result), known only from the remote side; returns the charts it undid.
+   */
+  sweep?(charts: PlannedChart[], ctx: RunContext): Promise<string[]>;
   /** Copies the output into the chart's report line; returns the progress detail to show. */
   report?(output: StageOutputs[K], line: ChartReport): string | undefined;
 }

@@ -247,4 +247,34 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
     expect((await releasesOf(patch)).map((rs) => rs.map((r) => [r.draft, r.assets.length]))).toEqual(CHARTS.map(() => [[false, 7]]));
     expect(await indexVersions()).toEqual(Object.fromEntries(CHARTS.map((c) => [c, [0, 1, patch].map((p) => `${VERSION[c]}.${p}`)])));
   });
+
+  it('deletes the draft of a leg whose result never reached finalize, and completes once that leg ran again', async () => {
+    const patch = 3;
+    await sandbox.push('release patch 3', async (repo) => {
+      for (const c of CHARTS)
+        await repo.write(`charts/${c}/Chart.yaml`, (await repo.read(`charts/${c}/Chart.yaml`)).replace(/^version:.*$/m, `version: ${VERSION[c]}.${patch}`));
+    });
+    const artifacts = join(work, 'run-4');
+    const legs = await Promise.all(CHARTS.map((c) => leg(c, artifacts)));
+    for (const l of legs) expect(l.exitCode, l.all).toBe(0);
+    // the inventory leg drafted its release, then its artifact never got uploaded (the job was cancelled)
+    await rm(join(artifacts, 'chart-release-leg-inventory'), { recursive: true });
+    expect((await releasesOf(patch)).map((rs) => rs.map((r) => r.draft))).toEqual(CHARTS.map(() => [true]));
+
+    const failed = await run(['finalize', '--from', artifacts]);
+    expect(failed.exitCode, failed.all).toBe(1);
+    expect(failed.report.errors).toEqual([expect.objectContaining({ code: 'LEG_MISSING', chart: 'inventory' })]);
+    expect(failed.report.resume).toContain(
+      'Legs to run again: inventory. Drafts of this run deleted: billing-v2.3.3, checkout-v1.1.3, inventory-v0.4.3, shared-labels-v0.2.3.',
+    );
+    expect(failed.report.charts.find((c) => c.name === 'inventory')).toMatchObject({ status: 'failed', deletedDraft: 'inventory-v0.4.3' });
+    // no draft of this run is left, the one no leg result named included
+    expect((await releasesOf(patch)).map((rs) => rs.length)).toEqual([0, 0, 0, 0]);
+
+    const rerun = await leg('inventory', artifacts);
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    const finalize = await run(['finalize', '--from', artifacts]);
+    expect(finalize.exitCode, finalize.all).toBe(0);
+    expect((await releasesOf(patch)).map((rs) => rs.map((r) => [r.draft, r.assets.length]))).toEqual(CHARTS.map(() => [[false, 7]]));
+  });
 });

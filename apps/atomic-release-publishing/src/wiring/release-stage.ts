@@ -207,6 +207,27 @@ export function createReleaseStage(config: ReleaseConfig, gh: () => { octokit: G
       return drafts.map((c) => c.chart.name);
     },
 
+    /**
+     * Drafts of this plan (its tag, its head commit) for charts whose leg result never reached finalize: a leg
+     * stopped after drafting, before its artifact was uploaded. Found in a fresh listing, deleted as abort does.
+     */
+    async sweep(charts, { plan }) {
+      const existing = await pub().listExistingReleases(gh().repo);
+      const strays = charts.flatMap((chart) =>
+        existing
+          .drafts(chart.gitTag)
+          .filter((r) => r.targetCommitish === plan.head)
+          .map((r) => ({ chart, release: r })),
+      );
+      if (!strays.length) return [];
+      await pub().deleteDrafts(
+        strays.map(({ chart, release }) =>
+          assembledOf(chart, { chart: chart.name, id: release.id, tag: release.tag, url: release.htmlUrl, draft: true, created: false }),
+        ),
+      );
+      return [...new Set(strays.map((s) => s.chart.name))];
+    },
+
     report(output, line) {
       line.release = { tag: output.tag, url: output.url, draft: output.draft };
       line.status = output.draft ? 'drafted' : 'published';
