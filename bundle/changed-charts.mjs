@@ -10744,7 +10744,7 @@ async function walkChartYamls(objects, rev, chartDirs, visit, indexFile, search)
   });
   const rootTrees = await objects.info(roots.map((dir) => dir === "" ? `${rev}^{tree}` : `${rev}:${dir}`));
   const trees = rootTrees.map((t) => t?.type === "tree" ? t.sha : void 0);
-  const stats = { read: 0, reused: 0 };
+  const stats = { read: 0, reused: 0, saved: Promise.resolve() };
   if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === trees[i])) {
     const union = /* @__PURE__ */ new Map();
     for (const dir of roots) for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) union.set(path, text);
@@ -10784,7 +10784,7 @@ async function walkChartYamls(objects, rev, chartDirs, visit, indexFile, search)
     stats.read++;
     visit(folder, text);
   }
-  if (indexFile) await save(indexFile, roots, trees, charts);
+  if (indexFile) stats.saved = save(indexFile, roots, trees, charts);
   return stats;
 }
 function readJson(file) {
@@ -13214,7 +13214,11 @@ async function detectChangedCharts(options) {
   try {
     return await detect(git, options, inFlight);
   } catch (error) {
-    await Promise.allSettled(inFlight);
+    for (let settled = 0; settled < inFlight.length; ) {
+      const batch = inFlight.slice(settled);
+      settled = inFlight.length;
+      await Promise.allSettled(batch);
+    }
     throw error;
   } finally {
     void git.close();
@@ -13228,8 +13232,11 @@ async function detect(git, options, inFlight) {
   const diff = (base2, head2) => git.diffRaw(base2, head2, chartDirs.includes(".") ? [] : chartDirs);
   const early = options.base && options.head ? diff(options.base, options.head) : void 0;
   const indexFile = options.cache === false ? void 0 : chartIndexFile(options.cwd, options.env ?? process.env);
+  let indexSaved;
   const buildIndex = async (rev) => {
     const { index: index2, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, (...args) => git.filesContaining(...args));
+    inFlight.push(stats.saved);
+    indexSaved = stats.saved;
     phase(`dependency index: ${stats.read} charts with dependencies read from git, ${stats.reused} from ${indexFile ?? "no index file"}`);
     return index2;
   };
@@ -13319,7 +13326,7 @@ async function detect(git, options, inFlight) {
   const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
   errors.push(...checkVersionBumps(result));
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
-  await saving;
+  await Promise.all([saving, indexSaved]);
   return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
 }
 function dependencyNotes(byName, byPath) {

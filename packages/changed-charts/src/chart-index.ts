@@ -15,6 +15,8 @@ const FORMAT = 'chart-release/chart-index@2';
 export interface WalkStats {
   read: number;
   reused: number;
+  /** The index file being written (the caller awaits it before it returns, not before it uses what was found). */
+  saved: Promise<void>;
 }
 
 const DEPENDENCIES = 'dependencies';
@@ -55,7 +57,7 @@ export async function walkChartYamls(
   searching?.catch(() => {}); // awaited below
   const rootTrees = await objects.info(roots.map((dir) => (dir === '' ? `${rev}^{tree}` : `${rev}:${dir}`)));
   const trees = rootTrees.map((t) => (t?.type === 'tree' ? t.sha : undefined));
-  const stats: WalkStats = { read: 0, reused: 0 };
+  const stats: WalkStats = { read: 0, reused: 0, saved: Promise.resolve() };
 
   // no chart dir changed since the index was written: its charts with dependencies are all there is to know
   if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === trees[i])) {
@@ -102,7 +104,7 @@ export async function walkChartYamls(
     stats.read++;
     visit(folder, text);
   }
-  if (indexFile) await save(indexFile, roots, trees, charts);
+  if (indexFile) stats.saved = save(indexFile, roots, trees, charts);
   return stats;
 }
 

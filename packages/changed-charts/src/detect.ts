@@ -30,7 +30,12 @@ export async function detectChangedCharts(options: DetectOptions): Promise<Chang
   } catch (error) {
     // what ran ahead (the diff, the dependency index and its file) settles before the error is returned: nothing
     // is still writing in the repository when the caller sees the failure
-    await Promise.allSettled(inFlight);
+    // (settling work may start more: the index file's write follows the index)
+    for (let settled = 0; settled < inFlight.length; ) {
+      const batch = inFlight.slice(settled);
+      settled = inFlight.length;
+      await Promise.allSettled(batch);
+    }
     throw error;
   } finally {
     // the answer does not wait for cat-file to exit
@@ -47,8 +52,11 @@ async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<
   // with both revisions given, the diff runs while they are being resolved
   const early = options.base && options.head ? diff(options.base, options.head) : undefined;
   const indexFile = options.cache === false ? undefined : chartIndexFile(options.cwd, options.env ?? process.env);
+  let indexSaved: Promise<void> | undefined;
   const buildIndex = async (rev: string) => {
     const { index, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, (...args) => git.filesContaining(...args));
+    inFlight.push(stats.saved);
+    indexSaved = stats.saved;
     phase(`dependency index: ${stats.read} charts with dependencies read from git, ${stats.reused} from ${indexFile ?? 'no index file'}`);
     return index;
   };
@@ -152,7 +160,7 @@ async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<
   errors.push(...checkVersionBumps(result));
   // a broken Chart.yaml can be met both as a touched chart and in the dependency search
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
-  await saving;
+  await Promise.all([saving, indexSaved]);
   return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
 }
 
