@@ -12,7 +12,9 @@ export const HELP = formatHelp({
   description: `Assembles (or updates) the GitHub release of one chart as a draft: notes from its CHANGELOG with install and
 verify commands, and its assets. Re-running uploads only what changed; a published release is never changed.`,
   options: `  --repo owner/name          repository (default $GITHUB_REPOSITORY)
-  --chart-dir DIR            the chart's folder (Chart.yaml, CHANGELOG.md, README.md, LICENSE)
+  --chart-dir DIR            the chart's folder (Chart.yaml, CHANGELOG.md, README.md, LICENSE; without a LICENSE,
+                             the work tree root's; without a CHANGELOG, one made from artifacthub.io/changes or
+                             the chart's commits)
   --package FILE             the .tgz helm package wrote
   --digest sha256:HEX        the chart's manifest digest in the registry
   --registry oci://HOST/NS   where the chart was pushed

@@ -1,10 +1,12 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { cliReport, createLogger, keepingWarnings, parseCli, registerSecret, ReleaseError, runCli, writeJson, writeStdout } from '@chart-release/core';
 import type { AssetKind } from './assets.ts';
 import { createGitHubClient, parseRepository } from '@chart-release/github-client';
 import type { SigningMode } from './notes.ts';
 import { prepareChartRelease } from './prepare.ts';
+import { resolveReleaseSourceFiles, type SourceFileKind } from './release-files.ts';
 import { ReleasePublisher, type MakeLatest } from './publisher.ts';
 import { DEFAULT_TAG_TEMPLATE, readChartYaml, releaseTag, releaseTagGlob } from '@chart-release/chart-metadata';
 import { HELP, NAME } from './cli-help.ts';
@@ -59,87 +61,112 @@ async function main(argv: string[]): Promise<number> {
     .filter(Boolean) as AssetKind[];
 
   const chartDir = values['chart-dir']!;
-  const chart = await readChart(chartDir);
+  const { annotations, ...chart } = await readChart(chartDir);
   const tag = releaseTag(values['tag-template'] ?? DEFAULT_TAG_TEMPLATE, chart);
   const doc = (name: string) => join(chartDir, name);
   const notesTemplateFile = values['notes-template'];
-  const prepared = await prepareChartRelease({
-    chart,
-    chartDir,
-    tag,
-    tagGlob: releaseTagGlob(values['tag-template'], chart.name),
-    head: values.target ?? 'HEAD',
-    files: {
-      package: values.package,
-      signature: values.signature,
-      bundle: values.bundle,
-      lineage: values.lineage,
-      changelog: doc('CHANGELOG.md'),
-      readme: doc('README.md'),
-      license: (await firstExisting(chartDir, ['LICENSE', 'LICENSE.md', 'LICENSE.txt'])) ?? doc('LICENSE'),
-    },
-    required,
-    ...(values.lineage ? { lineage: { file: values.lineage, asset: `${chart.name}-attestation-lineage.json` } } : {}),
-    registry: values.registry!,
-    digest: values.digest!,
-    repository: `${repository.owner}/${repository.repo}`,
-    serverUrl: env.GITHUB_SERVER_URL,
-    signing: {
-      mode: signing,
-      certificateIdentity: values['certificate-identity'],
-      certificateOidcIssuer: values['certificate-oidc-issuer'],
-      publicKey: values['public-key'],
-    },
-    notesTemplateFile,
-    makeLatest: makeLatestFlag,
-    chartsInRepository: makeLatestFlag ? undefined : await countCharts(dirname(chartDir)),
-    log,
-  });
-  const { notes, assets: planned, makeLatest } = prepared;
+  const tagGlob = releaseTagGlob(values['tag-template'], chart.name);
+  // as the release workflow takes them: the chart's own CHANGELOG, README and LICENSE, else the repository root's
+  // LICENSE and a CHANGELOG generated from artifacthub.io/changes or the chart's commits (kinds in --require must
+  // be the chart's own)
+  const root = (await gitTopLevel(chartDir)) ?? resolve(chartDir);
+  const generated = await mkdtemp(join(tmpdir(), 'chart-github-release-'));
+  try {
+    return await assemble(generated);
+  } finally {
+    await rm(generated, { recursive: true, force: true });
+  }
 
-  const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
-  registerSecret(token);
-  const assets = planned.map(({ kind, name, contentType, size, sha256 }) => ({ kind, name, contentType, size, sha256 }));
-  if (values['dry-run'] && !token) {
-    print(
-      values.json,
-      cliReport({ charts: [{ name: chart.name, version: chart.version, tag, notes, assets, release: null }], warnings: log.warnings, dryRun: true }),
-      () => `${notes}\n${assetTable(assets)}\n(dry run: no GITHUB_TOKEN, so the existing release was not looked at)\n`,
-    );
+  async function assemble(outDir: string): Promise<number> {
+    const sources = await resolveReleaseSourceFiles({
+      chart: { ...chart, ...(annotations ? { annotations } : {}) },
+      chartDir,
+      chartPath: relative(root, resolve(chartDir)) || '.',
+      repositoryRoot: root,
+      tagGlob,
+      currentTag: tag,
+      head: values.target ?? 'HEAD',
+      outDir,
+      ownOnly: required.filter((k): k is SourceFileKind => k === 'changelog' || k === 'readme' || k === 'license'),
+    });
+    const prepared = await prepareChartRelease({
+      chart,
+      chartDir,
+      tag,
+      tagGlob,
+      head: values.target ?? 'HEAD',
+      files: {
+        package: values.package,
+        signature: values.signature,
+        bundle: values.bundle,
+        lineage: values.lineage,
+        changelog: sources.files.changelog ?? doc('CHANGELOG.md'),
+        readme: sources.files.readme ?? doc('README.md'),
+        license: sources.files.license ?? doc('LICENSE'),
+      },
+      required,
+      ...(values.lineage ? { lineage: { file: values.lineage, asset: `${chart.name}-attestation-lineage.json` } } : {}),
+      registry: values.registry!,
+      digest: values.digest!,
+      repository: `${repository.owner}/${repository.repo}`,
+      serverUrl: env.GITHUB_SERVER_URL,
+      signing: {
+        mode: signing,
+        certificateIdentity: values['certificate-identity'],
+        certificateOidcIssuer: values['certificate-oidc-issuer'],
+        publicKey: values['public-key'],
+      },
+      notesTemplateFile,
+      makeLatest: makeLatestFlag,
+      chartsInRepository: makeLatestFlag ? undefined : await countCharts(dirname(chartDir)),
+      log,
+    });
+    const { notes, assets: planned, makeLatest } = prepared;
+
+    const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
+    registerSecret(token);
+    const assets = planned.map(({ kind, name, contentType, size, sha256 }) => ({ kind, name, contentType, size, sha256 }));
+    if (values['dry-run'] && !token) {
+      print(
+        values.json,
+        cliReport({ charts: [{ name: chart.name, version: chart.version, tag, notes, assets, release: null }], warnings: log.warnings, dryRun: true }),
+        () => `${notes}\n${assetTable(assets)}\n(dry run: no GITHUB_TOKEN, so the existing release was not looked at)\n`,
+      );
+      return 0;
+    }
+    if (!token)
+      throw new ReleaseError('GITHUB_AUTH_FAILED', 'GITHUB_TOKEN is not set.', {
+        hint: "export GITHUB_TOKEN with 'contents: write' on the repository, or use --dry-run.",
+      });
+    const octokit = createGitHubClient({ token, baseUrl: values['api-url'], logger: log });
+    const publisher = new ReleasePublisher({ octokit, logger: log });
+    const existing = await publisher.listExistingReleases(repository);
+    const target = values.target ?? env.GITHUB_SHA ?? (await headSha(chartDir));
+    const release = await publisher.assembleRelease({
+      existing,
+      chart: chart.name,
+      version: chart.version,
+      tag,
+      targetCommitish: target,
+      notes,
+      assets: planned,
+      makeLatest,
+      dryRun: values['dry-run'],
+    });
+    const published = values.publish && !values['dry-run'] ? await publisher.publishReleases([release]) : [];
+    const result = cliReport({
+      charts: [{ name: chart.name, version: chart.version, tag, release, published, ...(values['dry-run'] ? { notes } : {}) }],
+      warnings: log.warnings,
+      dryRun: values['dry-run'],
+      requests: publisher.requests,
+    });
+    print(values.json, result, () => {
+      const head = values['dry-run'] ? `${notes}\n` : '';
+      const state = published.some((p) => p.published) ? 'published' : release.status === 'exists' ? 'already published' : `draft ${release.status}`;
+      return `${head}${tag}: ${values['dry-run'] ? 'would be ' : ''}${state}${release.htmlUrl ? ` ${published[0]?.htmlUrl ?? release.htmlUrl}` : ''}\n${assetTable(release.assets)}\n`;
+    });
     return 0;
   }
-  if (!token)
-    throw new ReleaseError('GITHUB_AUTH_FAILED', 'GITHUB_TOKEN is not set.', {
-      hint: "export GITHUB_TOKEN with 'contents: write' on the repository, or use --dry-run.",
-    });
-  const octokit = createGitHubClient({ token, baseUrl: values['api-url'], logger: log });
-  const publisher = new ReleasePublisher({ octokit, logger: log });
-  const existing = await publisher.listExistingReleases(repository);
-  const target = values.target ?? env.GITHUB_SHA ?? (await headSha(chartDir));
-  const release = await publisher.assembleRelease({
-    existing,
-    chart: chart.name,
-    version: chart.version,
-    tag,
-    targetCommitish: target,
-    notes,
-    assets: planned,
-    makeLatest,
-    dryRun: values['dry-run'],
-  });
-  const published = values.publish && !values['dry-run'] ? await publisher.publishReleases([release]) : [];
-  const result = cliReport({
-    charts: [{ name: chart.name, version: chart.version, tag, release, published, ...(values['dry-run'] ? { notes } : {}) }],
-    warnings: log.warnings,
-    dryRun: values['dry-run'],
-    requests: publisher.requests,
-  });
-  print(values.json, result, () => {
-    const head = values['dry-run'] ? `${notes}\n` : '';
-    const state = published.some((p) => p.published) ? 'published' : release.status === 'exists' ? 'already published' : `draft ${release.status}`;
-    return `${head}${tag}: ${values['dry-run'] ? 'would be ' : ''}${state}${release.htmlUrl ? ` ${published[0]?.htmlUrl ?? release.htmlUrl}` : ''}\n${assetTable(release.assets)}\n`;
-  });
-  return 0;
 }
 
 async function readChart(chartDir: string) {
@@ -149,12 +176,16 @@ async function readChart(chartDir: string) {
     version: meta.version,
     ...(meta.appVersion ? { appVersion: meta.appVersion } : {}),
     ...(meta.description ? { description: meta.description } : {}),
+    ...(meta.annotations ? { annotations: meta.annotations } : {}),
   };
 }
 
-async function firstExisting(dir: string, names: string[]): Promise<string | undefined> {
-  for (const name of names) if ((await stat(join(dir, name)).catch(() => undefined))?.isFile()) return join(dir, name);
-  return undefined;
+/** The work tree's top folder around `dir` (where a repository-wide LICENSE lives), or undefined outside one. */
+async function gitTopLevel(dir: string): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) =>
+    execFile('git', ['rev-parse', '--show-toplevel'], { cwd: dir }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined)),
+  );
 }
 
 async function countCharts(chartsRoot: string): Promise<number> {

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GitHubEmulator } from '@chart-release/github-emulator';
+import { GitRepo } from '@chart-release/testkit';
 import { chartFiles, OWNER, RELEASE_SHA, REPO, startEmulator } from './fixtures.ts';
 
 const run = promisify(execFile);
@@ -145,5 +146,30 @@ describe('chart-github-release', () => {
     expect(stderr).toContain('no lineage file was given');
     expect(stderr).not.toContain(emulator.token);
     expect(files.package).toBeTruthy();
+  });
+
+  it("takes the LICENSE of the repository root and a CHANGELOG made from the chart's commits when the chart has neither, as a release run does", async () => {
+    const { files } = await chartDir('1.4.0');
+    const repo = await GitRepo.create();
+    try {
+      await repo.write('LICENSE', 'MIT License\n');
+      await repo.write('charts/web-app/Chart.yaml', 'apiVersion: v2\nname: web-app\nversion: 1.4.0\n');
+      await repo.write('charts/web-app/values.yaml', 'replicaCount: 1\n');
+      await repo.commit('feat(web-app): first chart');
+      await repo.write('charts/web-app/values.yaml', 'replicaCount: 2\n');
+      await repo.commit('fix(web-app): two replicas');
+      const args = ['--repo', `${OWNER}/${REPO}`, '--chart-dir', join(repo.dir, 'charts', 'web-app'), '--package', files.package, '--digest', DIGEST];
+      const dry = JSON.parse((await cli([...args, '--registry', 'oci://ghcr.io/acme/charts', '--dry-run', '--json'])).stdout);
+      expect(dry.charts[0].release.assets.map((a: { name: string }) => a.name)).toEqual(['web-app-1.4.0.tgz', 'CHANGELOG.md', 'LICENSE']);
+      expect(dry.charts[0].notes).toContain('fix(web-app): two replicas');
+      // --require names what must be the chart's own: the repository's LICENSE does not stand in for it
+      const required = await cli([...args, '--registry', 'oci://ghcr.io/acme/charts', '--dry-run', '--require', 'package,license']).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(required).toMatchObject({ code: 1, stderr: expect.stringContaining('[ASSET_MISSING] web-app') });
+    } finally {
+      await repo.dispose();
+      await rm(files.dir, { recursive: true, force: true });
+    }
   });
 });
