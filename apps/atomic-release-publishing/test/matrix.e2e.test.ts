@@ -104,6 +104,12 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
   };
   const leg = (chart: string, artifacts: string, env?: Record<string, string>) =>
     run(['publish', '--chart', chart, '--phase', 'prepare', '--out', join(artifacts, `chart-release-leg-${chart}`)], env);
+  /** A push that bumps every chart to patch `patch` of its version. */
+  const pushPatch = (patch: number) =>
+    sandbox.push(`release patch ${patch}`, async (repo) => {
+      for (const c of CHARTS)
+        await repo.write(`charts/${c}/Chart.yaml`, (await repo.read(`charts/${c}/Chart.yaml`)).replace(/^version:.*$/m, `version: ${VERSION[c]}.${patch}`));
+    });
   const releasesOf = async (patch: number) => {
     const all = (await octokit.rest.repos.listReleases({ owner: sandbox.owner, repo: sandbox.name, per_page: 100 })).data;
     return CHARTS.map((c) => all.filter((r) => r.tag_name === `${c}-v${VERSION[c]}.${patch}`));
@@ -168,10 +174,7 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
 
   it('publishes nothing and deletes the drafts when one leg fails; re-running that leg and finalize completes without duplicates', async () => {
     const patch = 1;
-    await sandbox.push('release patch 1', async (repo) => {
-      for (const c of CHARTS)
-        await repo.write(`charts/${c}/Chart.yaml`, (await repo.read(`charts/${c}/Chart.yaml`)).replace(/^version:.*$/m, `version: ${VERSION[c]}.${patch}`));
-    });
+    await pushPatch(patch);
     const artifacts = join(work, 'run-2');
     // the checkout leg's token is refused (say, it expired): that leg fails before it writes anything
     const [billing, checkoutLeg, inventory, shared] = await Promise.all(
@@ -221,10 +224,7 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
 
   it('groups the charts into at most --max-legs legs, each preparing several, and finalize publishes them all', async () => {
     const patch = 2;
-    await sandbox.push('release patch 2', async (repo) => {
-      for (const c of CHARTS)
-        await repo.write(`charts/${c}/Chart.yaml`, (await repo.read(`charts/${c}/Chart.yaml`)).replace(/^version:.*$/m, `version: ${VERSION[c]}.${patch}`));
-    });
+    await pushPatch(patch);
     const plan = await run(['plan', '--max-legs', '2']);
     expect(plan.exitCode, plan.all).toBe(0);
     const planned = plan.report as Report & { legs: { leg: string; charts: string[]; args: string }[] };
@@ -250,10 +250,7 @@ describe('a matrix run: plan, one leg per chart as its own process, finalize', (
 
   it('deletes the draft of a leg whose result never reached finalize, and completes once that leg ran again', async () => {
     const patch = 3;
-    await sandbox.push('release patch 3', async (repo) => {
-      for (const c of CHARTS)
-        await repo.write(`charts/${c}/Chart.yaml`, (await repo.read(`charts/${c}/Chart.yaml`)).replace(/^version:.*$/m, `version: ${VERSION[c]}.${patch}`));
-    });
+    await pushPatch(patch);
     const artifacts = join(work, 'run-4');
     const legs = await Promise.all(CHARTS.map((c) => leg(c, artifacts)));
     for (const l of legs) expect(l.exitCode, l.all).toBe(0);
