@@ -9,6 +9,7 @@ import { finalizeCommand } from './commands/finalize.ts';
 import { manifestCommand, verifyCommand } from './commands/manifest.ts';
 import { promoteCommand, rollbackCommand } from './commands/promote.ts';
 import { publishCommand } from './commands/publish.ts';
+import { limitHeapGrowth } from './heap-growth.ts';
 import type { PublishReport } from './report.ts';
 
 export { ACTION_COMMANDS, actionArgv, booleanInput, readActionInputs, splitArgs } from './action-inputs.ts';
@@ -42,6 +43,8 @@ export async function runAction(): Promise<number> {
   switch (command) {
     case 'publish':
     case 'plan':
+      // the CLI sets them before loading the command (cli-main.ts); the Action's bundle has loaded it already
+      limitHeapGrowth();
       return publishCommand(argv, { dryRun: command === 'plan', onReport: (report) => command === 'plan' && writePlanOutputs(report, env) });
     case 'finalize':
       return finalizeCommand(argv);

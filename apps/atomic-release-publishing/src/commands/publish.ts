@@ -30,7 +30,6 @@ import { runPublish } from '../publish.ts';
 import { renderStepSummary, renderTable, withRepositoryPaths, type PublishReport, type SummaryContext } from '../report.ts';
 import { createPublishPipeline } from '../wiring/pipeline.ts';
 import { takeRunLease } from '../wiring/run-lease.ts';
-import { limitHeapGrowth } from '../heap-growth.ts';
 import { matrixLegs, parseMaxLegs } from '../matrix-legs.ts';
 
 const OPTIONS = {
@@ -110,7 +109,6 @@ export async function publishCommand(argv: string[], options: { dryRun: boolean;
     });
   }
   const maxLegs = parseMaxLegs(values['max-legs']);
-  limitHeapGrowth();
   const env = process.env;
   const config = loadConfig({
     cwd: values.cwd ?? process.cwd(),
