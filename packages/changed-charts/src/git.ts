@@ -85,13 +85,14 @@ export class GitReader {
    * on the revision, printing every line of each file that matches (`--all-match` with `^`, each line after its
    * file's name and a NUL), one thread (more only cost their start-up on a search this size). Options that a
    * user's git config could change (line numbers, columns, pattern syntax, colour, submodules, textconv) are set;
-   * binary files are skipped. A file's text is its lines joined again, ending in a newline.
+   * every file is searched as text, whatever .gitattributes says of it (a line runs from the NUL after the name to
+   * the next newline, NULs of its own included). A file's text is its lines joined again, ending in a newline.
    */
   async filesContaining(rev: string, pattern: string, pathspecs: string[]): Promise<Map<string, string>> {
     const literal = pattern.replace(/[\\.*[\]^$]/g, (c) => `\\${c}`);
     const r = await this.run(
       // prettier-ignore
-      ['grep', '--threads=1', '-z', '-I', '-G', '--all-match', '--full-name', '--no-line-number', '--no-column', '--no-color', '--no-textconv',
+      ['grep', '--threads=1', '-z', '--text', '-G', '--all-match', '--full-name', '--no-line-number', '--no-column', '--no-color', '--no-textconv',
         '--no-recurse-submodules', '-e', literal, '-e', '^', rev, '--', ...pathspecs],
       { allowed: [1] },
     );

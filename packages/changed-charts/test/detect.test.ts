@@ -291,7 +291,7 @@ describe('detectChangedCharts on a real repository', () => {
     expect(byName(result).edge).toMatchObject({ triggeredBy: ['web'], changedFiles: [], previousVersion: '0.1.0' });
   });
 
-  it("searches every Chart.yaml for dependents whatever the git config, and not those of a chart's vendored subcharts", async () => {
+  it("searches every Chart.yaml for dependents whatever the git config and attributes, and not those of a chart's vendored subcharts", async () => {
     const { repo } = await setup();
     // a dependent written with CRLF line ends, in a folder of its own below the chart dir
     await repo.write(
@@ -305,6 +305,8 @@ describe('detectChangedCharts on a real repository', () => {
       version: '0.1.0',
       dependencies: [{ name: 'web', version: '1.x', repository: 'file://../../../web' }],
     });
+    // a repository that marks its YAML binary (no diffs of generated files): the search still reads it as text
+    await repo.write('.gitattributes', '*.yaml binary\n');
     const base = await repo.commit('edge and bundle');
     for (const [key, value] of [
       ['grep.lineNumber', 'true'],
