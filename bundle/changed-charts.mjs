@@ -10737,7 +10737,8 @@ async function walkChartYamls(objects, rev, chartDirs, visit, indexFile, search)
   const searchAll = () => search(
     rev,
     DEPENDENCIES,
-    roots.map((dir) => `:(top,glob)${dir ? `${dir}/` : ""}**/Chart.yaml`)
+    // a chart dir's own name is matched literally, whatever glob characters it holds
+    roots.map((dir) => `:(top,glob)${dir ? `${dir.replace(/[*?[\]\\]/g, "\\$&")}/` : ""}**/Chart.yaml`)
   );
   const searching = stored ? void 0 : searchAll();
   searching?.catch(() => {

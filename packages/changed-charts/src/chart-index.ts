@@ -50,7 +50,8 @@ export async function walkChartYamls(
     search(
       rev,
       DEPENDENCIES,
-      roots.map((dir) => `:(top,glob)${dir ? `${dir}/` : ''}**/Chart.yaml`),
+      // a chart dir's own name is matched literally, whatever glob characters it holds
+      roots.map((dir) => `:(top,glob)${dir ? `${dir.replace(/[*?[\]\\]/g, '\\$&')}/` : ''}**/Chart.yaml`),
     );
   // without an index every chart dir is searched: the search starts at once, beside the lookup of the trees
   const searching = stored ? undefined : searchAll();

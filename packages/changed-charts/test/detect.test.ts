@@ -329,6 +329,28 @@ describe('detectChangedCharts on a real repository', () => {
     ]);
   });
 
+  it('takes a chart dir with glob characters in its name literally', async () => {
+    const repo = await GitRepo.create();
+    repos.push(repo);
+    await addChart(repo, 'charts[1]/lib', { name: 'lib', version: '1.0.0', type: 'library' });
+    await addChart(repo, 'charts[1]/app', { name: 'app', version: '1.0.0', dependencies: [{ name: 'lib', version: '1.x', repository: 'file://../lib' }] });
+    await addChart(repo, 'charts1/other', {
+      name: 'other',
+      version: '1.0.0',
+      dependencies: [{ name: 'lib', version: '1.x', repository: 'oci://ghcr.io/acme/charts' }],
+    });
+    const base = await repo.commit('charts');
+    await setVersion(repo, 'charts[1]/lib', '1.0.1');
+    await setVersion(repo, 'charts[1]/app', '1.0.1');
+    const head = await repo.commit('lib 1.0.1');
+    const result = await detectChangedCharts({ cwd: repo.dir, base, head, chartDirs: ['charts[1]'], env: {}, cache: false });
+    expect(result.charts.map((c) => [c.path, c.triggeredBy])).toEqual([
+      ['charts[1]/app', ['lib']],
+      ['charts[1]/lib', []],
+    ]);
+    expect(result.notes.join('\n')).not.toContain('other');
+  });
+
   it('keeps a dependency index in the git folder: a later run of the same chart dirs reads nothing, one of changed ones sees changed dependencies', async () => {
     const { repo, first } = await setup();
     const logger = memoryLogger();
