@@ -3,27 +3,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReleaseError } from '@chart-release/core';
+import { detectedChart, digestOf } from '../test/detected-charts.ts';
 import { loadConfig } from './config.ts';
 import { runFinalize } from './finalize.ts';
 import type { JournalData } from './journal.ts';
 import { readLegResults, writeLegResults } from './leg-result.ts';
-import type { DetectedChart } from './plan.ts';
 import { runPublish, type PublishPipeline } from './publish.ts';
 import type { AnyStage } from './stage.ts';
 
 const HEAD = 'a'.repeat(40);
-const chart = (name: string, version: string): DetectedChart => ({
-  name,
-  version,
-  path: `charts/${name}`,
-  status: 'modified',
-  changedFiles: [`charts/${name}/values.yaml`],
-  triggeredBy: [],
-  type: 'application',
-  release: true,
-});
+const chart = detectedChart;
 const CHARTS = [chart('api-service', '1.4.0'), chart('web-app', '0.3.0'), chart('zeta', '1.0.0')];
-const digestOf = (name: string) => `sha256:${Buffer.from(name).toString('hex').padEnd(64, '0').slice(0, 64)}`;
 
 /**
  * One outside world shared by every process of the run (a registry and GitHub's releases, in memory), and the

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReleaseError } from '@chart-release/core';
+import { detectedChart, digestOf } from '../test/detected-charts.ts';
 import { loadConfig } from './config.ts';
 import type { DetectedChart } from './plan.ts';
 import { runPublish, type PublishPipeline } from './publish.ts';
@@ -11,17 +12,7 @@ import { manifestSchemaProblems } from './manifest.ts';
 import { renderStepSummary } from './report.ts';
 
 const SHA = 'a'.repeat(40);
-const chart = (name: string, version: string): DetectedChart => ({
-  name,
-  version,
-  path: `charts/${name}`,
-  status: 'modified',
-  changedFiles: [`charts/${name}/values.yaml`],
-  triggeredBy: [],
-  type: 'application',
-  release: true,
-});
-const digestOf = (name: string) => `sha256:${Buffer.from(name).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+const chart = detectedChart;
 
 // a stage this test adds through the contract alone: its output type joins StageOutputs from here
 declare module './stage.ts' {
