@@ -10731,7 +10731,7 @@ var init_chart_roots = __esm({
 import { readFileSync, statSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-async function walkChartYamls(objects, rev, chartDirs, visit, indexFile, search) {
+async function searchChartYamls(objects, rev, chartDirs, visit, indexFile, search) {
   const roots = chartDirs.map((dir) => dir === "" || dir === "." ? "" : dir);
   const stored = indexFile ? loadIndex(indexFile) : void 0;
   const searchAll = () => search(
@@ -10869,7 +10869,7 @@ function sameRegistry(url) {
 }
 async function indexDependencies(objects, rev, chartDirs, indexFile, search) {
   const index = /* @__PURE__ */ new Map();
-  const stats = await walkChartYamls(
+  const stats = await searchChartYamls(
     objects,
     rev,
     chartDirs,

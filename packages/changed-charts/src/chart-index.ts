@@ -12,7 +12,7 @@ type StoredIndex = { format: typeof FORMAT; roots: Record<string, { tree: string
 const FORMAT = 'chart-release/chart-index@2';
 
 /** How a search went: how many Chart.yaml files came from git, how many from the index file. */
-export interface WalkStats {
+export interface SearchStats {
   read: number;
   reused: number;
   /** The index file being written (the caller awaits it before it returns, not before it uses what was found). */
@@ -36,14 +36,14 @@ export type FileSearch = (rev: string, pattern: string, pathspecs: string[]) => 
  * in one round trip on `objects`. With an index file whose chart dirs have the same tree ids, nothing is read at all;
  * else the search runs and the file is rewritten.
  */
-export async function walkChartYamls(
+export async function searchChartYamls(
   objects: ObjectReader,
   rev: string,
   chartDirs: string[],
   visit: (folder: string, chartYaml: string) => void,
   indexFile: string | undefined,
   search: FileSearch,
-): Promise<WalkStats> {
+): Promise<SearchStats> {
   const roots = chartDirs.map((dir) => (dir === '' || dir === '.' ? '' : dir));
   const stored = indexFile ? loadIndex(indexFile) : undefined;
   const searchAll = () =>
@@ -58,7 +58,7 @@ export async function walkChartYamls(
   searching?.catch(() => {}); // awaited below
   const rootTrees = await objects.info(roots.map((dir) => (dir === '' ? `${rev}^{tree}` : `${rev}:${dir}`)));
   const trees = rootTrees.map((t) => (t?.type === 'tree' ? t.sha : undefined));
-  const stats: WalkStats = { read: 0, reused: 0, saved: Promise.resolve() };
+  const stats: SearchStats = { read: 0, reused: 0, saved: Promise.resolve() };
 
   // no chart dir changed since the index was written: its charts with dependencies are all there is to know
   if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === trees[i])) {

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { isReleaseError, type ReleaseError } from '@chart-release/core';
 import { parseChartYaml, type ChartMetadata } from '@chart-release/chart-metadata';
 import type { ObjectReader } from './object-reader.ts';
-import { walkChartYamls, type FileSearch, type WalkStats } from './chart-index.ts';
+import { searchChartYamls, type FileSearch, type SearchStats } from './chart-index.ts';
 
 /** A chart known to the search: its folder and its parsed Chart.yaml at head. */
 export interface KnownChart {
@@ -34,7 +34,7 @@ function sameRegistry(url: string): string {
 export type DependencyIndex = Map<string, KnownChart | { error: ReleaseError; text: string }>;
 
 /**
- * Builds the index from every Chart.yaml at `rev` that mentions `dependencies` (see `walkChartYamls`), parsed in any
+ * Builds the index from every Chart.yaml at `rev` that mentions `dependencies` (see `searchChartYamls`), parsed in any
  * YAML style the full parser reads. `indexFile` keeps what was read for the next run.
  */
 export async function indexDependencies(
@@ -43,9 +43,9 @@ export async function indexDependencies(
   chartDirs: string[],
   indexFile: string | undefined,
   search: FileSearch,
-): Promise<{ index: DependencyIndex; stats: WalkStats }> {
+): Promise<{ index: DependencyIndex; stats: SearchStats }> {
   const index: DependencyIndex = new Map();
-  const stats = await walkChartYamls(
+  const stats = await searchChartYamls(
     objects,
     rev,
     chartDirs,

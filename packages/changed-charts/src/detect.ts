@@ -19,8 +19,8 @@ export { DEFAULT_CHART_DIRS, DEFAULT_TARGET_BRANCH };
 /**
  * Which charts the range base..head changed, and why: added, modified, deleted and renamed charts, the charts that
  * depend on them, and every problem (invalid Chart.yaml, version not bumped) at once in `errors`. Reads the files of
- * no chart but the Chart.yaml of touched charts, and of the charts whose folder changed since the dependency index
- * was last written (every chart on a first run, see `walkChartYamls`).
+ * no chart but the Chart.yaml of touched charts; git searches the Chart.yaml files of the chart dirs that changed
+ * since the dependency index was last written (every chart dir on a first run, see `searchChartYamls`).
  */
 export async function detectChangedCharts(options: DetectOptions): Promise<ChangedChartsResult> {
   const git = new GitReader(options.cwd);
