@@ -10656,8 +10656,8 @@ async function groupByChart(objects, changes, head, chartDirs, allChanges = chan
   };
   const shas = /* @__PURE__ */ new Set();
   for (const side of [atHead, atBase]) for (const sha of side.values()) if (sha && !texts.has(sha)) shas.add(sha);
-  const byPath = unknown.size <= DIRECT_LOOKUPS ? [...unknown] : [];
-  if (byPath.length === 0 && unknown.size) {
+  const byPath2 = unknown.size <= DIRECT_LOOKUPS ? [...unknown] : [];
+  if (byPath2.length === 0 && unknown.size) {
     const found = await chartYamlBlobs(objects, head, unknown);
     for (const dir of unknown) {
       const sha = found.get(dir) ?? null;
@@ -10667,13 +10667,13 @@ async function groupByChart(objects, changes, head, chartDirs, allChanges = chan
     }
   }
   const wanted = [...shas];
-  await objects.each("contents", [...wanted, ...byPath.map((dir) => `${head}:${dir}/Chart.yaml`)], (i, object) => {
+  await objects.each("contents", [...wanted, ...byPath2.map((dir) => `${head}:${dir}/Chart.yaml`)], (i, object) => {
     const blob = object?.type === "blob" ? object : void 0;
     if (i < wanted.length) {
       if (blob?.data) keep(wanted[i], blob.data);
       return;
     }
-    const dir = byPath[i - wanted.length];
+    const dir = byPath2[i - wanted.length];
     if (blob?.data) keep(blob.sha, blob.data);
     atHead.set(dir, blob?.sha ?? null);
     atBase.set(dir, blob?.sha ?? null);
@@ -10749,7 +10749,7 @@ async function searchChartYamls(objects, rev, chartDirs, visit, indexFile, searc
   if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === trees[i])) {
     const union = /* @__PURE__ */ new Map();
     for (const dir of roots) for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) union.set(path, text);
-    for (const [path, text] of [...union].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    for (const [path, text] of [...union].sort(byPath)) {
       stats.reused++;
       visit(path, text);
     }
@@ -10778,7 +10778,7 @@ async function searchChartYamls(objects, rev, chartDirs, visit, indexFile, searc
     answers.forEach((a, i) => a?.type === "blob" && enclosing.add(names[i]));
   }
   const charts = roots.map(() => /* @__PURE__ */ new Map());
-  for (const [folder, text] of [...folders].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+  for (const [folder, text] of [...folders].sort(byPath)) {
     const of = between.get(folder).filter(([, middle]) => middle.every((m) => !enclosing.has(m)));
     if (!of.length) continue;
     for (const [i] of of) charts[i].set(folder, text);
@@ -10848,12 +10848,13 @@ function readText(file) {
     return void 0;
   }
 }
-var FORMAT, DEPENDENCIES, saves;
+var FORMAT, DEPENDENCIES, byPath, saves;
 var init_chart_index = __esm({
   "packages/changed-charts/src/chart-index.ts"() {
     "use strict";
     FORMAT = "chart-release/chart-index@2";
     DEPENDENCIES = "dependencies";
+    byPath = ([a], [b]) => a < b ? -1 : a > b ? 1 : 0;
     saves = 0;
   }
 });
@@ -10896,7 +10897,7 @@ function findDependents(changed, index, registry) {
   const reported = /* @__PURE__ */ new Set();
   let frontier = changed;
   while (frontier.length > 0) {
-    const byPath = new Map(frontier.map((t) => [t.path, t]));
+    const byPath2 = new Map(frontier.map((t) => [t.path, t]));
     const named = /* @__PURE__ */ new Map();
     for (const t of frontier) named.set(t.metadata.name, [...named.get(t.metadata.name) ?? [], t]);
     const next = [];
@@ -10912,7 +10913,7 @@ function findDependents(changed, index, registry) {
       for (const dep of candidate.metadata.dependencies) {
         const repository = dep.repository ?? "";
         if (repository.startsWith("file://")) {
-          const t = byPath.get(resolveFileDependency(folder, repository));
+          const t = byPath2.get(resolveFileDependency(folder, repository));
           if (t && t.path !== folder) targets.add(t);
           continue;
         }
@@ -13216,14 +13217,17 @@ async function detectChangedCharts(options) {
   try {
     return await detect(git, options, inFlight);
   } catch (error) {
-    for (let settled = 0; settled < inFlight.length; ) {
-      const batch = inFlight.slice(settled);
-      settled = inFlight.length;
-      await Promise.allSettled(batch);
-    }
+    await settle(inFlight);
     throw error;
   } finally {
     void git.close();
+  }
+}
+async function settle(work) {
+  for (let settled = 0; settled < work.length; ) {
+    const batch = work.slice(settled);
+    settled = work.length;
+    await Promise.allSettled(batch);
   }
 }
 async function detect(git, options, inFlight) {
@@ -13234,11 +13238,9 @@ async function detect(git, options, inFlight) {
   const diff = (base2, head2) => git.diffRaw(base2, head2, chartDirs.includes(".") ? [] : chartDirs);
   const early = options.base && options.head ? diff(options.base, options.head) : void 0;
   const indexFile = options.cache === false ? void 0 : chartIndexFile(options.cwd, options.env ?? process.env);
-  let indexSaved;
   const buildIndex = async (rev) => {
     const { index: index2, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, (...args) => git.filesContaining(...args));
     inFlight.push(stats.saved);
-    indexSaved = stats.saved;
     phase(`dependency index: ${stats.read} charts with dependencies read from git, ${stats.reused} from ${indexFile ?? "no index file"}`);
     return index2;
   };
@@ -13301,8 +13303,8 @@ async function detect(git, options, inFlight) {
   const found = findDependents(live, await index, options.registry);
   errors.push(...found.errors);
   phase(`${found.dependents.size} dependents found`);
-  const byPath = new Map(charts.map((c) => [c.path, c]));
-  const newDependents = [...found.dependents.values()].filter((d) => !byPath.has(d.path));
+  const byPath2 = new Map(charts.map((c) => [c.path, c]));
+  const newDependents = [...found.dependents.values()].filter((d) => !byPath2.has(d.path));
   const yamlChanged = new Set(allChanges.filter((c) => c.path.endsWith("/Chart.yaml")).map((c) => c.path.slice(0, -"/Chart.yaml".length)));
   const dependentBase = await readChartYamls(
     git.objects,
@@ -13315,10 +13317,10 @@ async function detect(git, options, inFlight) {
     const previous = changed ? read(text, d.path, false) : d.metadata;
     const chart = { ...toChange(d.metadata, d.path, previous, changed && text === void 0 ? "added" : "modified", true), headMetadata: d.metadata };
     charts.push(chart);
-    byPath.set(d.path, chart);
+    byPath2.set(d.path, chart);
   }
   for (const d of found.dependents.values()) {
-    const chart = byPath.get(d.path);
+    const chart = byPath2.get(d.path);
     chart.triggeredBy = [.../* @__PURE__ */ new Set([...chart.triggeredBy, ...d.dependsOn])].sort();
   }
   const vacated = charts.flatMap(
@@ -13328,13 +13330,13 @@ async function detect(git, options, inFlight) {
   const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
   errors.push(...checkVersionBumps(result));
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
-  await Promise.all([saving, indexSaved]);
-  return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
+  await Promise.all(inFlight);
+  return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath2) };
 }
-function dependencyNotes(byName, byPath) {
+function dependencyNotes(byName, byPath2) {
   const notes = /* @__PURE__ */ new Map();
   for (const d of byName) {
-    const target = byPath.get(d.target.path);
+    const target = byPath2.get(d.target.path);
     if (!target?.release) continue;
     const chart = d.metadata.name;
     const constraint = d.dependency.version;

@@ -66,7 +66,7 @@ export async function searchChartYamls(
     // in path order as on a search
     const union = new Map<string, string>();
     for (const dir of roots) for (const [path, text] of Object.entries(stored.roots[dir]?.dependencies ?? {})) union.set(path, text);
-    for (const [path, text] of [...union].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [path, text] of [...union].sort(byPath)) {
       stats.reused++;
       visit(path, text);
     }
@@ -98,7 +98,7 @@ export async function searchChartYamls(
   }
   // the charts of each chart dir, in path order
   const charts = roots.map(() => new Map<string, string>());
-  for (const [folder, text] of [...folders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [folder, text] of [...folders].sort(byPath)) {
     const of = between.get(folder)!.filter(([, middle]) => middle.every((m) => !enclosing.has(m)));
     if (!of.length) continue;
     for (const [i] of of) charts[i]!.set(folder, text);
@@ -108,6 +108,9 @@ export async function searchChartYamls(
   if (indexFile) stats.saved = save(indexFile, roots, trees, charts);
   return stats;
 }
+
+/** Orders `[path, text]` entries by path, by code unit (as git orders paths), not by locale. */
+const byPath = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : a > b ? 1 : 0);
 
 function readJson<T extends { format?: unknown }>(file: string): T | undefined {
   try {

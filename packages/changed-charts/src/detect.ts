@@ -30,16 +30,20 @@ export async function detectChangedCharts(options: DetectOptions): Promise<Chang
   } catch (error) {
     // what ran ahead (the diff, the dependency index and its file) settles before the error is returned: nothing
     // is still writing in the repository when the caller sees the failure
-    // (settling work may start more: the index file's write follows the index)
-    for (let settled = 0; settled < inFlight.length; ) {
-      const batch = inFlight.slice(settled);
-      settled = inFlight.length;
-      await Promise.allSettled(batch);
-    }
+    await settle(inFlight);
     throw error;
   } finally {
     // the answer does not wait for cat-file to exit
     void git.close();
+  }
+}
+
+/** Waits for every promise in `work`, including those that settling ones add (the index file's write follows the index). */
+async function settle(work: Promise<unknown>[]): Promise<void> {
+  for (let settled = 0; settled < work.length; ) {
+    const batch = work.slice(settled);
+    settled = work.length;
+    await Promise.allSettled(batch);
   }
 }
 
@@ -52,11 +56,9 @@ async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<
   // with both revisions given, the diff runs while they are being resolved
   const early = options.base && options.head ? diff(options.base, options.head) : undefined;
   const indexFile = options.cache === false ? undefined : chartIndexFile(options.cwd, options.env ?? process.env);
-  let indexSaved: Promise<void> | undefined;
   const buildIndex = async (rev: string) => {
     const { index, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, (...args) => git.filesContaining(...args));
     inFlight.push(stats.saved);
-    indexSaved = stats.saved;
     phase(`dependency index: ${stats.read} charts with dependencies read from git, ${stats.reused} from ${indexFile ?? 'no index file'}`);
     return index;
   };
@@ -118,7 +120,7 @@ async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<
   const parsed = touched.map((t) => ({ touched: t, head: read(t.headYaml, t.path, true), base: read(t.baseYaml, t.path, false) }));
   const charts = pairMoves(parsed);
   phase(`Chart.yaml files read, ${known} of ${yamlBlobs.length} from ${chartYamls.file ?? 'no cache file'}`);
-  // written while the dependency search runs (on a first run, while the walk of every chart still goes on)
+  // written while the dependency search runs (on a first run, while git still searches every chart)
   const saving = chartYamls.save(yamlBlobs);
   inFlight.push(saving);
 
@@ -160,7 +162,9 @@ async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<
   errors.push(...checkVersionBumps(result));
   // a broken Chart.yaml can be met both as a touched chart and in the dependency search
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
-  await Promise.all([saving, indexSaved]);
+  // the files written along the way (the Chart.yaml cache, the index) are complete before the answer is; the rest
+  // of what ran ahead was awaited already
+  await Promise.all(inFlight);
   return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
 }
 
