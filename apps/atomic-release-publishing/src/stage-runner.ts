@@ -89,22 +89,19 @@ export class StageRunner {
 
   /** Runs the sweep of every stage that has one for `charts`, last stage first; returns the charts it undid. */
   async sweep(stages: readonly AnyStage[], charts: PlannedChart[]): Promise<string[]> {
-    const undone = new Set<string>();
     if (!charts.length) return [];
-    for (const stage of [...stages].reverse()) {
-      if (!stage.sweep) continue;
-      for (const name of await stage.sweep(charts, { plan: this.plan, log: this.log })) undone.add(name);
-    }
-    return [...undone];
+    return this.undo(stages, (stage, ctx) => stage.sweep?.(charts, ctx));
   }
 
   /** Runs the abort of every stage that has one, last stage first; returns the charts whose writes were undone. */
   async abort(stages: readonly AnyStage[]): Promise<string[]> {
+    return this.undo(stages, (stage, ctx) => stage.abort?.(this.runs(), ctx));
+  }
+
+  /** One undoing step of each stage, last stage first; the charts any of them undid. */
+  private async undo(stages: readonly AnyStage[], step: (stage: AnyStage, ctx: RunContext) => Promise<string[]> | undefined): Promise<string[]> {
     const undone = new Set<string>();
-    for (const stage of [...stages].reverse()) {
-      if (!stage.abort) continue;
-      for (const name of await stage.abort(this.runs(), { plan: this.plan, log: this.log })) undone.add(name);
-    }
+    for (const stage of [...stages].reverse()) for (const name of (await step(stage, { plan: this.plan, log: this.log })) ?? []) undone.add(name);
     return [...undone];
   }
 
