@@ -6,7 +6,7 @@ import type { AssetKind } from './assets.ts';
 import { createGitHubClient, parseRepository } from '@chart-release/github-client';
 import type { SigningMode } from './notes.ts';
 import { prepareChartRelease } from './prepare.ts';
-import { resolveReleaseSourceFiles, type SourceFileKind } from './release-files.ts';
+import { isSourceFileKind, resolveReleaseSourceFiles } from './release-files.ts';
 import { ReleasePublisher, type MakeLatest } from './publisher.ts';
 import { DEFAULT_TAG_TEMPLATE, readChartYaml, releaseTag, releaseTagGlob } from '@chart-release/chart-metadata';
 import { HELP, NAME } from './cli-help.ts';
@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
       currentTag: tag,
       head: values.target ?? 'HEAD',
       outDir,
-      ownOnly: required.filter((k): k is SourceFileKind => k === 'changelog' || k === 'readme' || k === 'license'),
+      ownOnly: required.filter(isSourceFileKind),
     });
     const prepared = await prepareChartRelease({
       chart,

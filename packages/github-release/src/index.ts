@@ -25,7 +25,7 @@ export { commitsSincePreviousTag, chartCommitsSince } from './chart-commits.ts';
 export type { ChartCommits } from './chart-commits.ts';
 export { parseArtifactHubChanges, renderGeneratedChangelog } from './generated-changelog.ts';
 export type { ArtifactHubChange, GeneratedChangelogSource } from './generated-changelog.ts';
-export { resolveReleaseSourceFiles, LICENSE_FILES } from './release-files.ts';
+export { isSourceFileKind, resolveReleaseSourceFiles, LICENSE_FILES } from './release-files.ts';
 export type { ReleaseSourceFiles, ResolveReleaseSourceFilesInput, SourceFileKind, SourceFileOrigin } from './release-files.ts';
 export { createAttestation, listAttestationBundles } from './attestations.ts';
 export { parseHelmIndex, validateHelmIndex, emptyHelmIndex, mergeIntoHelmIndex } from './helm-index.ts';

@@ -6,6 +6,9 @@ import { parseArtifactHubChanges, renderGeneratedChangelog } from './generated-c
 /** The release files a chart's folder (or its repository) supplies, besides what the run makes. */
 export type SourceFileKind = 'changelog' | 'readme' | 'license';
 
+/** Whether an asset kind is one a chart's folder (or its repository) supplies: for `ownOnly` from required kinds. */
+export const isSourceFileKind = (kind: string): kind is SourceFileKind => kind === 'changelog' || kind === 'readme' || kind === 'license';
+
 /** Where a release file comes from: the chart folder, the repository root, or generated from the chart's changes. */
 export type SourceFileOrigin = 'chart' | 'repository' | 'annotation' | 'commits';
 
