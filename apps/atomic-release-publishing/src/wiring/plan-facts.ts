@@ -4,14 +4,7 @@ import type { Logger } from '@chart-release/core';
 import { resolveSigningMode } from '@chart-release/cosign';
 import { describeGitHubError } from '@chart-release/github-client';
 import { join } from 'node:path';
-import {
-  releaseTag,
-  releaseTagGlob,
-  resolveReleaseSourceFiles,
-  type GitHubClient,
-  type RepositoryRef,
-  type SourceFileKind,
-} from '@chart-release/github-release';
+import { releaseTag, releaseTagGlob, isSourceFileKind, resolveReleaseSourceFiles, type GitHubClient, type RepositoryRef } from '@chart-release/github-release';
 import { listCharts } from '@chart-release/changed-charts';
 import type { ReleaseConfig } from '../config.ts';
 import type { PlanFacts, ReleasePlan } from '../plan.ts';
@@ -54,7 +47,7 @@ export async function gatherPlanFacts(
     attempt('chart', async () => {
       // the chart's own CHANGELOG, README and LICENSE, else the repository's LICENSE and a CHANGELOG generated into
       // the work folder; kinds in release.requiredAssets must be the chart's own
-      const ownOnly = config.release.requiredAssets.filter((k): k is SourceFileKind => k === 'changelog' || k === 'readme' || k === 'license');
+      const ownOnly = config.release.requiredAssets.filter(isSourceFileKind);
       // bounded: each chart without a CHANGELOG reads its commits with git
       const settled = await runBounded(outline.charts, Math.max(4, config.concurrency), async (c) => {
         const m = await readChartYaml(c.dir);
