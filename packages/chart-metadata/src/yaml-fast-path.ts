@@ -17,7 +17,9 @@ export function readPlainYaml(content: string): Record<string, unknown> | undefi
     const key = top[1]!;
     const rest = top[2] === undefined ? '' : stripComment(top[2]);
     if (rest !== '') {
-      const value = rest.charCodeAt(0) === 91 /* [ */ ? flowList(rest) : scalar(top[2]!);
+      const first = rest.charCodeAt(0);
+      // a plain scalar is `rest` already (trimmed, comment cut); a quoted one is read from the raw text
+      const value = first === 91 /* [ */ ? flowList(rest) : first === 34 /* " */ || first === 39 /* ' */ ? scalar(top[2]!) : plain(rest);
       if (value === undefined) return undefined;
       out[key] = value;
       continue;
@@ -76,7 +78,11 @@ function scalar(raw: string): string | undefined {
     const m = /^'((?:[^']|'')*)'(?:\s+#.*)?$/.exec(text);
     return m ? m[1]!.replace(/''/g, "'") : undefined;
   }
-  const value = stripComment(text);
+  return plain(stripComment(text));
+}
+
+/** A plain scalar, trimmed and without its comment: the string, or undefined when YAML reads it otherwise. */
+function plain(value: string): string | undefined {
   if (value === '') return undefined;
   // a number, boolean or null starts with one of these; other letters start a string
   if (MAYBE_NOT_A_STRING.test(value) && NOT_A_STRING.test(value)) return undefined;
