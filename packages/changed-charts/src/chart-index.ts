@@ -1,5 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ObjectReader } from './object-reader.ts';
 
@@ -15,8 +14,6 @@ const FORMAT = 'chart-release/chart-index@2';
 export interface SearchStats {
   read: number;
   reused: number;
-  /** The index file being written (the caller awaits it before it returns, not before it uses what was found). */
-  saved: Promise<void>;
 }
 
 const DEPENDENCIES = 'dependencies';
@@ -58,7 +55,7 @@ export async function searchChartYamls(
   searching?.catch(() => {}); // awaited below
   const rootTrees = await objects.info(roots.map((dir) => (dir === '' ? `${rev}^{tree}` : `${rev}:${dir}`)));
   const trees = rootTrees.map((t) => (t?.type === 'tree' ? t.sha : undefined));
-  const stats: SearchStats = { read: 0, reused: 0, saved: Promise.resolve() };
+  const stats: SearchStats = { read: 0, reused: 0 };
 
   // no chart dir changed since the index was written: its charts with dependencies are all there is to know
   if (stored && roots.every((dir, i) => stored.roots[dir]?.tree === trees[i])) {
@@ -105,7 +102,7 @@ export async function searchChartYamls(
     stats.read++;
     visit(folder, text);
   }
-  if (indexFile) stats.saved = save(indexFile, roots, trees, charts);
+  if (indexFile) save(indexFile, roots, trees, charts);
   return stats;
 }
 
@@ -131,33 +128,30 @@ function loadIndex(file: string): StoredIndex | undefined {
   return stored;
 }
 
-/** Writes the file in one rename: a concurrent reader sees the old or the new file, never half of one. */
-async function save(file: string, roots: string[], trees: (string | undefined)[], charts: Map<string, string>[]): Promise<void> {
+/**
+ * Writes the file in one rename: a concurrent reader sees the old or the new file, never half of one. Synchronously:
+ * the file is a few kilobytes, and the answer waits for it; four hops through the thread pool, each waiting for a
+ * turn of a busy event loop, cost more than the write.
+ */
+function save(file: string, roots: string[], trees: (string | undefined)[], charts: Map<string, string>[]): void {
   const index: StoredIndex = { format: FORMAT, roots: {} };
   roots.forEach((dir, i) => {
     if (trees[i] !== undefined) index.roots[dir] = { tree: trees[i]!, dependencies: Object.fromEntries(charts[i]!) };
   });
+  const temporary = `${file}.${process.pid}-${++saves}.tmp`;
   try {
-    await mkdir(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temporary, JSON.stringify(index));
+    renameSync(temporary, file);
     // the folders file of an earlier format is of no use any more
-    await Promise.all([replace(file, JSON.stringify(index)), rm(`${file.slice(0, -'.json'.length)}-folders.json`, { force: true })]);
+    rmSync(`${file.slice(0, -'.json'.length)}-folders.json`, { force: true });
   } catch {
     // a read-only clone still detects, only without the index
+    rmSync(temporary, { force: true });
   }
 }
 
 let saves = 0;
-
-async function replace(file: string, content: string): Promise<void> {
-  const temporary = `${file}.${process.pid}-${++saves}.tmp`;
-  try {
-    await writeFile(temporary, content);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
 
 /**
  * The index file of the repository around `cwd`: `<git common dir>/chart-release/chart-index.json`, shared by the

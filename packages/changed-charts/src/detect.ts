@@ -30,20 +30,11 @@ export async function detectChangedCharts(options: DetectOptions): Promise<Chang
   } catch (error) {
     // what ran ahead (the diff, the dependency index and its file) settles before the error is returned: nothing
     // is still writing in the repository when the caller sees the failure
-    await settle(inFlight);
+    await Promise.allSettled(inFlight);
     throw error;
   } finally {
     // the answer does not wait for cat-file to exit
     void git.close();
-  }
-}
-
-/** Waits for every promise in `work`, including those that settling ones add (the index file's write follows the index). */
-async function settle(work: Promise<unknown>[]): Promise<void> {
-  for (let settled = 0; settled < work.length; ) {
-    const batch = work.slice(settled);
-    settled = work.length;
-    await Promise.allSettled(batch);
   }
 }
 
@@ -58,7 +49,6 @@ async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<
   const indexFile = options.cache === false ? undefined : chartIndexFile(options.cwd, options.env ?? process.env);
   const buildIndex = async (rev: string) => {
     const { index, stats } = await indexDependencies(git.objects, rev, chartDirs, indexFile, (...args) => git.filesContaining(...args));
-    inFlight.push(stats.saved);
     phase(`dependency index: ${stats.read} charts with dependencies read from git, ${stats.reused} from ${indexFile ?? 'no index file'}`);
     return index;
   };
