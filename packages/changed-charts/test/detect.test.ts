@@ -522,6 +522,26 @@ describe('detectChangedCharts on a real repository', () => {
     expect(result.charts.map((c) => c.path)).toEqual(['charts/web']);
   });
 
+  it("reads the same changes whatever the user's diff settings (relative paths, renames, prefixes)", async () => {
+    const { repo, first } = await setup();
+    for (const [key, value] of [
+      ['diff.relative', 'true'],
+      ['diff.renames', 'copies'],
+      ['diff.noprefix', 'true'],
+      ['diff.mnemonicPrefix', 'true'],
+    ])
+      await repo.git('config', key, value);
+    await repo.write('charts/web/values.yaml', 'replicaCount: 7\n');
+    await setVersion(repo, 'charts/web', '1.0.1');
+    await repo.git('mv', 'charts/api', 'charts/backend');
+    const head = await repo.commit('web, and api moved');
+    const result = await detectChangedCharts({ cwd: `${repo.dir}/charts/web`, base: first, head, env: {} });
+    expect(result.charts.map((c) => [c.path, c.status, c.release])).toEqual([
+      ['charts/backend', 'renamed', false],
+      ['charts/web', 'modified', true],
+    ]);
+  });
+
   it('fails with NOT_A_GIT_REPOSITORY outside a repository', async () => {
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
