@@ -14,4 +14,5 @@ export type { CliReport } from './cli-report.ts';
 export { formatHelp } from './help.ts';
 export type { HelpSpec } from './help.ts';
 export { writeStdout, writeStderr, writeJson, writeUserFile, appendUserFile, processOutput } from './output.ts';
+export { replaceFile, replaceFileSync } from './files.ts';
 export type { OutputWriter } from './output.ts';
