@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { replaceFileSync } from '@chart-release/core';
 import type { ObjectReader } from './object-reader.ts';
 
 /**
@@ -138,20 +139,15 @@ function save(file: string, roots: string[], trees: (string | undefined)[], char
   roots.forEach((dir, i) => {
     if (trees[i] !== undefined) index.roots[dir] = { tree: trees[i]!, dependencies: Object.fromEntries(charts[i]!) };
   });
-  const temporary = `${file}.${process.pid}-${++saves}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temporary, JSON.stringify(index));
-    renameSync(temporary, file);
+    replaceFileSync(file, JSON.stringify(index));
     // the folders file of an earlier format is of no use any more
     rmSync(`${file.slice(0, -'.json'.length)}-folders.json`, { force: true });
   } catch {
     // a read-only clone still detects, only without the index
-    rmSync(temporary, { force: true });
   }
 }
-
-let saves = 0;
 
 /**
  * The index file of the repository around `cwd`: `<git common dir>/chart-release/chart-index.json`, shared by the

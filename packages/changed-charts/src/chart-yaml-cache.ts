@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { replaceFile } from '@chart-release/core';
 import type { ChartMetadata } from '@chart-release/chart-metadata';
 
 // bump when parseChartYaml reads a Chart.yaml differently (new fields, other checks): older entries are then ignored
 const FORMAT = 'chart-release/chart-yamls@1';
-
-let saves = 0;
 
 type Stored = { format: typeof FORMAT; blobs: Record<string, [text: string, metadata: ChartMetadata]> };
 
@@ -64,14 +63,11 @@ export class ChartYamlCache {
       if (!this.loaded.has(sha)) fresh = true;
     }
     if (!fresh) return;
-    const temporary = `${this.file}.${process.pid}-${++saves}.tmp`;
     try {
       await mkdir(dirname(this.file), { recursive: true });
-      await writeFile(temporary, JSON.stringify({ format: FORMAT, blobs } satisfies Stored));
-      await rename(temporary, this.file);
+      await replaceFile(this.file, JSON.stringify({ format: FORMAT, blobs } satisfies Stored));
     } catch {
       // a read-only clone still detects, only without the cache
-      await rm(temporary, { force: true });
     }
   }
 }
