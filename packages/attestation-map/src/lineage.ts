@@ -1,6 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ReleaseError } from '@chart-release/core';
+import { ReleaseError, replaceFile } from '@chart-release/core';
 import { LINEAGE_SCHEMA_FILE, validateLineageData } from './schemas.ts';
 import type { Approval, AttestationMap, GitHubAttestationLookup, Lineage, MapSource, MergedPullRequest } from './types.ts';
 
@@ -97,9 +97,7 @@ export async function writeLineageFiles(dir: string, lineages: Record<string, Li
       });
     }
     const path = join(dir, lineageFileName(chart));
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(lineage, null, 2)}\n`);
-    await rename(temporary, path);
+    await replaceFile(path, `${JSON.stringify(lineage, null, 2)}\n`);
     paths[chart] = path;
   }
   return paths;
