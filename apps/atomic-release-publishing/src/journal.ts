@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { replaceFile } from '@chart-release/core';
 import { dirname, join } from 'node:path';
 import type { ChartOutputs } from './stage.ts';
 
@@ -94,9 +95,7 @@ export class Journal {
   private async write(): Promise<void> {
     this.data.updatedAt = new Date().toISOString();
     await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
     // compact: the file is rewritten after every step, and its size is what each rewrite allocates
-    await writeFile(tmp, `${JSON.stringify(this.data)}\n`);
-    await rename(tmp, this.path);
+    await replaceFile(this.path, `${JSON.stringify(this.data)}\n`);
   }
 }

@@ -1,7 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { ReleaseError } from '@chart-release/core';
+import { ReleaseError, replaceFile } from '@chart-release/core';
 import type { PromotionRecord } from '@chart-release/github-release';
 import { loadSchema } from './schemas.ts';
 
@@ -78,9 +78,7 @@ export async function readManifest(path: string): Promise<ReleaseManifest> {
 export async function writeManifest(path: string, manifest: ReleaseManifest): Promise<void> {
   const problems = manifestSchemaProblems(manifest);
   if (problems.length) throw new Error(`internal: generated manifest is invalid: ${problems.join('; ')}`);
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(tmp, path);
+  await replaceFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** What verifying a manifest needs from the outside world (the registry and the signature checker). */

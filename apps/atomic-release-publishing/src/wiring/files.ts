@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { replaceFile } from '@chart-release/core';
 
 /** sha256 (hex) of a file. */
 export async function fileSha256(path: string): Promise<string> {
@@ -10,7 +11,5 @@ export async function fileSha256(path: string): Promise<string> {
 
 /** Writes JSON through a temp file and a rename, so a crash never leaves half a file. */
 export async function writeJsonFile(path: string, data: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`);
-  await rename(tmp, path);
+  await replaceFile(path, `${JSON.stringify(data, null, 2)}\n`);
 }
