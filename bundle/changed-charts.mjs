@@ -708,6 +708,40 @@ var init_cli = __esm({
   }
 });
 
+// packages/core/src/files.ts
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
+function temporaryFor(path) {
+  return `${path}.${process.pid}-${++written}.tmp`;
+}
+async function replaceFile(path, content) {
+  const temporary = temporaryFor(path);
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+function replaceFileSync(path, content) {
+  const temporary = temporaryFor(path);
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+var written;
+var init_files = __esm({
+  "packages/core/src/files.ts"() {
+    "use strict";
+    written = 0;
+  }
+});
+
 // packages/core/src/index.ts
 var init_src = __esm({
   "packages/core/src/index.ts"() {
@@ -721,6 +755,7 @@ var init_src = __esm({
     init_cli_report();
     init_help();
     init_output();
+    init_files();
   }
 });
 
@@ -10718,7 +10753,7 @@ var init_chart_roots = __esm({
 });
 
 // packages/changed-charts/src/chart-index.ts
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync as rmSync2, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 async function searchChartYamls(objects, rev, chartDirs, visit, indexFile, search) {
   const roots = chartDirs.map((dir) => dir === "" || dir === "." ? "" : dir);
@@ -10799,14 +10834,11 @@ function save(file, roots, trees, charts) {
   roots.forEach((dir, i) => {
     if (trees[i] !== void 0) index.roots[dir] = { tree: trees[i], dependencies: Object.fromEntries(charts[i]) };
   });
-  const temporary = `${file}.${process.pid}-${++saves}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temporary, JSON.stringify(index));
-    renameSync(temporary, file);
-    rmSync(`${file.slice(0, -".json".length)}-folders.json`, { force: true });
+    replaceFileSync(file, JSON.stringify(index));
+    rmSync2(`${file.slice(0, -".json".length)}-folders.json`, { force: true });
   } catch {
-    rmSync(temporary, { force: true });
   }
 }
 function chartIndexFile(cwd, env = process.env) {
@@ -10831,14 +10863,14 @@ function readText(file) {
     return void 0;
   }
 }
-var FORMAT, DEPENDENCIES, byPath, saves;
+var FORMAT, DEPENDENCIES, byPath;
 var init_chart_index = __esm({
   "packages/changed-charts/src/chart-index.ts"() {
     "use strict";
+    init_src();
     FORMAT = "chart-release/chart-index@2";
     DEPENDENCIES = "dependencies";
     byPath = ([a], [b]) => a < b ? -1 : a > b ? 1 : 0;
-    saves = 0;
   }
 });
 
@@ -10933,14 +10965,14 @@ var init_dependents = __esm({
 
 // packages/changed-charts/src/chart-yaml-cache.ts
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname as dirname2, join as join2 } from "node:path";
-var FORMAT2, saves2, ChartYamlCache;
+var FORMAT2, ChartYamlCache;
 var init_chart_yaml_cache = __esm({
   "packages/changed-charts/src/chart-yaml-cache.ts"() {
     "use strict";
+    init_src();
     FORMAT2 = "chart-release/chart-yamls@1";
-    saves2 = 0;
     ChartYamlCache = class _ChartYamlCache {
       /**
        * The cache file beside the dependency index file; none before the index exists: the first run in a clone (a CI
@@ -10986,13 +11018,10 @@ var init_chart_yaml_cache = __esm({
           if (!this.loaded.has(sha)) fresh = true;
         }
         if (!fresh) return;
-        const temporary = `${this.file}.${process.pid}-${++saves2}.tmp`;
         try {
           await mkdir(dirname2(this.file), { recursive: true });
-          await writeFile(temporary, JSON.stringify({ format: FORMAT2, blobs }));
-          await rename(temporary, this.file);
+          await replaceFile(this.file, JSON.stringify({ format: FORMAT2, blobs }));
         } catch {
-          await rm(temporary, { force: true });
         }
       }
     };
