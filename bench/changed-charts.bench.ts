@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Change detection on a large chart repository: a generated repository with 2,000 charts and 5,000 commits (built
-// with one `git fast-import` stream), detection across a 1,000-commit range, compared with the raw
+// Change detection on a large chart repository: a generated repository with 2,000 charts and 5,000 commits
+// (changed-charts-repo.ts), detection across a 1,000-commit range, compared with the raw
 // `git diff --name-status -M base head` on the same range in this same process. Target: at most 2x the raw git time.
 // Two detection figures: with the dependency index a previous run left in .git/chart-release (any later run on the
 // clone), and the first run in a fresh clone, which searches every chart's Chart.yaml to build that index.
@@ -11,7 +11,7 @@
 // three times (diff, grep, cat-file) and `git diff` once. Both figures are taken after a few untimed detections
 // have let V8 optimize the code; the process's very first detection is printed beside them.
 //   node --conditions=@chart-release/source --expose-gc bench/changed-charts.bench.ts [--charts 2000] [--commits 5000]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +27,6 @@ const { values } = parseArgs({
     range: { type: 'string', default: '1000' },
     runs: { type: 'string', default: '15' },
     keep: { type: 'boolean', default: false },
-    // the child process that builds one repository
-    'generate-into': { type: 'string' },
   },
 });
 const git = (cwd: string, ...args: string[]) => promisify(execFile)('git', args, { cwd, maxBuffer: 1 << 30 });
@@ -36,98 +34,14 @@ const CHARTS = Number(values.charts);
 const COMMITS = Number(values.commits);
 const RANGE = Number(values.range);
 const RUNS = Number(values.runs);
+/** The smaller repository, with the same history (see changed-charts-repo.ts). */
 const CONTROL_CHARTS = 500;
-const LIBS = 20;
-/** Commits touch charts among the first HOT ones, so both repositories get exactly the same history of changes. */
-const HOT = Math.min(CONTROL_CHARTS, CHARTS);
-
-const name = (i: number) => (i < LIBS ? `lib-${String(i).padStart(2, '0')}` : `chart-${String(i).padStart(4, '0')}`);
-
-function chartYaml(i: number, chartName: string, patch: number): string {
-  const lines = [
-    'apiVersion: v2',
-    `name: ${chartName}`,
-    `description: Generated chart ${chartName}`,
-    `type: ${i < LIBS ? 'library' : 'application'}`,
-    `version: 1.0.${patch}`,
-  ];
-  if (i >= LIBS) lines.push('appVersion: "1.0.0"');
-  // one application in ten depends on a library: by file:// path, or (every other one) by name from the registry
-  // (only among the first CONTROL_CHARTS, so the control repository has the same dependents)
-  if (i >= LIBS && i < CONTROL_CHARTS && i % 10 === 5) {
-    const lib = name(i % LIBS);
-    lines.push('dependencies:', `  - name: ${lib}`, '    version: 1.x.x', `    repository: ${i % 20 === 5 ? `file://../${lib}` : 'oci://ghcr.io/acme/charts'}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-function chartFiles(i: number, chartName: string): Record<string, string> {
-  return {
-    'Chart.yaml': chartYaml(i, chartName, 0),
-    'values.yaml': `replicaCount: 1\nimage:\n  repository: nginx\n  tag: "1.27"\nservice:\n  port: ${8000 + (i % 1000)}\n`,
-    'templates/deployment.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-${chartName}\nspec:\n  replicas: {{ .Values.replicaCount }}\n`,
-    'templates/service.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-${chartName}\nspec:\n  ports:\n    - port: {{ .Values.service.port }}\n`,
-    'README.md': `# ${chartName}\n\nA generated chart.\n`,
-  };
-}
-
-/** Writes the fast-import stream of the whole history to `out` (https://git-scm.com/docs/git-fast-import). */
-function* history(charts: number, rand: () => number): Generator<string> {
-  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
-  const commit = (mark: number, message: string, body: string[]) =>
-    `commit refs/heads/main\nmark :${mark}\ncommitter Bench <bench@example.com> ${1_700_000_000 + mark * 60} +0000\n${data(message)}${mark > 1 ? `from :${mark - 1}\n` : ''}${body.join('')}`;
-  const file = (path: string, content: string) => `M 100644 inline ${path}\n${data(content)}`;
-
-  const initial: string[] = [];
-  for (let i = 0; i < charts; i++) for (const [f, c] of Object.entries(chartFiles(i, name(i)))) initial.push(file(`charts/${name(i)}/${f}`, c));
-  yield commit(1, `${charts} charts`, initial);
-
-  const path = Array.from({ length: HOT }, (_, i) => `charts/${name(i)}`);
-  const patch = new Array<number>(HOT).fill(0);
-  const alive = new Array<boolean>(HOT).fill(true);
-  for (let mark = 2; mark <= COMMITS; mark++) {
-    const body: string[] = [];
-    let i = Math.floor(rand() * HOT);
-    while (!alive[i]) i = (i + 1) % HOT;
-    if (mark % 400 === 0 && i >= LIBS) {
-      alive[i] = false;
-      body.push(`D ${path[i]}\n`);
-    } else if (mark % 250 === 0 && i >= LIBS) {
-      const to = `charts/moved/${name(i)}-${mark}`;
-      body.push(`R ${path[i]} ${to}\n`);
-      path[i] = to;
-    } else {
-      const which = rand();
-      if (which < 0.5) body.push(file(`${path[i]}/values.yaml`, `replicaCount: ${mark}\n`));
-      else if (which < 0.8) body.push(file(`${path[i]}/templates/deployment.yaml`, `# revision ${mark}\n`));
-      else body.push(file(`${path[i]}/templates/configmap-${mark}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${mark}\n`));
-      patch[i]!++;
-      body.push(file(`${path[i]}/Chart.yaml`, chartYaml(i, name(i), patch[i]!)));
-      if (rand() < 0.2) body.push(file(`${path[i]}/README.md`, `# ${name(i)}\n\nRevision ${mark}.\n`));
-    }
-    yield commit(mark, `change ${mark}`, body);
-  }
-}
-
-/** Builds the repository of `charts` charts in `dir` (the child process's work). */
-async function build(dir: string, charts: number): Promise<void> {
-  // deterministic, so every run generates the same repository
-  const { seededRandom } = await import('@chart-release/testkit');
-  await git(dir, 'init', '-q', '-b', 'main');
-  const child = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'inherit', 'inherit'] });
-  const done = new Promise<void>((resolve, reject) =>
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)))),
-  );
-  for (const chunk of history(charts, seededRandom(42))) {
-    if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
-  }
-  child.stdin.end();
-  await done;
-}
 
 async function generate(charts: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `bench-charts-${charts}-`));
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--generate-into', dir, '--charts', String(charts), '--commits', String(COMMITS)];
+  // in a process of its own: the generator's garbage would grow this one, and with it what every spawn costs
+  const script = fileURLToPath(new URL('./changed-charts-repo.ts', import.meta.url));
+  const args = [...process.execArgv, script, dir, '--charts', String(charts), '--commits', String(COMMITS), '--hot', String(CONTROL_CHARTS)];
   await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   return dir;
 }
@@ -198,11 +112,6 @@ async function measure(dir: string) {
     heapPeak: peak - before,
     retained,
   };
-}
-
-if (values['generate-into']) {
-  await build(values['generate-into'], CHARTS);
-  process.exit(0);
 }
 
 const t0 = performance.now();
