@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { replaceFile } from './files.ts';
 import { redact } from './redact.ts';
 
 /**
@@ -26,9 +26,12 @@ export function writeStderr(text: string): void {
 /** The process's stdout and stderr, redacted. */
 export const processOutput: OutputWriter = { stdout: writeStdout, stderr: writeStderr };
 
-/** Writes a file meant for the user (a manifest, a lineage file, a report) with its text redacted. */
+/**
+ * Writes a file meant for the user (a manifest, a lineage file, a report) with its text redacted, through a
+ * temporary file and a rename (see `replaceFile`).
+ */
 export async function writeUserFile(path: string, text: string): Promise<void> {
-  await writeFile(path, redact(text));
+  await replaceFile(path, redact(text));
 }
 
 /** Appends text (redacted) to a file meant for the user (`$GITHUB_STEP_SUMMARY`, `$GITHUB_OUTPUT`). */
