@@ -79,6 +79,16 @@ describe('building a lineage', () => {
     expect(await readdir(dir)).toEqual(['web-app-attestation-lineage.json']);
     expect(JSON.parse(await readFile(paths['web-app']!, 'utf8'))).toEqual(lineage);
   });
+
+  it('writes no token a pull request happened to quote (the file is published with the release)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lineage-'));
+    const token = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
+    const lineage = buildLineage({ chart: 'web-app', version: '1.2.3', tag: 'web-app-v1.2.3', pr: { ...PR, title: `rotate ${token}` }, map: MAP });
+    const paths = await writeLineageFiles(dir, { 'web-app': lineage });
+    const written = JSON.parse(await readFile(paths['web-app']!, 'utf8'));
+    expect(written.pullRequest.title).toBe('rotate ***');
+    expect(JSON.stringify(written)).not.toContain(token);
+  });
 });
 
 describe('the --charts list', () => {

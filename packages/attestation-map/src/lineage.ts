@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ReleaseError, replaceFile } from '@chart-release/core';
+import { ReleaseError, writeUserFile } from '@chart-release/core';
 import { LINEAGE_SCHEMA_FILE, validateLineageData } from './schemas.ts';
 import type { Approval, AttestationMap, GitHubAttestationLookup, Lineage, MapSource, MergedPullRequest } from './types.ts';
 
@@ -97,7 +97,8 @@ export async function writeLineageFiles(dir: string, lineages: Record<string, Li
       });
     }
     const path = join(dir, lineageFileName(chart));
-    await replaceFile(path, `${JSON.stringify(lineage, null, 2)}\n`);
+    // redacted: a lineage file is published, and a pull request's text can hold anything
+    await writeUserFile(path, `${JSON.stringify(lineage, null, 2)}\n`);
     paths[chart] = path;
   }
   return paths;
