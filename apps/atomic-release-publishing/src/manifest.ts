@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { ReleaseError, replaceFile } from '@chart-release/core';
+import { ReleaseError, writeUserFile } from '@chart-release/core';
 import type { PromotionRecord } from '@chart-release/github-release';
 import { loadSchema } from './schemas.ts';
 
@@ -74,11 +74,11 @@ export async function readManifest(path: string): Promise<ReleaseManifest> {
   return data as ReleaseManifest;
 }
 
-/** Writes `manifest` (validated first) through a temp file and a rename. */
+/** Writes `manifest` (validated first, redacted) through a temp file and a rename. */
 export async function writeManifest(path: string, manifest: ReleaseManifest): Promise<void> {
   const problems = manifestSchemaProblems(manifest);
   if (problems.length) throw new Error(`internal: generated manifest is invalid: ${problems.join('; ')}`);
-  await replaceFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeUserFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** What verifying a manifest needs from the outside world (the registry and the signature checker). */
