@@ -45,6 +45,40 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// packages/core/src/files.ts
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
+function temporaryFor(path) {
+  return `${path}.${process.pid}-${++written}.tmp`;
+}
+async function replaceFile(path, content) {
+  const temporary = temporaryFor(path);
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+function replaceFileSync(path, content) {
+  const temporary = temporaryFor(path);
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+var written;
+var init_files = __esm({
+  "packages/core/src/files.ts"() {
+    "use strict";
+    written = 0;
+  }
+});
+
 // packages/core/src/redact.ts
 function redact(text) {
   let out = text;
@@ -95,6 +129,7 @@ function writeJson(value) {
 var init_output = __esm({
   "packages/core/src/output.ts"() {
     "use strict";
+    init_files();
     init_redact();
   }
 });
@@ -705,40 +740,6 @@ var init_cli = __esm({
       help: { type: "boolean", short: "h", default: false },
       json: { type: "boolean", default: false }
     };
-  }
-});
-
-// packages/core/src/files.ts
-import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
-function temporaryFor(path) {
-  return `${path}.${process.pid}-${++written}.tmp`;
-}
-async function replaceFile(path, content) {
-  const temporary = temporaryFor(path);
-  try {
-    await writeFile(temporary, content);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-function replaceFileSync(path, content) {
-  const temporary = temporaryFor(path);
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-var written;
-var init_files = __esm({
-  "packages/core/src/files.ts"() {
-    "use strict";
-    written = 0;
   }
 });
 
