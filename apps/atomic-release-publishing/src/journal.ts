@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { replaceFile } from '@chart-release/core';
 import { dirname, join } from 'node:path';
+import { replaceFile } from '@chart-release/core';
 import type { ChartOutputs } from './stage.ts';
 
 /** What is known to be done for one chart in this run: each stage's output under its name. */
