@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReleaseError } from '@chart-release/core';
-import { detectedChart, digestOf } from '../test/detected-charts.ts';
+import { detectedChart as chart, digestOf } from '../test/detected-charts.ts';
 import { loadConfig } from './config.ts';
 import { runFinalize } from './finalize.ts';
 import type { JournalData } from './journal.ts';
@@ -12,7 +12,6 @@ import { runPublish, type PublishPipeline } from './publish.ts';
 import type { AnyStage } from './stage.ts';
 
 const HEAD = 'a'.repeat(40);
-const chart = detectedChart;
 const CHARTS = [chart('api-service', '1.4.0'), chart('web-app', '0.3.0'), chart('zeta', '1.0.0')];
 
 /**

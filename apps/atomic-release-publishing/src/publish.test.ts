@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReleaseError } from '@chart-release/core';
-import { detectedChart, digestOf } from '../test/detected-charts.ts';
+import { detectedChart as chart, digestOf } from '../test/detected-charts.ts';
 import { loadConfig } from './config.ts';
 import type { DetectedChart } from './plan.ts';
 import { runPublish, type PublishPipeline } from './publish.ts';
@@ -12,7 +12,6 @@ import { manifestSchemaProblems } from './manifest.ts';
 import { renderStepSummary } from './report.ts';
 
 const SHA = 'a'.repeat(40);
-const chart = detectedChart;
 
 // a stage this test adds through the contract alone: its output type joins StageOutputs from here
 declare module './stage.ts' {
