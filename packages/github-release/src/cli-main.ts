@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     .filter(Boolean) as AssetKind[];
 
   const chartDir = values['chart-dir']!;
-  const { annotations, ...chart } = await readChart(chartDir);
+  const { chart, annotations } = await readChart(chartDir);
   const tag = releaseTag(values['tag-template'] ?? DEFAULT_TAG_TEMPLATE, chart);
   const doc = (name: string) => join(chartDir, name);
   const notesTemplateFile = values['notes-template'];
@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
 
   async function assemble(outDir: string): Promise<number> {
     const sources = await resolveReleaseSourceFiles({
-      chart: { ...chart, ...(annotations ? { annotations } : {}) },
+      chart: { ...chart, annotations },
       chartDir,
       chartPath: relative(root, resolve(chartDir)) || '.',
       repositoryRoot: root,
@@ -169,15 +169,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The chart as the release notes see it, and its annotations (where a CHANGELOG may come from). */
 async function readChart(chartDir: string) {
   const meta = await readChartYaml(chartDir);
-  return {
+  const chart = {
     name: meta.name,
     version: meta.version,
     ...(meta.appVersion ? { appVersion: meta.appVersion } : {}),
     ...(meta.description ? { description: meta.description } : {}),
-    ...(meta.annotations ? { annotations: meta.annotations } : {}),
   };
+  return { chart, annotations: meta.annotations };
 }
 
 /** The work tree's top folder around `dir` (where a repository-wide LICENSE lives), or undefined outside one. */
