@@ -181,13 +181,16 @@ async function readChart(chartDir: string) {
   return { chart, annotations: meta.annotations };
 }
 
-/** The work tree's top folder around `dir` (where a repository-wide LICENSE lives), or undefined outside one. */
-async function gitTopLevel(dir: string): Promise<string | undefined> {
+/** What `git rev-parse <arg>` prints in `dir`, or undefined when git fails there (not in a work tree). */
+async function revParse(dir: string, arg: string): Promise<string | undefined> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve) =>
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd: dir }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined)),
+    execFile('git', ['rev-parse', arg], { cwd: dir }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined)),
   );
 }
+
+/** The work tree's top folder around `dir` (where a repository-wide LICENSE lives), or undefined outside one. */
+const gitTopLevel = (dir: string) => revParse(dir, '--show-toplevel');
 
 async function countCharts(chartsRoot: string): Promise<number> {
   const entries = await readdir(chartsRoot, { withFileTypes: true }).catch(() => []);
@@ -197,16 +200,9 @@ async function countCharts(chartsRoot: string): Promise<number> {
 }
 
 async function headSha(dir: string): Promise<string> {
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve, reject) =>
-    execFile('git', ['rev-parse', 'HEAD'], { cwd: dir }, (error, stdout) =>
-      error
-        ? reject(
-            new ReleaseError('TARGET_UNKNOWN', `cannot tell the release commit: ${basename(dir)} is not in a git work tree.`, { hint: 'pass --target <sha>.' }),
-          )
-        : resolve(stdout.trim()),
-    ),
-  );
+  const sha = await revParse(dir, 'HEAD');
+  if (sha) return sha;
+  throw new ReleaseError('TARGET_UNKNOWN', `cannot tell the release commit: ${basename(dir)} is not in a git work tree.`, { hint: 'pass --target <sha>.' });
 }
 
 function assetTable(assets: { name: string; action?: string; contentType?: string; size: number }[]): string {
