@@ -152,9 +152,9 @@ async function detect(git: GitReader, options: DetectOptions, inFlight: Promise<
   errors.push(...checkVersionBumps(result));
   // a broken Chart.yaml can be met both as a touched chart and in the dependency search
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
-  // the files written along the way (the Chart.yaml cache, the index) are complete before the answer is; the rest
-  // of what ran ahead was awaited already
-  await Promise.all(inFlight);
+  // the Chart.yaml cache file is complete before the answer is (the index file was written with the index, and the
+  // rest of what ran ahead was awaited already)
+  await saving;
   return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath) };
 }
 
