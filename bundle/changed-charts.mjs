@@ -13336,7 +13336,7 @@ async function detect(git, options, inFlight) {
   const result = charts.map(({ headMetadata: _unused, ...change }) => change).sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
   errors.push(...checkVersionBumps(result));
   const unique = [...new Map(errors.map((e) => [JSON.stringify(e.toJSON()), e.toJSON()])).values()];
-  await Promise.all(inFlight);
+  await saving;
   return { base, head, baseSource: range.baseSource, charts: result, errors: unique, notes: dependencyNotes(found.byName, byPath2) };
 }
 function dependencyNotes(byName, byPath2) {
